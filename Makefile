@@ -1,0 +1,46 @@
+# Every target runs on the project's own Node 24 (the `node` devDependency), never the system Node.
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
+
+.DEFAULT_GOAL := help
+
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+setup: ## install what a fresh machine lacks: Debian packages, npm packages, control-plane binaries
+	@bash test/setup.sh
+
+build: setup ## generate files from the schemas and typecheck everything
+	@npm run --silent generate --workspaces --if-present
+	@tsc -p tsconfig.json
+
+check: setup ## format, lint, typecheck, and fail when a generated file drifts
+	@prettier --check . --log-level warn
+	@eslint .
+	@tsc -p tsconfig.json
+	@npm run --silent generate --workspaces --if-present
+	@git diff --exit-code --stat -- crds charts docs || { echo "generated files drifted: run 'make build' and commit" >&2; exit 1; }
+
+test: setup ## run every test: unit, the real control plane, journeys
+	@vitest run
+
+e2e: setup ## run only the end-to-end projects (control plane and journeys)
+	@vitest run --project cluster
+
+demo: setup ## the main job: start the local system and show it working (Ctrl-C stops it)
+	@node test/demo/main.ts
+
+bench: setup ## benchmarks side by side (filled in by the benchmark issue)
+	@echo "no benchmarks yet"
+
+cluster-up: setup ## start a local control plane that stays up; prints its kubeconfig path
+	@node test/control-plane/cli.ts up
+
+cluster-down: ## stop the control plane started by cluster-up
+	@node test/control-plane/cli.ts down
+
+clean-cache: ## remove the cached control-plane binaries (~/.cache/strata)
+	rm -rf "$${STRATA_CACHE:-$$HOME/.cache/strata}"
+
+.PHONY: help setup build check test e2e demo bench cluster-up cluster-down clean-cache

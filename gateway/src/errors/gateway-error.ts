@@ -1,0 +1,66 @@
+// The one error type the gateway throws and renders. Every error a client sees, before or during a
+// stream, has OpenAI's shape: {"error":{"message","type","param","code"}} with a faithful status.
+// Reference: https://platform.openai.com/docs/guides/error-codes (shapes) and
+// shared/reference/gateway-peers.md §7 (what the peers get wrong).
+
+export type OpenAIErrorType =
+  | 'invalid_request_error'
+  | 'authentication_error'
+  | 'permission_error'
+  | 'not_found_error'
+  | 'rate_limit_error'
+  | 'timeout_error'
+  | 'api_error'
+  | 'server_error'
+
+export interface OpenAIErrorBody {
+  error: { message: string; type: OpenAIErrorType; param: string | null; code: string | null }
+}
+
+export interface GatewayErrorOptions {
+  param?: string
+  code?: string
+  /** Seconds a client should wait, sent as `Retry-After` when set. */
+  retryAfterSeconds?: number
+  /** The upstream exception name, e.g. `ThrottlingException`, for metrics and logs. */
+  upstreamType?: string
+  cause?: unknown
+}
+
+export class GatewayError extends Error {
+  readonly status: number
+  readonly type: OpenAIErrorType
+  readonly param: string | undefined
+  readonly code: string | undefined
+  readonly retryAfterSeconds: number | undefined
+  readonly upstreamType: string | undefined
+
+  constructor(status: number, type: OpenAIErrorType, message: string, options: GatewayErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    this.name = 'GatewayError'
+    this.status = status
+    this.type = type
+    this.param = options.param
+    this.code = options.code
+    this.retryAfterSeconds = options.retryAfterSeconds
+    this.upstreamType = options.upstreamType
+  }
+
+  toBody(): OpenAIErrorBody {
+    return { error: { message: this.message, type: this.type, param: this.param ?? null, code: this.code ?? null } }
+  }
+}
+
+/** A client-side mistake that names the offending parameter. */
+export function invalidRequest(message: string, param?: string, code = 'invalid_request'): GatewayError {
+  return new GatewayError(400, 'invalid_request_error', message, param === undefined ? { code } : { param, code })
+}
+
+/** Anything that is not a GatewayError becomes an opaque 500; the cause is kept for logs only. */
+export function asGatewayError(error: unknown): GatewayError {
+  if (error instanceof GatewayError) return error
+  return new GatewayError(500, 'server_error', 'The gateway failed to process the request.', {
+    code: 'internal_error',
+    cause: error,
+  })
+}

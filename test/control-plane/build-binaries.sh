@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Builds the local control plane (etcd, kube-apiserver, kube-controller-manager, kubectl, helm)
+# from the Go module proxy at pinned versions, into a cache outside the checkout.
+# Recipe and pitfalls: shared/reference/kubernetes-operator.md §1-2. Upstream k8s.io/kubernetes
+# cannot be `go install`ed (its go.mod replaces every staging module with ./staging/...), so we
+# build from a throwaway wrapper module that replaces each staging module with its v0.x.y tag.
+set -euo pipefail
+
+K8S_VERSION=1.34.4
+ETCD_VERSION=3.6.16
+HELM_VERSION=3.22.0
+minor=$(cut -d. -f2 <<<"$K8S_VERSION")
+
+CACHE_ROOT="${STRATA_CACHE:-$HOME/.cache/strata}"
+BIN="$CACHE_ROOT/k8s-v$K8S_VERSION-etcd-v$ETCD_VERSION-helm-v$HELM_VERSION/bin"
+WANT=(etcd kube-apiserver kube-controller-manager kubectl helm)
+
+if [[ "${1:-}" == "--print-bin-dir" ]]; then echo "$BIN"; exit 0; fi
+
+start=$(date +%s)
+log() { printf '[build-binaries +%3ss] %s\n' "$(( $(date +%s) - start ))" "$*"; }
+
+missing=()
+for b in "${WANT[@]}"; do [[ -x "$BIN/$b" ]] || missing+=("$b"); done
+if [[ ${#missing[@]} -eq 0 ]]; then log "cached: $BIN"; exit 0; fi
+log "building ${missing[*]} into $BIN (first time only; takes many minutes on 2 cores)"
+
+command -v go >/dev/null || { echo "build-binaries: Go is required to build the control plane" >&2; exit 1; }
+mkdir -p "$BIN"
+WORK="$CACHE_ROOT/build"
+mkdir -p "$WORK"
+export CGO_ENABLED=0 GOFLAGS=-mod=mod GOTOOLCHAIN=local
+
+# A long `go` step prints nothing for minutes; a ticker shows it is alive.
+run_with_ticker() {
+  local what=$1; shift
+  ( while sleep 30; do log "  ... still $what"; done ) & local ticker=$!
+  local rc=0
+  "$@" || rc=$?
+  kill "$ticker" 2>/dev/null; wait "$ticker" 2>/dev/null || true
+  return $rc
+}
+
+needs() { local b; for b in "$@"; do [[ " ${missing[*]} " == *" $b "* ]] && return 0; done; return 1; }
+
+if needs etcd; then
+  d="$WORK/etcd-$ETCD_VERSION"; rm -rf "$d"; mkdir -p "$d"; cd "$d"
+  go mod init local/etcdbuild >/dev/null 2>&1
+  log "etcd v$ETCD_VERSION: downloading modules"
+  run_with_ticker "downloading etcd modules" go get "go.etcd.io/etcd/server/v3@v$ETCD_VERSION" 2>&1 | tail -n 3
+  log "etcd: compiling"
+  run_with_ticker "compiling etcd" go build -trimpath -o "$BIN/etcd" go.etcd.io/etcd/server/v3
+  log "etcd: done ($("$BIN/etcd" --version | head -n 1))"
+fi
+
+if needs kube-apiserver kube-controller-manager kubectl; then
+  d="$WORK/k8s-$K8S_VERSION"; rm -rf "$d"; mkdir -p "$d"; cd "$d"
+  go mod init local/k8sbuild >/dev/null 2>&1
+  staging="0.${K8S_VERSION#1.}"
+  go mod edit -go=1.24.0
+  printf 'godebug default=go1.24\n' >>go.mod
+  # Staging modules of 1.34 (reference §1.3). Replaces must exist before `go get`.
+  for m in api apiextensions-apiserver apimachinery apiserver cli-runtime client-go cloud-provider \
+    cluster-bootstrap code-generator component-base component-helpers controller-manager cri-api \
+    cri-client csi-translation-lib dynamic-resource-allocation endpointslice externaljwt kms \
+    kube-aggregator kube-controller-manager kube-proxy kube-scheduler kubectl kubelet metrics \
+    mount-utils pod-security-admission sample-apiserver sample-cli-plugin sample-controller; do
+    go mod edit -replace="k8s.io/$m=k8s.io/$m@v$staging"
+  done
+  log "kubernetes v$K8S_VERSION: downloading modules"
+  run_with_ticker "downloading kubernetes modules" \
+    go get "k8s.io/kubernetes/cmd/kube-apiserver@v$K8S_VERSION" "k8s.io/kubernetes/cmd/kube-controller-manager@v$K8S_VERSION" \
+    "k8s.io/kubernetes/cmd/kubectl@v$K8S_VERSION" 2>&1 | tail -n 3
+  # Without these, /version reports v0.0.0-master and Helm's kubeVersion checks misfire (reference §1.6).
+  ld=""
+  for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ld+=" -X $p.gitVersion=v$K8S_VERSION -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitTreeState=clean"
+    ld+=" -X $p.buildDate=1970-01-01T00:00:00Z"
+  done
+  for cmd in kube-apiserver kube-controller-manager kubectl; do
+    log "kubernetes: compiling $cmd"
+    run_with_ticker "compiling $cmd" go build -trimpath -ldflags "-s -w $ld" -o "$BIN/$cmd" "k8s.io/kubernetes/cmd/$cmd"
+  done
+  log "kubernetes: done ($("$BIN/kube-apiserver" --version))"
+fi
+
+if needs helm; then
+  d="$WORK/helm-$HELM_VERSION"; rm -rf "$d"; mkdir -p "$d"; cd "$d"
+  go mod init local/helmbuild >/dev/null 2>&1
+  log "helm v$HELM_VERSION: downloading modules"
+  run_with_ticker "downloading helm modules" go get "helm.sh/helm/v3/cmd/helm@v$HELM_VERSION" 2>&1 | tail -n 3
+  # Without these, `helm template` assumes Kubernetes v1.20 (reference §2).
+  hl="-X helm.sh/helm/v3/internal/version.version=v$HELM_VERSION -X helm.sh/helm/v3/internal/version.gitTreeState=clean"
+  hl+=" -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=$minor"
+  log "helm: compiling"
+  run_with_ticker "compiling helm" go build -trimpath -ldflags "-s -w $hl" -o "$BIN/helm" helm.sh/helm/v3/cmd/helm
+  log "helm: done ($("$BIN/helm" version --short))"
+fi
+
+log "all binaries in $BIN"

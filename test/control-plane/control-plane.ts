@@ -1,0 +1,138 @@
+// A real local Kubernetes control plane: etcd, kube-apiserver (RBAC, client-certificate auth) and
+// kube-controller-manager running only the garbage collector and namespace controllers, which is
+// what owner references and namespace deletion need. Flags follow envtest and kwok
+// (shared/reference/kubernetes-operator.md §1.8-1.9).
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { request } from 'node:https'
+import { request as httpRequest } from 'node:http'
+import { readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { ensureBinaries, type Binaries } from './binaries.ts'
+import { createPki, writeKubeconfig, type Pki } from './pki.ts'
+import { freePort, startProcess, stopPid, waitFor, type SpawnOptions, type Started } from './processes.ts'
+
+export interface ControlPlane {
+  dir: string
+  kubeconfig: string
+  server: string
+  binaries: Binaries
+  pki: Pki
+  pids: number[]
+  stop(): Promise<void>
+}
+
+export interface StartOptions extends SpawnOptions {
+  /** Where certificates, data and logs go; a fresh temporary directory by default. */
+  dir?: string
+  log?: (message: string) => void
+}
+
+function get(url: string, ca?: Buffer): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const send = url.startsWith('https:') ? request : httpRequest
+    const req = send(url, ca ? { ca } : {}, (res) => {
+      let body = ''
+      res.setEncoding('utf8')
+      res.on('data', (chunk: string) => (body += chunk))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
+    })
+    req.setTimeout(2_000, () => req.destroy(new Error('timeout')))
+    req.on('error', reject)
+    req.end()
+  })
+}
+
+export async function startControlPlane(options: StartOptions = {}): Promise<ControlPlane> {
+  const log = options.log ?? ((message: string) => process.stderr.write(`[control-plane] ${message}\n`))
+  const began = Date.now()
+  const elapsed = () => `${((Date.now() - began) / 1000).toFixed(1)}s`
+  const binaries = ensureBinaries()
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'strata-cp-'))
+  mkdirSync(join(dir, 'pki'), { recursive: true })
+  const pki = createPki(join(dir, 'pki'))
+  const started: Started[] = []
+  const stop = async () => {
+    for (const child of [...started].reverse()) await stopPid(child.pid)
+    if (!process.env['STRATA_KEEP_CLUSTER_DIR']) rmSync(dir, { recursive: true, force: true })
+  }
+
+  try {
+    const [etcdPort, etcdPeerPort, apiPort] = [await freePort(), await freePort(), await freePort()]
+    const etcdUrl = `http://127.0.0.1:${etcdPort}`
+    const peerUrl = `http://127.0.0.1:${etcdPeerPort}`
+    const etcd = startProcess(
+      'etcd',
+      binaries.etcd,
+      [
+        '--name=strata',
+        `--data-dir=${join(dir, 'etcd')}`,
+        `--listen-client-urls=${etcdUrl}`,
+        `--advertise-client-urls=${etcdUrl}`,
+        `--listen-peer-urls=${peerUrl}`,
+        `--initial-advertise-peer-urls=${peerUrl}`,
+        `--initial-cluster=strata=${peerUrl}`,
+        '--unsafe-no-fsync=true',
+        '--log-level=warn',
+      ],
+      join(dir, 'etcd.log'),
+      options,
+    )
+    started.push(etcd)
+    await waitFor(etcd, async () => (await get(`${etcdUrl}/health`)).body.includes('"health":"true"'), 30_000)
+    log(`etcd ready on ${etcdUrl} (${elapsed()})`)
+
+    const server = `https://127.0.0.1:${apiPort}`
+    const apiserver = startProcess(
+      'kube-apiserver',
+      binaries['kube-apiserver'],
+      [
+        `--etcd-servers=${etcdUrl}`,
+        '--bind-address=127.0.0.1',
+        '--advertise-address=127.0.0.1',
+        `--secure-port=${apiPort}`,
+        `--cert-dir=${join(dir, 'pki')}`,
+        `--tls-cert-file=${pki.serverCert}`,
+        `--tls-private-key-file=${pki.serverKey}`,
+        `--client-ca-file=${pki.caCert}`,
+        '--authorization-mode=RBAC',
+        '--service-cluster-ip-range=10.0.0.0/24',
+        `--service-account-issuer=${server}`,
+        `--service-account-key-file=${pki.serviceAccountPublicKey}`,
+        `--service-account-signing-key-file=${pki.serviceAccountKey}`,
+        // Nothing creates the `default` ServiceAccount without the SA controllers.
+        '--disable-admission-plugins=ServiceAccount',
+        '--allow-privileged=true',
+        '--profiling=false',
+      ],
+      join(dir, 'kube-apiserver.log'),
+      options,
+    )
+    started.push(apiserver)
+    const ca = readFileSync(pki.caCert)
+    await waitFor(apiserver, async () => (await get(`${server}/readyz`, ca)).status === 200, 90_000)
+    log(`kube-apiserver ready on ${server} (${elapsed()})`)
+
+    const kubeconfig = join(dir, 'kubeconfig')
+    writeKubeconfig(kubeconfig, server, pki)
+    const controllerManager = startProcess(
+      'kube-controller-manager',
+      binaries['kube-controller-manager'],
+      [
+        `--kubeconfig=${kubeconfig}`,
+        '--leader-elect=false',
+        '--controllers=garbage-collector-controller,namespace-controller',
+        '--secure-port=0',
+      ],
+      join(dir, 'kube-controller-manager.log'),
+      options,
+    )
+    started.push(controllerManager)
+    log(`kube-controller-manager started (${elapsed()}); kubeconfig ${kubeconfig}`)
+
+    return { dir, kubeconfig, server, binaries, pki, pids: started.map((child) => child.pid), stop }
+  } catch (error) {
+    await stop()
+    throw error
+  }
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what a fresh machine lacks. Idempotent and quick when everything is already there,
+# because `make test` and `make demo` run it every time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+debian_packages=(openssl util-linux git make)
+missing=()
+for p in "${debian_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [[ ${#missing[@]} -gt 0 ]]; then
+  echo "[setup] installing Debian packages: ${missing[*]}"
+  if [[ $(id -u) -ne 0 ]]; then echo "[setup] need root for apt-get; install them yourself" >&2; exit 1; fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm ci only when the lockfile changed since the last install.
+stamp=node_modules/.strata-installed
+if [[ ! -f $stamp || package-lock.json -nt $stamp ]]; then
+  echo "[setup] npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+  touch "$stamp"
+fi
+
+bash test/control-plane/build-binaries.sh

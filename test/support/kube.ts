@@ -1,0 +1,29 @@
+// Small helpers for tests that talk to the real local apiserver.
+import { KubeConfig } from '@kubernetes/client-node'
+
+export function kubeConfigFrom(path: string): KubeConfig {
+  const config = new KubeConfig()
+  config.loadFromFile(path)
+  return config
+}
+
+export function statusCode(error: unknown): number | undefined {
+  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'number') return error.code
+  return undefined
+}
+
+/** Polls `check` until it returns a value other than undefined, or fails with `what`. */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  let lastError: unknown
+  while (Date.now() < deadline) {
+    try {
+      const value = await check()
+      if (value !== undefined) return value
+    } catch (error) {
+      lastError = error
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`)
+}
