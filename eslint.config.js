@@ -14,6 +14,9 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true }],
+      // client-node's models are behaviour-less classes; object literals are their documented use.
+      '@typescript-eslint/no-unsafe-class-instance-assignment': 'off',
     },
   },
   {

@@ -30,7 +30,9 @@ const widgetCrd: V1CustomResourceDefinition = {
         schema: {
           openAPIV3Schema: {
             type: 'object',
-            properties: { spec: { type: 'object', properties: { size: { type: 'integer', minimum: 1 } } } },
+            properties: {
+              spec: { type: 'object', properties: { size: { type: 'integer', minimum: 1 } } },
+            },
           },
         },
       },
@@ -51,19 +53,42 @@ describe('local control plane', () => {
     await extensions.createCustomResourceDefinition({ body: widgetCrd })
     await eventually('CRD Established', async () => {
       const crd = await extensions.readCustomResourceDefinition({ name: `widgets.${group}` })
-      return crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') || undefined
+      return (
+        crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') ||
+        undefined
+      )
     })
 
-    const widget = { apiVersion: `${group}/v1`, kind: 'Widget', metadata: { name: 'owner' }, spec: { size: 2 } }
+    const widget = {
+      apiVersion: `${group}/v1`,
+      kind: 'Widget',
+      metadata: { name: 'owner' },
+      spec: { size: 2 },
+    }
     // The CRD can be Established a moment before its REST endpoint answers.
     const created = (await eventually('Widget created', () =>
-      custom.createNamespacedCustomObject({ group, version: 'v1', namespace, plural: 'widgets', body: widget }),
+      custom.createNamespacedCustomObject({
+        group,
+        version: 'v1',
+        namespace,
+        plural: 'widgets',
+        body: widget,
+      }),
     )) as { metadata: { uid: string } }
 
     const invalid = { ...widget, metadata: { name: 'invalid' }, spec: { size: 0 } }
     const rejection = await custom
-      .createNamespacedCustomObject({ group, version: 'v1', namespace, plural: 'widgets', body: invalid })
-      .then(() => undefined, (error: unknown) => error)
+      .createNamespacedCustomObject({
+        group,
+        version: 'v1',
+        namespace,
+        plural: 'widgets',
+        body: invalid,
+      })
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      )
     expect(statusCode(rejection)).toBe(422)
 
     await core.createNamespacedConfigMap({
@@ -71,19 +96,31 @@ describe('local control plane', () => {
       body: {
         metadata: {
           name: 'dependent',
-          ownerReferences: [{ apiVersion: `${group}/v1`, kind: 'Widget', name: 'owner', uid: created.metadata.uid }],
+          ownerReferences: [
+            { apiVersion: `${group}/v1`, kind: 'Widget', name: 'owner', uid: created.metadata.uid },
+          ],
         },
         data: { note: 'owned by a Widget' },
       },
     })
-    await custom.deleteNamespacedCustomObject({ group, version: 'v1', namespace, plural: 'widgets', name: 'owner' })
-    await eventually('garbage collector to delete the dependent ConfigMap', async () => {
-      const gone = await core.readNamespacedConfigMap({ name: 'dependent', namespace }).then(
-        () => false,
-        (error: unknown) => statusCode(error) === 404,
-      )
-      return gone || undefined
+    await custom.deleteNamespacedCustomObject({
+      group,
+      version: 'v1',
+      namespace,
+      plural: 'widgets',
+      name: 'owner',
     })
+    await eventually(
+      'garbage collector to delete the dependent ConfigMap',
+      async () => {
+        const gone = await core.readNamespacedConfigMap({ name: 'dependent', namespace }).then(
+          () => false,
+          (error: unknown) => statusCode(error) === 404,
+        )
+        return gone || undefined
+      },
+      75_000,
+    )
 
     await core.deleteNamespace({ name: namespace })
     await eventually('namespace controller to finish deleting the namespace', async () => {
@@ -94,5 +131,5 @@ describe('local control plane', () => {
       return gone || undefined
     })
     await extensions.deleteCustomResourceDefinition({ name: `widgets.${group}` })
-  })
+  }, 150_000)
 })

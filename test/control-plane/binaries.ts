@@ -4,7 +4,13 @@ import { execFileSync } from 'node:child_process'
 import { accessSync, constants } from 'node:fs'
 import { delimiter, join } from 'node:path'
 
-export const binaryNames = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kubectl', 'helm'] as const
+export const binaryNames = [
+  'etcd',
+  'kube-apiserver',
+  'kube-controller-manager',
+  'kubectl',
+  'helm',
+] as const
 export type BinaryName = (typeof binaryNames)[number]
 export type Binaries = Record<BinaryName, string>
 
@@ -50,7 +56,10 @@ export function ensureBinaries(): Binaries {
   const found: Partial<Binaries> = {}
   for (const name of binaryNames) {
     const path = find(name, dirs)
-    if (path === undefined) throw new Error(`control plane: ${name} not found after building; see build-binaries.sh output`)
+    if (path === undefined)
+      throw new Error(
+        `control plane: ${name} not found after building; see build-binaries.sh output`,
+      )
     found[name] = path
   }
   return found as Binaries

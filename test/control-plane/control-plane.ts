@@ -10,7 +10,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ensureBinaries, type Binaries } from './binaries.ts'
 import { createPki, writeKubeconfig, type Pki } from './pki.ts'
-import { freePort, startProcess, stopPid, waitFor, type SpawnOptions, type Started } from './processes.ts'
+import {
+  freePort,
+  startProcess,
+  stopPid,
+  waitFor,
+  type SpawnOptions,
+  type Started,
+} from './processes.ts'
 
 export interface ControlPlane {
   dir: string
@@ -44,7 +51,8 @@ function get(url: string, ca?: Buffer): Promise<{ status: number; body: string }
 }
 
 export async function startControlPlane(options: StartOptions = {}): Promise<ControlPlane> {
-  const log = options.log ?? ((message: string) => process.stderr.write(`[control-plane] ${message}\n`))
+  const log =
+    options.log ?? ((message: string) => process.stderr.write(`[control-plane] ${message}\n`))
   const began = Date.now()
   const elapsed = () => `${((Date.now() - began) / 1000).toFixed(1)}s`
   const binaries = ensureBinaries()
@@ -79,7 +87,11 @@ export async function startControlPlane(options: StartOptions = {}): Promise<Con
       options,
     )
     started.push(etcd)
-    await waitFor(etcd, async () => (await get(`${etcdUrl}/health`)).body.includes('"health":"true"'), 30_000)
+    await waitFor(
+      etcd,
+      async () => (await get(`${etcdUrl}/health`)).body.includes('"health":"true"'),
+      30_000,
+    )
     log(`etcd ready on ${etcdUrl} (${elapsed()})`)
 
     const server = `https://127.0.0.1:${apiPort}`

@@ -20,10 +20,18 @@ export interface SpawnOptions {
 // setpriv --pdeathsig makes the kernel kill the child when we die, even by SIGKILL.
 const setpriv = ['/usr/bin/setpriv', '/bin/setpriv'].find((path) => existsSync(path))
 
-export function startProcess(name: string, command: string, args: string[], logPath: string, options: SpawnOptions = {}): Started {
+export function startProcess(
+  name: string,
+  command: string,
+  args: string[],
+  logPath: string,
+  options: SpawnOptions = {},
+): Started {
   const log = openSync(logPath, 'a')
   const [file, argv] =
-    !options.detached && setpriv ? [setpriv, ['--pdeathsig', 'KILL', '--', command, ...args]] : [command, args]
+    !options.detached && setpriv
+      ? [setpriv, ['--pdeathsig', 'KILL', '--', command, ...args]]
+      : [command, args]
   const child = spawn(file, argv, {
     stdio: ['ignore', log, log],
     detached: options.detached ?? false,
@@ -80,14 +88,26 @@ export function freePort(): Promise<number> {
 }
 
 /** Polls until `probe` resolves true, failing early if the process dies. */
-export async function waitFor(what: Started, probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+export async function waitFor(
+  what: Started,
+  probe: () => Promise<boolean>,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs
-  let dead = false
-  void what.exited.then(() => (dead = true))
+  // An object, because the compiler cannot see the callback assigning a plain local.
+  const state = { dead: false }
+  void what.exited.then(() => {
+    state.dead = true
+  })
   while (Date.now() < deadline) {
-    if (dead) throw new Error(`${what.name} exited during start-up; log ${what.logPath}:\n${logTail(what.logPath)}`)
+    if (state.dead)
+      throw new Error(
+        `${what.name} exited during start-up; log ${what.logPath}:\n${logTail(what.logPath)}`,
+      )
     if (await probe().catch(() => false)) return
     await sleep(100)
   }
-  throw new Error(`${what.name} not ready after ${timeoutMs} ms; log ${what.logPath}:\n${logTail(what.logPath)}`)
+  throw new Error(
+    `${what.name} not ready after ${timeoutMs} ms; log ${what.logPath}:\n${logTail(what.logPath)}`,
+  )
 }

@@ -20,10 +20,18 @@ process.on('SIGTERM', () => void shutdown())
 
 step(`kubectl get --raw /version   (KUBECONFIG=${plane.kubeconfig})`)
 process.stdout.write(
-  execFileSync(plane.binaries.kubectl, ['--kubeconfig', plane.kubeconfig, 'get', '--raw', '/version'], { encoding: 'utf8' }),
+  execFileSync(
+    plane.binaries.kubectl,
+    ['--kubeconfig', plane.kubeconfig, 'get', '--raw', '/version'],
+    { encoding: 'utf8' },
+  ),
 )
 step('kubectl get namespaces')
-process.stdout.write(execFileSync(plane.binaries.kubectl, ['--kubeconfig', plane.kubeconfig, 'get', 'namespaces'], { encoding: 'utf8' }))
+process.stdout.write(
+  execFileSync(plane.binaries.kubectl, ['--kubeconfig', plane.kubeconfig, 'get', 'namespaces'], {
+    encoding: 'utf8',
+  }),
+)
 
 if (process.env['STRATA_DEMO_EXIT']) await shutdown()
 step(`running; export KUBECONFIG=${plane.kubeconfig} to use it. Ctrl-C stops everything.`)

@@ -8,12 +8,22 @@ export function kubeConfigFrom(path: string): KubeConfig {
 }
 
 export function statusCode(error: unknown): number | undefined {
-  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'number') return error.code
+  if (
+    typeof error === 'object' &&
+    error !== null &&
+    'code' in error &&
+    typeof error.code === 'number'
+  )
+    return error.code
   return undefined
 }
 
 /** Polls `check` until it returns a value other than undefined, or fails with `what`. */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs
   let lastError: unknown
   while (Date.now() < deadline) {
@@ -25,5 +35,7 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
     }
     await new Promise((resolve) => setTimeout(resolve, 200))
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`)
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}${lastError instanceof Error ? `: ${lastError.message}` : ''}`,
+  )
 }

@@ -1,0 +1,38 @@
+// The contract between the HTTP layer and a backend kind. A backend receives a validated OpenAI
+// request and returns OpenAI-shaped results; which Bedrock API sits behind it is its own business.
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+} from '../openai/chat-completions.ts'
+
+export type BackendKind = 'converse' | 'mantle'
+
+export interface BackendTarget {
+  kind: BackendKind
+  /** What goes upstream: a model id, an inference profile id, or an (application) inference profile ARN. */
+  modelId: string
+  region: string
+}
+
+export interface ChatCallContext {
+  /** The `chatcmpl-…` id the client sees. Made by the caller: translators make no ids. */
+  id: string
+  /** Unix seconds, made by the caller: translators read no clock. */
+  created: number
+  /** The alias the client sent, echoed back as `model`. */
+  model: string
+  /** Aborted when the client goes away; the upstream call must be cancelled with it. */
+  signal: AbortSignal
+}
+
+export interface ChatBackend {
+  complete(request: ChatCompletionRequest, target: BackendTarget, context: ChatCallContext): Promise<ChatCompletion>
+  /**
+   * Chunks in order. The last chunk is always a usage chunk (`choices: []`, `usage` set); the HTTP
+   * layer forwards it only when the client asked with `stream_options.include_usage`, but always
+   * counts it. Throws a GatewayError before the first chunk (becomes an HTTP error) or mid-stream
+   * (becomes one OpenAI-shaped error event).
+   */
+  stream(request: ChatCompletionRequest, target: BackendTarget, context: ChatCallContext): AsyncIterable<ChatCompletionChunk>
+}
