@@ -9,10 +9,12 @@ set -euo pipefail
 K8S_VERSION=1.34.4
 ETCD_VERSION=3.6.16
 HELM_VERSION=3.22.0
+# Bump when the build recipe itself changes (flags), so caches from an older recipe are not reused.
+RECIPE=2
 minor=$(cut -d. -f2 <<<"$K8S_VERSION")
 
 CACHE_ROOT="${STRATA_CACHE:-$HOME/.cache/strata}"
-BIN="$CACHE_ROOT/k8s-v$K8S_VERSION-etcd-v$ETCD_VERSION-helm-v$HELM_VERSION/bin"
+BIN="$CACHE_ROOT/k8s-v$K8S_VERSION-etcd-v$ETCD_VERSION-helm-v$HELM_VERSION-r$RECIPE/bin"
 WANT=(etcd kube-apiserver kube-controller-manager kubectl helm)
 
 if [[ "${1:-}" == "--print-bin-dir" ]]; then echo "$BIN"; exit 0; fi
@@ -75,6 +77,8 @@ if needs kube-apiserver kube-controller-manager kubectl; then
   ld=""
   for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
     ld+=" -X $p.gitVersion=v$K8S_VERSION -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitTreeState=clean"
+    # Proxy zips carry no git metadata; say so rather than leaving the `$Format:%H$` placeholder.
+    ld+=" -X $p.gitCommit=unknown-go-proxy-build"
     ld+=" -X $p.buildDate=1970-01-01T00:00:00Z"
   done
   for cmd in kube-apiserver kube-controller-manager kubectl; do

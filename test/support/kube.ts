@@ -21,7 +21,7 @@ export function statusCode(error: unknown): number | undefined {
 /** Polls `check` until it returns a value other than undefined, or fails with `what`. */
 export async function eventually<T>(
   what: string,
-  check: () => Promise<T | undefined>,
+  check: () => T | undefined | Promise<T | undefined>,
   timeoutMs = 30_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs

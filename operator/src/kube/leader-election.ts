@@ -1,0 +1,157 @@
+// Leader election on a coordination.k8s.io/v1 Lease with controller-runtime's timings (15 s lease,
+// 10 s renew deadline, 2 s retry). Only the leader reconciles; a leader that cannot renew within
+// the deadline steps down, and a clean shutdown releases the lease so a successor need not wait.
+import {
+  CoordinationV1Api,
+  V1MicroTime,
+  type KubeConfig,
+  type V1Lease,
+  type V1LeaseSpec,
+} from '@kubernetes/client-node'
+import { decideLease, type LeaseState } from './lease-decision.ts'
+import { statusCodeOf } from './errors.ts'
+
+export interface LeaderElectionOptions {
+  namespace: string
+  name: string
+  identity: string
+  leaseDurationSeconds?: number
+  renewDeadlineSeconds?: number
+  retryPeriodSeconds?: number
+  /** Clear the holder on shutdown so a successor need not wait out the lease (default true). */
+  releaseOnCancel?: boolean
+  onStartedLeading: () => void
+  onStoppedLeading: () => void
+  log: (message: string) => void
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms)
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer)
+      resolve()
+    })
+  })
+
+// client-node 2.0.1 types MicroTime fields as Date but hands them over as strings.
+function toDate(value: unknown): Date | undefined {
+  if (value instanceof Date) return value
+  if (typeof value === 'string') return new Date(value)
+  return undefined
+}
+
+function toState(lease: V1Lease | undefined): LeaseState | undefined {
+  const spec = lease?.spec
+  if (!spec) return undefined
+  return {
+    holderIdentity: spec.holderIdentity,
+    leaseDurationSeconds: spec.leaseDurationSeconds,
+    renewTime: toDate(spec.renewTime),
+    acquireTime: toDate(spec.acquireTime),
+    leaseTransitions: spec.leaseTransitions,
+  }
+}
+
+function toSpec(state: LeaseState): V1LeaseSpec {
+  return {
+    holderIdentity: state.holderIdentity ?? '',
+    leaseDurationSeconds: state.leaseDurationSeconds ?? 15,
+    leaseTransitions: state.leaseTransitions ?? 0,
+    ...(state.renewTime ? { renewTime: new V1MicroTime(state.renewTime.getTime()) } : {}),
+    ...(state.acquireTime ? { acquireTime: new V1MicroTime(state.acquireTime.getTime()) } : {}),
+  }
+}
+
+export class LeaderElector {
+  readonly #api: CoordinationV1Api
+  readonly #options: Required<LeaderElectionOptions>
+  #leading = false
+  #lastRenew = 0
+
+  constructor(config: KubeConfig, options: LeaderElectionOptions) {
+    this.#api = config.makeApiClient(CoordinationV1Api)
+    this.#options = {
+      leaseDurationSeconds: 15,
+      renewDeadlineSeconds: 10,
+      retryPeriodSeconds: 2,
+      releaseOnCancel: true,
+      ...options,
+    }
+  }
+
+  get leading(): boolean {
+    return this.#leading
+  }
+
+  /** Runs until the signal aborts; then releases the lease if held. */
+  async run(signal: AbortSignal): Promise<void> {
+    const { retryPeriodSeconds, renewDeadlineSeconds } = this.#options
+    while (!signal.aborted) {
+      const held = await this.#tryAcquireOrRenew().catch((error: unknown) => {
+        this.#options.log(
+          `leader election: ${error instanceof Error ? error.message : String(error)}`,
+        )
+        return false
+      })
+      if (held) {
+        this.#lastRenew = Date.now()
+        if (!this.#leading) {
+          this.#leading = true
+          this.#options.log(`leader election: ${this.#options.identity} became leader`)
+          this.#options.onStartedLeading()
+        }
+      } else if (this.#leading && Date.now() - this.#lastRenew > renewDeadlineSeconds * 1000) {
+        this.#leading = false
+        this.#options.log('leader election: lost the lease (renew deadline passed)')
+        this.#options.onStoppedLeading()
+      }
+      await sleep(retryPeriodSeconds * 1000, signal)
+    }
+    if (this.#leading && this.#options.releaseOnCancel) await this.#release()
+    this.#leading = false
+  }
+
+  async #tryAcquireOrRenew(): Promise<boolean> {
+    const { namespace, name, identity, leaseDurationSeconds } = this.#options
+    const existing = await this.#api
+      .readNamespacedLease({ name, namespace })
+      .catch((error: unknown) => {
+        if (statusCodeOf(error) === 404) return undefined
+        throw error
+      })
+    const decision = decideLease(toState(existing), identity, leaseDurationSeconds, new Date())
+    if (decision.action === 'wait') return false
+    const body: V1Lease = { metadata: { name, namespace }, spec: toSpec(decision.spec) }
+    if (!existing) {
+      await this.#api.createNamespacedLease({ namespace, body })
+      return true
+    }
+    // replace carries the resourceVersion we read: a 409 means someone else won the race.
+    const resourceVersion = existing.metadata?.resourceVersion
+    body.metadata = resourceVersion ? { name, namespace, resourceVersion } : { name, namespace }
+    return this.#api.replaceNamespacedLease({ name, namespace, body }).then(
+      () => true,
+      (error: unknown) => {
+        if (statusCodeOf(error) === 409) return false
+        throw error
+      },
+    )
+  }
+
+  async #release(): Promise<void> {
+    const { namespace, name, identity } = this.#options
+    try {
+      const lease = await this.#api.readNamespacedLease({ name, namespace })
+      if (lease.spec?.holderIdentity !== identity) return
+      lease.spec.holderIdentity = ''
+      await this.#api.replaceNamespacedLease({ name, namespace, body: lease })
+      this.#leading = false
+      this.#options.log('leader election: released the lease')
+    } catch (error) {
+      this.#options.log(
+        `leader election: release failed: ${error instanceof Error ? error.message : String(error)}`,
+      )
+    }
+  }
+}
