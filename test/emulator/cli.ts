@@ -1,0 +1,29 @@
+// `node test/emulator/cli.ts [--port N]`: the emulator as its own process, for the demo and for
+// tests that run the gateway out of process. Prints exactly one line on stdout when listening,
+// `EMULATOR_URL=http://127.0.0.1:<port>`, so a parent can read the URL without parsing logs.
+import { parseArgs } from 'node:util'
+import { startEmulator } from './emulator.ts'
+
+const { values } = parseArgs({ options: { port: { type: 'string', default: '0' } } })
+const port = Number(values.port)
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  process.stderr.write(`usage: cli.ts [--port N]; bad port ${values.port}\n`)
+  process.exit(2)
+}
+
+const emulator = await startEmulator({ port })
+process.stdout.write(`EMULATOR_URL=${emulator.url}\n`)
+
+let stopping = false
+async function stop(): Promise<void> {
+  if (stopping) return
+  stopping = true
+  await emulator.close()
+  process.stderr.write('[emulator] stopped\n')
+}
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    void stop()
+  })
+}

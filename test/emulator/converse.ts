@@ -1,0 +1,133 @@
+// Bedrock Runtime Converse and ConverseStream (bedrock-api.md §3.2–§3.6 and §5):
+// POST /model/{modelId}/converse → JSON, POST /model/{modelId}/converse-stream → event stream.
+// A request first consumes its scenario, so scripted faults (throttling, resets) win over
+// validation the way front-door failures do, and every request uses up exactly one entry.
+import { defaultExceptionMessage, httpNameOfStreamException, sendAwsError } from './aws-errors.ts'
+import { converseResponse, converseStreamEvents } from './converse-output.ts'
+import { planReply, type ReplyPlan } from './converse-reply.ts'
+import { validateConverseRequest } from './converse-validation.ts'
+import type { EmulatorState } from './emulator-state.ts'
+import { eventFrame, exceptionFrame } from './event-stream-encoder.ts'
+import { pause, sendJson, untilAborted, write } from './http-io.ts'
+import type { Exchange, Route } from './router.ts'
+import type { OperationName, Scenario } from './scenarios.ts'
+
+const defaultChunkSize = 16
+
+/** Handles faults that replace the whole answer; returns true when it did. */
+async function answeredByFault(
+  exchange: Exchange,
+  scenario: Scenario,
+  stream: boolean,
+): Promise<boolean> {
+  const fault = scenario.fault
+  const { res, requestId } = exchange
+  switch (fault?.kind) {
+    case undefined:
+      return false
+    case 'error':
+      sendAwsError(res, requestId, fault.exception, fault.message)
+      return true
+    case 'hang':
+      await untilAborted(exchange.signal)
+      return true
+    case 'reset':
+      if (stream && fault.afterEvents !== undefined) return false
+      exchange.resetConnection()
+      return true
+    case 'midStreamException': {
+      if (stream) return false
+      // Outside a stream the same failure can only be an ordinary error response.
+      sendAwsError(res, requestId, httpNameOfStreamException(fault.exception), fault.message)
+      return true
+    }
+  }
+}
+
+function elapsed(exchange: Exchange): () => number {
+  return () => Math.round(performance.now() - exchange.startedAt)
+}
+
+async function sendConverse(
+  exchange: Exchange,
+  plan: ReplyPlan,
+  scenario: Scenario,
+): Promise<void> {
+  // Generation time as if streamed: first token, then one token delay per further delta.
+  const chunkSize = scenario.chunkSize ?? defaultChunkSize
+  const events = [...converseStreamEvents(plan, { chunkSize, elapsedMs: () => 0 })]
+  const deltas = events.filter((event) => event.type === 'contentBlockDelta').length
+  const wait =
+    (scenario.firstTokenDelayMs ?? 0) + (scenario.tokenDelayMs ?? 0) * Math.max(0, deltas - 1)
+  if (!(await pause(wait, exchange.signal))) return
+  const body = converseResponse(plan, elapsed(exchange)())
+  sendJson(exchange.res, 200, body, { 'x-amzn-RequestId': exchange.requestId })
+}
+
+async function sendConverseStream(
+  exchange: Exchange,
+  plan: ReplyPlan,
+  scenario: Scenario,
+): Promise<void> {
+  const { res, signal } = exchange
+  const fault = scenario.fault
+  const cutAfter =
+    fault?.kind === 'midStreamException' || fault?.kind === 'reset' ? fault.afterEvents : undefined
+  res.writeHead(200, {
+    'Content-Type': 'application/vnd.amazon.eventstream',
+    'x-amzn-RequestId': exchange.requestId,
+  })
+  res.flushHeaders()
+  const events = converseStreamEvents(plan, {
+    chunkSize: scenario.chunkSize ?? defaultChunkSize,
+    elapsedMs: elapsed(exchange),
+  })
+  let sent = 0
+  let deltas = 0
+  for (const event of events) {
+    if (sent === cutAfter) break
+    if (event.type === 'contentBlockDelta') {
+      const delay = deltas++ === 0 ? scenario.firstTokenDelayMs : scenario.tokenDelayMs
+      if (!(await pause(delay ?? 0, signal))) return
+    }
+    if (!(await write(res, eventFrame(event.type, event.body), signal))) return
+    sent++
+  }
+  if (fault?.kind === 'reset') {
+    exchange.resetConnection()
+    return
+  }
+  if (fault?.kind === 'midStreamException') {
+    const message =
+      fault.message ?? defaultExceptionMessage(httpNameOfStreamException(fault.exception))
+    if (!(await write(res, exceptionFrame(fault.exception, { message }), signal))) return
+  }
+  res.end()
+}
+
+async function handle(
+  exchange: Exchange,
+  state: EmulatorState,
+  operation: OperationName,
+): Promise<void> {
+  const stream = operation === 'converse-stream'
+  const scenario = state.scenarios.take({ operation, modelId: exchange.params['modelId'] }) ?? {}
+  if (await answeredByFault(exchange, scenario, stream)) return
+  const validation = validateConverseRequest(exchange.body)
+  if (!validation.ok) {
+    sendAwsError(exchange.res, exchange.requestId, 'ValidationException', validation.message)
+    return
+  }
+  const plan = planReply(validation.request, scenario.reply)
+  if (stream) await sendConverseStream(exchange, plan, scenario)
+  else await sendConverse(exchange, plan, scenario)
+}
+
+export function converseRoutes(state: EmulatorState): Route[] {
+  return (['converse', 'converse-stream'] as const).map((operation) => ({
+    method: 'POST',
+    pattern: `/model/{modelId}/${operation}`,
+    operation,
+    handle: (exchange) => handle(exchange, state, operation),
+  }))
+}

@@ -1,0 +1,10 @@
+// Public surface of the Bedrock emulator for tests, journeys, benchmarks and the demo.
+export { startEmulator } from './emulator.ts'
+export type { Emulator, EmulatorOptions } from './emulator.ts'
+export { createEmulatorClient } from './emulator-client.ts'
+export type { EmulatorClient } from './emulator-client.ts'
+export type { RecordedRequest } from './request-log.ts'
+export type { RecordedAuth } from './auth.ts'
+export { scenarioSchema, scriptEntrySchema } from './scenarios.ts'
+export type { Scenario, ScriptEntry, ScriptEntryInput, Fault, Reply } from './scenarios.ts'
+export { encodeFrame, eventFrame, exceptionFrame } from './event-stream-encoder.ts'
