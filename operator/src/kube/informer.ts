@@ -1,0 +1,116 @@
+// A watch-backed cache that keeps itself alive. client-node's informer re-lists on 410 Gone by
+// itself, but stops for good on any other error (shared/reference/kubernetes-operator.md §4), and
+// watches have been known to stall silently. So: restart on error with capped backoff, and a
+// watchdog that restarts (and so re-lists) when nothing at all has arrived for too long.
+import {
+  makeInformer,
+  type KubeConfig,
+  type KubernetesListObject,
+  type KubernetesObject,
+  type ObjectCache,
+} from '@kubernetes/client-node'
+
+export interface ResilientInformerOptions<T extends KubernetesObject> {
+  path: string
+  list: () => Promise<KubernetesListObject<T>>
+  labelSelector?: string
+  /** Any add/update/delete; the controller enqueues a key, so one callback is enough. */
+  onEvent: (object: T, kind: 'add' | 'update' | 'delete') => void
+  /** Called after every (re)connect, which follows a full list. */
+  onConnect?: () => void
+  log: (message: string) => void
+  /** Restart when no event or connect has been seen for this long. */
+  watchdogMs?: number
+  maxBackoffMs?: number
+}
+
+export class ResilientInformer<T extends KubernetesObject> {
+  readonly #informer: ReturnType<typeof makeInformer<T>>
+  readonly #options: ResilientInformerOptions<T>
+  #lastSeen = Date.now()
+  #failures = 0
+  #stopped = false
+  #restartTimer: NodeJS.Timeout | undefined
+  #watchdog: NodeJS.Timeout | undefined
+  restarts = 0
+
+  constructor(config: KubeConfig, options: ResilientInformerOptions<T>) {
+    this.#options = options
+    this.#informer = makeInformer<T>(config, options.path, options.list, options.labelSelector)
+    this.#informer.on('add', (object) => this.#seen(object, 'add'))
+    this.#informer.on('update', (object) => this.#seen(object, 'update'))
+    this.#informer.on('delete', (object) => this.#seen(object, 'delete'))
+    this.#informer.on('connect', () => {
+      this.#lastSeen = Date.now()
+      this.#failures = 0
+      options.onConnect?.()
+    })
+    this.#informer.on('error', (error: unknown) => {
+      options.log(
+        `informer ${options.path}: ${error instanceof Error ? error.message : String(error)}`,
+      )
+      this.#scheduleRestart()
+    })
+  }
+
+  get cache(): ObjectCache<T> {
+    return this.#informer
+  }
+
+  async start(): Promise<void> {
+    this.#stopped = false
+    this.#lastSeen = Date.now()
+    const watchdogMs = this.#options.watchdogMs ?? 5 * 60_000
+    this.#watchdog = setInterval(
+      () => {
+        if (Date.now() - this.#lastSeen > watchdogMs) {
+          this.#options.log(
+            `informer ${this.#options.path}: no events for ${watchdogMs} ms, restarting`,
+          )
+          this.#lastSeen = Date.now()
+          void this.#restart()
+        }
+      },
+      Math.min(watchdogMs, 30_000),
+    )
+    this.#watchdog.unref()
+    await this.#informer.start()
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true
+    clearInterval(this.#watchdog)
+    clearTimeout(this.#restartTimer)
+    await this.#informer.stop()
+  }
+
+  #seen(object: T, kind: 'add' | 'update' | 'delete'): void {
+    this.#lastSeen = Date.now()
+    this.#options.onEvent(object, kind)
+  }
+
+  #scheduleRestart(): void {
+    if (this.#stopped || this.#restartTimer) return
+    const delay = Math.min(1000 * 2 ** this.#failures, this.#options.maxBackoffMs ?? 30_000)
+    this.#failures++
+    this.#restartTimer = setTimeout(() => {
+      this.#restartTimer = undefined
+      void this.#restart()
+    }, delay)
+    this.#restartTimer.unref()
+  }
+
+  async #restart(): Promise<void> {
+    if (this.#stopped) return
+    this.restarts++
+    try {
+      await this.#informer.stop()
+      await this.#informer.start()
+    } catch (error) {
+      this.#options.log(
+        `informer ${this.#options.path}: restart failed: ${error instanceof Error ? error.message : String(error)}`,
+      )
+      this.#scheduleRestart()
+    }
+  }
+}
