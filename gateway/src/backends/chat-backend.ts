@@ -27,12 +27,20 @@ export interface ChatCallContext {
 }
 
 export interface ChatBackend {
-  complete(request: ChatCompletionRequest, target: BackendTarget, context: ChatCallContext): Promise<ChatCompletion>
+  complete(
+    request: ChatCompletionRequest,
+    target: BackendTarget,
+    context: ChatCallContext,
+  ): Promise<ChatCompletion>
   /**
    * Chunks in order. The last chunk is always a usage chunk (`choices: []`, `usage` set); the HTTP
    * layer forwards it only when the client asked with `stream_options.include_usage`, but always
    * counts it. Throws a GatewayError before the first chunk (becomes an HTTP error) or mid-stream
    * (becomes one OpenAI-shaped error event).
    */
-  stream(request: ChatCompletionRequest, target: BackendTarget, context: ChatCallContext): AsyncIterable<ChatCompletionChunk>
+  stream(
+    request: ChatCompletionRequest,
+    target: BackendTarget,
+    context: ChatCallContext,
+  ): AsyncIterable<ChatCompletionChunk>
 }

@@ -35,7 +35,12 @@ export class GatewayError extends Error {
   readonly retryAfterSeconds: number | undefined
   readonly upstreamType: string | undefined
 
-  constructor(status: number, type: OpenAIErrorType, message: string, options: GatewayErrorOptions = {}) {
+  constructor(
+    status: number,
+    type: OpenAIErrorType,
+    message: string,
+    options: GatewayErrorOptions = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
     this.name = 'GatewayError'
     this.status = status
@@ -47,13 +52,29 @@ export class GatewayError extends Error {
   }
 
   toBody(): OpenAIErrorBody {
-    return { error: { message: this.message, type: this.type, param: this.param ?? null, code: this.code ?? null } }
+    return {
+      error: {
+        message: this.message,
+        type: this.type,
+        param: this.param ?? null,
+        code: this.code ?? null,
+      },
+    }
   }
 }
 
 /** A client-side mistake that names the offending parameter. */
-export function invalidRequest(message: string, param?: string, code = 'invalid_request'): GatewayError {
-  return new GatewayError(400, 'invalid_request_error', message, param === undefined ? { code } : { param, code })
+export function invalidRequest(
+  message: string,
+  param?: string,
+  code = 'invalid_request',
+): GatewayError {
+  return new GatewayError(
+    400,
+    'invalid_request_error',
+    message,
+    param === undefined ? { code } : { param, code },
+  )
 }
 
 /** Anything that is not a GatewayError becomes an opaque 500; the cause is kept for logs only. */
