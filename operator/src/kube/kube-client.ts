@@ -1,0 +1,164 @@
+// The operator's writes to the Kubernetes API, all through server-side apply with one field
+// manager (so ownership of every field is explicit in managedFields), plus finalizer patches and
+// Events. Reads come from informer caches; see informer.ts.
+import {
+  CustomObjectsApi,
+  EventsV1Api,
+  KubernetesObjectApi,
+  PatchStrategy,
+  V1MicroTime,
+  setHeaderOptions,
+  type KubeConfig,
+  type KubernetesObject,
+} from '@kubernetes/client-node'
+import { statusCodeOf } from './errors.ts'
+
+export const FIELD_MANAGER = 'strata-operator'
+export const GROUP = 'strata.dev'
+export const VERSION = 'v1alpha1'
+
+export interface ObjectRef {
+  plural: 'bedrockprojects' | 'modelroutes'
+  kind: 'BedrockProject' | 'ModelRoute'
+  namespace: string
+  name: string
+  uid?: string | undefined
+}
+
+const applyOptions = setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply)
+const jsonPatchOptions = setHeaderOptions('Content-Type', PatchStrategy.JsonPatch)
+
+export class KubeClient {
+  readonly #custom: CustomObjectsApi
+  readonly #objects: KubernetesObjectApi
+  readonly #events: EventsV1Api
+  readonly #identity: string
+  // Identical events within this window are recorded once, as kubectl's recorder would.
+  readonly #recentEvents = new Map<string, number>()
+
+  constructor(config: KubeConfig, identity: string) {
+    this.#custom = config.makeApiClient(CustomObjectsApi)
+    this.#objects = KubernetesObjectApi.makeApiClient(config)
+    this.#events = config.makeApiClient(EventsV1Api)
+    this.#identity = identity
+  }
+
+  /** Server-side apply of the status subresource; `status` is our whole intent for it. */
+  async applyStatus(ref: ObjectRef, status: Record<string, unknown>): Promise<void> {
+    const body = {
+      apiVersion: `${GROUP}/${VERSION}`,
+      kind: ref.kind,
+      metadata: { name: ref.name, namespace: ref.namespace },
+      status,
+    }
+    await this.#custom.patchNamespacedCustomObjectStatus(
+      {
+        group: GROUP,
+        version: VERSION,
+        plural: ref.plural,
+        namespace: ref.namespace,
+        name: ref.name,
+        body,
+        fieldManager: FIELD_MANAGER,
+        force: true,
+      },
+      applyOptions,
+    )
+  }
+
+  /** Server-side apply of any object (Secrets, ConfigMaps). */
+  async apply<T extends KubernetesObject>(object: T): Promise<T> {
+    return this.#objects.patch(
+      object,
+      undefined,
+      undefined,
+      FIELD_MANAGER,
+      true,
+      PatchStrategy.ServerSideApply,
+    )
+  }
+
+  async read<T extends KubernetesObject & { metadata: { name: string } }>(
+    object: T,
+  ): Promise<T | undefined> {
+    try {
+      return await this.#objects.read<T>(object)
+    } catch (error) {
+      if (statusCodeOf(error) === 404) return undefined
+      throw error
+    }
+  }
+
+  /** Adds a finalizer; the `test` makes a concurrent change fail with 422 rather than be lost. */
+  async addFinalizer(
+    ref: ObjectRef,
+    finalizer: string,
+    current: string[] | undefined,
+  ): Promise<void> {
+    const patch = current
+      ? [
+          { op: 'test', path: '/metadata/finalizers', value: current },
+          { op: 'add', path: '/metadata/finalizers/-', value: finalizer },
+        ]
+      : [{ op: 'add', path: '/metadata/finalizers', value: [finalizer] }]
+    await this.#patchMetadata(ref, patch)
+  }
+
+  async removeFinalizer(ref: ObjectRef, finalizer: string, current: string[]): Promise<void> {
+    const index = current.indexOf(finalizer)
+    if (index < 0) return
+    await this.#patchMetadata(ref, [
+      { op: 'test', path: `/metadata/finalizers/${index}`, value: finalizer },
+      { op: 'remove', path: `/metadata/finalizers/${index}` },
+    ])
+  }
+
+  async event(
+    ref: ObjectRef,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    note: string,
+    action: string,
+  ): Promise<void> {
+    const key = `${ref.namespace}/${ref.name}/${type}/${reason}/${note}`
+    const now = Date.now()
+    const last = this.#recentEvents.get(key)
+    if (last !== undefined && now - last < 5 * 60_000) return
+    this.#recentEvents.set(key, now)
+    await this.#events.createNamespacedEvent({
+      namespace: ref.namespace,
+      body: {
+        metadata: { generateName: `${ref.name}.`, namespace: ref.namespace },
+        eventTime: new V1MicroTime(now),
+        type,
+        reason,
+        note: note.slice(0, 1024),
+        action,
+        reportingController: `${GROUP}/strata-operator`,
+        reportingInstance: this.#identity,
+        regarding: {
+          apiVersion: `${GROUP}/${VERSION}`,
+          kind: ref.kind,
+          namespace: ref.namespace,
+          name: ref.name,
+          ...(ref.uid ? { uid: ref.uid } : {}),
+        },
+      },
+    })
+  }
+
+  async #patchMetadata(ref: ObjectRef, patch: object[]): Promise<void> {
+    await this.#custom.patchNamespacedCustomObject(
+      {
+        group: GROUP,
+        version: VERSION,
+        plural: ref.plural,
+        namespace: ref.namespace,
+        name: ref.name,
+        body: patch,
+        fieldManager: FIELD_MANAGER,
+      },
+      jsonPatchOptions,
+    )
+  }
+}
