@@ -1,0 +1,131 @@
+import { routingTableSchema, type ModelRouteSpec } from '@strata/crds'
+import { describe, expect, it } from 'vitest'
+import { compileTable, type ProjectInput, type RouteInput } from './compile-table.ts'
+
+const project = (overrides: Partial<ProjectInput> = {}): ProjectInput => ({
+  namespace: 'apps',
+  name: 'support',
+  region: 'us-east-1',
+  projectId: 'proj_abc',
+  projectArn: 'arn:aws:bedrock-mantle:us-east-1:123456789012:project/proj_abc',
+  tags: { owner: 'a' },
+  keys: [{ sha256: 'a'.repeat(64) }],
+  profiles: {
+    'anthropic.claude-sonnet-4-6':
+      'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/p1',
+  },
+  ...overrides,
+})
+
+const spec = (model: string, overrides: Partial<ModelRouteSpec> = {}): ModelRouteSpec => ({
+  projectRef: { name: 'support' },
+  model,
+  backends: [{ kind: 'converse', modelId: 'anthropic.claude-sonnet-4-6', weight: 1, priority: 0 }],
+  strict: false,
+  ...overrides,
+})
+
+const route = (
+  name: string,
+  model: string,
+  created: string,
+  overrides: Partial<ModelRouteSpec> = {},
+): RouteInput => ({
+  namespace: 'apps',
+  name,
+  creationTimestamp: created,
+  spec: spec(model, overrides),
+})
+
+describe('compileTable', () => {
+  it('binds routes to their project, with the inference profile on Converse backends and the project region by default', () => {
+    const { projects, outcomes } = compileTable(
+      [project()],
+      [route('chat', 'support-chat', '2026-01-01T00:00:00Z')],
+    )
+    expect(projects[0]?.routes).toEqual([
+      {
+        name: 'chat',
+        namespace: 'apps',
+        model: 'support-chat',
+        backends: [
+          {
+            kind: 'converse',
+            modelId: 'anthropic.claude-sonnet-4-6',
+            region: 'us-east-1',
+            weight: 1,
+            priority: 0,
+            profileArn: 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/p1',
+          },
+        ],
+      },
+    ])
+    expect(outcomes.get('apps/chat')).toMatchObject({
+      accepted: { status: true },
+      resolvedRefs: { status: true },
+    })
+  })
+
+  it('gives an alias to the oldest route and refuses the newer one with AliasConflict', () => {
+    const { projects, outcomes } = compileTable(
+      [project()],
+      [
+        route('newer', 'gpt-4o', '2026-02-01T00:00:00Z'),
+        route('older', 'gpt-4o', '2026-01-01T00:00:00Z'),
+      ],
+    )
+    expect(projects[0]?.routes.map((r) => r.name)).toEqual(['older'])
+    expect(outcomes.get('apps/newer')?.accepted).toMatchObject({
+      status: false,
+      reason: 'AliasConflict',
+    })
+    expect(outcomes.get('apps/newer')?.accepted.message).toContain('older')
+  })
+
+  it.each([
+    ['a missing project', [], 'ProjectNotFound'],
+    ['a project without a Bedrock id yet', [project({ projectId: undefined })], 'ProjectNotReady'],
+  ] as const)('does not resolve a route of %s', (_name, projects, reason) => {
+    const { outcomes } = compileTable([...projects], [route('chat', 'm', '2026-01-01T00:00:00Z')])
+    expect(outcomes.get('apps/chat')?.resolvedRefs).toMatchObject({ status: false, reason })
+  })
+
+  it('keeps the same alias in two projects apart', () => {
+    const other = project({
+      name: 'billing',
+      projectId: 'proj_def',
+      keys: [{ sha256: 'b'.repeat(64) }],
+    })
+    const { projects } = compileTable(
+      [project(), other],
+      [
+        route('a', 'gpt-4o', '2026-01-01T00:00:00Z'),
+        route('b', 'gpt-4o', '2026-01-02T00:00:00Z', { projectRef: { name: 'billing' } }),
+      ],
+    )
+    expect(projects.map((p) => [p.name, p.routes.map((r) => r.name)])).toEqual([
+      ['billing', ['b']],
+      ['support', ['a']],
+    ])
+  })
+
+  it('produces a document the shared routing-table schema accepts', () => {
+    const { projects } = compileTable(
+      [project()],
+      [
+        route('chat', 'chat', '2026-01-01T00:00:00Z', {
+          limits: { maxOutputTokens: 512, timeouts: { totalMs: 30_000 } },
+        }),
+      ],
+    )
+    const table = {
+      apiVersion: 'strata.dev/v1alpha1',
+      kind: 'RoutingTable',
+      version: 1,
+      generatedAt: '2026-11-22T00:00:00Z',
+      projects,
+    }
+    expect(routingTableSchema.safeParse(table).success).toBe(true)
+    expect(projects[0]?.routes[0]?.limits).toEqual({ maxOutputTokens: 512, timeoutMs: 30_000 })
+  })
+})
