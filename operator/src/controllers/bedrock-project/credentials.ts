@@ -65,15 +65,18 @@ export function planCredentials(input: CredentialsInput): CredentialsPlan {
   const keys: ClientKey[] = [{ sha256: sha256Hex(key) }]
   const previous = annotations[PREVIOUS_HASH]
   const notAfter = annotations[PREVIOUS_NOT_AFTER]
-  if (previous && notAfter && Date.parse(notAfter) > input.now.getTime())
-    keys.push({ sha256: previous, notAfter })
-  else {
-    delete annotations[PREVIOUS_HASH]
-    delete annotations[PREVIOUS_NOT_AFTER]
-  }
+  const graceRunning = previous && notAfter && Date.parse(notAfter) > input.now.getTime()
+  if (graceRunning) keys.push({ sha256: previous, notAfter })
+  const kept = graceRunning
+    ? annotations
+    : Object.fromEntries(
+        Object.entries(annotations).filter(
+          ([name]) => name !== PREVIOUS_HASH && name !== PREVIOUS_NOT_AFTER,
+        ),
+      )
   return {
     stringData: { OPENAI_BASE_URL: input.baseUrl, OPENAI_API_KEY: key },
-    annotations,
+    annotations: kept,
     keys,
     rotated,
   }
