@@ -1,0 +1,14 @@
+// The public seam of @strata/crds: the schemas shared by the operator and the gateway.
+export * from './routing-table.ts'
+export * from './routing-table-config-map.ts'
+export * from './common-fields.ts'
+export * from './conditions.ts'
+export * from './bedrock-project-tags.ts'
+export * from './bedrock-project.ts'
+export * from './model-route-limits.ts'
+export * from './model-route.ts'
+export {
+  kindDefinitions,
+  customResourceDefinition,
+  renderCustomResourceDefinitions,
+} from './custom-resource-definitions.ts'

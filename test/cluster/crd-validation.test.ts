@@ -1,0 +1,307 @@
+// The generated CRDs against the real apiserver: every fixture under fixtures/crd-validation/ is
+// created (and, when it says so, updated) and must be accepted or rejected with the exact message
+// it names. Each fixture is also run through the zod schema, which must reach the same verdict:
+// the CRD and the zod schema are one contract.
+//
+// Fixture format (YAML): description; manifest (apiVersion, kind, spec; the test adds metadata);
+// error (a substring of the apiserver's message; absent means the object is accepted); stored
+// (a subset the stored object must match, to check defaults); update (spec fields to replace on
+// the created object, with its own description and optional error).
+import { execFile } from 'node:child_process'
+import { readFileSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import {
+  ApiException,
+  ApiextensionsV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  KubernetesObjectApi,
+  PatchStrategy,
+  loadYaml,
+  type V1CustomResourceDefinition,
+} from '@kubernetes/client-node'
+import {
+  bedrockProjectSchema,
+  bedrockProjectSpecSchema,
+  modelRouteSchema,
+  modelRouteBackendSchema,
+  tagsSchema,
+} from '@strata/crds'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { parse } from 'yaml'
+import { z } from 'zod'
+import { ensureBinaries } from '../control-plane/binaries.ts'
+import { eventually, kubeConfigFrom, statusCode } from '../support/kube.ts'
+
+const kubeconfigPath = inject('kubeconfig')
+const config = kubeConfigFrom(kubeconfigPath)
+const core = config.makeApiClient(CoreV1Api)
+const extensions = config.makeApiClient(ApiextensionsV1Api)
+const custom = config.makeApiClient(CustomObjectsApi)
+const objects = KubernetesObjectApi.makeApiClient(config)
+
+const group = 'strata.dev'
+const version = 'v1alpha1'
+const fieldManager = 'strata-crd-validation-test'
+const namespace = `crd-validation-${Date.now().toString(36)}`
+const generatedDir = join(import.meta.dirname, '..', '..', 'crds', 'generated')
+const fixturesDir = join(import.meta.dirname, 'fixtures', 'crd-validation')
+
+const kinds = {
+  BedrockProject: {
+    plural: 'bedrockprojects',
+    dir: 'bedrock-project',
+    schema: bedrockProjectSchema,
+  },
+  ModelRoute: { plural: 'modelroutes', dir: 'model-route', schema: modelRouteSchema },
+} as const
+
+const jsonObject = z.record(z.string(), z.unknown())
+const caseSchema = z.strictObject({
+  description: z.string(),
+  error: z.string().optional(),
+  manifest: z.strictObject({
+    apiVersion: z.literal(`${group}/${version}`),
+    kind: z.enum(['BedrockProject', 'ModelRoute']),
+    spec: jsonObject.optional(),
+  }),
+  stored: jsonObject.optional(),
+  update: z
+    .strictObject({ description: z.string(), spec: jsonObject, error: z.string().optional() })
+    .optional(),
+})
+type Case = z.infer<typeof caseSchema> & { name: string }
+
+const storedObjectSchema = z.looseObject({
+  metadata: z.looseObject({ resourceVersion: z.string() }),
+  spec: jsonObject,
+})
+const crdSchemaShape = z.object({
+  spec: z.object({ versions: z.array(z.object({ schema: z.unknown() })) }),
+})
+const statusBodySchema = z.object({ message: z.string() })
+function loadCases(): Case[] {
+  return Object.values(kinds).flatMap(({ dir }) =>
+    readdirSync(join(fixturesDir, dir))
+      .filter((file) => file.endsWith('.yaml'))
+      .sort()
+      .map((file) => {
+        const parsed = caseSchema.safeParse(
+          parse(readFileSync(join(fixturesDir, dir, file), 'utf8')),
+        )
+        if (!parsed.success) throw new Error(`${dir}/${file}: ${z.prettifyError(parsed.error)}`)
+        return { ...parsed.data, name: `${dir}-${file.replace(/\.yaml$/, '')}` }
+      }),
+  )
+}
+
+type Outcome = { accepted: true; object: unknown } | { accepted: false; message: string }
+
+/** Runs a request and turns an apiserver rejection into its Status message. */
+async function outcomeOf(request: Promise<unknown>): Promise<Outcome> {
+  try {
+    return { accepted: true, object: await request }
+  } catch (error) {
+    if (!(error instanceof ApiException)) throw error
+    const body: unknown = typeof error.body === 'string' ? JSON.parse(error.body) : error.body
+    return { accepted: false, message: statusBodySchema.parse(body).message }
+  }
+}
+
+function expectOutcome(outcome: Outcome, error: string | undefined): void {
+  const rejection = outcome.accepted ? undefined : outcome.message
+  if (error === undefined) expect(rejection, 'the apiserver accepts it').toBeUndefined()
+  else expect(rejection, 'the apiserver rejects it').toContain(error)
+}
+
+const kubectl = async (...args: string[]): Promise<string> =>
+  (await promisify(execFile)(ensureBinaries().kubectl, ['--kubeconfig', kubeconfigPath, ...args]))
+    .stdout
+
+const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim()
+
+beforeAll(async () => {
+  for (const file of readdirSync(generatedDir).sort()) {
+    // loadYaml maps the YAML onto client-node's models; a plain object would lose every keyword
+    // whose model property is renamed (enum, default, x-kubernetes-validations) on the way out.
+    const crd = loadYaml<V1CustomResourceDefinition>(readFileSync(join(generatedDir, file), 'utf8'))
+    // Server-side apply: idempotent when another test has installed the same CRDs already.
+    await objects.patch(
+      crd,
+      undefined,
+      undefined,
+      fieldManager,
+      true,
+      PatchStrategy.ServerSideApply,
+    )
+  }
+  for (const { plural } of Object.values(kinds))
+    await eventually(`${plural} Established`, async () => {
+      const crd = await extensions.readCustomResourceDefinition({ name: `${plural}.${group}` })
+      const established = crd.status?.conditions?.some(
+        (condition) => condition.type === 'Established' && condition.status === 'True',
+      )
+      return established || undefined
+    })
+  await core.createNamespace({ body: { metadata: { name: namespace } } })
+  // Established can come a moment before the REST endpoint answers.
+  for (const { plural } of Object.values(kinds))
+    await eventually(`${plural} served`, () =>
+      custom.listNamespacedCustomObject({ group, version, namespace, plural }),
+    )
+})
+
+afterAll(async () => {
+  // The CRDs stay: they are the product's own, and later tests may rely on them.
+  await core.deleteNamespace({ name: namespace }).catch((error: unknown) => {
+    if (statusCode(error) !== 404) throw error
+  })
+})
+
+describe('CRD validation on the real apiserver', () => {
+  it.each(Object.values(kinds))(
+    'stores the $plural schema exactly as generated',
+    async ({ plural }) => {
+      const file: unknown = parse(
+        readFileSync(join(generatedDir, `${group}_${plural}.yaml`), 'utf8'),
+      )
+      const served: unknown = await custom.getClusterCustomObject({
+        group: 'apiextensions.k8s.io',
+        version: 'v1',
+        plural: 'customresourcedefinitions',
+        name: `${plural}.${group}`,
+      })
+      const schemaOf = (crd: unknown): unknown => crdSchemaShape.parse(crd).spec.versions[0]?.schema
+      expect(schemaOf(served)).toEqual(schemaOf(file))
+    },
+  )
+
+  it.each(loadCases())('$name: $description', async (fixture) => {
+    const { plural, schema } = kinds[fixture.manifest.kind]
+    const body = { ...fixture.manifest, metadata: { name: fixture.name, namespace } }
+    expect(schema.safeParse(body).success, 'zod and the apiserver agree').toBe(!fixture.error)
+
+    const created = await outcomeOf(
+      custom.createNamespacedCustomObject({
+        group,
+        version,
+        namespace,
+        plural,
+        body,
+        fieldManager,
+        fieldValidation: 'Strict',
+      }),
+    )
+    expectOutcome(created, fixture.error)
+    if (!created.accepted) return
+    if (fixture.stored) expect(created.object).toMatchObject(fixture.stored)
+    if (!fixture.update) return
+
+    const stored = storedObjectSchema.parse(created.object)
+    const updated = await outcomeOf(
+      custom.replaceNamespacedCustomObject({
+        group,
+        version,
+        namespace,
+        plural,
+        name: fixture.name,
+        body: { ...stored, spec: { ...stored.spec, ...fixture.update.spec } },
+        fieldManager,
+        fieldValidation: 'Strict',
+      }),
+    )
+    expectOutcome(updated, fixture.update.error)
+  })
+})
+
+describe('status subresource, printer columns and kubectl explain', () => {
+  const name = 'status-and-columns'
+  const projectSpec = bedrockProjectSpecSchema.parse({
+    name: 'Status Columns',
+    region: 'eu-west-1',
+    tags: { owner: 'a', cost_center: 'b', environment: 'c', data_classification: 'd' },
+  })
+  const ready = {
+    type: 'Ready',
+    status: 'True',
+    reason: 'Reconciled',
+    message: 'project is active',
+    lastTransitionTime: '2026-05-01T10:00:00Z',
+  }
+
+  async function writeStatus(status: unknown): Promise<Outcome> {
+    const current = storedObjectSchema.parse(
+      await custom.getNamespacedCustomObject({
+        group,
+        version,
+        namespace,
+        plural: 'bedrockprojects',
+        name,
+      }),
+    )
+    return outcomeOf(
+      custom.replaceNamespacedCustomObjectStatus({
+        group,
+        version,
+        namespace,
+        plural: 'bedrockprojects',
+        name,
+        body: { ...current, status },
+        fieldManager,
+      }),
+    )
+  }
+
+  it('accepts a status through the subresource and shows it in the printer columns', async () => {
+    await custom.createNamespacedCustomObject({
+      group,
+      version,
+      namespace,
+      plural: 'bedrockprojects',
+      body: {
+        apiVersion: `${group}/${version}`,
+        kind: 'BedrockProject',
+        metadata: { name, namespace },
+        spec: projectSpec,
+      },
+    })
+    const status = { projectId: 'proj_columns1', observedGeneration: 1, conditions: [ready] }
+    expect(bedrockProjectSchema.shape.status.safeParse(status).success).toBe(true)
+    expectOutcome(await writeStatus(status), undefined)
+
+    const table = await kubectl('get', 'bp', name, '--namespace', namespace)
+    const [header, row] = table.trim().split('\n')
+    expect(header?.split(/\s{2,}/)).toEqual(['NAME', 'READY', 'PROJECT ID', 'REGION', 'AGE'])
+    expect(row?.split(/\s{2,}/).slice(0, 4)).toEqual([name, 'True', 'proj_columns1', 'eu-west-1'])
+  })
+
+  it.each([
+    [
+      'two conditions of one type',
+      { conditions: [ready, { ...ready, status: 'False' }] },
+      'status.conditions[1]: Duplicate value: {"type":"Ready"}',
+    ],
+    [
+      'a condition status that is not True, False or Unknown',
+      { conditions: [{ ...ready, status: 'Yes' }] },
+      'status.conditions[0].status: Unsupported value: "Yes": supported values: "True", "False", "Unknown"',
+    ],
+    [
+      'a condition reason with spaces',
+      { conditions: [{ ...ready, reason: 'not ready' }] },
+      'status.conditions[0].reason: Invalid value: "not ready"',
+    ],
+  ])('rejects a status with %s', async (_what, status, error) => {
+    expect(bedrockProjectSchema.shape.status.safeParse(status).success).toBe(false)
+    expectOutcome(await writeStatus(status), error)
+  })
+
+  it('teaches fields through kubectl explain, in the words of the zod schema', async () => {
+    const tags = await kubectl('explain', 'bp.spec.tags')
+    expect(oneLine(tags)).toContain(oneLine(tagsSchema.description ?? 'no description'))
+    const weight = await kubectl('explain', 'mr.spec.backends.weight')
+    const weightDescription = modelRouteBackendSchema.shape.weight.description ?? 'no description'
+    expect(oneLine(weight)).toContain(oneLine(weightDescription))
+  })
+})
