@@ -13,6 +13,7 @@ import {
   uniqueBy,
 } from './common-fields.ts'
 import { conditionsSchema } from './conditions.ts'
+import { clientKeySchema } from './routing-table.ts'
 import { immutable, kubernetes } from './kubernetes-extensions.ts'
 import { tagsSchema } from './bedrock-project-tags.ts'
 
@@ -120,6 +121,14 @@ export const bedrockProjectStatusSchema = z
       .optional()
       .describe(
         'Name of the Secret, in this namespace, that holds OPENAI_BASE_URL and OPENAI_API_KEY for the project.',
+      ),
+    clientKeys: kubernetes(z.array(clientKeySchema).max(4), {
+      listType: 'map',
+      listMapKeys: ['sha256'],
+    })
+      .optional()
+      .describe(
+        'SHA-256 hashes of the client keys that authenticate as this project: the current key, and a rotated-out key until its notAfter. Hashes of 256-bit random keys reveal nothing; the keys themselves stay in the credentials Secret.',
       ),
     observedGeneration: observedGenerationSchema.optional(),
     conditions: conditionsSchema.optional(),

@@ -25,6 +25,7 @@ export const clientKeySchema = z
   .strictObject({
     sha256: z
       .string()
+      .length(64)
       .regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex characters')
       .describe('SHA-256 of the client API key, lowercase hex. Plain keys are never stored.'),
     notAfter: isoTime
