@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest'
+import {
+  bedrockError,
+  errorNameOf,
+  redactUpstreamMessage,
+  streamExceptionName,
+} from './bedrock-errors.ts'
+
+describe('errorNameOf (SDK rules for x-amzn-ErrorType and body code/__type)', () => {
+  it.each([
+    ['ThrottlingException', 'ThrottlingException'],
+    [
+      'ThrottlingException:http://internal.amazon.com/coral/com.amazon.bedrock/',
+      'ThrottlingException',
+    ],
+    ['ValidationException,Something', 'ValidationException'],
+    ['com.amazon.bedrock#ResourceNotFoundException', 'ResourceNotFoundException'],
+    ['aws.protocoltests#AccessDeniedException:http://x', 'AccessDeniedException'],
+    ['  ModelTimeoutException  ', 'ModelTimeoutException'],
+  ])('%s → %s', (raw, name) => {
+    expect(errorNameOf(raw)).toBe(name)
+  })
+
+  it('turns camelCase stream members into shape names', () => {
+    expect(streamExceptionName('modelStreamErrorException')).toBe('ModelStreamErrorException')
+  })
+})
+
+describe('bedrockError', () => {
+  it.each([
+    ['ThrottlingException', 429, 429, 'rate_limit_error', 'rate_limit_exceeded'],
+    ['ValidationException', 400, 400, 'invalid_request_error', 'invalid_request'],
+    ['AccessDeniedException', 403, 403, 'permission_error', 'permission_denied'],
+    ['ResourceNotFoundException', 404, 404, 'not_found_error', 'model_not_found'],
+    ['ModelTimeoutException', 408, 408, 'timeout_error', 'model_timeout'],
+    ['ModelNotReadyException', 429, 429, 'rate_limit_error', 'model_not_ready'],
+    ['ServiceQuotaExceededException', 400, 429, 'rate_limit_error', 'insufficient_quota'],
+    ['ModelErrorException', 424, 502, 'api_error', 'model_error'],
+    ['ModelStreamErrorException', 424, 502, 'api_error', 'model_error'],
+    ['InternalServerException', 500, 500, 'server_error', 'internal_error'],
+    ['ServiceUnavailableException', 503, 503, 'api_error', 'service_unavailable'],
+    ['UnrecognizedClientException', 403, 502, 'api_error', 'upstream_authentication_failed'],
+    ['InvalidSignatureException', 403, 502, 'api_error', 'upstream_authentication_failed'],
+    ['ExpiredTokenException', 400, 502, 'api_error', 'upstream_authentication_failed'],
+    ['ConflictException', 409, 409, 'invalid_request_error', 'upstream_error'],
+    ['SomethingNewException', 503, 503, 'api_error', 'upstream_error'],
+    [undefined, 500, 500, 'server_error', 'upstream_error'],
+    [undefined, 200, 502, 'api_error', 'upstream_error'],
+  ])('%s (HTTP %i) → %i %s %s', (name, upstreamStatus, status, type, code) => {
+    const error = bedrockError({ name, message: undefined, status: upstreamStatus })
+    expect(error).toMatchObject({ status, type, code })
+    expect(error.message.length).toBeGreaterThan(0)
+    expect(error.upstreamType).toBe(name)
+  })
+
+  it('asks clients to wait before retrying a model that is not ready', () => {
+    expect(
+      bedrockError({ name: 'ModelNotReadyException', message: 'loading' }).retryAfterSeconds,
+    ).toBe(10)
+  })
+
+  it('keeps the upstream message so clients can fix their request', () => {
+    const message =
+      'The model returned the following errors: messages.0.content: text field is blank'
+    expect(bedrockError({ name: 'ValidationException', message, status: 400 }).message).toBe(
+      message,
+    )
+  })
+
+  it('does not leak principals, accounts, key ids or API keys', () => {
+    const message = redactUpstreamMessage(
+      'User: arn:aws:sts::123456789012:assumed-role/strata-gateway/i-0abc is not authorized to perform: bedrock:InvokeModel on resource: ' +
+        'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abcd1234efgh (key AKIAIOSFODNN7EXAMPLE, token bedrock-api-key-YmVkcm9jay5hbWF6b24=)',
+    )
+    expect(message).toBe(
+      'User: <principal> is not authorized to perform: bedrock:InvokeModel on resource: arn:aws:bedrock:us-east-1:<account>:application-inference-profile/abcd1234efgh (key <access-key>, token <api-key>)',
+    )
+  })
+})

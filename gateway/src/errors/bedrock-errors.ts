@@ -1,0 +1,211 @@
+// Bedrock Runtime exceptions → GatewayError with OpenAI's shape and a faithful status.
+// References: botocore bedrock-runtime model httpStatusCode traits and aws-sdk-js-v3
+// `loadRestJsonErrorCode` (shared/reference/bedrock-api.md §5), the stream exception members in
+// camelCase (§3.5–§3.6), and gateway-peers.md §7a for where peers get this wrong.
+//
+// | Bedrock exception                | HTTP | type                  | code                   |
+// |----------------------------------|------|-----------------------|------------------------|
+// | ThrottlingException              | 429  | rate_limit_error      | rate_limit_exceeded    |
+// | ModelNotReadyException           | 429  | rate_limit_error      | model_not_ready (+ Retry-After) |
+// | ServiceQuotaExceededException    | 429  | rate_limit_error      | insufficient_quota     |
+// | ValidationException              | 400  | invalid_request_error | invalid_request        |
+// | AccessDeniedException            | 403  | permission_error      | permission_denied      |
+// | ResourceNotFoundException        | 404  | not_found_error       | model_not_found        |
+// | ModelTimeoutException            | 408  | timeout_error         | model_timeout          |
+// | ModelErrorException (424)        | 502  | api_error             | model_error            |
+// | ModelStreamErrorException (424)  | 502  | api_error             | model_error            |
+// | InternalServerException          | 500  | server_error          | internal_error         |
+// | ServiceUnavailableException      | 503  | api_error             | service_unavailable    |
+// | AWS auth failures (Unrecognized- | 502  | api_error             | upstream_authentication_failed |
+// |   Client, InvalidSignature, …)   |      |                       |                        |
+// | anything else                    | upstream status, type from the status class            |
+//
+// ServiceQuotaExceeded is a 400 on the Bedrock wire, but the request is fine: an account quota is
+// spent. OpenAI reports exactly that as 429 `insufficient_quota`, and a 400 would tell the client
+// to change its request. 424 means "the model failed", which OpenAI clients know as a bad gateway.
+// Gateway credential failures are ours, not the client's: a 401/403 would blame its API key.
+import { GatewayError, type OpenAIErrorType } from './gateway-error.ts'
+
+interface Mapping {
+  status: number
+  type: OpenAIErrorType
+  code: string
+  retryAfterSeconds?: number
+  fallback: string
+}
+
+// A model being loaded (imported/custom models) typically needs tens of seconds.
+const modelNotReadyRetrySeconds = 10
+
+const mappings: Readonly<Record<string, Mapping>> = {
+  ThrottlingException: {
+    status: 429,
+    type: 'rate_limit_error',
+    code: 'rate_limit_exceeded',
+    fallback: 'Rate limit reached. Please retry after a short wait.',
+  },
+  ModelNotReadyException: {
+    status: 429,
+    type: 'rate_limit_error',
+    code: 'model_not_ready',
+    retryAfterSeconds: modelNotReadyRetrySeconds,
+    fallback: 'The model is not ready to serve requests yet. Please retry shortly.',
+  },
+  ServiceQuotaExceededException: {
+    status: 429,
+    type: 'rate_limit_error',
+    code: 'insufficient_quota',
+    fallback: 'You exceeded your current quota.',
+  },
+  ValidationException: {
+    status: 400,
+    type: 'invalid_request_error',
+    code: 'invalid_request',
+    fallback: 'The request is invalid for this model.',
+  },
+  AccessDeniedException: {
+    status: 403,
+    type: 'permission_error',
+    code: 'permission_denied',
+    fallback: 'The gateway is not permitted to use this model.',
+  },
+  ResourceNotFoundException: {
+    status: 404,
+    type: 'not_found_error',
+    code: 'model_not_found',
+    fallback: 'The model does not exist or is not available in this region.',
+  },
+  ModelTimeoutException: {
+    status: 408,
+    type: 'timeout_error',
+    code: 'model_timeout',
+    fallback: 'The model took too long to respond.',
+  },
+  ModelErrorException: {
+    status: 502,
+    type: 'api_error',
+    code: 'model_error',
+    fallback: 'The model failed to process the request.',
+  },
+  ModelStreamErrorException: {
+    status: 502,
+    type: 'api_error',
+    code: 'model_error',
+    fallback: 'The model failed while streaming the response.',
+  },
+  InternalServerException: {
+    status: 500,
+    type: 'server_error',
+    code: 'internal_error',
+    fallback: 'The model provider had an internal error.',
+  },
+  ServiceUnavailableException: {
+    status: 503,
+    type: 'api_error',
+    code: 'service_unavailable',
+    fallback: 'The model provider is temporarily unavailable.',
+  },
+}
+
+const upstreamAuthFailures = new Set([
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+  'IncompleteSignatureException',
+  'ExpiredTokenException',
+  'MissingAuthenticationTokenException',
+  'InvalidClientTokenId',
+  'UnauthorizedException',
+])
+
+/**
+ * errorNameOf applies the SDK's rules to an `x-amzn-ErrorType` value or a body `code`/`__type`:
+ * cut at the first `:` or `,`, and after a `#` keep only the tail.
+ * @example errorNameOf('ThrottlingException:http://internal.amazon.com/coral/') // 'ThrottlingException'
+ */
+export function errorNameOf(raw: string): string {
+  let name = raw.trim()
+  const cut = name.search(/[:,]/)
+  if (cut >= 0) name = name.slice(0, cut)
+  const hash = name.lastIndexOf('#')
+  if (hash >= 0) name = name.slice(hash + 1)
+  return name.trim()
+}
+
+/** streamExceptionName turns a camelCase stream member (`throttlingException`) into the shape name. */
+export function streamExceptionName(member: string): string {
+  return member.charAt(0).toUpperCase() + member.slice(1)
+}
+
+/**
+ * redactUpstreamMessage strips what must not reach clients from an upstream message: caller
+ * principals, account ids, access key ids and bearer keys. Messages are otherwise kept, because
+ * Bedrock's validation messages tell the client what to fix.
+ */
+export function redactUpstreamMessage(message: string): string {
+  return message
+    .replace(/arn:aws[\w-]*:(?:sts|iam)::\d{12}:[^\s"',;]+/g, '<principal>')
+    .replace(/(arn:aws[\w-]*:[\w-]+:[\w-]*:)\d{12}(?=:)/g, '$1<account>')
+    .replace(/\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g, '<access-key>')
+    .replace(/\bbedrock-api-key-[A-Za-z0-9+/=_-]+/g, '<api-key>')
+    .replace(/\bABSK[A-Za-z0-9+/=]{8,}/g, '<api-key>')
+    .slice(0, 2000)
+}
+
+function typeForStatus(status: number): OpenAIErrorType {
+  if (status === 401) return 'authentication_error'
+  if (status === 403) return 'permission_error'
+  if (status === 404) return 'not_found_error'
+  if (status === 408) return 'timeout_error'
+  if (status === 429) return 'rate_limit_error'
+  if (status === 500) return 'server_error'
+  if (status >= 500) return 'api_error'
+  return 'invalid_request_error'
+}
+
+export interface BedrockFailure {
+  /** The exception shape name, e.g. `ThrottlingException`; undefined when upstream gave none. */
+  name: string | undefined
+  message: string | undefined
+  /** The HTTP status upstream sent; stream exceptions have none (they arrive after a 200). */
+  status?: number
+}
+
+/** bedrockError maps one upstream failure to the GatewayError a client sees. */
+export function bedrockError(failure: BedrockFailure): GatewayError {
+  const name = failure.name === undefined ? undefined : errorNameOf(failure.name)
+  const upstreamMessage =
+    failure.message === undefined ? undefined : redactUpstreamMessage(failure.message)
+  const base = name === undefined ? {} : { upstreamType: name }
+  if (name !== undefined && upstreamAuthFailures.has(name)) {
+    return new GatewayError(
+      502,
+      'api_error',
+      'The gateway could not authenticate to the model provider.',
+      { ...base, code: 'upstream_authentication_failed' },
+    )
+  }
+  const mapping = name === undefined ? undefined : mappings[name]
+  if (mapping !== undefined) {
+    const options =
+      mapping.retryAfterSeconds === undefined
+        ? { ...base, code: mapping.code }
+        : { ...base, code: mapping.code, retryAfterSeconds: mapping.retryAfterSeconds }
+    return new GatewayError(
+      mapping.status,
+      mapping.type,
+      upstreamMessage ?? mapping.fallback,
+      options,
+    )
+  }
+  const status =
+    failure.status !== undefined && failure.status >= 400 && failure.status <= 599
+      ? failure.status
+      : 502
+  return new GatewayError(
+    status,
+    typeForStatus(status),
+    upstreamMessage ??
+      `The model provider returned an error${name === undefined ? '' : ` (${name})`}.`,
+    { ...base, code: 'upstream_error' },
+  )
+}

@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest'
+import { GatewayError } from '../errors/gateway-error.ts'
+import {
+  converseStreamEvents,
+  toConverseStreamEvent,
+  type ConverseStreamEvent,
+} from './converse-stream-events.ts'
+import { decodeEventStream, EventStreamDecoder } from './event-stream-decoder.ts'
+import {
+  encodeEventStreamMessage,
+  errorFrame,
+  eventFrame,
+  exceptionFrame,
+} from './event-stream-encoder.ts'
+import { sourceOf } from './fixtures/byte-feedings.ts'
+
+const decode = (frame: Buffer) => {
+  const [message] = new EventStreamDecoder().push(frame)
+  if (message === undefined) throw new Error('no message')
+  return message
+}
+
+function thrown(run: () => unknown): GatewayError {
+  try {
+    run()
+  } catch (error) {
+    if (error instanceof GatewayError) return error
+    throw error
+  }
+  throw new Error('nothing thrown')
+}
+
+describe('ConverseStream event validation', () => {
+  const events: [string, unknown, ConverseStreamEvent][] = [
+    [
+      'messageStart',
+      { role: 'assistant', p: 'abcdef' },
+      { type: 'messageStart', role: 'assistant', p: 'abcdef' },
+    ],
+    [
+      'contentBlockStart',
+      { contentBlockIndex: 1, start: { toolUse: { toolUseId: 't1', name: 'f' } } },
+      {
+        type: 'contentBlockStart',
+        contentBlockIndex: 1,
+        start: { toolUse: { toolUseId: 't1', name: 'f' } },
+      },
+    ],
+    [
+      'contentBlockDelta',
+      { contentBlockIndex: 0, delta: { reasoningContent: { signature: 'sig' } } },
+      {
+        type: 'contentBlockDelta',
+        contentBlockIndex: 0,
+        delta: { reasoningContent: { signature: 'sig' } },
+      },
+    ],
+    [
+      'contentBlockStop',
+      { contentBlockIndex: 2 },
+      { type: 'contentBlockStop', contentBlockIndex: 2 },
+    ],
+    ['messageStop', { stopReason: 'end_turn' }, { type: 'messageStop', stopReason: 'end_turn' }],
+    [
+      'metadata',
+      { usage: { inputTokens: 1, outputTokens: 2, totalTokens: 3 }, metrics: { latencyMs: 5 } },
+      {
+        type: 'metadata',
+        usage: { inputTokens: 1, outputTokens: 2, totalTokens: 3 },
+        metrics: { latencyMs: 5 },
+      },
+    ],
+  ]
+
+  it.each(events)('validates a %s event and keeps unknown keys', (eventType, payload, expected) => {
+    expect(toConverseStreamEvent(decode(eventFrame(eventType, payload)))).toEqual(expected)
+  })
+
+  it('skips event types it does not know', () => {
+    expect(toConverseStreamEvent(decode(eventFrame('citationsDelta', { x: 1 })))).toBeUndefined()
+  })
+
+  it('rejects a known event with an invalid payload as a 502', () => {
+    const error = thrown(() =>
+      toConverseStreamEvent(decode(eventFrame('contentBlockStop', { contentBlockIndex: 'one' }))),
+    )
+    expect(error).toMatchObject({
+      status: 502,
+      type: 'api_error',
+      code: 'upstream_invalid_response',
+    })
+  })
+
+  it('rejects a payload that is not JSON as a 502', () => {
+    const frame = encodeEventStreamMessage(
+      [
+        { name: ':event-type', type: 'string', value: 'messageStart' },
+        { name: ':message-type', type: 'string', value: 'event' },
+      ],
+      Buffer.from('{"role":'),
+    )
+    expect(thrown(() => toConverseStreamEvent(decode(frame)))).toMatchObject({
+      status: 502,
+      code: 'upstream_invalid_response',
+    })
+  })
+
+  const exceptions: [string, number, string, string][] = [
+    ['throttlingException', 429, 'rate_limit_error', 'rate_limit_exceeded'],
+    ['validationException', 400, 'invalid_request_error', 'invalid_request'],
+    ['modelStreamErrorException', 502, 'api_error', 'model_error'],
+    ['internalServerException', 500, 'server_error', 'internal_error'],
+    ['serviceUnavailableException', 503, 'api_error', 'service_unavailable'],
+    ['modelTimeoutException', 408, 'timeout_error', 'model_timeout'],
+  ]
+
+  it.each(exceptions)('turns a %s frame into %i %s', (member, status, type, code) => {
+    const error = thrown(() =>
+      toConverseStreamEvent(decode(exceptionFrame(member, { message: 'upstream says no' }))),
+    )
+    expect(error).toMatchObject({ status, type, code, message: 'upstream says no' })
+    expect(error.upstreamType).toBe(member.charAt(0).toUpperCase() + member.slice(1))
+  })
+
+  it('turns an unmodelled error frame into a GatewayError', () => {
+    const error = thrown(() => toConverseStreamEvent(decode(errorFrame('InternalFailure', 'boom'))))
+    expect(error).toMatchObject({
+      status: 502,
+      type: 'api_error',
+      message: 'boom',
+      upstreamType: 'InternalFailure',
+    })
+  })
+
+  it('turns a corrupted frame into a 502 for the client', async () => {
+    const frame = eventFrame('messageStart', { role: 'assistant' })
+    frame[frame.length - 2] = (frame[frame.length - 2] ?? 0) ^ 1
+    const run = async () => {
+      const events: unknown[] = []
+      for await (const event of converseStreamEvents(decodeEventStream(sourceOf([frame]))))
+        events.push(event)
+    }
+    await expect(run()).rejects.toMatchObject({ status: 502, code: 'upstream_stream_corrupted' })
+  })
+})

@@ -1,0 +1,137 @@
+// Event-stream messages → validated ConverseStream events, layer 2 of 4 of our streaming.
+// Reference: the ConverseStreamOutput union in the botocore model bedrock-runtime/2023-09-30 and
+// https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStream.html
+// (shared/reference/bedrock-api.md §3.5–§3.6).
+//
+// Lenient with upstream: unknown keys (e.g. Bedrock's `p` padding) pass, unknown event types are
+// skipped. Exception frames (`:message-type exception`, camelCase `:exception-type`) and
+// unmodelled `:message-type error` frames become GatewayErrors through the Bedrock error map.
+import { z } from 'zod'
+import { bedrockError, streamExceptionName } from '../errors/bedrock-errors.ts'
+import { GatewayError } from '../errors/gateway-error.ts'
+import { converseUsageSchema } from '../upstream/converse-shapes.ts'
+import { EventStreamDecodeError, type EventStreamMessage } from './event-stream-decoder.ts'
+
+const index = z.number().int().nonnegative()
+
+const eventSchemas = {
+  messageStart: z.looseObject({ role: z.string() }),
+  contentBlockStart: z.looseObject({
+    contentBlockIndex: index,
+    start: z
+      .looseObject({
+        toolUse: z.looseObject({ toolUseId: z.string(), name: z.string() }).nullish(),
+      })
+      .nullish(),
+  }),
+  contentBlockDelta: z.looseObject({
+    contentBlockIndex: index,
+    delta: z.looseObject({
+      text: z.string().nullish(),
+      toolUse: z.looseObject({ input: z.string() }).nullish(),
+      reasoningContent: z
+        .looseObject({
+          text: z.string().nullish(),
+          signature: z.string().nullish(),
+          redactedContent: z.string().nullish(),
+        })
+        .nullish(),
+    }),
+  }),
+  contentBlockStop: z.looseObject({ contentBlockIndex: index }),
+  messageStop: z.looseObject({ stopReason: z.string() }),
+  metadata: z.looseObject({
+    usage: converseUsageSchema,
+    serviceTier: z.looseObject({ type: z.string() }).nullish(),
+  }),
+}
+
+type EventSchemas = typeof eventSchemas
+export type ConverseStreamEventType = keyof EventSchemas
+
+/** One validated ConverseStream event, discriminated by `type` (the `:event-type` header). */
+export type ConverseStreamEvent = {
+  [K in ConverseStreamEventType]: { type: K } & z.infer<EventSchemas[K]>
+}[ConverseStreamEventType]
+
+function isEventType(name: string): name is ConverseStreamEventType {
+  return Object.hasOwn(eventSchemas, name)
+}
+
+function invalidUpstream(message: string, cause?: unknown): GatewayError {
+  return new GatewayError(502, 'api_error', message, { code: 'upstream_invalid_response', cause })
+}
+
+function payloadJson(message: EventStreamMessage): unknown {
+  if (message.payload.length === 0) return {}
+  try {
+    return JSON.parse(Buffer.from(message.payload).toString('utf8')) as unknown
+  } catch (error) {
+    throw invalidUpstream('The model provider sent an unreadable stream event.', error)
+  }
+}
+
+function messageField(payload: unknown): string | undefined {
+  if (typeof payload !== 'object' || payload === null) return undefined
+  const record = payload as Record<string, unknown>
+  const message = record.message ?? record.Message
+  return typeof message === 'string' ? message : undefined
+}
+
+function stringHeader(message: EventStreamMessage, name: string): string | undefined {
+  const value = message.headers[name]
+  return typeof value === 'string' ? value : undefined
+}
+
+/**
+ * toConverseStreamEvent validates one frame. It returns undefined for event types we do not know
+ * (forward compatibility) and throws a GatewayError for exception and error frames.
+ */
+export function toConverseStreamEvent(
+  message: EventStreamMessage,
+): ConverseStreamEvent | undefined {
+  const messageType = stringHeader(message, ':message-type')
+  if (messageType === 'exception') {
+    const member = stringHeader(message, ':exception-type') ?? 'unknownException'
+    throw bedrockError({
+      name: streamExceptionName(member),
+      message: messageField(payloadJson(message)),
+    })
+  }
+  if (messageType === 'error') {
+    throw bedrockError({
+      name: stringHeader(message, ':error-code'),
+      message: stringHeader(message, ':error-message'),
+    })
+  }
+  if (messageType !== 'event')
+    throw invalidUpstream(`The model provider sent a frame of unknown type '${messageType ?? ''}'.`)
+  const eventType = stringHeader(message, ':event-type') ?? ''
+  if (!isEventType(eventType)) return undefined
+  const parsed = eventSchemas[eventType].safeParse(payloadJson(message))
+  if (!parsed.success)
+    throw invalidUpstream(`The model provider sent an invalid '${eventType}' event.`, parsed.error)
+  return { type: eventType, ...parsed.data } as ConverseStreamEvent
+}
+
+/** converseStreamEvents validates a stream of frames; framing errors become a 502. */
+export async function* converseStreamEvents(
+  messages: AsyncIterable<EventStreamMessage>,
+): AsyncGenerator<ConverseStreamEvent> {
+  try {
+    for await (const message of messages) {
+      const event = toConverseStreamEvent(message)
+      if (event !== undefined) yield event
+    }
+  } catch (error) {
+    if (error instanceof EventStreamDecodeError) {
+      throw new GatewayError(
+        502,
+        'api_error',
+        'The model provider sent a corrupted response stream.',
+        { code: 'upstream_stream_corrupted', cause: error },
+      )
+    }
+    throw error
+  }
+}

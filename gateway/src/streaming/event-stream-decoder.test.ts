@@ -1,0 +1,169 @@
+import { crc32 } from 'node:zlib'
+import { EventStreamCodec, Int64 } from '@smithy/core/event-streams'
+import { describe, expect, it } from 'vitest'
+import {
+  decodeEventStream,
+  EventStreamDecodeError,
+  EventStreamDecoder,
+  type EventStreamMessage,
+} from './event-stream-decoder.ts'
+import { encodeEventStreamMessage, eventFrame } from './event-stream-encoder.ts'
+import type { TypedHeader } from './event-stream-headers.ts'
+import { feedingsOf, sourceOf } from './fixtures/byte-feedings.ts'
+
+// shared/reference/bedrock-api.md §3.6: messageStart {"role":"assistant"}, headers in the order
+// :event-type, :content-type, :message-type.
+const testVector = Buffer.from(
+  '000000760000005296d5fade0b3a6576656e742d74797065' +
+    '07000c6d65737361676553746172740d3a636f6e74656e742d747970650700106170706c69636174696f6e2f6a736f6e0d3a6d6573736167652d747970650700056576656e747b22726f6c65223a22617373697374616e74227d6fa8c599',
+  'hex',
+)
+
+const text = (payload: Uint8Array): string => Buffer.from(payload).toString('utf8')
+
+async function collect(pieces: readonly Uint8Array[]): Promise<EventStreamMessage[]> {
+  const messages: EventStreamMessage[] = []
+  for await (const message of decodeEventStream(sourceOf(pieces))) messages.push(message)
+  return messages
+}
+
+const smithyCodec = new EventStreamCodec(
+  (input: Uint8Array) => new TextDecoder().decode(input),
+  (input: string) => new TextEncoder().encode(input),
+)
+
+describe('event-stream decoder', () => {
+  describe.each(feedingsOf(testVector))('the §3.6 test vector fed $name', ({ pieces }) => {
+    it('decodes one messageStart event', async () => {
+      const [message, ...rest] = await collect(pieces)
+      expect(rest).toEqual([])
+      expect(message?.headers).toEqual({
+        ':event-type': 'messageStart',
+        ':content-type': 'application/json',
+        ':message-type': 'event',
+      })
+      expect(text(message?.payload ?? new Uint8Array())).toBe('{"role":"assistant"}')
+    })
+  })
+
+  it('re-encodes the test vector bit for bit', () => {
+    expect(eventFrame('messageStart', { role: 'assistant' }).equals(testVector)).toBe(true)
+  })
+
+  const many = Buffer.concat(
+    Array.from({ length: 40 }, (_, index) =>
+      eventFrame('contentBlockDelta', {
+        contentBlockIndex: 0,
+        delta: { text: `piece ${index} `.repeat(index % 7) },
+        p: 'x'.repeat(index),
+      }),
+    ),
+  )
+
+  describe.each(feedingsOf(many))('forty frames fed $name', ({ pieces }) => {
+    it('decodes every frame in order', async () => {
+      const messages = await collect(pieces)
+      expect(messages).toHaveLength(40)
+      messages.forEach((message, index) => {
+        expect(JSON.parse(text(message.payload))).toMatchObject({
+          delta: { text: `piece ${index} `.repeat(index % 7) },
+        })
+      })
+    })
+  })
+
+  it('reads headers of every type, as encoded by the AWS SDK codec', () => {
+    const frame = smithyCodec.encode({
+      headers: {
+        yes: { type: 'boolean', value: true },
+        no: { type: 'boolean', value: false },
+        tiny: { type: 'byte', value: -7 },
+        small: { type: 'short', value: -1234 },
+        medium: { type: 'integer', value: 123456789 },
+        large: { type: 'long', value: Int64.fromNumber(4294967298) },
+        blob: { type: 'binary', value: new Uint8Array([1, 2, 3]) },
+        name: { type: 'string', value: 'hé' },
+        when: { type: 'timestamp', value: new Date(1_700_000_000_123) },
+        id: { type: 'uuid', value: '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0' },
+      },
+      body: new Uint8Array([0x7b, 0x7d]),
+    })
+    const [message] = new EventStreamDecoder().push(frame)
+    expect(message?.headers).toEqual({
+      yes: true,
+      no: false,
+      tiny: -7,
+      small: -1234,
+      medium: 123456789,
+      large: 4294967298n,
+      blob: new Uint8Array([1, 2, 3]),
+      name: 'hé',
+      when: new Date(1_700_000_000_123),
+      id: '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0',
+    })
+  })
+
+  it('writes headers of every type that the AWS SDK codec reads back', () => {
+    const headers: TypedHeader[] = [
+      { name: 'yes', type: 'true', value: true },
+      { name: 'tiny', type: 'byte', value: 5 },
+      { name: 'small', type: 'short', value: 300 },
+      { name: 'medium', type: 'integer', value: -5 },
+      { name: 'large', type: 'long', value: 9007199254740993n },
+      { name: 'blob', type: 'bytes', value: new Uint8Array([9]) },
+      { name: 'when', type: 'timestamp', value: new Date(86_400_000) },
+      { name: 'id', type: 'uuid', value: '00112233-4455-6677-8899-aabbccddeeff' },
+    ]
+    const frame = encodeEventStreamMessage(headers, new Uint8Array([1]))
+    const decoded = smithyCodec.decode(frame)
+    expect(decoded.headers.medium).toEqual({ type: 'integer', value: -5 })
+    expect(decoded.headers.id).toEqual({
+      type: 'uuid',
+      value: '00112233-4455-6677-8899-aabbccddeeff',
+    })
+    expect(decoded.headers.when).toEqual({ type: 'timestamp', value: new Date(86_400_000) })
+    expect(new EventStreamDecoder().push(frame)[0]?.headers.large).toBe(9007199254740993n)
+  })
+
+  const corruptions: [string, (frame: Buffer) => void, RegExp][] = [
+    ['a flipped prelude CRC bit', (frame) => (frame[8] = (frame[8] ?? 0) ^ 1), /Prelude checksum/],
+    ['a flipped length bit', (frame) => (frame[3] = (frame[3] ?? 0) ^ 4), /Prelude checksum/],
+    [
+      'a flipped payload bit',
+      (frame) => (frame[frame.length - 6] = (frame[frame.length - 6] ?? 0) ^ 0x20),
+      /Message checksum/,
+    ],
+    [
+      'a flipped message CRC bit',
+      (frame) => (frame[frame.length - 1] = (frame[frame.length - 1] ?? 0) ^ 0x80),
+      /Message checksum/,
+    ],
+  ]
+
+  it.each(corruptions)('rejects %s', async (_name, corrupt, pattern) => {
+    const frame = Buffer.from(testVector)
+    corrupt(frame)
+    for (const { pieces } of feedingsOf(frame, [7])) {
+      await expect(collect(pieces)).rejects.toThrow(pattern)
+    }
+  })
+
+  it('rejects a stream that ends inside a frame', async () => {
+    const cut = Buffer.concat([testVector, testVector.subarray(0, 30)])
+    const error: unknown = await collect([cut]).catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(EventStreamDecodeError)
+    expect(String(error)).toMatch(/30 bytes left over/)
+  })
+
+  it('rejects a prelude that declares an impossible length', () => {
+    const prelude = Buffer.alloc(12)
+    prelude.writeUInt32BE(10, 0)
+    prelude.writeUInt32BE(0, 4)
+    prelude.writeUInt32BE(crc32(prelude.subarray(0, 8)), 8)
+    expect(() => new EventStreamDecoder().push(prelude)).toThrow(/Invalid frame lengths/)
+  })
+
+  it('accepts an empty stream', async () => {
+    expect(await collect([])).toEqual([])
+  })
+})
