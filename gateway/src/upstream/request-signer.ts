@@ -1,4 +1,5 @@
-// Authentication of Bedrock Runtime requests: SigV4 (service `bedrock`) or a Bedrock API key.
+// Authentication of Bedrock requests: SigV4 (service `bedrock` for Bedrock Runtime,
+// `bedrock-mantle` for Mantle and its Projects API) or a Bedrock API key.
 // References: AWS SigV4 (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html),
 // @smithy/signature-v4, and Bedrock API keys (shared/reference/bedrock-api.md §7): a key is sent
 // as `Authorization: Bearer <key>` and replaces signing.
@@ -16,7 +17,7 @@ export interface AwsCredentials {
 export type CredentialsProvider = () => Promise<AwsCredentials>
 
 export interface SignableRequest {
-  method: 'POST'
+  method: 'GET' | 'POST'
   url: URL
   /** Lower-case names. */
   headers: Record<string, string>
@@ -35,9 +36,10 @@ type SigV4Request = Parameters<SignatureV4['sign']>[0] & { headers: Record<strin
 export function sigV4Signer(
   credentials: CredentialsProvider,
   now: () => Date = () => new Date(),
+  service: 'bedrock' | 'bedrock-mantle' = 'bedrock',
 ): RequestSigner {
   const signer = new SignatureV4({
-    service: 'bedrock',
+    service,
     region: 'us-east-1',
     credentials,
     sha256: Sha256,
@@ -51,6 +53,7 @@ export function sigV4Signer(
         hostname: url.hostname,
         ...(url.port === '' ? {} : { port: Number(url.port) }),
         path: url.pathname,
+        ...(url.search === '' ? {} : { query: Object.fromEntries(url.searchParams) }),
         headers: { ...request.headers, host: url.host },
         body: request.body,
       }

@@ -2,17 +2,8 @@
 // `bedrock-mantle`, or a Bedrock API key). The endpoint is overridable the standard AWS way with
 // AWS_ENDPOINT_URL_BEDROCK_MANTLE (shared/DESIGN.md, "AWS access").
 import { request } from 'undici'
+import type { RequestSigner } from '@strata/gateway/aws-signing'
 import type { MantleHttp } from './projects-api.ts'
-
-export interface MantleSigner {
-  sign(request: {
-    method: 'GET' | 'POST'
-    url: URL
-    headers: Record<string, string>
-    body: string
-    region: string
-  }): Promise<Record<string, string>>
-}
 
 export function mantleEndpoint(env: NodeJS.ProcessEnv, region: string): string {
   return (
@@ -23,7 +14,7 @@ export function mantleEndpoint(env: NodeJS.ProcessEnv, region: string): string {
 export function mantleHttp(
   endpoint: string,
   region: string,
-  signer: MantleSigner,
+  signer: RequestSigner,
   timeoutMs = 30_000,
 ): MantleHttp {
   return {

@@ -1,0 +1,136 @@
+// strata-operator: parses flags and env, connects to the cluster, elects a leader and runs the
+// manager on it. Everything else takes its dependencies from here.
+import { hostname } from 'node:os'
+import { createServer } from 'node:http'
+import { parseArgs } from 'node:util'
+import { BedrockClient } from '@aws-sdk/client-bedrock'
+import { defaultProvider } from '@aws-sdk/credential-provider-node'
+import { KubeConfig } from '@kubernetes/client-node'
+import { bearerSigner, sigV4Signer } from '@strata/gateway/aws-signing'
+import { InferenceProfiles } from './bedrock/inference-profiles.ts'
+import { mantleEndpoint, mantleHttp } from './bedrock/mantle-http.ts'
+import { ProjectsClient } from './bedrock/projects-client.ts'
+import { LeaderElector } from './kube/leader-election.ts'
+import { Manager } from './manager.ts'
+import { createOperatorMetrics } from './metrics.ts'
+
+const { values } = parseArgs({
+  options: {
+    kubeconfig: { type: 'string' },
+    namespace: { type: 'string' },
+    'gateway-url': { type: 'string' },
+    'metrics-port': { type: 'string', default: '8080' },
+    'leader-elect': { type: 'boolean', default: true },
+    'resync-seconds': { type: 'string', default: '300' },
+    'key-grace-seconds': { type: 'string', default: '3600' },
+  },
+})
+
+const log = (message: string) => {
+  process.stderr.write(
+    `${JSON.stringify({ time: new Date().toISOString(), component: 'strata-operator', message })}\n`,
+  )
+}
+const env = process.env
+const namespace = values.namespace ?? env['POD_NAMESPACE'] ?? 'strata-system'
+const identity = `${hostname()}-${String(process.pid)}`
+const config = new KubeConfig()
+if (values.kubeconfig) config.loadFromFile(values.kubeconfig)
+else config.loadFromDefault()
+
+const credentials = defaultProvider()
+const bearer = env['AWS_BEARER_TOKEN_BEDROCK']
+const mantleSigner = bearer
+  ? bearerSigner(bearer)
+  : sigV4Signer(credentials, () => new Date(), 'bedrock-mantle')
+const projectClients = new Map<string, ProjectsClient>()
+const profileClients = new Map<string, InferenceProfiles>()
+const metrics = createOperatorMetrics()
+
+const manager = new Manager({
+  config,
+  identity,
+  namespace,
+  gatewayBaseUrl: values['gateway-url'] ?? `http://strata-gateway.${namespace}.svc/v1`,
+  resyncMs: Number(values['resync-seconds']) * 1000,
+  keyGraceSeconds: Number(values['key-grace-seconds']),
+  metrics,
+  log,
+  projects: (region) => {
+    let client = projectClients.get(region)
+    if (!client) {
+      client = new ProjectsClient(mantleHttp(mantleEndpoint(env, region), region, mantleSigner))
+      projectClients.set(region, client)
+    }
+    return client
+  },
+  // The SDK honours AWS_ENDPOINT_URL_BEDROCK and the default credential chain by itself.
+  profiles: (region) => {
+    let client = profileClients.get(region)
+    if (!client) {
+      client = new InferenceProfiles(new BedrockClient({ region, maxAttempts: 1 }))
+      profileClients.set(region, client)
+    }
+    return client
+  },
+})
+
+let ready = false
+const server = createServer((request, response) => {
+  if (request.url === '/metrics') {
+    void metrics.registry.metrics().then((text) => {
+      response.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text)
+    })
+    return
+  }
+  if (request.url === '/healthz') return void response.writeHead(200).end('ok')
+  if (request.url === '/readyz')
+    return void response.writeHead(ready ? 200 : 503).end(ready ? 'ok' : 'not ready')
+  response.writeHead(404).end()
+})
+server.listen(Number(values['metrics-port']), () => log(`metrics on :${values['metrics-port']}`))
+
+const shutdown = new AbortController()
+let started = false
+const startManager = () => {
+  if (started) return
+  started = true
+  metrics.leader.set(1)
+  log(`${identity} starting controllers`)
+  manager.start().then(
+    () => (ready = true),
+    (error: unknown) => {
+      log(`manager failed to start: ${String(error)}`)
+      process.exit(1)
+    },
+  )
+}
+
+const elector = values['leader-elect']
+  ? new LeaderElector(config, {
+      namespace,
+      name: 'strata-operator',
+      identity,
+      log,
+      onStartedLeading: startManager,
+      // A deposed leader exits so it can never act on stale state; its pod restarts as a follower.
+      onStoppedLeading: () => {
+        log('lost leadership; exiting')
+        process.exit(1)
+      },
+    })
+  : undefined
+let electing: Promise<void> = Promise.resolve()
+if (elector) electing = elector.run(shutdown.signal)
+else startManager()
+
+async function stop(signal: string) {
+  log(`${signal}: shutting down`)
+  await manager.stop()
+  shutdown.abort()
+  await electing
+  server.close()
+  process.exit(0)
+}
+process.on('SIGTERM', () => void stop('SIGTERM'))
+process.on('SIGINT', () => void stop('SIGINT'))
