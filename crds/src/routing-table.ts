@@ -85,13 +85,17 @@ export const routeLimitsSchema = z
       .int()
       .positive()
       .optional()
-      .describe('Upper bound on output tokens per request; larger client requests are capped.'),
+      .describe(
+        'Upper bound on output tokens per request: larger requests are capped, and requests without a limit get this one.',
+      ),
     timeoutMs: z
       .number()
       .int()
       .positive()
       .optional()
-      .describe('Upper bound on the upstream call, in milliseconds.'),
+      .describe(
+        'Upper bound on waiting for the model, in milliseconds: the whole call without streaming, the first chunk with it.',
+      ),
   })
   .describe('Per-route limits.')
 

@@ -1,0 +1,49 @@
+// What createApp needs from the outside world. Everything that touches env, the clock, randomness
+// or the network comes in here, so tests build an app with stubs and server.ts with real parts.
+import type { Project } from '@strata/crds'
+import type { Logger } from './app-logger.ts'
+import type { BackendKind, ChatBackend } from './backends/chat-backend.ts'
+import type { GatewayMetrics } from './metrics/gateway-metrics.ts'
+import type { RandomSource } from './routing/pick-backend.ts'
+import type { RoutingIndex } from './routing/routing-index.ts'
+
+export interface AppOptions {
+  /** Largest request body accepted, in bytes; larger ones get 413. */
+  maxBodyBytes: number
+  /** Idle time after which a stream sends an SSE comment so proxies keep the connection open. */
+  keepAliveMs: number
+}
+
+export const defaultAppOptions: AppOptions = {
+  // Bedrock accepts images up to 3.75 MB each, base64 in JSON grows by a third: leave room for a few.
+  maxBodyBytes: 20 * 1024 * 1024,
+  keepAliveMs: 15_000,
+}
+
+export interface AppDeps {
+  /** The routing index in service right now; undefined until a valid table has been loaded. */
+  routing: () => RoutingIndex | undefined
+  backends: Record<BackendKind, ChatBackend | undefined>
+  metrics: GatewayMetrics
+  /** Epoch milliseconds. */
+  clock: () => number
+  /** A fresh `chatcmpl-…` id. */
+  newId: () => string
+  random: RandomSource
+  logger: Logger
+  options: AppOptions
+}
+
+/** Who is calling, set by the authenticate middleware. */
+export interface Caller {
+  index: RoutingIndex
+  project: Project
+}
+
+export interface GatewayEnv {
+  Variables: {
+    caller: Caller
+    /** The parsed JSON request body, set by the jsonBody middleware. */
+    body: unknown
+  }
+}

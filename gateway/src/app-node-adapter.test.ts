@@ -1,0 +1,76 @@
+// The app over a real socket through @hono/node-server, as server.ts serves it: a client that
+// disconnects must abort the backend call, before the first byte and mid-stream.
+import type { AddressInfo } from 'node:net'
+import { serve, type ServerType } from '@hono/node-server'
+import { afterEach, describe, expect, it } from 'vitest'
+import { authorized, createTestApp, textChunk, type TestApp } from './app-test-kit.ts'
+
+let server: ServerType | undefined
+
+afterEach(() => {
+  server?.close()
+  server = undefined
+})
+
+async function listen(testApp: TestApp): Promise<string> {
+  return new Promise((resolve) => {
+    server = serve(
+      { fetch: testApp.app.fetch, port: 0, hostname: '127.0.0.1' },
+      (info: AddressInfo) => {
+        resolve(`http://127.0.0.1:${info.port}`)
+      },
+    )
+  })
+}
+
+async function backendAborted(testApp: TestApp): Promise<boolean> {
+  const deadline = Date.now() + 2000
+  while (Date.now() < deadline) {
+    if (testApp.backend.calls[0]?.context.signal.aborted === true) return true
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+  return false
+}
+
+function chat(url: string, stream: boolean, signal: AbortSignal): Promise<Response> {
+  return fetch(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { ...authorized(), 'Content-Type': 'application/json' },
+    body: JSON.stringify({ model: 'claude', messages: [{ role: 'user', content: 'Hi' }], stream }),
+    signal,
+  })
+}
+
+describe('the app behind @hono/node-server', () => {
+  it('aborts a backend call that has not answered when the client disconnects', async () => {
+    const testApp = createTestApp()
+    testApp.backend.completeWith = (call) =>
+      new Promise((_resolve, reject) => {
+        call.context.signal.addEventListener('abort', () => {
+          reject(new Error('aborted'))
+        })
+      })
+    const url = await listen(testApp)
+    const client = new AbortController()
+    const response = chat(url, false, client.signal)
+    while (testApp.backend.calls.length === 0)
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    client.abort()
+    await expect(response).rejects.toThrow()
+    expect(await backendAborted(testApp)).toBe(true)
+  })
+
+  it('aborts a backend stream when the client disconnects mid-stream', async () => {
+    const testApp = createTestApp()
+    testApp.backend.script = [textChunk('a'), 'hang']
+    const url = await listen(testApp)
+    const client = new AbortController()
+    const response = await chat(url, true, client.signal)
+    const reader = response.body?.getReader()
+    if (reader === undefined) throw new Error('streaming response has a body')
+    const first = await reader.read()
+    expect(new TextDecoder().decode(first.value as Uint8Array)).toContain('"content":"a"')
+    client.abort()
+    expect(await backendAborted(testApp)).toBe(true)
+  })
+})

@@ -1,0 +1,63 @@
+// Client authentication: `Authorization: Bearer <key>` → the project that owns the key. Messages
+// and codes follow what api.openai.com answers, so SDK error handling works unchanged; the
+// presented key is never echoed back, not even masked.
+import type { MiddlewareHandler } from 'hono'
+import type { Caller, GatewayEnv } from '../app-deps.ts'
+import { GatewayError } from '../errors/gateway-error.ts'
+import { lookupKey } from '../routing/key-lookup.ts'
+import type { RoutingIndex } from '../routing/routing-index.ts'
+
+export interface AuthenticateOptions {
+  routing: () => RoutingIndex | undefined
+  clock: () => number
+}
+
+const missingKey = (): GatewayError =>
+  new GatewayError(
+    401,
+    'invalid_request_error',
+    "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+  )
+
+const incorrectKey = (detail: string): GatewayError =>
+  new GatewayError(401, 'invalid_request_error', `Incorrect API key provided${detail}.`, {
+    code: 'invalid_api_key',
+  })
+
+export function noRoutingTable(): GatewayError {
+  return new GatewayError(
+    503,
+    'server_error',
+    'The gateway has no valid routing table loaded yet.',
+    {
+      code: 'routing_table_unavailable',
+      retryAfterSeconds: 1,
+    },
+  )
+}
+
+function bearerKey(header: string | undefined): string | undefined {
+  const match = header === undefined ? null : /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header)
+  return match?.[1]
+}
+
+export function resolveCaller(
+  options: AuthenticateOptions,
+  authorization: string | undefined,
+): Caller {
+  const index = options.routing()
+  if (index === undefined) throw noRoutingTable()
+  const key = bearerKey(authorization)
+  if (key === undefined) throw authorization === undefined ? missingKey() : incorrectKey('')
+  const lookup = lookupKey(index, key, options.clock())
+  if (lookup.outcome === 'unknown') throw incorrectKey('')
+  if (lookup.outcome === 'expired') throw incorrectKey(': the key was rotated out and has expired')
+  return { index, project: lookup.project }
+}
+
+export function authenticate(options: AuthenticateOptions): MiddlewareHandler<GatewayEnv> {
+  return async function authenticateCaller(c, next) {
+    c.set('caller', resolveCaller(options, c.req.header('authorization')))
+    await next()
+  }
+}

@@ -1,0 +1,27 @@
+// Client keys are stored only as SHA-256 hashes. A presented key is hashed and the hash looked up;
+// hashes of high-entropy keys need no salt, and a hash leaks nothing an attacker could replay.
+import { createHash, timingSafeEqual } from 'node:crypto'
+import type { Project } from '@strata/crds'
+import type { RoutingIndex } from './routing-index.ts'
+
+export type KeyLookup =
+  | { outcome: 'valid'; project: Project }
+  | { outcome: 'unknown' }
+  | { outcome: 'expired'; project: Project }
+
+export function sha256Hex(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex')
+}
+
+/** Resolves a presented key to its project; `nowMs` decides whether a rotated-out key has expired. */
+export function lookupKey(index: RoutingIndex, presentedKey: string, nowMs: number): KeyLookup {
+  const digest = createHash('sha256').update(presentedKey, 'utf8').digest()
+  const entry = index.keys.get(digest.toString('hex'))
+  // The map lookup already matched; the constant-time compare keeps the equality decision itself
+  // free of early exits should the index ever be keyed differently.
+  if (entry === undefined || !timingSafeEqual(entry.hash, digest)) return { outcome: 'unknown' }
+  if (entry.notAfterMs !== undefined && nowMs > entry.notAfterMs) {
+    return { outcome: 'expired', project: entry.project }
+  }
+  return { outcome: 'valid', project: entry.project }
+}

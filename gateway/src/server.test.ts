@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest'
+import { parseServerConfig } from './server.ts'
+
+describe('server configuration', () => {
+  it('needs a routing table and defaults the rest', () => {
+    const config = parseServerConfig(['--routes', 'routes.json'], {})
+    expect(config).toMatchObject({
+      routesFile: 'routes.json',
+      port: 8080,
+      host: '127.0.0.1',
+      drainTimeoutMs: 25_000,
+      fetchImageUrls: false,
+    })
+  })
+
+  it('reads env, and flags win over env', () => {
+    const env = {
+      STRATA_ROUTES_FILE: '/etc/strata/routes.json',
+      STRATA_LISTEN_PORT: '9000',
+      STRATA_LISTEN_HOST: '0.0.0.0',
+      STRATA_FETCH_IMAGE_URLS: 'true',
+    }
+    expect(parseServerConfig([], env)).toMatchObject({
+      routesFile: '/etc/strata/routes.json',
+      port: 9000,
+      host: '0.0.0.0',
+      fetchImageUrls: true,
+    })
+    expect(parseServerConfig(['--port', '0', '--drain-timeout', '100'], env)).toMatchObject({
+      port: 0,
+      drainTimeoutMs: 100,
+    })
+  })
+
+  it('names what is wrong, with the usage', () => {
+    expect(() => parseServerConfig([], {})).toThrow(
+      /routing table is required[\s\S]*usage: strata-gateway/,
+    )
+    expect(() => parseServerConfig(['--routes', 'r.json', '--port', 'http'], {})).toThrow(/port/)
+    expect(() => parseServerConfig(['--routes', 'r.json', '--port', '70000'], {})).toThrow(/port/)
+    expect(() => parseServerConfig(['--rutes', 'r.json'], {})).toThrow(/rutes/)
+  })
+})

@@ -1,0 +1,201 @@
+// The one runtime-specific file: reads flags and env, builds the app's dependencies, serves it
+// over Node and drains on SIGTERM/SIGINT. Everything it wires is tested apart from it; the
+// journeys in test/journeys run it as a real process.
+import { randomBytes } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { serve } from '@hono/node-server'
+import { z } from 'zod'
+import { defaultAppOptions, type AppDeps } from './app-deps.ts'
+import { createJsonLogger, errorFields, type Logger } from './app-logger.ts'
+import { createApp } from './app.ts'
+import { createConverseBackend } from './backends/converse-backend.ts'
+import { createConverseClient, type ConverseClient } from './upstream/converse-client.ts'
+import { fromEnv } from './upstream/converse-client-config.ts'
+import { createImageFetcher } from './upstream/image-fetcher.ts'
+import { createGatewayMetrics } from './metrics/gateway-metrics.ts'
+import { createRoutingState } from './routing/routing-state.ts'
+import { parseRoutingTableText } from './routing/table-file.ts'
+import { watchRoutingTableFile, type TableWatcher } from './routing/table-watcher.ts'
+
+const usage = `usage: strata-gateway --routes FILE [--port N] [--host H] [--drain-timeout MS]
+
+  --routes FILE        routing table (JSON); env STRATA_ROUTES_FILE. Reloaded when it changes.
+  --port N             listen port, 0 for any free one; env STRATA_LISTEN_PORT (default 8080)
+  --host H             listen address; env STRATA_LISTEN_HOST (default 127.0.0.1; 0.0.0.0 in a container)
+  --drain-timeout MS   how long SIGTERM waits for requests in flight; env STRATA_DRAIN_TIMEOUT_MS
+                       (default 25000, inside Kubernetes' default 30 s grace period)
+  --max-body-bytes N   largest request body; env STRATA_MAX_BODY_BYTES (default 20 MiB)
+  --fetch-image-urls   fetch https image URLs for Converse (off: only data URLs); env
+                       STRATA_FETCH_IMAGE_URLS=true. Enable only where egress is restricted.
+
+AWS: the region comes from each route's backend; credentials from the default chain (env, IRSA,
+Pod Identity, IMDS) or AWS_BEARER_TOKEN_BEDROCK; AWS_ENDPOINT_URL_BEDROCK_RUNTIME overrides the
+endpoint.`
+
+const integer = z.coerce.number().int().nonnegative()
+
+const routesRequired = 'the routing table is required: --routes FILE or STRATA_ROUTES_FILE'
+
+const configSchema = z.object({
+  routesFile: z.string({ error: routesRequired }).min(1, routesRequired),
+  port: integer.max(65_535).default(8080),
+  host: z.string().min(1).default('127.0.0.1'),
+  drainTimeoutMs: integer.default(25_000),
+  maxBodyBytes: integer.positive().default(defaultAppOptions.maxBodyBytes),
+  fetchImageUrls: z.boolean().default(false),
+  /** What the AWS client configuration reads; passed through, never read elsewhere. */
+  env: z.custom<NodeJS.ProcessEnv>(),
+})
+
+export type ServerConfig = z.infer<typeof configSchema>
+
+/** Flags win over env; both are validated, and a bad value names itself. */
+export function parseServerConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      routes: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'drain-timeout': { type: 'string' },
+      'max-body-bytes': { type: 'string' },
+      'fetch-image-urls': { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+    strict: true,
+  })
+  if (values.help === true) throw new Error(usage)
+  const result = configSchema.safeParse({
+    routesFile: values.routes ?? env['STRATA_ROUTES_FILE'],
+    port: values.port ?? env['STRATA_LISTEN_PORT'],
+    host: values.host ?? env['STRATA_LISTEN_HOST'],
+    drainTimeoutMs: values['drain-timeout'] ?? env['STRATA_DRAIN_TIMEOUT_MS'],
+    maxBodyBytes: values['max-body-bytes'] ?? env['STRATA_MAX_BODY_BYTES'],
+    fetchImageUrls: values['fetch-image-urls'] ?? env['STRATA_FETCH_IMAGE_URLS'] === 'true',
+    env,
+  })
+  if (!result.success) throw new Error(`${z.prettifyError(result.error)}\n\n${usage}`)
+  return result.data
+}
+
+const newCompletionId = (): string => `chatcmpl-${randomBytes(18).toString('base64url')}`
+
+interface Gateway {
+  server: Server
+  watcher: TableWatcher
+  converse: ConverseClient
+  logger: Logger
+}
+
+async function startGateway(config: ServerConfig, logger: Logger): Promise<Gateway> {
+  const routesFile = resolve(config.routesFile)
+  // A bad table at start-up is fatal: serving nothing while looking healthy helps nobody.
+  const initialText = await readFile(routesFile, 'utf8')
+  const routing = createRoutingState(parseRoutingTableText(initialText, routesFile))
+  const watcher = watchRoutingTableFile({
+    path: routesFile,
+    initialText,
+    onTable: (table) => {
+      routing.replace(table)
+      logger.info('routing table reloaded', {
+        version: table.version,
+        projects: table.projects.length,
+      })
+    },
+    onInvalid: (error) => {
+      logger.error(
+        'routing table update refused; the previous table stays in service',
+        errorFields(error),
+      )
+    },
+  })
+  const converse = createConverseClient(fromEnv(config.env))
+  const deps: AppDeps = {
+    routing: routing.current,
+    backends: {
+      converse: createConverseBackend({
+        client: converse,
+        ...(config.fetchImageUrls ? { resolveImage: createImageFetcher() } : {}),
+        baseModelIdOf: (target) => routing.current()?.baseModelIds.get(target.modelId),
+      }),
+      mantle: undefined,
+    },
+    metrics: createGatewayMetrics(),
+    clock: Date.now,
+    newId: newCompletionId,
+    random: Math.random,
+    logger,
+    options: { ...defaultAppOptions, maxBodyBytes: config.maxBodyBytes },
+  }
+  const app = createApp(deps)
+  const server = await new Promise<Server>((resolveServer) => {
+    const started = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => {
+      resolveServer(started as Server)
+    })
+  })
+  return { server, watcher, converse, logger }
+}
+
+// Stop accepting, let requests in flight finish, and cut whatever is left at the deadline.
+// Idle keep-alive connections are closed as they appear, so clients reconnect elsewhere.
+function drain(gateway: Gateway, timeoutMs: number): Promise<void> {
+  gateway.watcher.close()
+  return new Promise((resolveDrain) => {
+    const sweep = setInterval(() => {
+      gateway.server.closeIdleConnections()
+    }, 100)
+    const deadline = setTimeout(() => {
+      gateway.logger.warn('drain timeout reached; closing connections still open', { timeoutMs })
+      gateway.server.closeAllConnections()
+    }, timeoutMs)
+    gateway.server.close(() => {
+      clearInterval(sweep)
+      clearTimeout(deadline)
+      void gateway.converse.close().finally(resolveDrain)
+    })
+    gateway.server.closeIdleConnections()
+  })
+}
+
+/** The program: `strata-gateway --routes FILE …`. */
+export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  let config: ServerConfig
+  try {
+    config = parseServerConfig(argv, env)
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`)
+    process.exitCode = 2
+    return
+  }
+  const logger = createJsonLogger((line) => process.stdout.write(line))
+  let gateway: Gateway
+  try {
+    gateway = await startGateway(config, logger)
+  } catch (error) {
+    logger.error('failed to start', errorFields(error))
+    process.exitCode = 1
+    return
+  }
+  const address = gateway.server.address() as AddressInfo
+  process.stdout.write(`strata-gateway listening on http://${config.host}:${address.port}\n`)
+
+  let stopping = false
+  function onSignal(signal: NodeJS.Signals): void {
+    if (stopping) {
+      logger.warn('second signal; exiting now', { signal })
+      process.exit(1)
+    }
+    stopping = true
+    logger.info('draining', { signal, timeoutMs: config.drainTimeoutMs })
+    void drain(gateway, config.drainTimeoutMs).then(() => {
+      logger.info('stopped')
+      process.exit(0)
+    })
+  }
+  process.on('SIGTERM', onSignal)
+  process.on('SIGINT', onSignal)
+}

@@ -1,0 +1,118 @@
+// The emulator and the gateway as real processes for journey tests: started on free ports, with
+// logs in a temporary directory, and killed with their parent even if the test runner dies.
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import {
+  freePort,
+  logTail,
+  startProcess,
+  stopPid,
+  waitFor,
+  type Started,
+} from '../control-plane/processes.ts'
+
+const repoRoot = new URL('../../', import.meta.url).pathname
+
+export interface RunningProcess {
+  url: string
+  process: Started
+  /** The process's combined stdout and stderr so far. */
+  log(): Promise<string>
+  stop(): Promise<void>
+}
+
+export async function makeWorkDirectory(prefix: string): Promise<string> {
+  return mkdtemp(join(tmpdir(), `strata-${prefix}-`))
+}
+
+async function readLog(path: string): Promise<string> {
+  return readFile(path, 'utf8').catch(() => '')
+}
+
+// Both programs print one line with their URL when they listen; waiting for it also covers the
+// time Node takes to load TypeScript sources.
+async function startAnnouncing(
+  name: string,
+  args: string[],
+  workDirectory: string,
+  announcement: RegExp,
+  env: NodeJS.ProcessEnv,
+): Promise<RunningProcess> {
+  const logPath = join(workDirectory, `${name}.log`)
+  const started = startProcess(name, process.execPath, args, logPath, { env })
+  let url: string | undefined
+  await waitFor(
+    started,
+    async () => {
+      url = announcement.exec(await readLog(logPath))?.[1]
+      return url !== undefined
+    },
+    30_000,
+  )
+  if (url === undefined) throw new Error(`${name} announced no URL:\n${logTail(logPath)}`)
+  return {
+    url,
+    process: started,
+    log: () => readLog(logPath),
+    stop: () => stopPid(started.pid),
+  }
+}
+
+export function startEmulatorProcess(workDirectory: string): Promise<RunningProcess> {
+  return startAnnouncing(
+    'emulator',
+    [join(repoRoot, 'test/emulator/cli.ts'), '--port', '0'],
+    workDirectory,
+    /^EMULATOR_URL=(\S+)$/m,
+    process.env,
+  )
+}
+
+export interface GatewayProcessOptions {
+  workDirectory: string
+  /** The routing table document, written to a file in the work directory. */
+  table: unknown
+  emulatorUrl: string
+  extraArgs?: string[]
+}
+
+/** AWS settings that point the SDK at the emulator with credentials it accepts. */
+export function emulatorAwsEnv(emulatorUrl: string): NodeJS.ProcessEnv {
+  return {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'AKIAEMULATOR0000TEST',
+    AWS_SECRET_ACCESS_KEY: 'emulator-secret-access-key',
+    AWS_ENDPOINT_URL_BEDROCK_RUNTIME: emulatorUrl,
+    AWS_EC2_METADATA_DISABLED: 'true',
+  }
+}
+
+export async function startGatewayProcess(
+  options: GatewayProcessOptions,
+): Promise<RunningProcess & { routesFile: string }> {
+  const routesFile = join(options.workDirectory, 'routes.json')
+  await writeFile(routesFile, JSON.stringify(options.table, null, 2))
+  const port = await freePort()
+  const args = [
+    join(repoRoot, 'gateway/bin/strata-gateway.js'),
+    '--routes',
+    routesFile,
+    '--port',
+    String(port),
+  ]
+  // Only what the gateway needs: a developer's real AWS profile must never leak into a test.
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env['PATH'],
+    HOME: options.workDirectory,
+    ...emulatorAwsEnv(options.emulatorUrl),
+  }
+  const running = await startAnnouncing(
+    'gateway',
+    [...args, ...(options.extraArgs ?? [])],
+    options.workDirectory,
+    /^strata-gateway listening on (\S+)$/m,
+    env,
+  )
+  return { ...running, routesFile }
+}
