@@ -17,13 +17,23 @@ import { createConverseClient, type ConverseClient } from './upstream/converse-c
 import { fromEnv } from './upstream/converse-client-config.ts'
 import { createImageFetcher } from './upstream/image-fetcher.ts'
 import { createGatewayMetrics } from './metrics/gateway-metrics.ts'
-import { createRoutingState } from './routing/routing-state.ts'
+import type { RoutingTable } from '@strata/crds'
+import { inClusterOptions, kubeApiAccess } from './kubernetes/api-access.ts'
+import { watchRoutingTableConfigMap } from './kubernetes/config-map-watcher.ts'
+import { createRoutingState, type RoutingState } from './routing/routing-state.ts'
 import { parseRoutingTableText } from './routing/table-file.ts'
-import { watchRoutingTableFile, type TableWatcher } from './routing/table-watcher.ts'
+import { watchRoutingTableFile } from './routing/table-watcher.ts'
 
-const usage = `usage: strata-gateway --routes FILE [--port N] [--host H] [--drain-timeout MS]
+const usage = `usage: strata-gateway (--routes FILE | --routes-configmap NS/NAME) [--port N] [--host H] …
 
   --routes FILE        routing table (JSON); env STRATA_ROUTES_FILE. Reloaded when it changes.
+  --routes-configmap NS/NAME
+                       in-cluster mode: watch the table the operator publishes in this ConfigMap;
+                       env STRATA_ROUTES_CONFIGMAP. Uses the pod's ServiceAccount, or the three
+                       flags below when running outside a cluster:
+  --kube-api URL       env STRATA_KUBE_API
+  --kube-token-file F  env STRATA_KUBE_TOKEN_FILE (a token allowed to get/list/watch the ConfigMap)
+  --kube-ca-file F     env STRATA_KUBE_CA_FILE
   --port N             listen port, 0 for any free one; env STRATA_LISTEN_PORT (default 8080)
   --host H             listen address; env STRATA_LISTEN_HOST (default 127.0.0.1; 0.0.0.0 in a container)
   --drain-timeout MS   how long SIGTERM waits for requests in flight; env STRATA_DRAIN_TIMEOUT_MS
@@ -38,18 +48,33 @@ endpoint.`
 
 const integer = z.coerce.number().int().nonnegative()
 
-const routesRequired = 'the routing table is required: --routes FILE or STRATA_ROUTES_FILE'
+const routesRequired =
+  'the routing table is required: --routes FILE (standalone) or --routes-configmap NS/NAME (in-cluster)'
 
-const configSchema = z.object({
-  routesFile: z.string({ error: routesRequired }).min(1, routesRequired),
-  port: integer.max(65_535).default(8080),
-  host: z.string().min(1).default('127.0.0.1'),
-  drainTimeoutMs: integer.default(25_000),
-  maxBodyBytes: integer.positive().default(defaultAppOptions.maxBodyBytes),
-  fetchImageUrls: z.boolean().default(false),
-  /** What the AWS client configuration reads; passed through, never read elsewhere. */
-  env: z.custom<NodeJS.ProcessEnv>(),
-})
+const configSchema = z
+  .object({
+    routesFile: z.string().min(1).optional(),
+    routesConfigMap: z
+      .string()
+      .regex(/^[a-z0-9-]+\/[a-z0-9.-]+$/, 'must be NAMESPACE/NAME')
+      .optional(),
+    kubeApi: z.url().optional(),
+    kubeTokenFile: z.string().min(1).optional(),
+    kubeCaFile: z.string().min(1).optional(),
+    port: integer.max(65_535).default(8080),
+    host: z.string().min(1).default('127.0.0.1'),
+    drainTimeoutMs: integer.default(25_000),
+    maxBodyBytes: integer.positive().default(defaultAppOptions.maxBodyBytes),
+    fetchImageUrls: z.boolean().default(false),
+    /** What the AWS client configuration reads; passed through, never read elsewhere. */
+    env: z.custom<NodeJS.ProcessEnv>(),
+  })
+  .refine(
+    (config) => (config.routesFile === undefined) !== (config.routesConfigMap === undefined),
+    {
+      message: routesRequired,
+    },
+  )
 
 export type ServerConfig = z.infer<typeof configSchema>
 
@@ -59,6 +84,10 @@ export function parseServerConfig(argv: string[], env: NodeJS.ProcessEnv): Serve
     args: argv,
     options: {
       routes: { type: 'string' },
+      'routes-configmap': { type: 'string' },
+      'kube-api': { type: 'string' },
+      'kube-token-file': { type: 'string' },
+      'kube-ca-file': { type: 'string' },
       port: { type: 'string' },
       host: { type: 'string' },
       'drain-timeout': { type: 'string' },
@@ -71,6 +100,10 @@ export function parseServerConfig(argv: string[], env: NodeJS.ProcessEnv): Serve
   if (values.help === true) throw new Error(usage)
   const result = configSchema.safeParse({
     routesFile: values.routes ?? env['STRATA_ROUTES_FILE'],
+    routesConfigMap: values['routes-configmap'] ?? env['STRATA_ROUTES_CONFIGMAP'],
+    kubeApi: values['kube-api'] ?? env['STRATA_KUBE_API'],
+    kubeTokenFile: values['kube-token-file'] ?? env['STRATA_KUBE_TOKEN_FILE'],
+    kubeCaFile: values['kube-ca-file'] ?? env['STRATA_KUBE_CA_FILE'],
     port: values.port ?? env['STRATA_LISTEN_PORT'],
     host: values.host ?? env['STRATA_LISTEN_HOST'],
     drainTimeoutMs: values['drain-timeout'] ?? env['STRATA_DRAIN_TIMEOUT_MS'],
@@ -86,33 +119,57 @@ const newCompletionId = (): string => `chatcmpl-${randomBytes(18).toString('base
 
 interface Gateway {
   server: Server
-  watcher: TableWatcher
+  watcher: { close(): void }
   converse: ConverseClient
   logger: Logger
 }
 
-async function startGateway(config: ServerConfig, logger: Logger): Promise<Gateway> {
-  const routesFile = resolve(config.routesFile)
-  // A bad table at start-up is fatal: serving nothing while looking healthy helps nobody.
-  const initialText = await readFile(routesFile, 'utf8')
-  const routing = createRoutingState(parseRoutingTableText(initialText, routesFile))
-  const watcher = watchRoutingTableFile({
-    path: routesFile,
-    initialText,
-    onTable: (table) => {
-      routing.replace(table)
-      logger.info('routing table reloaded', {
-        version: table.version,
-        projects: table.projects.length,
-      })
-    },
-    onInvalid: (error) => {
-      logger.error(
-        'routing table update refused; the previous table stays in service',
-        errorFields(error),
-      )
+async function watchTable(
+  config: ServerConfig,
+  routing: RoutingState,
+  logger: Logger,
+): Promise<{ close(): void }> {
+  const onTable = (table: RoutingTable) => {
+    routing.replace(table)
+    logger.info('routing table loaded', { version: table.version, projects: table.projects.length })
+  }
+  const onInvalid = (error: unknown) => {
+    logger.error(
+      'routing table update refused; the previous table stays in service',
+      errorFields(error),
+    )
+  }
+  if (config.routesFile !== undefined) {
+    const routesFile = resolve(config.routesFile)
+    // A bad table file at start-up is fatal: serving nothing while looking healthy helps nobody.
+    const initialText = await readFile(routesFile, 'utf8')
+    routing.replace(parseRoutingTableText(initialText, routesFile))
+    return watchRoutingTableFile({ path: routesFile, initialText, onTable, onInvalid })
+  }
+  const [namespace = '', name = ''] = (config.routesConfigMap ?? '').split('/')
+  const options = config.kubeApi
+    ? { server: config.kubeApi, tokenFile: config.kubeTokenFile ?? '', caFile: config.kubeCaFile }
+    : inClusterOptions(config.env)
+  if (!options)
+    throw new Error('--routes-configmap outside a cluster needs --kube-api and --kube-token-file')
+  // In-cluster, no table yet is not fatal: /readyz stays 503 until the operator publishes one.
+  const watcher = watchRoutingTableConfigMap({
+    api: kubeApiAccess(options),
+    namespace,
+    name,
+    onTable,
+    onInvalid,
+    log: (message) => {
+      logger.warn(message)
     },
   })
+  await watcher.ready
+  return watcher
+}
+
+async function startGateway(config: ServerConfig, logger: Logger): Promise<Gateway> {
+  const routing = createRoutingState()
+  const watcher = await watchTable(config, routing, logger)
   const converse = createConverseClient(fromEnv(config.env))
   const deps: AppDeps = {
     routing: routing.current,
