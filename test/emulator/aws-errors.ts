@@ -3,6 +3,7 @@
 // error example: `x-amzn-ErrorType`, `x-amzn-RequestId`, body {"message": ...}.
 import type { ServerResponse } from 'node:http'
 import { sendJson } from './http-io.ts'
+import type { ErrorFault } from './scenarios.ts'
 
 export const httpExceptions = {
   ValidationException: 400,
@@ -84,4 +85,37 @@ export function sendAwsError(
   message: string = defaultMessages[name],
 ): void {
   sendErrorResponse(res, requestId, name, httpExceptions[name], message)
+}
+
+/** The exception a bare status stands for, so an `httpError` fault still names a modelled class. */
+export function exceptionNameForStatus(status: number): string {
+  const known = httpExceptionNames.find((name) => httpExceptions[name] === status)
+  if (known !== undefined) return known
+  return status >= 500 ? 'InternalServerException' : 'ValidationException'
+}
+
+export function sendAwsFault(res: ServerResponse, requestId: string, fault: ErrorFault): void {
+  if (fault.kind === 'error') {
+    sendAwsError(res, requestId, fault.exception, fault.message)
+    return
+  }
+  const name = fault.type ?? exceptionNameForStatus(fault.status)
+  const message =
+    fault.message ??
+    (name in httpExceptions ? defaultMessages[name as HttpExceptionName] : `HTTP ${fault.status}`)
+  sendErrorResponse(res, requestId, name, fault.status, message)
+}
+
+/** A modelled error with extra members, e.g. TooManyTagsException's `resourceName`. */
+export function sendAwsErrorWith(
+  res: ServerResponse,
+  requestId: string,
+  error: { exception: string; status: number; message: string; resourceName?: string },
+): void {
+  const body: Record<string, string> = { message: error.message }
+  if (error.resourceName !== undefined) body['resourceName'] = error.resourceName
+  sendJson(res, error.status, body, {
+    'x-amzn-ErrorType': error.exception,
+    'x-amzn-RequestId': requestId,
+  })
 }

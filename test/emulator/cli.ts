@@ -1,17 +1,30 @@
-// `node test/emulator/cli.ts [--port N]`: the emulator as its own process, for the demo and for
+// `node test/emulator/cli.ts [--port N] [--region R] [--account-id A] [--strict-profiles]`:
+// the emulator as its own process, for the demo and for
 // tests that run the gateway out of process. Prints exactly one line on stdout when listening,
 // `EMULATOR_URL=http://127.0.0.1:<port>`, so a parent can read the URL without parsing logs.
 import { parseArgs } from 'node:util'
 import { startEmulator } from './emulator.ts'
 
-const { values } = parseArgs({ options: { port: { type: 'string', default: '0' } } })
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '0' },
+    region: { type: 'string' },
+    'account-id': { type: 'string' },
+    'strict-profiles': { type: 'boolean', default: false },
+  },
+})
 const port = Number(values.port)
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.stderr.write(`usage: cli.ts [--port N]; bad port ${values.port}\n`)
   process.exit(2)
 }
 
-const emulator = await startEmulator({ port })
+const emulator = await startEmulator({
+  port,
+  strictProfiles: values['strict-profiles'],
+  ...(values.region === undefined ? {} : { region: values.region }),
+  ...(values['account-id'] === undefined ? {} : { accountId: values['account-id'] }),
+})
 process.stdout.write(`EMULATOR_URL=${emulator.url}\n`)
 
 let stopping = false

@@ -41,6 +41,15 @@ describe('control API over HTTP', () => {
     expect(await control.pendingScenarios()).toEqual([])
   })
 
+  it('resets created resources too, keeping only the default project', async () => {
+    const headers = { authorization: 'Bearer k' }
+    const projects = `${emulator.url}/v1/organization/projects`
+    await fetch(projects, { method: 'POST', headers, body: JSON.stringify({ name: 'p' }) })
+    await control.reset()
+    const listed = (await (await fetch(projects, { headers })).json()) as { data: { id: string }[] }
+    expect(listed.data.map((project) => project.id)).toEqual(['default'])
+  })
+
   it('rejects a malformed scenario with 400 and the reason', async () => {
     await expect(
       control.script({
@@ -51,15 +60,22 @@ describe('control API over HTTP', () => {
 
   it('answers and records an unknown route as UnknownOperationException', async () => {
     await control.reset()
-    const response = await fetch(`${emulator.url}/model/m/invoke`, {
+    const response = await fetch(`${emulator.url}/model/m/invoke-with-response-stream`, {
       method: 'POST',
       body: '{"a":1}',
     })
     expect(response.status).toBe(404)
     expect(response.headers.get('x-amzn-errortype')).toBe('UnknownOperationException')
-    expect(await response.json()).toEqual({ message: 'No route for POST /model/m/invoke' })
+    expect(await response.json()).toEqual({
+      message: 'No route for POST /model/m/invoke-with-response-stream',
+    })
     expect(await control.requests()).toMatchObject([
-      { operation: 'unknown', path: '/model/m/invoke', body: { a: 1 }, auth: { kind: 'none' } },
+      {
+        operation: 'unknown',
+        path: '/model/m/invoke-with-response-stream',
+        body: { a: 1 },
+        auth: { kind: 'none' },
+      },
     ])
   })
 

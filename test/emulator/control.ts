@@ -1,7 +1,7 @@
 // The emulator's own control API under /__emulator/, so tests can script and inspect an
 // emulator running in another process. Never recorded among the requests it reports on.
 import { z } from 'zod'
-import type { EmulatorState } from './emulator-state.ts'
+import { resetState, type EmulatorState } from './emulator-state.ts'
 import { sendJson } from './http-io.ts'
 import type { Route } from './router.ts'
 import { scriptEntrySchema } from './scenarios.ts'
@@ -36,8 +36,7 @@ export function controlRoutes(state: EmulatorState): Route[] {
       return Promise.resolve()
     }),
     route('POST', 'reset', ({ res }) => {
-      state.scenarios.clear()
-      state.log.clear()
+      resetState(state)
       sendJson(res, 200, {})
       return Promise.resolve()
     }),

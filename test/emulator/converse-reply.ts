@@ -46,18 +46,41 @@ function inputWords(request: ConverseRequest): number {
   return countWords(...system, ...request.messages.flatMap((m) => textsOf(m.content)))
 }
 
+/** What a planner needs from any API's request: the text to echo and the input size. */
+export interface Prompt {
+  lastUserText: string
+  inputTokens: number
+}
+
+export interface PlanOptions {
+  /** Default tool call ids are this prefix plus a 1-based index. */
+  toolCallIdPrefix?: string
+}
+
 export function planReply(request: ConverseRequest, reply: Reply = {}): ReplyPlan {
+  return planPromptReply(
+    { lastUserText: lastUserText(request), inputTokens: inputWords(request) },
+    reply,
+  )
+}
+
+export function planPromptReply(
+  prompt: Prompt,
+  reply: Reply = {},
+  options: PlanOptions = {},
+): ReplyPlan {
+  const prefix = options.toolCallIdPrefix ?? 'tooluse_emulator_'
   const toolCalls = (reply.toolCalls ?? []).map((call, index) => ({
-    id: call.id ?? `tooluse_emulator_${index + 1}`,
+    id: call.id ?? `${prefix}${index + 1}`,
     name: call.name,
     input: call.input,
   }))
-  const echo = toolCalls.length === 0 ? `Echo: ${lastUserText(request)}` : undefined
+  const echo = toolCalls.length === 0 ? `Echo: ${prompt.lastUserText}` : undefined
   const text = reply.text ?? echo
   const reasoningText = reply.reasoning && 'text' in reply.reasoning ? reply.reasoning.text : ''
   const outputs = [text ?? '', reasoningText, ...toolCalls.map((c) => JSON.stringify(c.input))]
   const given = reply.usage ?? {}
-  const inputTokens = given.inputTokens ?? inputWords(request)
+  const inputTokens = given.inputTokens ?? prompt.inputTokens
   const outputTokens = given.outputTokens ?? countWords(...outputs)
   const cacheRead = given.cacheReadInputTokens
   const cacheWrite = given.cacheWriteInputTokens

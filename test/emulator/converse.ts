@@ -2,47 +2,23 @@
 // POST /model/{modelId}/converse → JSON, POST /model/{modelId}/converse-stream → event stream.
 // A request first consumes its scenario, so scripted faults (throttling, resets) win over
 // validation the way front-door failures do, and every request uses up exactly one entry.
-import { defaultExceptionMessage, httpNameOfStreamException, sendAwsError } from './aws-errors.ts'
+import {
+  defaultExceptionMessage,
+  httpNameOfStreamException,
+  sendAwsError,
+  sendAwsFault,
+} from './aws-errors.ts'
 import { converseResponse, converseStreamEvents } from './converse-output.ts'
 import { planReply, type ReplyPlan } from './converse-reply.ts'
 import { validateConverseRequest } from './converse-validation.ts'
 import type { EmulatorState } from './emulator-state.ts'
 import { eventFrame, exceptionFrame } from './event-stream-encoder.ts'
-import { pause, sendJson, untilAborted, write } from './http-io.ts'
+import { answeredByFault } from './fault-response.ts'
+import { pause, sendJson, write } from './http-io.ts'
 import type { Exchange, Route } from './router.ts'
-import type { OperationName, Scenario } from './scenarios.ts'
+import type { ConverseOperation, Scenario } from './scenarios.ts'
 
 const defaultChunkSize = 16
-
-/** Handles faults that replace the whole answer; returns true when it did. */
-async function answeredByFault(
-  exchange: Exchange,
-  scenario: Scenario,
-  stream: boolean,
-): Promise<boolean> {
-  const fault = scenario.fault
-  const { res, requestId } = exchange
-  switch (fault?.kind) {
-    case undefined:
-      return false
-    case 'error':
-      sendAwsError(res, requestId, fault.exception, fault.message)
-      return true
-    case 'hang':
-      await untilAborted(exchange.signal)
-      return true
-    case 'reset':
-      if (stream && fault.afterEvents !== undefined) return false
-      exchange.resetConnection()
-      return true
-    case 'midStreamException': {
-      if (stream) return false
-      // Outside a stream the same failure can only be an ordinary error response.
-      sendAwsError(res, requestId, httpNameOfStreamException(fault.exception), fault.message)
-      return true
-    }
-  }
-}
 
 function elapsed(exchange: Exchange): () => number {
   return () => Math.round(performance.now() - exchange.startedAt)
@@ -108,11 +84,18 @@ async function sendConverseStream(
 async function handle(
   exchange: Exchange,
   state: EmulatorState,
-  operation: OperationName,
+  operation: ConverseOperation,
 ): Promise<void> {
   const stream = operation === 'converse-stream'
-  const scenario = state.scenarios.take({ operation, modelId: exchange.params['modelId'] }) ?? {}
-  if (await answeredByFault(exchange, scenario, stream)) return
+  const modelId = exchange.params['modelId'] ?? ''
+  const scenario = state.scenarios.take({ operation, modelId }) ?? {}
+  const sendFault = sendAwsFault.bind(undefined, exchange.res, exchange.requestId)
+  if (await answeredByFault(exchange, scenario.fault, stream, sendFault)) return
+  if (!state.profiles.resolvesModelId(modelId)) {
+    const message = `The specified inference profile ${modelId} was not found.`
+    sendAwsError(exchange.res, exchange.requestId, 'ResourceNotFoundException', message)
+    return
+  }
   const validation = validateConverseRequest(exchange.body)
   if (!validation.ok) {
     sendAwsError(exchange.res, exchange.requestId, 'ValidationException', validation.message)

@@ -1,8 +1,51 @@
-// The mutable state every API surface shares: scripted scenarios and the request log.
-import type { RequestLog } from './request-log.ts'
-import type { ScenarioQueue } from './scenarios.ts'
+// The mutable state every API surface shares: scripted scenarios, the request log, and the AWS
+// resources the emulated control planes manage (projects, application inference profiles).
+import { InferenceProfileStore } from './inference-profile-store.ts'
+import { ProjectStore } from './project-store.ts'
+import { RequestLog } from './request-log.ts'
+import { ScenarioQueue } from './scenarios.ts'
+
+export interface EmulatorConfig {
+  /** Where the emulated account lives; only ARNs show it. */
+  region: string
+  accountId: string
+  /**
+   * Whether Converse and InvokeModel refuse an application-inference-profile ARN the control
+   * plane never created (ResourceNotFoundException). Off by default: routing tables and tests
+   * name profile ARNs without creating them.
+   */
+  strictProfiles: boolean
+}
+
+export const defaultConfig: EmulatorConfig = {
+  region: 'us-east-1',
+  accountId: '123456789012',
+  strictProfiles: false,
+}
 
 export interface EmulatorState {
+  config: EmulatorConfig
   scenarios: ScenarioQueue
   log: RequestLog
+  projects: ProjectStore
+  profiles: InferenceProfileStore
+}
+
+export function createEmulatorState(config: Partial<EmulatorConfig> = {}): EmulatorState {
+  const full = { ...defaultConfig, ...config }
+  return {
+    config: full,
+    scenarios: new ScenarioQueue(),
+    log: new RequestLog(),
+    projects: new ProjectStore(full),
+    profiles: new InferenceProfileStore(full),
+  }
+}
+
+/** Back to a fresh emulator: nothing scripted, nothing recorded, no resources but `default`. */
+export function resetState(state: EmulatorState): void {
+  state.scenarios.clear()
+  state.log.clear()
+  state.projects.clear()
+  state.profiles.clear()
 }

@@ -5,22 +5,27 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { parseAuthorization } from './auth.ts'
 import { sendAwsError, sendErrorResponse } from './aws-errors.ts'
+import { controlPlaneRoutes } from './control-plane.ts'
 import { controlRoutes } from './control.ts'
 import { converseRoutes } from './converse.ts'
-import type { EmulatorState } from './emulator-state.ts'
+import { createEmulatorState, resetState, type EmulatorState } from './emulator-state.ts'
 import { parseBody, readBody } from './http-io.ts'
-import { flattenHeaders, RequestLog, type RecordedRequest } from './request-log.ts'
+import { invokeModelRoutes } from './invoke-model.ts'
+import { mantleRoutes } from './mantle.ts'
+import { projectRoutes } from './projects.ts'
+import { flattenHeaders, type RecordedRequest } from './request-log.ts'
 import { Router } from './router.ts'
-import {
-  ScenarioQueue,
-  scriptEntrySchema,
-  type ScriptEntry,
-  type ScriptEntryInput,
-} from './scenarios.ts'
+import { scriptEntrySchema, type ScriptEntry, type ScriptEntryInput } from './scenarios.ts'
 
 export interface EmulatorOptions {
   /** 0 (the default) picks a free port. */
   port?: number
+  /** Region in the ARNs the emulator mints; us-east-1 by default. */
+  region?: string
+  /** Account in the ARNs the emulator mints; 123456789012 by default. */
+  accountId?: string
+  /** Refuse application-inference-profile ARNs the control plane never created. */
+  strictProfiles?: boolean
 }
 
 export interface Emulator {
@@ -30,12 +35,20 @@ export interface Emulator {
   script(entry: ScriptEntryInput): void
   requests(): RecordedRequest[]
   pendingScenarios(): ScriptEntry[]
+  /** Forgets scenarios, recorded requests, projects (but `default`) and inference profiles. */
   reset(): void
   close(): Promise<void>
 }
 
 function createRouter(state: EmulatorState): Router {
-  return new Router().add(...controlRoutes(state), ...converseRoutes(state))
+  return new Router().add(
+    ...controlRoutes(state),
+    ...converseRoutes(state),
+    ...invokeModelRoutes(state),
+    ...mantleRoutes(state),
+    ...projectRoutes(state),
+    ...controlPlaneRoutes(state),
+  )
 }
 
 async function serve(
@@ -61,6 +74,9 @@ async function serve(
   }
   const modelId = found?.params['modelId']
   if (modelId !== undefined) record.modelId = modelId
+  // OpenAI SDKs send the project as a header (`new OpenAI({ project })`), bedrock-api.md §1.4.
+  const project = record.headers['openai-project']
+  if (project !== undefined) record.project = project
   if (found?.route.record !== false) state.log.add(record)
 
   const disconnected = new AbortController()
@@ -116,7 +132,11 @@ export function createEmulatorServer(state: EmulatorState): Server {
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  const state: EmulatorState = { scenarios: new ScenarioQueue(), log: new RequestLog() }
+  const state = createEmulatorState({
+    ...(options.region === undefined ? {} : { region: options.region }),
+    ...(options.accountId === undefined ? {} : { accountId: options.accountId }),
+    ...(options.strictProfiles === undefined ? {} : { strictProfiles: options.strictProfiles }),
+  })
   const server = createEmulatorServer(state)
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
@@ -134,8 +154,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     requests: () => state.log.all(),
     pendingScenarios: () => state.scenarios.pending(),
     reset: () => {
-      state.scenarios.clear()
-      state.log.clear()
+      resetState(state)
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

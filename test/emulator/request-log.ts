@@ -10,6 +10,8 @@ export const recordedRequestSchema = z.object({
   method: z.string(),
   path: z.string(),
   modelId: z.string().optional(),
+  /** The `OpenAI-Project` header, when the caller named a project. */
+  project: z.string().optional(),
   headers: z.record(z.string(), z.string()),
   body: z.unknown(),
   auth: recordedAuthSchema,

@@ -36,6 +36,16 @@ describe('ScenarioQueue', () => {
 })
 
 describe('scriptEntrySchema', () => {
+  it('accepts httpError faults and the operations of every surface', () => {
+    for (const operation of ['mantle-chat', 'create-project', 'tag-resource', 'invoke-model']) {
+      const entry = {
+        match: { operation },
+        scenario: { fault: { kind: 'httpError', status: 429, type: 'ThrottlingException' } },
+      }
+      expect(scriptEntrySchema.safeParse(entry).success).toBe(true)
+    }
+  })
+
   it.each([
     { name: 'an unknown field', entry: { scenario: { replay: {} } } },
     {
@@ -51,6 +61,11 @@ describe('scriptEntrySchema', () => {
       },
     },
     { name: 'zero times', entry: { times: 0, scenario: {} } },
+    { name: 'an unknown operation', entry: { match: { operation: 'nope' }, scenario: {} } },
+    {
+      name: 'an httpError below 400',
+      entry: { scenario: { fault: { kind: 'httpError', status: 302 } } },
+    },
     {
       name: 'redacted reasoning that is not base64',
       entry: { scenario: { reply: { reasoning: { redacted: '***' } } } },

@@ -3,8 +3,41 @@
 import { z } from 'zod'
 import { httpExceptionNames, streamExceptionNames } from './aws-errors.ts'
 
-export const operationNames = ['converse', 'converse-stream'] as const
+// One name per emulated operation, grouped by API surface; scenarios match on these.
+export const converseOperations = ['converse', 'converse-stream'] as const
+export const mantleOperations = [
+  'mantle-chat',
+  'mantle-responses',
+  'mantle-embeddings',
+  'mantle-models',
+] as const
+export const projectOperations = [
+  'create-project',
+  'list-projects',
+  'get-project',
+  'update-project',
+  'archive-project',
+] as const
+export const controlPlaneOperations = [
+  'create-inference-profile',
+  'get-inference-profile',
+  'list-inference-profiles',
+  'delete-inference-profile',
+  'list-foundation-models',
+  'get-foundation-model',
+  'tag-resource',
+  'untag-resource',
+  'list-tags-for-resource',
+] as const
+export const operationNames = [
+  ...converseOperations,
+  'invoke-model',
+  ...mantleOperations,
+  ...projectOperations,
+  ...controlPlaneOperations,
+] as const
 export type OperationName = (typeof operationNames)[number]
+export type ConverseOperation = (typeof converseOperations)[number]
 
 // ConverseResponse.stopReason values (bedrock-api.md §3.4).
 export const stopReasons = [
@@ -58,11 +91,26 @@ const faultSchema = z.discriminatedUnion('kind', [
     exception: z.enum(httpExceptionNames),
     message: z.string().optional(),
   }),
-  /** An exception frame after `afterEvents` events; a plain error response on Converse. */
+  /**
+   * An in-stream failure after `afterEvents` events: an exception frame on ConverseStream, an
+   * OpenAI error event on Mantle streams; a plain error response on non-streaming operations.
+   */
   z.strictObject({
     kind: z.literal('midStreamException'),
     afterEvents: count,
     exception: z.enum(streamExceptionNames),
+    message: z.string().optional(),
+  }),
+  /**
+   * An error response with this status in the surface's own shape: OpenAI's `{error}` on Mantle
+   * and Projects, REST-JSON with `x-amzn-ErrorType` (`type`, or a name derived from the status)
+   * on the AWS APIs.
+   */
+  z.strictObject({
+    kind: z.literal('httpError'),
+    status: z.int().min(400).max(599),
+    type: z.string().min(1).optional(),
+    code: z.string().min(1).optional(),
     message: z.string().optional(),
   }),
   /** Destroy the socket: at once, or after the 200 and `afterEvents` stream events. */
@@ -94,6 +142,8 @@ export const scriptEntrySchema = z.strictObject({
 export type Scenario = z.infer<typeof scenarioSchema>
 export type Reply = z.infer<typeof replySchema>
 export type Fault = z.infer<typeof faultSchema>
+/** The faults that become one error response; each API surface renders them in its own shape. */
+export type ErrorFault = Extract<Fault, { kind: 'error' | 'httpError' }>
 export type Match = z.infer<typeof matchSchema>
 export type ScriptEntry = z.infer<typeof scriptEntrySchema>
 /** What callers write: `times` may be left out. */

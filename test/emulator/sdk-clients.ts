@@ -1,5 +1,7 @@
 // Real AWS SDK clients pointed at an emulator, configured the way bedrock-api.md §7 says a
-// test client must be: HTTP/1.1 handler (the default is HTTP/2) and no retries.
+// test client must be: HTTP/1.1 handler (the default is HTTP/2) and no retries; the same for
+// the control-plane client.
+import { BedrockClient } from '@aws-sdk/client-bedrock'
 import {
   BedrockRuntimeClient,
   type ConverseStreamOutput,
@@ -26,6 +28,17 @@ export function bearerClient(
     endpoint,
     token: { token },
     authSchemePreference: ['httpBearerAuth'],
+    requestHandler: new NodeHttpHandler(),
+    maxAttempts: 1,
+  })
+}
+
+/** The control-plane client (`bedrock`), the same way: HTTP/1.1, SigV4, no retries. */
+export function controlPlaneClient(endpoint: string, region = 'us-east-1'): BedrockClient {
+  return new BedrockClient({
+    region,
+    endpoint,
+    credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' },
     requestHandler: new NodeHttpHandler(),
     maxAttempts: 1,
   })

@@ -1,0 +1,17 @@
+// Random identifiers in the alphabets AWS and OpenAI use for them: project ids (`proj_` + 20
+// lowercase alphanumerics, bedrock-api.md §2.2), application inference profile ids (12, §6),
+// and the hex suffixes of OpenAI object ids (`chatcmpl-…`, `resp_…`, `call_…`).
+import { randomBytes } from 'node:crypto'
+
+const lowercase = 'abcdefghijklmnopqrstuvwxyz0123456789'
+
+export function randomLowercase(length: number): string {
+  // 36 does not divide 256; the slight bias is irrelevant for ids that only need to be unique.
+  return [...randomBytes(length)].map((byte) => lowercase[byte % lowercase.length]).join('')
+}
+
+export function randomHex(length: number): string {
+  return randomBytes(Math.ceil(length / 2))
+    .toString('hex')
+    .slice(0, length)
+}
