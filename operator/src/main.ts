@@ -88,7 +88,11 @@ const server = createServer((request, response) => {
     return void response.writeHead(ready ? 200 : 503).end(ready ? 'ok' : 'not ready')
   response.writeHead(404).end()
 })
-server.listen(Number(values['metrics-port']), () => log(`metrics on :${values['metrics-port']}`))
+server.listen(Number(values['metrics-port']), () => {
+  const address = server.address()
+  const port = typeof address === 'object' && address ? address.port : 0
+  process.stdout.write(`strata-operator serving metrics on port ${String(port)}\n`)
+})
 
 const shutdown = new AbortController()
 let started = false

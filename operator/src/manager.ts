@@ -52,7 +52,7 @@ export class Manager {
   constructor(options: ManagerOptions) {
     this.#options = options
     const { config, metrics, log } = options
-    const kube = new KubeClient(config, options.identity)
+    const kube = new KubeClient(config, options.identity, log)
     const custom = config.makeApiClient(CustomObjectsApi)
     const lister = (plural: string) => async () =>
       (await custom.listClusterCustomObject({

@@ -13,13 +13,8 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import {
   ApiException,
-  ApiextensionsV1Api,
   CoreV1Api,
   CustomObjectsApi,
-  KubernetesObjectApi,
-  PatchStrategy,
-  loadYaml,
-  type V1CustomResourceDefinition,
 } from '@kubernetes/client-node'
 import {
   bedrockProjectSchema,
@@ -32,14 +27,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { parse } from 'yaml'
 import { z } from 'zod'
 import { ensureBinaries } from '../control-plane/binaries.ts'
+import { installCrds } from '../support/crds.ts'
 import { eventually, kubeConfigFrom, statusCode } from '../support/kube.ts'
 
 const kubeconfigPath = inject('kubeconfig')
 const config = kubeConfigFrom(kubeconfigPath)
 const core = config.makeApiClient(CoreV1Api)
-const extensions = config.makeApiClient(ApiextensionsV1Api)
 const custom = config.makeApiClient(CustomObjectsApi)
-const objects = KubernetesObjectApi.makeApiClient(config)
 
 const group = 'strata.dev'
 const version = 'v1alpha1'
@@ -122,28 +116,7 @@ const kubectl = async (...args: string[]): Promise<string> =>
 const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim()
 
 beforeAll(async () => {
-  for (const file of readdirSync(generatedDir).sort()) {
-    // loadYaml maps the YAML onto client-node's models; a plain object would lose every keyword
-    // whose model property is renamed (enum, default, x-kubernetes-validations) on the way out.
-    const crd = loadYaml<V1CustomResourceDefinition>(readFileSync(join(generatedDir, file), 'utf8'))
-    // Server-side apply: idempotent when another test has installed the same CRDs already.
-    await objects.patch(
-      crd,
-      undefined,
-      undefined,
-      fieldManager,
-      true,
-      PatchStrategy.ServerSideApply,
-    )
-  }
-  for (const { plural } of Object.values(kinds))
-    await eventually(`${plural} Established`, async () => {
-      const crd = await extensions.readCustomResourceDefinition({ name: `${plural}.${group}` })
-      const established = crd.status?.conditions?.some(
-        (condition) => condition.type === 'Established' && condition.status === 'True',
-      )
-      return established || undefined
-    })
+  await installCrds(config, fieldManager)
   await core.createNamespace({ body: { metadata: { name: namespace } } })
   // Established can come a moment before the REST endpoint answers.
   for (const { plural } of Object.values(kinds))

@@ -13,7 +13,8 @@ export const recordedRequestSchema = z.object({
   /** The `OpenAI-Project` header, when the caller named a project. */
   project: z.string().optional(),
   headers: z.record(z.string(), z.string()),
-  body: z.unknown(),
+  // Absent for requests without a body (GET), which JSON drops on the way through the control API.
+  body: z.unknown().optional(),
   auth: recordedAuthSchema,
   aborted: z.literal(true).optional(),
 })

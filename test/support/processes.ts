@@ -32,7 +32,7 @@ async function readLog(path: string): Promise<string> {
 
 // Both programs print one line with their URL when they listen; waiting for it also covers the
 // time Node takes to load TypeScript sources.
-async function startAnnouncing(
+export async function startAnnouncing(
   name: string,
   args: string[],
   workDirectory: string,
@@ -115,4 +115,42 @@ export async function startGatewayProcess(
     env,
   )
   return { ...running, routesFile }
+}
+
+export interface OperatorProcessOptions {
+  workDirectory: string
+  kubeconfig: string
+  namespace: string
+  emulatorUrl: string
+  extraArgs?: string[]
+}
+
+/** strata-operator out of cluster, with every AWS endpoint pointed at the emulator. */
+export async function startOperatorProcess(
+  options: OperatorProcessOptions,
+): Promise<RunningProcess> {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env['PATH'],
+    HOME: options.workDirectory,
+    ...emulatorAwsEnv(options.emulatorUrl),
+    AWS_ENDPOINT_URL_BEDROCK: options.emulatorUrl,
+    AWS_ENDPOINT_URL_BEDROCK_MANTLE: options.emulatorUrl,
+  }
+  const running = await startAnnouncing(
+    `operator-${String(Date.now())}`,
+    [
+      join(repoRoot, 'operator/bin/strata-operator.js'),
+      '--kubeconfig',
+      options.kubeconfig,
+      '--namespace',
+      options.namespace,
+      '--metrics-port',
+      '0',
+      ...(options.extraArgs ?? []),
+    ],
+    options.workDirectory,
+    /^strata-operator serving metrics on port (\d+)$/m,
+    env,
+  )
+  return { ...running, url: `http://127.0.0.1:${running.url}` }
 }

@@ -36,7 +36,10 @@ export class KubeClient {
   // Identical events within this window are recorded once, as kubectl's recorder would.
   readonly #recentEvents = new Map<string, number>()
 
-  constructor(config: KubeConfig, identity: string) {
+  readonly #log: (message: string) => void
+
+  constructor(config: KubeConfig, identity: string, log: (message: string) => void) {
+    this.#log = log
     this.#custom = config.makeApiClient(CustomObjectsApi)
     this.#objects = KubernetesObjectApi.makeApiClient(config)
     this.#events = config.makeApiClient(EventsV1Api)
@@ -113,6 +116,10 @@ export class KubeClient {
     ])
   }
 
+  /**
+   * Records an Event. Like client-go's recorder it never fails the caller: an Event is a
+   * notification about a reconcile, and losing one must not undo the reconcile it describes.
+   */
   async event(
     ref: ObjectRef,
     type: 'Normal' | 'Warning',
@@ -125,26 +132,36 @@ export class KubeClient {
     const last = this.#recentEvents.get(key)
     if (last !== undefined && now - last < 5 * 60_000) return
     this.#recentEvents.set(key, now)
-    await this.#events.createNamespacedEvent({
-      namespace: ref.namespace,
-      body: {
-        metadata: { generateName: `${ref.name}.`, namespace: ref.namespace },
-        eventTime: new V1MicroTime(now),
-        type,
-        reason,
-        note: note.slice(0, 1024),
-        action,
-        reportingController: `${GROUP}/strata-operator`,
-        reportingInstance: this.#identity,
-        regarding: {
-          apiVersion: `${GROUP}/${VERSION}`,
-          kind: ref.kind,
-          namespace: ref.namespace,
-          name: ref.name,
-          ...(ref.uid ? { uid: ref.uid } : {}),
+    try {
+      await this.#events.createNamespacedEvent({
+        namespace: ref.namespace,
+        body: {
+          // client-go's naming: the object's name and a hex timestamp.
+          metadata: {
+            name: `${ref.name}.${(now * 1000 + Math.floor(Math.random() * 1000)).toString(16)}`,
+            namespace: ref.namespace,
+          },
+          eventTime: new V1MicroTime(now),
+          type,
+          reason,
+          note: note.slice(0, 1024),
+          action,
+          reportingController: `${GROUP}/strata-operator`,
+          reportingInstance: this.#identity,
+          regarding: {
+            apiVersion: `${GROUP}/${VERSION}`,
+            kind: ref.kind,
+            namespace: ref.namespace,
+            name: ref.name,
+            ...(ref.uid ? { uid: ref.uid } : {}),
+          },
         },
-      },
-    })
+      })
+    } catch (error) {
+      this.#log(
+        `event ${reason} on ${ref.kind} ${ref.namespace}/${ref.name} not recorded: ${error instanceof Error ? error.message : String(error)}`,
+      )
+    }
   }
 
   async #patchMetadata(ref: ObjectRef, patch: object[]): Promise<void> {

@@ -1,0 +1,484 @@
+// strata-operator end to end on the real control plane, with the Bedrock emulator standing in for
+// AWS and strata-gateway in in-cluster mode serving what the operator publishes, called through
+// the official openai client with the credentials from the generated Secret.
+import { createHash } from 'node:crypto'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { BedrockClient, ListInferenceProfilesCommand } from '@aws-sdk/client-bedrock'
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  EventsV1Api,
+  PatchStrategy,
+  RbacAuthorizationV1Api,
+  setHeaderOptions,
+  Watch,
+} from '@kubernetes/client-node'
+import { bedrockProjectSchema, modelRouteSchema, ROUTING_TABLE_CONFIG_MAP } from '@strata/crds'
+import OpenAI from 'openai'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { createEmulatorClient, type EmulatorClient } from '../emulator/emulator-client.ts'
+import { installCrds } from '../support/crds.ts'
+import { eventually, kubeConfigFrom, statusCode } from '../support/kube.ts'
+import {
+  makeWorkDirectory,
+  startAnnouncing,
+  startEmulatorProcess,
+  startOperatorProcess,
+  emulatorAwsEnv,
+  type RunningProcess,
+} from '../support/processes.ts'
+
+const kubeconfig = inject('kubeconfig')
+const config = kubeConfigFrom(kubeconfig)
+const core = config.makeApiClient(CoreV1Api)
+const custom = config.makeApiClient(CustomObjectsApi)
+const rbac = config.makeApiClient(RbacAuthorizationV1Api)
+const events = config.makeApiClient(EventsV1Api)
+const suffix = Date.now().toString(36)
+const system = `strata-${suffix}`
+const team = `team-${suffix}`
+const group = 'strata.dev'
+const version = 'v1alpha1'
+const tags = {
+  owner: 'team-a',
+  cost_center: 'cc-42',
+  environment: 'test',
+  data_classification: 'internal',
+}
+const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch)
+
+let workDirectory = ''
+let emulator: RunningProcess
+let bedrock: EmulatorClient
+let operator: RunningProcess
+let gateway: RunningProcess | undefined
+
+const bedrockProject = (
+  name: string,
+  projectName: string,
+  extra: Record<string, unknown> = {},
+) => ({
+  apiVersion: `${group}/${version}`,
+  kind: 'BedrockProject',
+  metadata: { name, namespace: team },
+  spec: { name: projectName, region: 'us-east-1', tags, ...extra },
+})
+
+const modelRoute = (name: string, project: string, model: string, modelId: string) => ({
+  apiVersion: `${group}/${version}`,
+  kind: 'ModelRoute',
+  metadata: { name, namespace: team },
+  spec: { projectRef: { name: project }, model, backends: [{ kind: 'converse', modelId }] },
+})
+
+async function readProject(name: string) {
+  const object: unknown = await custom.getNamespacedCustomObject({
+    group,
+    version,
+    namespace: team,
+    plural: 'bedrockprojects',
+    name,
+  })
+  return bedrockProjectSchema.parse(object)
+}
+
+async function readRoute(name: string) {
+  const object: unknown = await custom.getNamespacedCustomObject({
+    group,
+    version,
+    namespace: team,
+    plural: 'modelroutes',
+    name,
+  })
+  return modelRouteSchema.parse(object)
+}
+
+const condition = (
+  conditions: { type: string; status: string; reason: string }[] | undefined,
+  type: string,
+) => conditions?.find((c) => c.type === type)
+
+interface MantleProject {
+  id: string
+  name: string
+  status: string
+  tags: Record<string, string>
+}
+
+async function mantleProjects(): Promise<MantleProject[]> {
+  const response = await fetch(`${emulator.url}/v1/organization/projects?limit=100`, {
+    headers: { authorization: 'Bearer test-key' },
+  })
+  return ((await response.json()) as { data: MantleProject[] }).data
+}
+
+async function awaitReady(name: string, timeoutMs = 30_000) {
+  return eventually(
+    `BedrockProject ${name} Ready`,
+    async () => {
+      const project = await readProject(name)
+      return condition(project.status?.conditions, 'Ready')?.status === 'True' ? project : undefined
+    },
+    timeoutMs,
+  )
+}
+
+beforeAll(async () => {
+  await installCrds(config)
+  await core.createNamespace({ body: { metadata: { name: system } } })
+  await core.createNamespace({ body: { metadata: { name: team } } })
+  workDirectory = await makeWorkDirectory('operator')
+  emulator = await startEmulatorProcess(workDirectory)
+  bedrock = createEmulatorClient(emulator.url)
+  operator = await startOperatorProcess({
+    workDirectory,
+    kubeconfig,
+    namespace: system,
+    emulatorUrl: emulator.url,
+    extraArgs: ['--resync-seconds', '5'],
+  })
+}, 120_000)
+
+afterAll(async () => {
+  await gateway?.stop()
+  await operator.stop()
+  await emulator.stop()
+  await core.deleteNamespace({ name: team }).catch(() => undefined)
+  await core.deleteNamespace({ name: system }).catch(() => undefined)
+})
+
+describe('strata-operator', () => {
+  it('creates a tagged Bedrock project, reports Ready and writes the credentials Secret', async () => {
+    await custom.createNamespacedCustomObject({
+      group,
+      version,
+      namespace: team,
+      plural: 'bedrockprojects',
+      body: bedrockProject('support', 'Support Bot'),
+    })
+    const project = await awaitReady('support')
+    const remote = (await mantleProjects()).filter((p) => p.name === 'Support Bot')
+    expect(remote).toHaveLength(1)
+    expect(remote[0]?.tags).toEqual({ ...tags, 'strata.dev/owner': `${team}/support` })
+    expect(project.status?.projectId).toBe(remote[0]?.id)
+    expect(project.metadata['finalizers']).toEqual(['strata.dev/bedrock-project'])
+    const secret = await core.readNamespacedSecret({ name: 'support-openai', namespace: team })
+    const key = Buffer.from(secret.data?.['OPENAI_API_KEY'] ?? '', 'base64').toString()
+    expect(key).toMatch(/^sk-strata-/)
+    expect(project.status?.clientKeys?.[0]?.sha256).toBe(
+      createHash('sha256').update(key).digest('hex'),
+    )
+    expect(JSON.stringify(project.status)).not.toContain(key)
+  })
+
+  it('publishes routes; the in-cluster gateway serves them to an openai client using the Secret', async () => {
+    await custom.createNamespacedCustomObject({
+      group,
+      version,
+      namespace: team,
+      plural: 'modelroutes',
+      body: modelRoute('chat', 'support', 'support-chat', 'anthropic.claude-sonnet-4-6'),
+    })
+    const route = await eventually('ModelRoute chat Ready', async () => {
+      const current = await readRoute('chat')
+      return condition(current.status?.conditions, 'Ready')?.status === 'True' ? current : undefined
+    })
+    expect(route.status?.routingTableVersion).toMatch(/^\d+$/)
+    const project = await eventually('inference profile on the project', async () => {
+      const current = await readProject('support')
+      return current.status?.inferenceProfiles?.length ? current : undefined
+    })
+    const profileArn = project.status?.inferenceProfiles?.[0]?.arn ?? ''
+    expect(profileArn).toContain('application-inference-profile/')
+    const profiles = await new BedrockClient({
+      region: 'us-east-1',
+      endpoint: emulator.url,
+      credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'x' },
+    }).send(new ListInferenceProfilesCommand({ typeEquals: 'APPLICATION' }))
+    const tagged = profiles.inferenceProfileSummaries?.find(
+      (p) => p.inferenceProfileArn === profileArn,
+    )
+    expect(tagged?.models?.[0]?.modelArn).toContain('anthropic.claude-sonnet-4-6')
+
+    // The gateway authenticates to the apiserver as a ServiceAccount allowed only to read the table.
+    await core.createNamespacedServiceAccount({
+      namespace: system,
+      body: { metadata: { name: 'strata-gateway' } },
+    })
+    await rbac.createNamespacedRole({
+      namespace: system,
+      body: {
+        metadata: { name: 'strata-gateway' },
+        rules: [
+          {
+            apiGroups: [''],
+            resources: ['configmaps'],
+            resourceNames: [ROUTING_TABLE_CONFIG_MAP],
+            verbs: ['get', 'list', 'watch'],
+          },
+        ],
+      },
+    })
+    await rbac.createNamespacedRoleBinding({
+      namespace: system,
+      body: {
+        metadata: { name: 'strata-gateway' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'strata-gateway' },
+        subjects: [{ kind: 'ServiceAccount', name: 'strata-gateway', namespace: system }],
+      },
+    })
+    const token = await core.createNamespacedServiceAccountToken({
+      namespace: system,
+      name: 'strata-gateway',
+      body: { spec: { audiences: [] } },
+    })
+    writeFileSync(join(workDirectory, 'gateway-token'), token.status?.token ?? '')
+    const cluster = config.getCurrentCluster()
+    writeFileSync(join(workDirectory, 'ca.crt'), Buffer.from(cluster?.caData ?? '', 'base64'))
+    gateway = await startAnnouncing(
+      'gateway-in-cluster',
+      [
+        join(import.meta.dirname, '../../gateway/bin/strata-gateway.js'),
+        '--routes-configmap',
+        `${system}/${ROUTING_TABLE_CONFIG_MAP}`,
+        '--kube-api',
+        cluster?.server ?? '',
+        '--kube-token-file',
+        join(workDirectory, 'gateway-token'),
+        '--kube-ca-file',
+        join(workDirectory, 'ca.crt'),
+        '--port',
+        '0',
+      ],
+      workDirectory,
+      /^strata-gateway listening on (\S+)$/m,
+      { PATH: process.env['PATH'], HOME: workDirectory, ...emulatorAwsEnv(emulator.url) },
+    )
+
+    const secret = await core.readNamespacedSecret({ name: 'support-openai', namespace: team })
+    const apiKey = Buffer.from(secret.data?.['OPENAI_API_KEY'] ?? '', 'base64').toString()
+    expect(Buffer.from(secret.data?.['OPENAI_BASE_URL'] ?? '', 'base64').toString()).toBe(
+      `http://strata-gateway.${system}.svc/v1`,
+    )
+    // The Secret names the in-cluster Service; outside a cluster we reach the same gateway directly.
+    const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey, maxRetries: 0 })
+    const before = (await bedrock.requests()).length
+    const reply = await client.chat.completions.create({
+      model: 'support-chat',
+      messages: [{ role: 'user', content: 'hello there' }],
+    })
+    expect(reply.choices[0]?.message.content).toBe('Echo: hello there')
+    const sent = (await bedrock.requests()).slice(before).filter((r) => r.operation === 'converse')
+    expect(sent.at(-1)?.modelId).toBe(profileArn)
+  }, 60_000)
+
+  it('serves an edited route within a second of the apply', async () => {
+    const secret = await core.readNamespacedSecret({ name: 'support-openai', namespace: team })
+    const apiKey = Buffer.from(secret.data?.['OPENAI_API_KEY'] ?? '', 'base64').toString()
+    const latencies: number[] = []
+    for (let edit = 1; edit <= 5; edit++) {
+      const alias = `support-chat-v${String(edit)}`
+      const started = Date.now()
+      await custom.patchNamespacedCustomObject(
+        {
+          group,
+          version,
+          namespace: team,
+          plural: 'modelroutes',
+          name: 'chat',
+          body: { spec: { model: alias } },
+        },
+        mergePatch,
+      )
+      await eventually(
+        `alias ${alias} served`,
+        async () => {
+          const response = await fetch(`${gateway?.url ?? ''}/v1/models`, {
+            headers: { authorization: `Bearer ${apiKey}` },
+          })
+          const models = (await response.json()) as { data: { id: string }[] }
+          return models.data.some((m) => m.id === alias) || undefined
+        },
+        10_000,
+        10,
+      )
+      latencies.push(Date.now() - started)
+    }
+    latencies.sort((a, b) => a - b)
+    process.stdout.write(
+      `apply-to-served latency over 5 edits: min ${String(latencies[0])} ms, median ${String(latencies[2])} ms, max ${String(latencies[4])} ms\n`,
+    )
+    expect(latencies[2]).toBeLessThan(1_000)
+  }, 60_000)
+
+  it('refuses a second route claiming the same alias, and keeps serving the older one', async () => {
+    await custom.createNamespacedCustomObject({
+      group,
+      version,
+      namespace: team,
+      plural: 'modelroutes',
+      body: modelRoute('chat-copy', 'support', 'support-chat-v5', 'amazon.nova-lite-v1:0'),
+    })
+    const loser = await eventually('AliasConflict on the newer route', async () => {
+      const current = await readRoute('chat-copy')
+      return condition(current.status?.conditions, 'Accepted')?.reason === 'AliasConflict'
+        ? current
+        : undefined
+    })
+    expect(condition(loser.status?.conditions, 'Accepted')?.status).toBe('False')
+    expect(condition(loser.status?.conditions, 'Ready')?.status).toBe('False')
+    expect(condition((await readRoute('chat')).status?.conditions, 'Ready')?.status).toBe('True')
+  })
+
+  it('backs off on Bedrock throttling with a condition reason and an Event, then recovers', async () => {
+    // Conditions flip back within milliseconds once Bedrock recovers, so every version is watched.
+    const readyReasons: string[] = []
+    const watch = await new Watch(config).watch(
+      `/apis/${group}/${version}/namespaces/${team}/bedrockprojects`,
+      { fieldSelector: 'metadata.name=billing' },
+      (_phase, object: unknown) => {
+        const parsed = bedrockProjectSchema.safeParse(object)
+        const reason = parsed.success
+          ? condition(parsed.data.status?.conditions, 'Ready')?.reason
+          : undefined
+        if (reason && readyReasons.at(-1) !== reason) readyReasons.push(reason)
+      },
+      () => undefined,
+    )
+    try {
+      await bedrock.script({
+        match: { operation: 'list-projects' },
+        times: 3,
+        scenario: { fault: { kind: 'error', exception: 'ThrottlingException' } },
+      })
+      await custom.createNamespacedCustomObject({
+        group,
+        version,
+        namespace: team,
+        plural: 'bedrockprojects',
+        body: bedrockProject('billing', 'Billing Bot'),
+      })
+      await awaitReady('billing')
+      await eventually('Ready observed after BedrockThrottled', () =>
+        readyReasons.at(-1) === 'Ready' ? true : undefined,
+      )
+      expect(readyReasons).toContain('BedrockThrottled')
+      expect(readyReasons.indexOf('BedrockThrottled')).toBeLessThan(
+        readyReasons.lastIndexOf('Ready'),
+      )
+    } finally {
+      watch.abort()
+    }
+    const list = await events.listNamespacedEvent({ namespace: team })
+    expect(
+      list.items.some(
+        (e) =>
+          e.regarding?.name === 'billing' &&
+          e.reason === 'BedrockThrottled' &&
+          e.type === 'Warning',
+      ),
+    ).toBe(true)
+    const metrics = await (await fetch(`${operator.url}/metrics`)).text()
+    expect(metrics).toMatch(
+      /controller_runtime_reconcile_errors_total\{controller="bedrockproject"\} [3-9]/,
+    )
+  }, 60_000)
+
+  it('adopts the project a crashed create left behind instead of creating a duplicate', async () => {
+    // What a crash between the create call and the status write leaves: an owned project, no status.
+    await fetch(`${emulator.url}/v1/organization/projects`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer test-key', 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: 'Orphan Bot',
+        tags: { ...tags, 'strata.dev/owner': `${team}/orphan` },
+      }),
+    })
+    await custom.createNamespacedCustomObject({
+      group,
+      version,
+      namespace: team,
+      plural: 'bedrockprojects',
+      body: bedrockProject('orphan', 'Orphan Bot'),
+    })
+    const project = await awaitReady('orphan')
+    const named = (await mantleProjects()).filter((p) => p.name === 'Orphan Bot')
+    expect(named).toHaveLength(1)
+    expect(project.status?.projectId).toBe(named[0]?.id)
+  })
+
+  it('repairs tags edited outside Kubernetes on the next resync', async () => {
+    const project = await readProject('support')
+    const id = project.status?.projectId ?? ''
+    await fetch(`${emulator.url}/v1/organization/projects/${id}`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer test-key', 'content-type': 'application/json' },
+      body: JSON.stringify({ add_tags: { environment: 'prod', console: 'edited' } }),
+    })
+    await eventually(
+      'tags restored',
+      async () => {
+        const remote = (await mantleProjects()).find((p) => p.id === id)
+        return remote?.tags['environment'] === 'test' && !('console' in remote.tags)
+          ? true
+          : undefined
+      },
+      20_000,
+    )
+  }, 30_000)
+
+  it('archives the project on delete, removes the finalizer, and the Secret is garbage-collected', async () => {
+    const id = (await readProject('support')).status?.projectId
+    await custom.deleteNamespacedCustomObject({
+      group,
+      version,
+      namespace: team,
+      plural: 'bedrockprojects',
+      name: 'support',
+    })
+    await eventually('BedrockProject gone', async () =>
+      readProject('support').then(
+        () => undefined,
+        (error: unknown) => (statusCode(error) === 404 ? true : undefined),
+      ),
+    )
+    const remote = (await mantleProjects()).find((p) => p.id === id)
+    expect(remote?.status).toBe('archived')
+    await eventually(
+      'credentials Secret collected',
+      async () =>
+        core.readNamespacedSecret({ name: 'support-openai', namespace: team }).then(
+          () => undefined,
+          (error: unknown) => (statusCode(error) === 404 ? true : undefined),
+        ),
+      75_000,
+    )
+  }, 90_000)
+
+  it('fails over to a standby operator when the leader dies', async () => {
+    const standby = await startOperatorProcess({
+      workDirectory,
+      kubeconfig,
+      namespace: system,
+      emulatorUrl: emulator.url,
+    })
+    try {
+      process.kill(operator.process.pid, 'SIGKILL')
+      const killedAt = Date.now()
+      await custom.createNamespacedCustomObject({
+        group,
+        version,
+        namespace: team,
+        plural: 'bedrockprojects',
+        body: bedrockProject('after', 'After Failover'),
+      })
+      await awaitReady('after', 40_000)
+      process.stdout.write(
+        `leader killed → new project Ready on the standby: ${String(Date.now() - killedAt)} ms\n`,
+      )
+    } finally {
+      operator = standby
+    }
+  }, 60_000)
+})
