@@ -11,11 +11,7 @@ import { execFile } from 'node:child_process'
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import {
-  ApiException,
-  CoreV1Api,
-  CustomObjectsApi,
-} from '@kubernetes/client-node'
+import { ApiException, CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node'
 import {
   bedrockProjectSchema,
   bedrockProjectSpecSchema,
