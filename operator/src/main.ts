@@ -7,6 +7,7 @@ import { BedrockClient } from '@aws-sdk/client-bedrock'
 import { defaultProvider } from '@aws-sdk/credential-provider-node'
 import { KubeConfig } from '@kubernetes/client-node'
 import { bearerSigner, sigV4Signer } from '@strata/gateway/aws-signing'
+import { FoundationModelCatalog } from './bedrock/foundation-models.ts'
 import { InferenceProfiles } from './bedrock/inference-profiles.ts'
 import { mantleEndpoint, mantleHttp } from './bedrock/mantle-http.ts'
 import { ProjectsClient } from './bedrock/projects-client.ts'
@@ -45,6 +46,16 @@ const mantleSigner = bearer
   : sigV4Signer(credentials, () => new Date(), 'bedrock-mantle')
 const projectClients = new Map<string, ProjectsClient>()
 const profileClients = new Map<string, InferenceProfiles>()
+const bedrockClients = new Map<string, BedrockClient>()
+// The SDK honours AWS_ENDPOINT_URL_BEDROCK and the default credential chain by itself.
+const bedrockClient = (region: string): BedrockClient => {
+  let client = bedrockClients.get(region)
+  if (!client) {
+    client = new BedrockClient({ region, maxAttempts: 3 })
+    bedrockClients.set(region, client)
+  }
+  return client
+}
 const metrics = createOperatorMetrics()
 
 const manager = new Manager({
@@ -64,15 +75,15 @@ const manager = new Manager({
     }
     return client
   },
-  // The SDK honours AWS_ENDPOINT_URL_BEDROCK and the default credential chain by itself.
   profiles: (region) => {
     let client = profileClients.get(region)
     if (!client) {
-      client = new InferenceProfiles(new BedrockClient({ region, maxAttempts: 1 }))
+      client = new InferenceProfiles(bedrockClient(region))
       profileClients.set(region, client)
     }
     return client
   },
+  models: new FoundationModelCatalog(bedrockClient, log),
 })
 
 let ready = false

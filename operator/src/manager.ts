@@ -12,6 +12,7 @@ import {
   type BedrockProject,
   type ModelRoute,
 } from '@strata/crds'
+import type { FoundationModelCatalog } from './bedrock/foundation-models.ts'
 import type { InferenceProfiles } from './bedrock/inference-profiles.ts'
 import type { ProjectsClient } from './bedrock/projects-client.ts'
 import { BedrockProjectController } from './controllers/bedrock-project/controller.ts'
@@ -32,6 +33,7 @@ export interface ManagerOptions {
   keyGraceSeconds: number
   projects: (region: string) => ProjectsClient
   profiles: (region: string) => InferenceProfiles
+  models?: FoundationModelCatalog
   metrics: OperatorMetrics
   log: (message: string) => void
 }
@@ -40,7 +42,6 @@ const keyOf = (object: { metadata?: { namespace?: string; name?: string } }) =>
   `${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`
 
 export class Manager {
-  readonly #options: ManagerOptions
   readonly #projectInformer: ResilientInformer<KubernetesObject>
   readonly #routeInformer: ResilientInformer<KubernetesObject>
   readonly #projects: TypedCache<BedrockProject>
@@ -50,7 +51,6 @@ export class Manager {
   readonly #synced = new Set<string>()
 
   constructor(options: ManagerOptions) {
-    this.#options = options
     const { config, metrics, log } = options
     const kube = new KubeClient(config, options.identity, log)
     const custom = config.makeApiClient(CustomObjectsApi)
@@ -75,6 +75,10 @@ export class Manager {
       routes: () => this.#routes.list(),
       now: () => new Date(),
       log,
+      ...(options.models ? { models: options.models } : {}),
+      observe: (seconds) => {
+        metrics.tablePublish.observe(seconds)
+      },
       onPublished: async (version, compiled, routes) => {
         metrics.tableVersion.set(version)
         await writeRouteStatuses(kube, version, compiled, routes, new Date())
@@ -175,8 +179,6 @@ export class Manager {
 
   #publish(): void {
     if (this.#synced.size < 2) return
-    const end = this.#options.metrics.tablePublish.startTimer()
     this.#publisher.trigger()
-    end()
   }
 }

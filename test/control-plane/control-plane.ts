@@ -26,6 +26,8 @@ export interface ControlPlane {
   binaries: Binaries
   pki: Pki
   pids: number[]
+  /** Kills kube-apiserver and starts it again on the same port, as a crash and restart would. */
+  restartApiserver(): Promise<void>
   stop(): Promise<void>
 }
 
@@ -95,35 +97,49 @@ export async function startControlPlane(options: StartOptions = {}): Promise<Con
     log(`etcd ready on ${etcdUrl} (${elapsed()})`)
 
     const server = `https://127.0.0.1:${apiPort}`
-    const apiserver = startProcess(
-      'kube-apiserver',
-      binaries['kube-apiserver'],
-      [
-        `--etcd-servers=${etcdUrl}`,
-        '--bind-address=127.0.0.1',
-        '--advertise-address=127.0.0.1',
-        `--secure-port=${apiPort}`,
-        `--cert-dir=${join(dir, 'pki')}`,
-        `--tls-cert-file=${pki.serverCert}`,
-        `--tls-private-key-file=${pki.serverKey}`,
-        `--client-ca-file=${pki.caCert}`,
-        '--authorization-mode=RBAC',
-        '--service-cluster-ip-range=10.0.0.0/24',
-        `--service-account-issuer=${server}`,
-        `--service-account-key-file=${pki.serviceAccountPublicKey}`,
-        `--service-account-signing-key-file=${pki.serviceAccountKey}`,
-        // Nothing creates the `default` ServiceAccount without the SA controllers.
-        '--disable-admission-plugins=ServiceAccount',
-        '--allow-privileged=true',
-        '--profiling=false',
-      ],
-      join(dir, 'kube-apiserver.log'),
-      options,
-    )
-    started.push(apiserver)
+    const apiserverArgs = [
+      `--etcd-servers=${etcdUrl}`,
+      '--bind-address=127.0.0.1',
+      '--advertise-address=127.0.0.1',
+      `--secure-port=${apiPort}`,
+      `--cert-dir=${join(dir, 'pki')}`,
+      `--tls-cert-file=${pki.serverCert}`,
+      `--tls-private-key-file=${pki.serverKey}`,
+      `--client-ca-file=${pki.caCert}`,
+      '--authorization-mode=RBAC',
+      '--service-cluster-ip-range=10.0.0.0/24',
+      `--service-account-issuer=${server}`,
+      `--service-account-key-file=${pki.serviceAccountPublicKey}`,
+      `--service-account-signing-key-file=${pki.serviceAccountKey}`,
+      // Nothing creates the `default` ServiceAccount without the SA controllers.
+      '--disable-admission-plugins=ServiceAccount',
+      '--allow-privileged=true',
+      '--profiling=false',
+    ]
     const ca = readFileSync(pki.caCert)
-    await waitFor(apiserver, async () => (await get(`${server}/readyz`, ca)).status === 200, 90_000)
+    const startApiserver = async (): Promise<Started> => {
+      const apiserver = startProcess(
+        'kube-apiserver',
+        binaries['kube-apiserver'],
+        apiserverArgs,
+        join(dir, 'kube-apiserver.log'),
+        options,
+      )
+      started.push(apiserver)
+      await waitFor(
+        apiserver,
+        async () => (await get(`${server}/readyz`, ca)).status === 200,
+        90_000,
+      )
+      return apiserver
+    }
+    let apiserver = await startApiserver()
     log(`kube-apiserver ready on ${server} (${elapsed()})`)
+    const restartApiserver = async (): Promise<void> => {
+      await stopPid(apiserver.pid, 0)
+      started.splice(started.indexOf(apiserver), 1)
+      apiserver = await startApiserver()
+    }
 
     const kubeconfig = join(dir, 'kubeconfig')
     writeKubeconfig(kubeconfig, server, pki)
@@ -142,7 +158,18 @@ export async function startControlPlane(options: StartOptions = {}): Promise<Con
     started.push(controllerManager)
     log(`kube-controller-manager started (${elapsed()}); kubeconfig ${kubeconfig}`)
 
-    return { dir, kubeconfig, server, binaries, pki, pids: started.map((child) => child.pid), stop }
+    return {
+      dir,
+      kubeconfig,
+      server,
+      binaries,
+      pki,
+      get pids() {
+        return started.map((child) => child.pid)
+      },
+      restartApiserver,
+      stop,
+    }
   } catch (error) {
     await stop()
     throw error

@@ -90,6 +90,33 @@ describe('compileTable', () => {
     expect(outcomes.get('apps/chat')?.resolvedRefs).toMatchObject({ status: false, reason })
   })
 
+  it('refuses a route whose Converse model the region does not offer, and trusts an unknown catalog', () => {
+    const catalog = (region: string, modelId: string) =>
+      region === 'us-east-1' ? modelId !== 'anthropic.claude-nope' : undefined
+    const { projects, outcomes } = compileTable(
+      [project()],
+      [
+        route('bad', 'bad', '2026-01-01T00:00:00Z', {
+          backends: [
+            { kind: 'converse', modelId: 'anthropic.claude-nope', weight: 1, priority: 0 },
+          ],
+        }),
+        route('elsewhere', 'elsewhere', '2026-01-01T00:00:00Z', {
+          backends: [
+            { kind: 'converse', modelId: 'x.y', region: 'eu-west-1', weight: 1, priority: 0 },
+          ],
+        }),
+      ],
+      catalog,
+    )
+    expect(outcomes.get('apps/bad')?.resolvedRefs).toMatchObject({
+      status: false,
+      reason: 'ModelNotFound',
+    })
+    expect(outcomes.get('apps/bad')?.resolvedRefs.message).toContain('anthropic.claude-nope')
+    expect(projects[0]?.routes.map((r) => r.name)).toEqual(['elsewhere'])
+  })
+
   it('keeps the same alias in two projects apart', () => {
     const other = project({
       name: 'billing',

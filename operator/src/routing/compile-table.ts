@@ -78,7 +78,14 @@ function tableRoute(route: RouteInput, project: ProjectInput): TableRoute {
   }
 }
 
-export function compileTable(projects: ProjectInput[], routes: RouteInput[]): CompiledTable {
+/** Whether Bedrock offers a Converse model in a region; undefined when it cannot tell. */
+export type ModelExists = (region: string, modelId: string) => boolean | undefined
+
+export function compileTable(
+  projects: ProjectInput[],
+  routes: RouteInput[],
+  modelExists: ModelExists = () => undefined,
+): CompiledTable {
   const outcomes = new Map<string, RouteOutcome>()
   const projectsByKey = new Map(
     projects.map((project) => [routeKey(project.namespace, project.name), project]),
@@ -106,6 +113,21 @@ export function compileTable(projects: ProjectInput[], routes: RouteInput[]): Co
         resolvedRefs: no(
           'ProjectNotReady',
           `BedrockProject ${route.spec.projectRef.name} has no Bedrock project yet`,
+        ),
+      })
+      continue
+    }
+    const missingModels = route.spec.backends.filter(
+      (b) => b.kind === 'converse' && modelExists(b.region ?? project.region, b.modelId) === false,
+    )
+    if (missingModels.length > 0) {
+      outcomes.set(key, {
+        accepted: ok('Accepted'),
+        resolvedRefs: no(
+          'ModelNotFound',
+          missingModels
+            .map((b) => `Bedrock offers no model ${b.modelId} in ${b.region ?? project.region}`)
+            .join('; '),
         ),
       })
       continue

@@ -16,6 +16,7 @@ import {
   type RoutingTableInput,
 } from '@strata/crds'
 import type { V1ConfigMap } from '@kubernetes/client-node'
+import type { FoundationModelCatalog } from '../bedrock/foundation-models.ts'
 import type { KubeClient } from '../kube/kube-client.ts'
 import {
   compileTable,
@@ -33,6 +34,10 @@ export interface PublisherDeps {
   onPublished: (version: number, compiled: CompiledTable, routes: ModelRoute[]) => Promise<void>
   now: () => Date
   log: (message: string) => void
+  /** The model catalog, so routes to models Bedrock does not offer are refused with a reason. */
+  models?: FoundationModelCatalog
+  /** Seconds each compile-and-publish took. */
+  observe?: (seconds: number) => void
   debounceMs?: number
 }
 
@@ -118,10 +123,35 @@ export class TablePublisher {
 
   /** One compile and publish; exposed for tests and benchmarks. */
   async publish(): Promise<number> {
+    const started = performance.now()
+    try {
+      return await this.#publish()
+    } finally {
+      this.#deps.observe?.((performance.now() - started) / 1000)
+    }
+  }
+
+  async #publish(): Promise<number> {
     // Objects the apiserver stored but our schema rejects (a newer CRD, say) are left out, not fatal.
     const projects = this.#deps.projects().filter((p) => bedrockProjectSchema.safeParse(p).success)
     const routes = this.#deps.routes().filter((r) => modelRouteSchema.safeParse(r).success)
-    const compiled = compileTable(projects.map(projectInput), routes.map(routeInput))
+    const projectInputs = projects.map(projectInput)
+    const models = this.#deps.models
+    if (models) {
+      const regionOf = new Map(projectInputs.map((p) => [`${p.namespace}/${p.name}`, p.region]))
+      const regions = new Set<string>()
+      for (const route of routes)
+        for (const backend of route.spec.backends) {
+          const region =
+            backend.region ??
+            regionOf.get(`${route.metadata.namespace ?? ''}/${route.spec.projectRef.name}`)
+          if (backend.kind === 'converse' && region) regions.add(region)
+        }
+      await models.load(regions)
+    }
+    const compiled = compileTable(projectInputs, routes.map(routeInput), (region, modelId) =>
+      models?.exists(region, modelId),
+    )
     const hash = tableContentHash(compiled.projects)
     const { kube, namespace } = this.#deps
     const current = await kube.read<V1ConfigMap & { metadata: { name: string } }>({

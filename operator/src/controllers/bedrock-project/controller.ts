@@ -38,6 +38,13 @@ const toRemote = (project: Project): RemoteProject => ({
   tags: project.tags,
 })
 
+// AWS SDK errors carry the HTTP status; 4xx other than throttling means retrying cannot help.
+function isClientError(error: unknown): boolean {
+  const status = (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata
+    ?.httpStatusCode
+  return status !== undefined && status >= 400 && status < 500 && status !== 429
+}
+
 function describeError(error: unknown): { reason: string; message: string } {
   if (error instanceof BedrockApiError) return { reason: error.reason, message: error.message }
   return {
@@ -218,18 +225,21 @@ export class BedrockProjectController {
     const profiles = this.#deps.profiles(project.spec.region)
     const result: InferenceProfile[] = []
     for (const modelId of [...models].sort()) {
-      const arn =
-        known.get(modelId) ??
-        (await profiles.ensure(
-          {
-            namespace: ref.namespace,
-            name: ref.name,
-            region: project.spec.region,
-            tags: project.spec.tags,
-          },
-          modelId,
-        ))
-      result.push({ modelId, arn })
+      const owner = {
+        namespace: ref.namespace,
+        name: ref.name,
+        region: project.spec.region,
+        tags: project.spec.tags,
+      }
+      try {
+        result.push({ modelId, arn: known.get(modelId) ?? (await profiles.ensure(owner, modelId)) })
+      } catch (error) {
+        // One route naming a model Bedrock refuses must not take the whole project down; the
+        // route itself reports ModelNotFound. Throttling and outages still fail the reconcile.
+        if (!isClientError(error)) throw error
+        const message = `no inference profile for ${modelId}: ${error instanceof Error ? error.message : String(error)}`
+        await this.#deps.kube.event(ref, 'Warning', 'InferenceProfileRefused', message, 'Create')
+      }
     }
     return result
   }
