@@ -1,38 +1,213 @@
-// `make demo`: the main job. For now it starts the local control plane and shows that it
-// answers; later issues add the emulator, operator, gateway and OpenAI calls to this script.
+// `make demo`: the whole system on one machine, offline. A real control plane, the Bedrock
+// emulator standing in for AWS, strata-operator and strata-gateway as processes (no kubelet runs
+// pods here), the example manifests applied with kubectl, and the official openai client calling
+// the gateway with the credentials the operator generated. Ctrl-C stops everything.
 import { execFileSync } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { CoreV1Api, CustomObjectsApi, RbacAuthorizationV1Api } from '@kubernetes/client-node'
+import { ROUTING_TABLE_CONFIG_MAP } from '@strata/crds'
+import OpenAI from 'openai'
 import { startControlPlane } from '../control-plane/control-plane.ts'
+import { installCrds } from '../support/crds.ts'
+import { eventually, kubeConfigFrom } from '../support/kube.ts'
+import {
+  emulatorAwsEnv,
+  makeWorkDirectory,
+  startAnnouncing,
+  startEmulatorProcess,
+  startOperatorProcess,
+  type RunningProcess,
+} from '../support/processes.ts'
 
-const step = (message: string) => process.stdout.write(`\n==> ${message}\n`)
+const repoRoot = join(import.meta.dirname, '..', '..')
+const began = Date.now()
+const step = (message: string) => {
+  process.stdout.write(`\n==> [${((Date.now() - began) / 1000).toFixed(1)}s] ${message}\n`)
+}
+const running: RunningProcess[] = []
 
 step('starting the local control plane (etcd, kube-apiserver, kube-controller-manager)')
 const plane = await startControlPlane()
 let stopping = false
-const shutdown = async () => {
+const shutdown = async (code = 0) => {
   if (stopping) return
   stopping = true
-  step('stopping')
+  step('stopping everything')
+  for (const process of running.reverse()) await process.stop()
   await plane.stop()
-  process.exit(0)
+  process.exit(code)
 }
 process.on('SIGINT', () => void shutdown())
 process.on('SIGTERM', () => void shutdown())
 
-step(`kubectl get --raw /version   (KUBECONFIG=${plane.kubeconfig})`)
-process.stdout.write(
-  execFileSync(
-    plane.binaries.kubectl,
-    ['--kubeconfig', plane.kubeconfig, 'get', '--raw', '/version'],
-    { encoding: 'utf8' },
-  ),
-)
-step('kubectl get namespaces')
-process.stdout.write(
-  execFileSync(plane.binaries.kubectl, ['--kubeconfig', plane.kubeconfig, 'get', 'namespaces'], {
-    encoding: 'utf8',
-  }),
-)
+try {
+  const kubectl = (...args: string[]) =>
+    execFileSync(plane.binaries.kubectl, ['--kubeconfig', plane.kubeconfig, ...args], {
+      encoding: 'utf8',
+    })
+  const config = kubeConfigFrom(plane.kubeconfig)
+  const core = config.makeApiClient(CoreV1Api)
+  process.stdout.write(kubectl('get', '--raw', '/version'))
 
-if (process.env['STRATA_DEMO_EXIT']) await shutdown()
-step(`running; export KUBECONFIG=${plane.kubeconfig} to use it. Ctrl-C stops everything.`)
-setInterval(() => undefined, 1 << 30)
+  step('starting the Bedrock emulator (Converse, Mantle, Projects API, inference profiles)')
+  const work = await makeWorkDirectory('demo')
+  const emulator = await startEmulatorProcess(work)
+  running.push(emulator)
+  process.stdout.write(`emulator at ${emulator.url}\n`)
+
+  step('installing the CRDs generated from the zod schemas')
+  await installCrds(config)
+  process.stdout.write(kubectl('get', 'crds'))
+  for (const namespace of ['strata-system', 'support'])
+    await core.createNamespace({ body: { metadata: { name: namespace } } })
+
+  step('starting strata-operator as a process (no kubelet here to run its Deployment)')
+  const operator = await startOperatorProcess({
+    workDirectory: work,
+    kubeconfig: plane.kubeconfig,
+    namespace: 'strata-system',
+    emulatorUrl: emulator.url,
+  })
+  running.push(operator)
+
+  step('kubectl apply -f examples/manifests/support-project.yaml')
+  process.stdout.write(
+    kubectl('apply', '-f', join(repoRoot, 'examples/manifests/support-project.yaml')),
+  )
+  const custom = config.makeApiClient(CustomObjectsApi)
+  await eventually(
+    'the ModelRoutes to be Ready',
+    async () => {
+      const list = (await custom.listNamespacedCustomObject({
+        group: 'strata.dev',
+        version: 'v1alpha1',
+        namespace: 'support',
+        plural: 'modelroutes',
+      })) as {
+        items: { status?: { conditions?: { type: string; status: string }[] } }[]
+      }
+      const ready = list.items.filter((route) =>
+        route.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+      )
+      return ready.length === list.items.length && list.items.length > 0 ? true : undefined
+    },
+    60_000,
+  )
+  process.stdout.write(kubectl('get', 'bp,mr', '-n', 'support'))
+
+  step('starting strata-gateway in in-cluster mode, watching the routing-table ConfigMap')
+  const rbac = config.makeApiClient(RbacAuthorizationV1Api)
+  await core.createNamespacedServiceAccount({
+    namespace: 'strata-system',
+    body: { metadata: { name: 'strata-gateway' } },
+  })
+  await rbac.createNamespacedRole({
+    namespace: 'strata-system',
+    body: {
+      metadata: { name: 'strata-gateway' },
+      rules: [
+        {
+          apiGroups: [''],
+          resources: ['configmaps'],
+          resourceNames: [ROUTING_TABLE_CONFIG_MAP],
+          verbs: ['get', 'list', 'watch'],
+        },
+      ],
+    },
+  })
+  await rbac.createNamespacedRoleBinding({
+    namespace: 'strata-system',
+    body: {
+      metadata: { name: 'strata-gateway' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'strata-gateway' },
+      subjects: [{ kind: 'ServiceAccount', name: 'strata-gateway', namespace: 'strata-system' }],
+    },
+  })
+  const token = await core.createNamespacedServiceAccountToken({
+    namespace: 'strata-system',
+    name: 'strata-gateway',
+    body: { spec: { audiences: [] } },
+  })
+  writeFileSync(join(work, 'gateway-token'), token.status?.token ?? '')
+  writeFileSync(
+    join(work, 'ca.crt'),
+    Buffer.from(config.getCurrentCluster()?.caData ?? '', 'base64'),
+  )
+  const gateway = await startAnnouncing(
+    'gateway',
+    [
+      join(repoRoot, 'gateway/bin/strata-gateway.js'),
+      '--routes-configmap',
+      `strata-system/${ROUTING_TABLE_CONFIG_MAP}`,
+      '--kube-api',
+      plane.server,
+      '--kube-token-file',
+      join(work, 'gateway-token'),
+      '--kube-ca-file',
+      join(work, 'ca.crt'),
+      '--port',
+      process.env['STRATA_DEMO_PORT'] ?? '8080',
+    ],
+    work,
+    /^strata-gateway listening on (\S+)$/m,
+    { PATH: process.env['PATH'], HOME: work, ...emulatorAwsEnv(emulator.url) },
+  )
+  running.push(gateway)
+
+  step('reading the Secret support-openai that the operator wrote for envFrom')
+  const secret = await core.readNamespacedSecret({ name: 'support-openai', namespace: 'support' })
+  const decode = (key: string) => Buffer.from(secret.data?.[key] ?? '', 'base64').toString()
+  process.stdout.write(
+    `OPENAI_BASE_URL=${decode('OPENAI_BASE_URL')}   (in cluster; this demo reaches ${gateway.url}/v1)\n`,
+  )
+  process.stdout.write(`OPENAI_API_KEY=${decode('OPENAI_API_KEY').slice(0, 14)}…\n`)
+  const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: decode('OPENAI_API_KEY') })
+
+  step('GET /v1/models')
+  for (const model of (await client.models.list()).data) process.stdout.write(`  ${model.id}\n`)
+
+  step('chat completion on support-chat (Claude on Converse, through its inference profile)')
+  const reply = await client.chat.completions.create({
+    model: 'support-chat',
+    messages: [{ role: 'user', content: 'Where is my order?' }],
+  })
+  process.stdout.write(
+    `  ${reply.choices[0]?.message.content ?? ''}\n  usage: ${JSON.stringify(reply.usage)}\n`,
+  )
+
+  step('streaming chat completion on support-fast (90 % Haiku, 10 % Nova Lite)')
+  const stream = await client.chat.completions.create({
+    model: 'support-fast',
+    messages: [{ role: 'user', content: 'Stream a short answer please' }],
+    stream: true,
+    stream_options: { include_usage: true },
+  })
+  process.stdout.write('  ')
+  for await (const chunk of stream) {
+    process.stdout.write(chunk.choices[0]?.delta.content ?? '')
+    if (chunk.usage) process.stdout.write(`\n  usage: ${JSON.stringify(chunk.usage)}\n`)
+  }
+
+  step('gateway metrics excerpt')
+  const metrics = await (await fetch(`${gateway.url}/metrics`)).text()
+  process.stdout.write(
+    `${metrics
+      .split('\n')
+      .filter((line) => line.startsWith('strata_'))
+      .join('\n')}\n`,
+  )
+
+  if (process.env['STRATA_DEMO_EXIT']) await shutdown()
+  step(`running. Try it:
+  curl -s ${gateway.url}/v1/chat/completions -H 'Authorization: Bearer ${decode('OPENAI_API_KEY')}' \\
+    -H 'Content-Type: application/json' -d '{"model":"support-chat","messages":[{"role":"user","content":"hi"}]}'
+  export KUBECONFIG=${plane.kubeconfig}; kubectl get bp,mr -A
+Ctrl-C stops everything.`)
+  setInterval(() => undefined, 1 << 30)
+} catch (error) {
+  process.stderr.write(
+    `demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  )
+  await shutdown(1)
+}
