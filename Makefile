@@ -33,8 +33,8 @@ e2e: setup ## run only the end-to-end projects (control plane and journeys)
 demo: setup ## the main job: start the local system and show it working (Ctrl-C stops it)
 	@node test/demo/main.ts
 
-bench: setup ## benchmarks side by side (filled in by the benchmark issue)
-	@echo "no benchmarks yet"
+bench: setup ## benchmarks that print figures (control-plane scale today; gateway peers to come)
+	@node test/bench/publish-scale.ts
 
 cluster-up: setup ## start a local control plane that stays up; prints its kubeconfig path
 	@node test/control-plane/cli.ts up
