@@ -27,8 +27,8 @@ check: setup ## format, lint, typecheck, and fail when a generated file drifts
 test: setup ## run every test: unit, the real control plane, journeys
 	@vitest run
 
-e2e: setup ## run only the end-to-end projects (control plane and journeys)
-	@vitest run --project cluster
+e2e: setup ## run only the end-to-end projects (real control plane, real processes)
+	@vitest run --project cluster --project journeys
 
 demo: setup ## the main job: start the local system and show it working (Ctrl-C stops it)
 	@node test/demo/main.ts

@@ -66,6 +66,33 @@ describe('chat completions through the gateway', () => {
     expect(request).toMatchObject({ operation: 'converse', modelId: CLAUDE_MODEL_ID })
   })
 
+  it('announces parameters Converse ignores in x-strata-dropped-params, and none otherwise', async () => {
+    const { response } = await journey.openai.chat.completions
+      .create({
+        model: 'claude',
+        messages: [{ role: 'user', content: 'hi' }],
+        prompt_cache_key: 'support',
+      })
+      .withResponse()
+    expect(response.headers.get('x-strata-dropped-params')).toBe('prompt_cache_key')
+    const plain = await journey.openai.chat.completions
+      .create({ model: 'claude', messages: [{ role: 'user', content: 'hi' }] })
+      .withResponse()
+    expect(plain.response.headers.get('x-strata-dropped-params')).toBeNull()
+    const streamed = await journey.openai.chat.completions
+      .create({
+        model: 'claude',
+        messages: [{ role: 'user', content: 'hi' }],
+        prompt_cache_key: 'support',
+        stream: true,
+      })
+      .withResponse()
+    expect(streamed.response.headers.get('x-strata-dropped-params')).toBe('prompt_cache_key')
+    let chunks = 0
+    for await (const chunk of streamed.data) chunks += chunk.choices.length
+    expect(chunks).toBeGreaterThan(0)
+  })
+
   it('streams without a usage chunk when the client does not ask for one', async () => {
     await journey.bedrock.script({
       scenario: { reply: { text: 'One two three four.' }, chunkSize: 4 },

@@ -7,6 +7,7 @@ import type { ChatCompletionRequest } from '../openai/chat-completions.ts'
 import { converseStreamEvents } from '../streaming/converse-stream-events.ts'
 import { decodeEventStream } from '../streaming/event-stream-decoder.ts'
 import { remoteImageUrls, type ResolvedImage } from '../translators/openai-to-converse/media.ts'
+import { droppedParameters } from '../translators/openai-to-converse/parameter-policy.ts'
 import { toConverseRequest } from '../translators/openai-to-converse/request.ts'
 import {
   toChatCompletion,
@@ -82,6 +83,7 @@ export function createConverseBackend(dependencies: ConverseBackendDependencies)
   })
 
   return {
+    droppedParameters,
     async complete(request, target, context) {
       const body = await prepare(request, target, context)
       const response = await client.converse({

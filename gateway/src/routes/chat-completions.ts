@@ -14,6 +14,9 @@ import { streamChatCompletion } from './chat-completions-stream.ts'
 import { modelNotFound } from './models.ts'
 import { startUpstreamCall } from './upstream-call.ts'
 
+/** Names the parameters the backend ignored, so no parameter is ever dropped silently. */
+export const DROPPED_PARAMS_HEADER = 'x-strata-dropped-params'
+
 export type ChatCompletionsDeps = Pick<
   AppDeps,
   'backends' | 'clock' | 'newId' | 'random' | 'logger' | 'options'
@@ -40,6 +43,15 @@ export function chatCompletions(deps: ChatCompletionsDeps): Handler<GatewayEnv> 
     const backend: ChatBackend | undefined = deps.backends[choice.kind]
     if (backend === undefined) throw kindNotServed(choice.kind)
 
+    const dropped = backend.droppedParameters?.(request) ?? []
+    if (dropped.length > 0) {
+      c.header(DROPPED_PARAMS_HEADER, dropped.join(', '))
+      deps.logger.info('parameters accepted but not honoured by the backend', {
+        dropped,
+        backend: choice.kind,
+        model: request.model,
+      })
+    }
     const prepared = applyRoutePolicy(request, route)
     const target = backendTarget(choice)
     const call = startUpstreamCall(c.req.raw.signal, route.limits?.timeoutMs)
@@ -51,13 +63,15 @@ export function chatCompletions(deps: ChatCompletionsDeps): Handler<GatewayEnv> 
     }
 
     if (prepared.stream === true) {
-      return streamChatCompletion({
+      const response = await streamChatCompletion({
         chunks: backend.stream(prepared, target, context),
         call,
         includeUsage: prepared.stream_options?.include_usage === true,
         keepAliveMs: deps.options.keepAliveMs,
         logger: deps.logger,
       })
+      if (dropped.length > 0) response.headers.set(DROPPED_PARAMS_HEADER, dropped.join(', '))
+      return response
     }
     try {
       return c.json(await backend.complete(prepared, target, context))
