@@ -426,6 +426,39 @@ describe('strata-operator', () => {
     expect(project.status?.projectId).toBe(named[0]?.id)
   })
 
+  it('creates no duplicate when the operator is killed while a create is in flight', async () => {
+    // Bedrock creates the project, then the answer is slow: the operator dies holding no reply.
+    await bedrock.script({
+      match: { operation: 'create-project' },
+      scenario: { firstTokenDelayMs: 10_000 },
+    })
+    await custom.createNamespacedCustomObject({
+      group,
+      version,
+      namespace: team,
+      plural: 'bedrockprojects',
+      body: bedrockProject('crash', 'Crash Bot'),
+    })
+    await eventually(
+      'the project to exist in Bedrock',
+      async () => (await mantleProjects()).some((p) => p.name === 'Crash Bot') || undefined,
+    )
+    process.kill(operator.process.pid, 'SIGKILL')
+    expect((await readProject('crash')).status?.projectId).toBeUndefined()
+    operator = await startOperatorProcess({
+      workDirectory,
+      kubeconfig,
+      namespace: system,
+      emulatorUrl: emulator.url,
+      extraArgs: ['--resync-seconds', '5'],
+    })
+    // The new process must first wait out the dead leader's lease (15 s).
+    const project = await awaitReady('crash', 45_000)
+    const named = (await mantleProjects()).filter((p) => p.name === 'Crash Bot')
+    expect(named).toHaveLength(1)
+    expect(project.status?.projectId).toBe(named[0]?.id)
+  }, 60_000)
+
   it('repairs tags edited outside Kubernetes on the next resync', async () => {
     const project = await readProject('support')
     const id = project.status?.projectId ?? ''

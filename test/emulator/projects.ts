@@ -12,7 +12,7 @@ import { parseRequest } from './mantle-requests.ts'
 import { openAIFailure } from './openai-errors.ts'
 import type { Project, ProjectResult } from './project-store.ts'
 import type { Exchange, Route } from './router.ts'
-import type { OperationName } from './scenarios.ts'
+import type { OperationName, Scenario } from './scenarios.ts'
 
 const projectName = z
   .string()
@@ -96,17 +96,26 @@ function list(exchange: Exchange, state: EmulatorState): void {
   )
 }
 
-type Handler = (exchange: Exchange, state: EmulatorState) => void
+type Handler = (
+  exchange: Exchange,
+  state: EmulatorState,
+  scenario: Scenario,
+) => void | Promise<void>
 
 const handlers: Record<string, Handler> = {
-  'create-project': (exchange, state) => {
+  'create-project': async (exchange, state, scenario) => {
     const parsed = parseRequest(createSchema, exchange.body)
     if (!parsed.ok) {
       sendFailure(exchange, parsed.failure)
       return
     }
     const { name, tags, data_retention } = parsed.request
-    reply(exchange, state.projects.create({ name, tags, dataRetention: data_retention }))
+    const result = state.projects.create({ name, tags, dataRetention: data_retention })
+    // A delay after the create has taken effect: the caller can die (or time out) holding no
+    // answer for a project that exists, which is the crash an operator must not duplicate after.
+    if (scenario.firstTokenDelayMs)
+      await new Promise((resolve) => setTimeout(resolve, scenario.firstTokenDelayMs))
+    if (!exchange.res.destroyed) reply(exchange, result)
   },
   'list-projects': list,
   'get-project': (exchange, state) => {
@@ -134,8 +143,9 @@ export function projectRoutes(state: EmulatorState): Route[] {
     pattern,
     operation,
     handle: async (exchange) => {
-      if ((await admitCall(exchange, state, operation)) === undefined) return
-      handlers[operation]?.(exchange, state)
+      const scenario = await admitCall(exchange, state, operation)
+      if (scenario === undefined) return
+      await handlers[operation]?.(exchange, state, scenario)
     },
   })
   return [
