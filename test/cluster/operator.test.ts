@@ -312,6 +312,42 @@ describe('strata-operator', () => {
     expect(latencies[2]).toBeLessThan(1_000)
   }, 60_000)
 
+  it('rotates the key on request, keeping the old one valid through its grace period', async () => {
+    const readKey = async () => {
+      const secret = await core.readNamespacedSecret({ name: 'support-openai', namespace: team })
+      return Buffer.from(secret.data?.['OPENAI_API_KEY'] ?? '', 'base64').toString()
+    }
+    const oldKey = await readKey()
+    await custom.patchNamespacedCustomObject(
+      {
+        group,
+        version,
+        namespace: team,
+        plural: 'bedrockprojects',
+        name: 'support',
+        body: { metadata: { annotations: { 'strata.dev/rotate-key': 'r1' } } },
+      },
+      mergePatch,
+    )
+    const newKey = await eventually('a new key in the Secret', async () => {
+      const key = await readKey()
+      return key !== oldKey ? key : undefined
+    })
+    const models = async (key: string) =>
+      (
+        await fetch(`${gateway?.url ?? ''}/v1/models`, {
+          headers: { authorization: `Bearer ${key}` },
+        })
+      ).status
+    await eventually('the new key served', async () =>
+      (await models(newKey)) === 200 ? true : undefined,
+    )
+    expect(await models(oldKey)).toBe(200)
+    const keys = (await readProject('support')).status?.clientKeys ?? []
+    expect(keys).toHaveLength(2)
+    expect(keys[1]?.notAfter).toBeDefined()
+  })
+
   it('refuses a second route claiming the same alias, and keeps serving the older one', async () => {
     await custom.createNamespacedCustomObject({
       group,
@@ -506,6 +542,31 @@ describe('strata-operator', () => {
       75_000,
     )
   }, 90_000)
+
+  it('leaves the Bedrock project active on delete when deletionPolicy is Retain', async () => {
+    await custom.createNamespacedCustomObject({
+      group,
+      version,
+      namespace: team,
+      plural: 'bedrockprojects',
+      body: bedrockProject('kept', 'Kept Bot', { deletionPolicy: 'Retain' }),
+    })
+    const id = (await awaitReady('kept')).status?.projectId
+    await custom.deleteNamespacedCustomObject({
+      group,
+      version,
+      namespace: team,
+      plural: 'bedrockprojects',
+      name: 'kept',
+    })
+    await eventually('BedrockProject kept gone', async () =>
+      readProject('kept').then(
+        () => undefined,
+        (error: unknown) => (statusCode(error) === 404 ? true : undefined),
+      ),
+    )
+    expect((await mantleProjects()).find((p) => p.id === id)?.status).toBe('active')
+  })
 
   it('fails over to a standby operator when the leader dies', async () => {
     const standby = await startOperatorProcess({
