@@ -2,30 +2,27 @@
 // AWS and strata-gateway in in-cluster mode serving what the operator publishes, called through
 // the official openai client with the credentials from the generated Secret.
 import { createHash } from 'node:crypto'
-import { writeFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { BedrockClient, ListInferenceProfilesCommand } from '@aws-sdk/client-bedrock'
 import {
   CoreV1Api,
   CustomObjectsApi,
   EventsV1Api,
   PatchStrategy,
-  RbacAuthorizationV1Api,
   setHeaderOptions,
   Watch,
 } from '@kubernetes/client-node'
-import { bedrockProjectSchema, modelRouteSchema, ROUTING_TABLE_CONFIG_MAP } from '@strata/crds'
+import { bedrockProjectSchema, modelRouteSchema } from '@strata/crds'
 import OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createEmulatorClient, type EmulatorClient } from '../emulator/emulator-client.ts'
 import { installCrds } from '../support/crds.ts'
+import { grantGatewayAccess } from '../support/gateway-access.ts'
 import { eventually, kubeConfigFrom, statusCode } from '../support/kube.ts'
 import {
   makeWorkDirectory,
-  startAnnouncing,
   startEmulatorProcess,
+  startInClusterGateway,
   startOperatorProcess,
-  emulatorAwsEnv,
   type RunningProcess,
 } from '../support/processes.ts'
 
@@ -33,7 +30,6 @@ const kubeconfig = inject('kubeconfig')
 const config = kubeConfigFrom(kubeconfig)
 const core = config.makeApiClient(CoreV1Api)
 const custom = config.makeApiClient(CustomObjectsApi)
-const rbac = config.makeApiClient(RbacAuthorizationV1Api)
 const events = config.makeApiClient(EventsV1Api)
 const suffix = Date.now().toString(36)
 const system = `strata-${suffix}`
@@ -81,6 +77,37 @@ async function readProject(name: string) {
     name,
   })
   return bedrockProjectSchema.parse(object)
+}
+
+async function createProject(
+  name: string,
+  projectName: string,
+  extra: Record<string, unknown> = {},
+): Promise<void> {
+  await custom.createNamespacedCustomObject({
+    group,
+    version,
+    namespace: team,
+    plural: 'bedrockprojects',
+    body: bedrockProject(name, projectName, extra),
+  })
+}
+
+async function createRoute(name: string, alias: string, modelId: string): Promise<void> {
+  await custom.createNamespacedCustomObject({
+    group,
+    version,
+    namespace: team,
+    plural: 'modelroutes',
+    body: modelRoute(name, 'support', alias, modelId),
+  })
+}
+
+async function awaitRouteReason(name: string, type: string, reason: string) {
+  return eventually(`${reason} on ModelRoute ${name}`, async () => {
+    const current = await readRoute(name)
+    return condition(current.status?.conditions, type)?.reason === reason ? current : undefined
+  })
 }
 
 async function readRoute(name: string) {
@@ -150,13 +177,7 @@ afterAll(async () => {
 
 describe('strata-operator', () => {
   it('creates a tagged Bedrock project, reports Ready and writes the credentials Secret', async () => {
-    await custom.createNamespacedCustomObject({
-      group,
-      version,
-      namespace: team,
-      plural: 'bedrockprojects',
-      body: bedrockProject('support', 'Support Bot'),
-    })
+    await createProject('support', 'Support Bot')
     const project = await awaitReady('support')
     const remote = (await mantleProjects()).filter((p) => p.name === 'Support Bot')
     expect(remote).toHaveLength(1)
@@ -173,17 +194,8 @@ describe('strata-operator', () => {
   })
 
   it('publishes routes; the in-cluster gateway serves them to an openai client using the Secret', async () => {
-    await custom.createNamespacedCustomObject({
-      group,
-      version,
-      namespace: team,
-      plural: 'modelroutes',
-      body: modelRoute('chat', 'support', 'support-chat', 'anthropic.claude-sonnet-4-6'),
-    })
-    const route = await eventually('ModelRoute chat Ready', async () => {
-      const current = await readRoute('chat')
-      return condition(current.status?.conditions, 'Ready')?.status === 'True' ? current : undefined
-    })
+    await createRoute('chat', 'support-chat', 'anthropic.claude-sonnet-4-6')
+    const route = await awaitRouteReason('chat', 'Ready', 'Served')
     expect(route.status?.routingTableVersion).toMatch(/^\d+$/)
     const project = await eventually('inference profile on the project', async () => {
       const current = await readProject('support')
@@ -202,59 +214,13 @@ describe('strata-operator', () => {
     expect(tagged?.models?.[0]?.modelArn).toContain('anthropic.claude-sonnet-4-6')
 
     // The gateway authenticates to the apiserver as a ServiceAccount allowed only to read the table.
-    await core.createNamespacedServiceAccount({
-      namespace: system,
-      body: { metadata: { name: 'strata-gateway' } },
-    })
-    await rbac.createNamespacedRole({
-      namespace: system,
-      body: {
-        metadata: { name: 'strata-gateway' },
-        rules: [
-          {
-            apiGroups: [''],
-            resources: ['configmaps'],
-            resourceNames: [ROUTING_TABLE_CONFIG_MAP],
-            verbs: ['get', 'list', 'watch'],
-          },
-        ],
-      },
-    })
-    await rbac.createNamespacedRoleBinding({
-      namespace: system,
-      body: {
-        metadata: { name: 'strata-gateway' },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'strata-gateway' },
-        subjects: [{ kind: 'ServiceAccount', name: 'strata-gateway', namespace: system }],
-      },
-    })
-    const token = await core.createNamespacedServiceAccountToken({
-      namespace: system,
-      name: 'strata-gateway',
-      body: { spec: { audiences: [] } },
-    })
-    writeFileSync(join(workDirectory, 'gateway-token'), token.status?.token ?? '')
-    const cluster = config.getCurrentCluster()
-    writeFileSync(join(workDirectory, 'ca.crt'), Buffer.from(cluster?.caData ?? '', 'base64'))
-    gateway = await startAnnouncing(
-      'gateway-in-cluster',
-      [
-        join(import.meta.dirname, '../../gateway/bin/strata-gateway.js'),
-        '--routes-configmap',
-        `${system}/${ROUTING_TABLE_CONFIG_MAP}`,
-        '--kube-api',
-        cluster?.server ?? '',
-        '--kube-token-file',
-        join(workDirectory, 'gateway-token'),
-        '--kube-ca-file',
-        join(workDirectory, 'ca.crt'),
-        '--port',
-        '0',
-      ],
+    const access = await grantGatewayAccess(config, system, workDirectory)
+    gateway = await startInClusterGateway({
       workDirectory,
-      /^strata-gateway listening on (\S+)$/m,
-      { PATH: process.env['PATH'], HOME: workDirectory, ...emulatorAwsEnv(emulator.url) },
-    )
+      access,
+      namespace: system,
+      emulatorUrl: emulator.url,
+    })
 
     const secret = await core.readNamespacedSecret({ name: 'support-openai', namespace: team })
     const apiKey = Buffer.from(secret.data?.['OPENAI_API_KEY'] ?? '', 'base64').toString()
@@ -349,38 +315,16 @@ describe('strata-operator', () => {
   })
 
   it('refuses a second route claiming the same alias, and keeps serving the older one', async () => {
-    await custom.createNamespacedCustomObject({
-      group,
-      version,
-      namespace: team,
-      plural: 'modelroutes',
-      body: modelRoute('chat-copy', 'support', 'support-chat-v5', 'amazon.nova-lite-v1:0'),
-    })
-    const loser = await eventually('AliasConflict on the newer route', async () => {
-      const current = await readRoute('chat-copy')
-      return condition(current.status?.conditions, 'Accepted')?.reason === 'AliasConflict'
-        ? current
-        : undefined
-    })
+    await createRoute('chat-copy', 'support-chat-v5', 'amazon.nova-lite-v1:0')
+    const loser = await awaitRouteReason('chat-copy', 'Accepted', 'AliasConflict')
     expect(condition(loser.status?.conditions, 'Accepted')?.status).toBe('False')
     expect(condition(loser.status?.conditions, 'Ready')?.status).toBe('False')
     expect(condition((await readRoute('chat')).status?.conditions, 'Ready')?.status).toBe('True')
   })
 
   it('does not serve a route to a model Bedrock does not offer, and says why', async () => {
-    await custom.createNamespacedCustomObject({
-      group,
-      version,
-      namespace: team,
-      plural: 'modelroutes',
-      body: modelRoute('typo', 'support', 'typo', 'anthropic.claude-sonet-4-6'),
-    })
-    const route = await eventually('ModelNotFound on the route', async () => {
-      const current = await readRoute('typo')
-      return condition(current.status?.conditions, 'ResolvedRefs')?.reason === 'ModelNotFound'
-        ? current
-        : undefined
-    })
+    await createRoute('typo', 'typo', 'anthropic.claude-sonet-4-6')
+    const route = await awaitRouteReason('typo', 'ResolvedRefs', 'ModelNotFound')
     expect(condition(route.status?.conditions, 'Ready')?.status).toBe('False')
     expect(route.status?.routingTableVersion).toBeUndefined()
   })
@@ -406,13 +350,7 @@ describe('strata-operator', () => {
         times: 3,
         scenario: { fault: { kind: 'error', exception: 'ThrottlingException' } },
       })
-      await custom.createNamespacedCustomObject({
-        group,
-        version,
-        namespace: team,
-        plural: 'bedrockprojects',
-        body: bedrockProject('billing', 'Billing Bot'),
-      })
+      await createProject('billing', 'Billing Bot')
       await awaitReady('billing')
       await eventually('Ready observed after BedrockThrottled', () =>
         readyReasons.at(-1) === 'Ready' ? true : undefined,
@@ -449,13 +387,7 @@ describe('strata-operator', () => {
         tags: { ...tags, 'strata.dev/owner': `${team}/orphan` },
       }),
     })
-    await custom.createNamespacedCustomObject({
-      group,
-      version,
-      namespace: team,
-      plural: 'bedrockprojects',
-      body: bedrockProject('orphan', 'Orphan Bot'),
-    })
+    await createProject('orphan', 'Orphan Bot')
     const project = await awaitReady('orphan')
     const named = (await mantleProjects()).filter((p) => p.name === 'Orphan Bot')
     expect(named).toHaveLength(1)
@@ -468,13 +400,7 @@ describe('strata-operator', () => {
       match: { operation: 'create-project' },
       scenario: { firstTokenDelayMs: 10_000 },
     })
-    await custom.createNamespacedCustomObject({
-      group,
-      version,
-      namespace: team,
-      plural: 'bedrockprojects',
-      body: bedrockProject('crash', 'Crash Bot'),
-    })
+    await createProject('crash', 'Crash Bot')
     await eventually(
       'the project to exist in Bedrock',
       async () => (await mantleProjects()).some((p) => p.name === 'Crash Bot') || undefined,
@@ -544,13 +470,7 @@ describe('strata-operator', () => {
   }, 90_000)
 
   it('leaves the Bedrock project active on delete when deletionPolicy is Retain', async () => {
-    await custom.createNamespacedCustomObject({
-      group,
-      version,
-      namespace: team,
-      plural: 'bedrockprojects',
-      body: bedrockProject('kept', 'Kept Bot', { deletionPolicy: 'Retain' }),
-    })
+    await createProject('kept', 'Kept Bot', { deletionPolicy: 'Retain' })
     const id = (await awaitReady('kept')).status?.projectId
     await custom.deleteNamespacedCustomObject({
       group,
@@ -578,13 +498,7 @@ describe('strata-operator', () => {
     try {
       process.kill(operator.process.pid, 'SIGKILL')
       const killedAt = Date.now()
-      await custom.createNamespacedCustomObject({
-        group,
-        version,
-        namespace: team,
-        plural: 'bedrockprojects',
-        body: bedrockProject('after', 'After Failover'),
-      })
+      await createProject('after', 'After Failover')
       await awaitReady('after', 40_000)
       process.stdout.write(
         `leader killed → new project Ready on the standby: ${String(Date.now() - killedAt)} ms\n`,

@@ -1,9 +1,9 @@
 // The gateway's in-cluster table source against the real apiserver, authenticated exactly as a
 // gateway pod would be: a ServiceAccount token allowed to read only the routing-table ConfigMap.
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { CoreV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node'
+import { CoreV1Api } from '@kubernetes/client-node'
 import {
   encodeTableConfigMap,
   ROUTING_TABLE_CONFIG_MAP,
@@ -13,11 +13,11 @@ import {
 import { describe, expect, inject, it } from 'vitest'
 import { kubeApiAccess } from '../../gateway/src/kubernetes/api-access.ts'
 import { watchRoutingTableConfigMap } from '../../gateway/src/kubernetes/config-map-watcher.ts'
+import { grantGatewayAccess } from '../support/gateway-access.ts'
 import { eventually, kubeConfigFrom } from '../support/kube.ts'
 
 const config = kubeConfigFrom(inject('kubeconfig'))
 const core = config.makeApiClient(CoreV1Api)
-const rbac = config.makeApiClient(RbacAuthorizationV1Api)
 
 function table(version: number, routeCount: number): RoutingTableInput {
   return {
@@ -52,50 +52,15 @@ describe('routing table ConfigMap watch', () => {
   it('serves each published table, gzip included, with only get/list/watch on that one ConfigMap', async () => {
     const namespace = `gw-${Date.now().toString(36)}`
     await core.createNamespace({ body: { metadata: { name: namespace } } })
-    await core.createNamespacedServiceAccount({
+    const access = await grantGatewayAccess(
+      config,
       namespace,
-      body: { metadata: { name: 'strata-gateway' } },
-    })
-    await rbac.createNamespacedRole({
-      namespace,
-      body: {
-        metadata: { name: 'strata-gateway' },
-        rules: [
-          {
-            apiGroups: [''],
-            resources: ['configmaps'],
-            resourceNames: [ROUTING_TABLE_CONFIG_MAP],
-            verbs: ['get', 'list', 'watch'],
-          },
-        ],
-      },
-    })
-    await rbac.createNamespacedRoleBinding({
-      namespace,
-      body: {
-        metadata: { name: 'strata-gateway' },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'strata-gateway' },
-        subjects: [{ kind: 'ServiceAccount', name: 'strata-gateway', namespace }],
-      },
-    })
-    const token = await core.createNamespacedServiceAccountToken({
-      namespace,
-      name: 'strata-gateway',
-      body: { spec: { audiences: [] } },
-    })
-    const dir = mkdtempSync(join(tmpdir(), 'strata-gw-'))
-    writeFileSync(join(dir, 'token'), token.status?.token ?? '')
-    const cluster = config.getCurrentCluster()
-    writeFileSync(join(dir, 'ca.crt'), Buffer.from(cluster?.caData ?? '', 'base64'))
-
+      mkdtempSync(join(tmpdir(), 'strata-gw-')),
+    )
     const served: RoutingTable[] = []
     const invalid: string[] = []
     const watcher = watchRoutingTableConfigMap({
-      api: kubeApiAccess({
-        server: cluster?.server ?? '',
-        tokenFile: join(dir, 'token'),
-        caFile: join(dir, 'ca.crt'),
-      }),
+      api: kubeApiAccess(access),
       namespace,
       name: ROUTING_TABLE_CONFIG_MAP,
       onTable: (t) => served.push(t),

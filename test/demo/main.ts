@@ -3,19 +3,17 @@
 // pods here), the example manifests applied with kubectl, and the official openai client calling
 // the gateway with the credentials the operator generated. Ctrl-C stops everything.
 import { execFileSync } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { CoreV1Api, CustomObjectsApi, RbacAuthorizationV1Api } from '@kubernetes/client-node'
-import { ROUTING_TABLE_CONFIG_MAP } from '@strata/crds'
+import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node'
 import OpenAI from 'openai'
 import { startControlPlane } from '../control-plane/control-plane.ts'
 import { installCrds } from '../support/crds.ts'
+import { grantGatewayAccess } from '../support/gateway-access.ts'
 import { eventually, kubeConfigFrom } from '../support/kube.ts'
 import {
-  emulatorAwsEnv,
   makeWorkDirectory,
-  startAnnouncing,
   startEmulatorProcess,
+  startInClusterGateway,
   startOperatorProcess,
   type RunningProcess,
 } from '../support/processes.ts'
@@ -97,62 +95,14 @@ try {
   process.stdout.write(kubectl('get', 'bp,mr', '-n', 'support'))
 
   step('starting strata-gateway in in-cluster mode, watching the routing-table ConfigMap')
-  const rbac = config.makeApiClient(RbacAuthorizationV1Api)
-  await core.createNamespacedServiceAccount({
+  const access = await grantGatewayAccess(config, 'strata-system', work)
+  const gateway = await startInClusterGateway({
+    workDirectory: work,
+    access,
     namespace: 'strata-system',
-    body: { metadata: { name: 'strata-gateway' } },
+    emulatorUrl: emulator.url,
+    port: process.env['STRATA_DEMO_PORT'] ?? '8080',
   })
-  await rbac.createNamespacedRole({
-    namespace: 'strata-system',
-    body: {
-      metadata: { name: 'strata-gateway' },
-      rules: [
-        {
-          apiGroups: [''],
-          resources: ['configmaps'],
-          resourceNames: [ROUTING_TABLE_CONFIG_MAP],
-          verbs: ['get', 'list', 'watch'],
-        },
-      ],
-    },
-  })
-  await rbac.createNamespacedRoleBinding({
-    namespace: 'strata-system',
-    body: {
-      metadata: { name: 'strata-gateway' },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'strata-gateway' },
-      subjects: [{ kind: 'ServiceAccount', name: 'strata-gateway', namespace: 'strata-system' }],
-    },
-  })
-  const token = await core.createNamespacedServiceAccountToken({
-    namespace: 'strata-system',
-    name: 'strata-gateway',
-    body: { spec: { audiences: [] } },
-  })
-  writeFileSync(join(work, 'gateway-token'), token.status?.token ?? '')
-  writeFileSync(
-    join(work, 'ca.crt'),
-    Buffer.from(config.getCurrentCluster()?.caData ?? '', 'base64'),
-  )
-  const gateway = await startAnnouncing(
-    'gateway',
-    [
-      join(repoRoot, 'gateway/bin/strata-gateway.js'),
-      '--routes-configmap',
-      `strata-system/${ROUTING_TABLE_CONFIG_MAP}`,
-      '--kube-api',
-      plane.server,
-      '--kube-token-file',
-      join(work, 'gateway-token'),
-      '--kube-ca-file',
-      join(work, 'ca.crt'),
-      '--port',
-      process.env['STRATA_DEMO_PORT'] ?? '8080',
-    ],
-    work,
-    /^strata-gateway listening on (\S+)$/m,
-    { PATH: process.env['PATH'], HOME: work, ...emulatorAwsEnv(emulator.url) },
-  )
   running.push(gateway)
 
   step('reading the Secret support-openai that the operator wrote for envFrom')

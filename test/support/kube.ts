@@ -7,16 +7,8 @@ export function kubeConfigFrom(path: string): KubeConfig {
   return config
 }
 
-export function statusCode(error: unknown): number | undefined {
-  if (
-    typeof error === 'object' &&
-    error !== null &&
-    'code' in error &&
-    typeof error.code === 'number'
-  )
-    return error.code
-  return undefined
-}
+// One definition of how client-node reports HTTP status, shared with the operator.
+export { statusCodeOf as statusCode } from '../../operator/src/kube/errors.ts'
 
 /** Polls `check` until it returns a value other than undefined, or fails with `what`. */
 export async function eventually<T>(

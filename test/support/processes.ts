@@ -3,6 +3,7 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { ROUTING_TABLE_CONFIG_MAP } from '@strata/crds'
 import {
   freePort,
   logTail,
@@ -11,6 +12,7 @@ import {
   waitFor,
   type Started,
 } from '../control-plane/processes.ts'
+import type { GatewayAccess } from './gateway-access.ts'
 
 const repoRoot = new URL('../../', import.meta.url).pathname
 
@@ -153,4 +155,40 @@ export async function startOperatorProcess(
     env,
   )
   return { ...running, url: `http://127.0.0.1:${running.url}` }
+}
+
+export interface InClusterGatewayOptions {
+  workDirectory: string
+  access: GatewayAccess
+  namespace: string
+  emulatorUrl: string
+  port?: string
+}
+
+/** strata-gateway in in-cluster mode, watching the operator's routing-table ConfigMap. */
+export function startInClusterGateway(options: InClusterGatewayOptions): Promise<RunningProcess> {
+  const { access } = options
+  return startAnnouncing(
+    `gateway-${options.namespace}`,
+    [
+      join(repoRoot, 'gateway/bin/strata-gateway.js'),
+      '--routes-configmap',
+      `${options.namespace}/${ROUTING_TABLE_CONFIG_MAP}`,
+      '--kube-api',
+      access.server,
+      '--kube-token-file',
+      access.tokenFile,
+      '--kube-ca-file',
+      access.caFile,
+      '--port',
+      options.port ?? '0',
+    ],
+    options.workDirectory,
+    /^strata-gateway listening on (\S+)$/m,
+    {
+      PATH: process.env['PATH'],
+      HOME: options.workDirectory,
+      ...emulatorAwsEnv(options.emulatorUrl),
+    },
+  )
 }
