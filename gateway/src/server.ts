@@ -13,8 +13,11 @@ import { defaultAppOptions, type AppDeps } from './app-deps.ts'
 import { createJsonLogger, errorFields, type Logger } from './app-logger.ts'
 import { createApp } from './app.ts'
 import { createConverseBackend } from './backends/converse-backend.ts'
+import { createMantleBackend } from './backends/mantle-backend.ts'
 import { createConverseClient, type ConverseClient } from './upstream/converse-client.ts'
-import { fromEnv } from './upstream/converse-client-config.ts'
+import { defaultCredentials, fromEnv } from './upstream/converse-client-config.ts'
+import { createMantleClient, type MantleClient } from './upstream/mantle-client.ts'
+import { mantleConfigFromEnv } from './upstream/mantle-client-config.ts'
 import { createImageFetcher } from './upstream/image-fetcher.ts'
 import { createGatewayMetrics } from './metrics/gateway-metrics.ts'
 import type { RoutingTable } from '@strata/crds'
@@ -43,8 +46,8 @@ const usage = `usage: strata-gateway (--routes FILE | --routes-configmap NS/NAME
                        STRATA_FETCH_IMAGE_URLS=true. Enable only where egress is restricted.
 
 AWS: the region comes from each route's backend; credentials from the default chain (env, IRSA,
-Pod Identity, IMDS) or AWS_BEARER_TOKEN_BEDROCK; AWS_ENDPOINT_URL_BEDROCK_RUNTIME overrides the
-endpoint.`
+Pod Identity, IMDS) or AWS_BEARER_TOKEN_BEDROCK; AWS_ENDPOINT_URL_BEDROCK_RUNTIME and
+AWS_ENDPOINT_URL_BEDROCK_MANTLE override the endpoints.`
 
 const integer = z.coerce.number().int().nonnegative()
 
@@ -121,6 +124,7 @@ interface Gateway {
   server: Server
   watcher: { close(): void }
   converse: ConverseClient
+  mantle: MantleClient
   logger: Logger
 }
 
@@ -170,7 +174,10 @@ async function watchTable(
 async function startGateway(config: ServerConfig, logger: Logger): Promise<Gateway> {
   const routing = createRoutingState()
   const watcher = await watchTable(config, routing, logger)
-  const converse = createConverseClient(fromEnv(config.env))
+  // One credential chain for both clients, so they share its cache and refreshes.
+  const credentials = defaultCredentials()
+  const converse = createConverseClient(fromEnv(config.env, credentials))
+  const mantle = createMantleClient(mantleConfigFromEnv(config.env, credentials))
   const deps: AppDeps = {
     routing: routing.current,
     backends: {
@@ -179,7 +186,7 @@ async function startGateway(config: ServerConfig, logger: Logger): Promise<Gatew
         ...(config.fetchImageUrls ? { resolveImage: createImageFetcher() } : {}),
         baseModelIdOf: (target) => routing.current()?.baseModelIds.get(target.modelId),
       }),
-      mantle: undefined,
+      mantle: createMantleBackend({ client: mantle }),
     },
     metrics: createGatewayMetrics(),
     clock: Date.now,
@@ -194,7 +201,7 @@ async function startGateway(config: ServerConfig, logger: Logger): Promise<Gatew
       resolveServer(started as Server)
     })
   })
-  return { server, watcher, converse, logger }
+  return { server, watcher, converse, mantle, logger }
 }
 
 // Stop accepting, let requests in flight finish, and cut whatever is left at the deadline.
@@ -212,7 +219,9 @@ function drain(gateway: Gateway, timeoutMs: number): Promise<void> {
     gateway.server.close(() => {
       clearInterval(sweep)
       clearTimeout(deadline)
-      void gateway.converse.close().finally(resolveDrain)
+      void Promise.allSettled([gateway.converse.close(), gateway.mantle.close()]).finally(
+        resolveDrain,
+      )
     })
     gateway.server.closeIdleConnections()
   })

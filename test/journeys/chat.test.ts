@@ -2,7 +2,13 @@
 // with the Bedrock emulator standing in for AWS: everything over real sockets and processes.
 import type OpenAI from 'openai'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { CLAUDE_MODEL_ID, startJourney, type Journey } from '../support/journey.ts'
+import {
+  CLAUDE_MODEL_ID,
+  GPT_OSS_MODEL_ID,
+  JOURNEY_PROJECT_ID,
+  startJourney,
+  type Journey,
+} from '../support/journey.ts'
 
 // A 1×1 transparent PNG.
 const PNG_DATA_URL =
@@ -262,7 +268,96 @@ describe('chat completions through the gateway', () => {
 
   it("lists the project's aliases as models", async () => {
     const models = await journey.openai.models.list()
-    expect(models.data.map((model) => model.id)).toEqual(['claude', 'nova'])
+    expect(models.data.map((model) => model.id)).toEqual(['claude', 'nova', 'gpt-oss'])
     expect((await journey.openai.models.retrieve('nova')).id).toBe('nova')
+  })
+})
+
+describe('chat completions through the gateway to Mantle', () => {
+  it('passes a chat through to Mantle, attributed to the project and signed for bedrock-mantle', async () => {
+    await journey.bedrock.script({
+      scenario: {
+        reply: { text: 'Hello from Mantle.', usage: { inputTokens: 6, outputTokens: 4 } },
+      },
+    })
+    const completion = await journey.openai.chat.completions.create({
+      model: 'gpt-oss',
+      messages: [{ role: 'user', content: 'Say hello.' }],
+      reasoning_effort: 'low',
+    })
+    expect(completion.model).toBe('gpt-oss')
+    expect(completion.choices[0]?.message.content).toBe('Hello from Mantle.')
+    expect(completion.usage).toMatchObject({ prompt_tokens: 6, completion_tokens: 4 })
+    const [request] = await journey.bedrock.requests()
+    expect(request).toMatchObject({
+      operation: 'mantle-chat',
+      path: '/v1/chat/completions',
+      modelId: GPT_OSS_MODEL_ID,
+      project: JOURNEY_PROJECT_ID,
+      auth: { kind: 'sigv4', service: 'bedrock-mantle' },
+      body: { model: GPT_OSS_MODEL_ID, reasoning_effort: 'low' },
+    })
+  })
+
+  it('streams from Mantle, with the usage chunk only when the client asks', async () => {
+    await journey.bedrock.script({
+      scenario: { reply: { text: 'One two three four.' }, chunkSize: 4 },
+    })
+    const plain = await collect(
+      await journey.openai.chat.completions.create({
+        model: 'gpt-oss',
+        messages: [{ role: 'user', content: 'Count.' }],
+        stream: true,
+      }),
+    )
+    expect(textOf(plain)).toBe('One two three four.')
+    expect(plain.every((chunk) => chunk.model === 'gpt-oss' && chunk.choices.length === 1)).toBe(
+      true,
+    )
+    expect(plain.some((chunk) => chunk.usage != null)).toBe(false)
+
+    await journey.bedrock.script({
+      scenario: { reply: { text: 'Counted.', usage: { inputTokens: 5, outputTokens: 2 } } },
+    })
+    const withUsage = await collect(
+      await journey.openai.chat.completions.create({
+        model: 'gpt-oss',
+        messages: [{ role: 'user', content: 'Count.' }],
+        stream: true,
+        stream_options: { include_usage: true },
+      }),
+    )
+    expect(withUsage.at(-1)?.choices).toEqual([])
+    expect(withUsage.at(-1)?.usage).toMatchObject({ prompt_tokens: 5, completion_tokens: 2 })
+    const bodies = (await journey.bedrock.requests()).map((request) => request.body)
+    expect(bodies).toMatchObject([
+      { stream: true, stream_options: { include_usage: true } },
+      { stream: true, stream_options: { include_usage: true } },
+    ])
+  })
+
+  it("raises Mantle's mid-stream failure in the client as an APIError", async () => {
+    await journey.bedrock.script({
+      scenario: {
+        reply: { text: 'abcdefghijkl' },
+        chunkSize: 2,
+        fault: {
+          kind: 'midStreamException',
+          afterEvents: 3,
+          exception: 'modelStreamErrorException',
+        },
+      },
+    })
+    const seen: ChatChunk[] = []
+    const error = await (async () => {
+      const stream = await journey.openai.chat.completions.create({
+        model: 'gpt-oss',
+        messages: [{ role: 'user', content: 'Go.' }],
+        stream: true,
+      })
+      for await (const chunk of stream) seen.push(chunk)
+    })().catch((caught: unknown) => caught)
+    expect(seen.length).toBeGreaterThan(0)
+    expect(error).toMatchObject({ error: { code: 'model_stream_error' } })
   })
 })

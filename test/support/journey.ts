@@ -15,6 +15,8 @@ import {
 export const DEMO_KEY = 'sk-strata-journey-key'
 export const CLAUDE_MODEL_ID = 'us.anthropic.claude-sonnet-4-6'
 export const NOVA_MODEL_ID = 'amazon.nova-lite-v1:0'
+export const GPT_OSS_MODEL_ID = 'openai.gpt-oss-120b'
+export const JOURNEY_PROJECT_ID = 'proj_journey'
 
 export function journeyTable(): unknown {
   return {
@@ -26,7 +28,7 @@ export function journeyTable(): unknown {
       {
         name: 'journey',
         namespace: 'default',
-        projectId: 'proj_journey',
+        projectId: JOURNEY_PROJECT_ID,
         keys: [{ sha256: createHash('sha256').update(DEMO_KEY).digest('hex') }],
         routes: [
           {
@@ -40,6 +42,12 @@ export function journeyTable(): unknown {
             namespace: 'default',
             model: 'nova',
             backends: [{ kind: 'converse', modelId: NOVA_MODEL_ID, region: 'us-east-1' }],
+          },
+          {
+            name: 'gpt-oss',
+            namespace: 'default',
+            model: 'gpt-oss',
+            backends: [{ kind: 'mantle', modelId: GPT_OSS_MODEL_ID, region: 'us-east-1' }],
           },
         ],
       },

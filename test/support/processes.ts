@@ -86,6 +86,7 @@ export function emulatorAwsEnv(emulatorUrl: string): NodeJS.ProcessEnv {
     AWS_ACCESS_KEY_ID: 'AKIAEMULATOR0000TEST',
     AWS_SECRET_ACCESS_KEY: 'emulator-secret-access-key',
     AWS_ENDPOINT_URL_BEDROCK_RUNTIME: emulatorUrl,
+    AWS_ENDPOINT_URL_BEDROCK_MANTLE: emulatorUrl,
     AWS_EC2_METADATA_DISABLED: 'true',
   }
 }

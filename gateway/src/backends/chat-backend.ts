@@ -13,6 +13,11 @@ export interface BackendTarget {
   /** What goes upstream: a model id, an inference profile id, or an (application) inference profile ARN. */
   modelId: string
   region: string
+  /**
+   * The caller's Bedrock project (`proj_…` or `default`). Mantle attributes the call to it with
+   * `OpenAI-Project`; Converse attributes cost through the profile in `modelId` instead.
+   */
+  projectId?: string
 }
 
 export interface ChatCallContext {

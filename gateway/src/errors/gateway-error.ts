@@ -85,3 +85,8 @@ export function asGatewayError(error: unknown): GatewayError {
     cause: error,
   })
 }
+
+/** The model provider answered, but with something the gateway cannot use. */
+export function invalidResponse(message: string, cause?: unknown): GatewayError {
+  return new GatewayError(502, 'api_error', message, { code: 'upstream_invalid_response', cause })
+}

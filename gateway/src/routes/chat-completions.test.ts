@@ -36,6 +36,7 @@ describe('chat completions without streaming', () => {
       kind: 'converse',
       modelId: 'us.anthropic.claude-sonnet-4-6',
       region: 'us-east-1',
+      projectId: 'proj_support',
     })
     expect(backend.calls[0]?.context).toMatchObject({
       id: 'chatcmpl-test',
@@ -47,7 +48,7 @@ describe('chat completions without streaming', () => {
   it('routes by the alias within the caller project', async () => {
     const { app, backend } = createTestApp()
     await postChat(app, { ...hello, model: 'gpt-4o' })
-    expect(backend.calls[0]?.target.kind).toBe('mantle')
+    expect(backend.calls[0]?.target).toMatchObject({ kind: 'mantle', projectId: 'proj_support' })
   })
 
   it('404s an alias the project does not have, in OpenAI words', async () => {

@@ -53,7 +53,7 @@ export function chatCompletions(deps: ChatCompletionsDeps): Handler<GatewayEnv> 
       })
     }
     const prepared = applyRoutePolicy(request, route)
-    const target = backendTarget(choice)
+    const target = backendTarget(choice, caller.project.projectId)
     const call = startUpstreamCall(c.req.raw.signal, route.limits?.timeoutMs)
     const context = {
       id: deps.newId(),

@@ -13,26 +13,32 @@ describe('backend target', () => {
       region: 'us-east-1',
       profileArn,
     })
-    expect(backendTarget(backend)).toEqual({
+    expect(backendTarget(backend, 'proj_abc')).toEqual({
       kind: 'converse',
       modelId: profileArn,
       region: 'us-east-1',
+      projectId: 'proj_abc',
     })
   })
 
-  it('uses the model id when there is no profile, and always for Mantle', () => {
+  it('uses the model id when there is no profile, and always for Mantle, with the project', () => {
     const converse = routeBackendSchema.parse({
       kind: 'converse',
       modelId: 'amazon.nova-lite-v1:0',
       region: 'eu-west-1',
     })
-    expect(backendTarget(converse).modelId).toBe('amazon.nova-lite-v1:0')
+    expect(backendTarget(converse, 'default').modelId).toBe('amazon.nova-lite-v1:0')
     const mantle = routeBackendSchema.parse({
       kind: 'mantle',
       modelId: 'openai.gpt-oss-120b',
       region: 'us-west-2',
       profileArn,
     })
-    expect(backendTarget(mantle).modelId).toBe('openai.gpt-oss-120b')
+    expect(backendTarget(mantle, 'proj_abc')).toEqual({
+      kind: 'mantle',
+      modelId: 'openai.gpt-oss-120b',
+      region: 'us-west-2',
+      projectId: 'proj_abc',
+    })
   })
 })

@@ -5,7 +5,7 @@
 // (shared/reference/bedrock-api.md §7).
 import { defaultProvider } from '@aws-sdk/credential-provider-node'
 import type { ConverseClientConfig } from './converse-client.ts'
-import { bearerSigner, sigV4Signer } from './request-signer.ts'
+import { bearerSigner, sigV4Signer, type CredentialsProvider } from './request-signer.ts'
 
 export type Environment = Readonly<Record<string, string | undefined>>
 
@@ -13,10 +13,26 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim()
 }
 
-/** endpointFromEnv resolves the Bedrock Runtime endpoint override, if any. */
-export function endpointFromEnv(env: Environment): string | undefined {
+/**
+ * endpointFromEnv resolves an endpoint override, if any: the service-specific variable
+ * (AWS_ENDPOINT_URL_BEDROCK_RUNTIME by default), then the global AWS_ENDPOINT_URL.
+ */
+export function endpointFromEnv(
+  env: Environment,
+  variable = 'AWS_ENDPOINT_URL_BEDROCK_RUNTIME',
+): string | undefined {
   if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() === 'true') return undefined
-  return nonEmpty(env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME) ?? nonEmpty(env.AWS_ENDPOINT_URL)
+  return nonEmpty(env[variable]) ?? nonEmpty(env.AWS_ENDPOINT_URL)
+}
+
+/** bearerTokenFromEnv is the Bedrock API key, which wins over SigV4 as in the AWS SDK. */
+export function bearerTokenFromEnv(env: Environment): string | undefined {
+  return nonEmpty(env.AWS_BEARER_TOKEN_BEDROCK)
+}
+
+/** defaultCredentials is the SDK default chain; share one between clients so they share its cache. */
+export function defaultCredentials(): CredentialsProvider {
+  return defaultProvider()
 }
 
 /**
@@ -24,9 +40,12 @@ export function endpointFromEnv(env: Environment): string | undefined {
  * as in the AWS SDK; otherwise credentials come from the default chain, cached and refreshed by
  * the provider (it re-resolves within five minutes of expiry).
  */
-export function fromEnv(env: Environment): ConverseClientConfig {
-  const token = nonEmpty(env.AWS_BEARER_TOKEN_BEDROCK)
+export function fromEnv(
+  env: Environment,
+  credentials: CredentialsProvider = defaultCredentials(),
+): ConverseClientConfig {
+  const token = bearerTokenFromEnv(env)
   const endpoint = endpointFromEnv(env)
-  const signer = token === undefined ? sigV4Signer(defaultProvider()) : bearerSigner(token)
+  const signer = token === undefined ? sigV4Signer(credentials) : bearerSigner(token)
   return endpoint === undefined ? { signer } : { signer, endpoint }
 }

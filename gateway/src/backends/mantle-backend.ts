@@ -1,0 +1,46 @@
+// The `mantle` backend kind: OpenAI Chat Completions passed through to Bedrock Mantle, attributed
+// to the caller's Bedrock project with `OpenAI-Project`. It composes the pass-through translator
+// (translators/openai-to-mantle), the lean client (upstream/mantle-client.ts) and the streaming
+// layers: bytes → SSE data → checked chunks → (HTTP layer) SSE again.
+// Reference: shared/DESIGN.md "The flow of one request", shared/reference/bedrock-api.md §1.
+import { decodeSseData } from '../streaming/sse-decoder.ts'
+import { toMantleRequest } from '../translators/openai-to-mantle/request.ts'
+import { toChatCompletion } from '../translators/openai-to-mantle/response.ts'
+import { toChatCompletionChunks } from '../translators/openai-to-mantle/stream.ts'
+import type { MantleClient } from '../upstream/mantle-client.ts'
+import type { ChatBackend } from './chat-backend.ts'
+
+export interface MantleBackendDependencies {
+  client: MantleClient
+}
+
+/** createMantleBackend builds the ChatBackend for `kind: mantle` targets. */
+export function createMantleBackend(dependencies: MantleBackendDependencies): ChatBackend {
+  const { client } = dependencies
+  return {
+    async complete(request, target, context) {
+      const json = await client.chatCompletion({
+        modelId: target.modelId,
+        region: target.region,
+        projectId: target.projectId,
+        body: toMantleRequest(request, { modelId: target.modelId }),
+        signal: context.signal,
+      })
+      return toChatCompletion(json, { model: context.model })
+    },
+    async *stream(request, target, context) {
+      const streaming = { ...request, stream: true }
+      const bytes = await client.chatCompletionStream({
+        modelId: target.modelId,
+        region: target.region,
+        projectId: target.projectId,
+        body: toMantleRequest(streaming, { modelId: target.modelId }),
+        signal: context.signal,
+      })
+      yield* toChatCompletionChunks(decodeSseData(bytes), {
+        model: context.model,
+        clientWantsUsage: request.stream_options?.include_usage === true,
+      })
+    },
+  }
+}

@@ -1,0 +1,30 @@
+// What the gateway relies on in Mantle's Chat Completions answers, checked leniently (DESIGN.md
+// rule 4): unknown keys pass untouched, since pass-through must keep Mantle's extras (e.g.
+// `reasoning` deltas) for the client. Only the fields the gateway reads or rewrites are checked.
+// Reference: https://platform.openai.com/docs/api-reference/chat/object and
+// https://platform.openai.com/docs/api-reference/chat-streaming/streaming.
+import { z } from 'zod'
+
+const count = z.number().int().nonnegative()
+
+export const mantleUsageSchema = z.looseObject({
+  prompt_tokens: count,
+  completion_tokens: count,
+  total_tokens: count,
+})
+
+const choice = z.looseObject({ index: z.number().int().nonnegative() })
+
+export const mantleCompletionSchema = z.looseObject({
+  id: z.string(),
+  choices: z.array(choice.extend({ message: z.looseObject({}) })),
+  usage: mantleUsageSchema,
+})
+
+export const mantleChunkSchema = z.looseObject({
+  id: z.string(),
+  choices: z.array(choice.extend({ delta: z.looseObject({}).nullish() })),
+  usage: mantleUsageSchema.nullish(),
+})
+
+export type MantleChunk = z.infer<typeof mantleChunkSchema>

@@ -1,0 +1,120 @@
+// A lean client for Bedrock Mantle's OpenAI-compatible Chat Completions: undici with keep-alive
+// pools, SigV4 (service `bedrock-mantle`) or a Bedrock API key, `OpenAI-Project` attribution.
+// References: shared/reference/bedrock-api.md §1.1 (host, prefixes), §1.3 (auth), §1.4
+// (`OpenAI-Project`; without it Mantle bills the account's `default` project), §1.5 (SSE, errors)
+// and https://platform.openai.com/docs/api-reference/chat/create.
+import { Agent, type Dispatcher } from 'undici'
+import { invalidResponse, type GatewayError } from '../errors/gateway-error.ts'
+import { mantleError } from '../errors/mantle-errors.ts'
+import { discardBody } from './discard-body.ts'
+import { mantlePrefixFor } from './mantle-prefix.ts'
+import type { RequestSigner } from './request-signer.ts'
+import {
+  headerValue,
+  parseJson,
+  readJson,
+  readLimited,
+  signedPost,
+  streamBody,
+} from './signed-exchange.ts'
+
+export interface MantleClientConfig {
+  signer: RequestSigner
+  /** Overrides `https://bedrock-mantle.{region}.api.aws` for every region (emulators, proxies). */
+  endpoint?: string
+  /** Defaults to a keep-alive undici Agent owned (and closed) by the client. */
+  dispatcher?: Dispatcher
+  /** Time to the response headers; a stream's headers come once the model starts. */
+  headersTimeoutMs?: number
+  /** Longest silence between body bytes. */
+  bodyTimeoutMs?: number
+}
+
+export interface MantleCall {
+  /** The bare Mantle model id; it picks the path prefix. The body already names it. */
+  modelId: string
+  region: string
+  /** Sent as `OpenAI-Project` unless absent or `default`. */
+  projectId?: string | undefined
+  /** The Chat Completions request body as it goes upstream. */
+  body: Record<string, unknown>
+  /** Cancels the upstream request, including a stream already being read. */
+  signal: AbortSignal
+}
+
+export interface MantleClient {
+  /** The JSON answer, unvalidated: the translator checks what it relies on. */
+  chatCompletion(call: MantleCall): Promise<unknown>
+  /** Resolves once Mantle answered 200 with an SSE stream; the bytes are the raw stream. */
+  chatCompletionStream(call: MantleCall): Promise<AsyncIterable<Uint8Array>>
+  close(): Promise<void>
+}
+
+/** chatCompletionsUrl builds the request URL under the endpoint's own path, if it has one. */
+export function chatCompletionsUrl(endpoint: URL, modelId: string): URL {
+  const base = endpoint.pathname.replace(/\/+$/, '')
+  return new URL(`${base}${mantlePrefixFor(modelId)}/chat/completions`, endpoint)
+}
+
+/** requestHeaders are the headers signed and sent, attribution included. */
+export function requestHeaders(
+  projectId: string | undefined,
+  accept: 'application/json' | 'text/event-stream',
+): Record<string, string> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept }
+  if (projectId !== undefined && projectId !== 'default') headers['openai-project'] = projectId
+  return headers
+}
+
+async function errorFromResponse(response: Dispatcher.ResponseData): Promise<GatewayError> {
+  return mantleError({
+    status: response.statusCode,
+    body: parseJson(await readLimited(response.body)),
+    retryAfter: headerValue(response.headers, 'retry-after'),
+  })
+}
+
+/** createMantleClient builds a client; it reads no environment (see mantle-client-config.ts). */
+export function createMantleClient(config: MantleClientConfig): MantleClient {
+  const ownsDispatcher = config.dispatcher === undefined
+  const dispatcher = config.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, connections: 128 })
+
+  function send(
+    call: MantleCall,
+    accept: 'application/json' | 'text/event-stream',
+  ): Promise<Dispatcher.ResponseData> {
+    const endpoint = new URL(config.endpoint ?? `https://bedrock-mantle.${call.region}.api.aws`)
+    return signedPost(
+      {
+        dispatcher,
+        signer: config.signer,
+        url: chatCompletionsUrl(endpoint, call.modelId),
+        headers: requestHeaders(call.projectId, accept),
+        body: JSON.stringify(call.body),
+        region: call.region,
+        signal: call.signal,
+        headersTimeoutMs: config.headersTimeoutMs ?? 300_000,
+        bodyTimeoutMs: config.bodyTimeoutMs ?? 300_000,
+      },
+      errorFromResponse,
+    )
+  }
+
+  return {
+    async chatCompletion(call) {
+      return readJson(await send(call, 'application/json'), call.signal)
+    },
+    async chatCompletionStream(call) {
+      const response = await send(call, 'text/event-stream')
+      const contentType = headerValue(response.headers, 'content-type') ?? ''
+      if (!contentType.startsWith('text/event-stream')) {
+        discardBody(response.body)
+        throw invalidResponse(`The model provider answered a stream request with '${contentType}'.`)
+      }
+      return streamBody(response, call.signal)
+    },
+    async close() {
+      if (ownsDispatcher) await dispatcher.close()
+    },
+  }
+}
