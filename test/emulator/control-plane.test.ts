@@ -19,25 +19,15 @@ import {
   ConverseCommand,
   ResourceNotFoundException as RuntimeResourceNotFoundException,
 } from '@aws-sdk/client-bedrock-runtime'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { startEmulator, type Emulator } from './emulator.ts'
+import { describe, expect, it } from 'vitest'
+import { useEmulator } from './use-emulator.ts'
 import { systemProfiles } from './foundation-models.ts'
 import { controlPlaneClient, sigv4Client, userSays } from './sdk-clients.ts'
 
 const sonnetArn = 'arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-sonnet-4-6'
 const systemArn =
   'arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-sonnet-4-6'
-let emulator: Emulator
-
-beforeAll(async () => {
-  emulator = await startEmulator({ strictProfiles: true })
-})
-afterAll(async () => {
-  await emulator.close()
-})
-beforeEach(() => {
-  emulator.reset()
-})
+const emulator = useEmulator({ strictProfiles: true })
 
 async function createProfile(
   name: string,

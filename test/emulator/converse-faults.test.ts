@@ -14,23 +14,13 @@ import {
   ValidationException,
   type Message,
 } from '@aws-sdk/client-bedrock-runtime'
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { httpExceptions, streamExceptionNames } from './aws-errors.ts'
-import { startEmulator, type Emulator } from './emulator.ts'
+import { useEmulator } from './use-emulator.ts'
 import { collectStream, sigv4Client, userSays, type StreamedEvent } from './sdk-clients.ts'
 
 const modelId = 'us.anthropic.claude-sonnet-4-6'
-let emulator: Emulator
-
-beforeAll(async () => {
-  emulator = await startEmulator()
-})
-afterAll(async () => {
-  await emulator.close()
-})
-beforeEach(() => {
-  emulator.reset()
-})
+const emulator = useEmulator()
 
 const sdkClasses = {
   ValidationException,

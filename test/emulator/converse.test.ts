@@ -1,20 +1,10 @@
 import { ConverseCommand, ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { startEmulator, type Emulator } from './emulator.ts'
+import { describe, expect, it } from 'vitest'
+import { useEmulator } from './use-emulator.ts'
 import { bearerClient, collectStream, sigv4Client, userSays } from './sdk-clients.ts'
 
 const modelId = 'anthropic.claude-haiku-4-5-20251001-v1:0'
-let emulator: Emulator
-
-beforeAll(async () => {
-  emulator = await startEmulator()
-})
-afterAll(async () => {
-  await emulator.close()
-})
-beforeEach(() => {
-  emulator.reset()
-})
+const emulator = useEmulator()
 
 describe('Converse', () => {
   it('echoes the last user text with word-count usage by default', async () => {

@@ -5,23 +5,14 @@ import {
   ValidationException,
   type BedrockRuntimeClient,
 } from '@aws-sdk/client-bedrock-runtime'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { embedText, toBits, toInt8 } from './embedding-vectors.ts'
-import { startEmulator, type Emulator } from './emulator.ts'
+import { startEmulator } from './emulator.ts'
+import { useEmulator } from './use-emulator.ts'
 import { sigv4Client } from './sdk-clients.ts'
 
 const titan = 'amazon.titan-embed-text-v2:0'
-let emulator: Emulator
-
-beforeAll(async () => {
-  emulator = await startEmulator()
-})
-afterAll(async () => {
-  await emulator.close()
-})
-beforeEach(() => {
-  emulator.reset()
-})
+const emulator = useEmulator()
 
 /** A client that also keeps the raw response headers of its last call. */
 function clientWithHeaders(): {

@@ -1,21 +1,11 @@
 import OpenAI from 'openai'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { startEmulator, type Emulator } from './emulator.ts'
+import { describe, expect, it } from 'vitest'
+import { useEmulator } from './use-emulator.ts'
 import { mantleClient, signedFetch, testApiKey } from './mantle-clients.ts'
 
 const model = 'openai.gpt-oss-120b'
 const user = (content: string) => [{ role: 'user' as const, content }]
-let emulator: Emulator
-
-beforeAll(async () => {
-  emulator = await startEmulator()
-})
-afterAll(async () => {
-  await emulator.close()
-})
-beforeEach(() => {
-  emulator.reset()
-})
+const emulator = useEmulator()
 
 async function rawSse(body: unknown): Promise<string> {
   const response = await fetch(`${emulator.url}/v1/chat/completions`, {

@@ -1,23 +1,13 @@
 import OpenAI from 'openai'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { decodeFloat32Base64, embedText } from './embedding-vectors.ts'
-import { startEmulator, type Emulator } from './emulator.ts'
+import { useEmulator } from './use-emulator.ts'
 import { mantleClient, testApiKey } from './mantle-clients.ts'
 import { mantleModels } from './mantle-models.ts'
 
 const titan = 'amazon.titan-embed-text-v2:0'
 const cohere = 'cohere.embed-v4:0'
-let emulator: Emulator
-
-beforeAll(async () => {
-  emulator = await startEmulator()
-})
-afterAll(async () => {
-  await emulator.close()
-})
-beforeEach(() => {
-  emulator.reset()
-})
+const emulator = useEmulator()
 
 describe('Mantle embeddings', () => {
   it('returns deterministic float vectors of the model default size', async () => {

@@ -1,21 +1,11 @@
 import OpenAI from 'openai'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { startEmulator, type Emulator } from './emulator.ts'
+import { describe, expect, it } from 'vitest'
+import { useEmulator } from './use-emulator.ts'
 import { mantleClient } from './mantle-clients.ts'
 
 const gptOss = 'openai.gpt-oss-120b'
 const gpt5 = 'openai.gpt-5.4'
-let emulator: Emulator
-
-beforeAll(async () => {
-  emulator = await startEmulator()
-})
-afterAll(async () => {
-  await emulator.close()
-})
-beforeEach(() => {
-  emulator.reset()
-})
+const emulator = useEmulator()
 
 async function streamOf(
   params: Omit<OpenAI.Responses.ResponseCreateParamsStreaming, 'stream'>,

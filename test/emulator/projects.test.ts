@@ -1,19 +1,9 @@
 import OpenAI from 'openai'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { startEmulator, type Emulator } from './emulator.ts'
+import { describe, expect, it } from 'vitest'
+import { useEmulator } from './use-emulator.ts'
 import { mantleClient, signedFetch, testApiKey } from './mantle-clients.ts'
 
-let emulator: Emulator
-
-beforeAll(async () => {
-  emulator = await startEmulator({ region: 'us-west-2', accountId: '111122223333' })
-})
-afterAll(async () => {
-  await emulator.close()
-})
-beforeEach(() => {
-  emulator.reset()
-})
+const emulator = useEmulator({ region: 'us-west-2', accountId: '111122223333' })
 
 interface Reply {
   status: number
