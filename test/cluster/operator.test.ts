@@ -93,6 +93,22 @@ async function createProject(
   })
 }
 
+async function deleteProjectAndAwaitGone(name: string): Promise<void> {
+  await custom.deleteNamespacedCustomObject({
+    group,
+    version,
+    namespace: team,
+    plural: 'bedrockprojects',
+    name,
+  })
+  await eventually(`BedrockProject ${name} gone`, async () =>
+    readProject(name).then(
+      () => undefined,
+      (error: unknown) => (statusCode(error) === 404 ? true : undefined),
+    ),
+  )
+}
+
 async function createRoute(name: string, alias: string, modelId: string): Promise<void> {
   await custom.createNamespacedCustomObject({
     group,
@@ -443,19 +459,7 @@ describe('strata-operator', () => {
 
   it('archives the project on delete, removes the finalizer, and the Secret is garbage-collected', async () => {
     const id = (await readProject('support')).status?.projectId
-    await custom.deleteNamespacedCustomObject({
-      group,
-      version,
-      namespace: team,
-      plural: 'bedrockprojects',
-      name: 'support',
-    })
-    await eventually('BedrockProject gone', async () =>
-      readProject('support').then(
-        () => undefined,
-        (error: unknown) => (statusCode(error) === 404 ? true : undefined),
-      ),
-    )
+    await deleteProjectAndAwaitGone('support')
     const remote = (await mantleProjects()).find((p) => p.id === id)
     expect(remote?.status).toBe('archived')
     await eventually(
@@ -472,19 +476,7 @@ describe('strata-operator', () => {
   it('leaves the Bedrock project active on delete when deletionPolicy is Retain', async () => {
     await createProject('kept', 'Kept Bot', { deletionPolicy: 'Retain' })
     const id = (await awaitReady('kept')).status?.projectId
-    await custom.deleteNamespacedCustomObject({
-      group,
-      version,
-      namespace: team,
-      plural: 'bedrockprojects',
-      name: 'kept',
-    })
-    await eventually('BedrockProject kept gone', async () =>
-      readProject('kept').then(
-        () => undefined,
-        (error: unknown) => (statusCode(error) === 404 ? true : undefined),
-      ),
-    )
+    await deleteProjectAndAwaitGone('kept')
     expect((await mantleProjects()).find((p) => p.id === id)?.status).toBe('active')
   })
 
