@@ -3,6 +3,8 @@
 import type { Project } from '@strata/crds'
 import type { Logger } from './app-logger.ts'
 import type { BackendKind, ChatBackend } from './backends/chat-backend.ts'
+import type { EmbeddingsBackend } from './backends/embeddings-backend.ts'
+import type { ResponsesBackend } from './backends/responses-backend.ts'
 import type { GatewayMetrics } from './metrics/gateway-metrics.ts'
 import type { RandomSource } from './routing/pick-backend.ts'
 import type { RoutingIndex } from './routing/routing-index.ts'
@@ -32,6 +34,16 @@ export interface AppDeps {
   random: RandomSource
   logger: Logger
   options: AppOptions
+  /** The Responses API (`/v1/responses`); without it the route answers 503. */
+  responses?: {
+    backends: Record<BackendKind, ResponsesBackend | undefined>
+    /** A fresh `resp_…` id. */
+    newId: () => string
+  }
+  /** The Embeddings API (`/v1/embeddings`); without it the route answers 503. */
+  embeddings?: {
+    backends: Record<BackendKind, EmbeddingsBackend | undefined>
+  }
 }
 
 /** Who is calling, set by the authenticate middleware. */

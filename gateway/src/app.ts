@@ -7,7 +7,9 @@ import { errorHandler, notFound } from './middleware/error-handler.ts'
 import { jsonBody } from './middleware/json-body.ts'
 import { requestMetrics } from './middleware/request-metrics.ts'
 import { chatCompletions } from './routes/chat-completions.ts'
+import { embeddings } from './routes/embeddings.ts'
 import { listModels, retrieveModel } from './routes/models.ts'
+import { responses } from './routes/responses.ts'
 import { healthz, metricsEndpoint, readyz } from './routes/operations.ts'
 
 export function createApp(deps: AppDeps): Hono<GatewayEnv> {
@@ -26,6 +28,18 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
     caller,
     jsonBody({ maxBytes: deps.options.maxBodyBytes }),
     chatCompletions(deps),
+  )
+  app.post(
+    '/v1/responses',
+    caller,
+    jsonBody({ maxBytes: deps.options.maxBodyBytes }),
+    responses(deps),
+  )
+  app.post(
+    '/v1/embeddings',
+    caller,
+    jsonBody({ maxBytes: deps.options.maxBodyBytes }),
+    embeddings(deps),
   )
   app.get('/v1/models', caller, listModels())
   // Aliases may contain slashes (`team/model`), so the parameter takes the rest of the path.

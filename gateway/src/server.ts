@@ -14,8 +14,13 @@ import { createJsonLogger, errorFields, type Logger } from './app-logger.ts'
 import { createApp } from './app.ts'
 import { createConverseBackend } from './backends/converse-backend.ts'
 import { createMantleBackend } from './backends/mantle-backend.ts'
+import { createConverseResponsesBackend } from './backends/converse-responses-backend.ts'
+import { createMantleResponsesBackend } from './backends/mantle-responses-backend.ts'
+import { createConverseEmbeddingsBackend } from './backends/converse-embeddings-backend.ts'
+import { createMantleEmbeddingsBackend } from './backends/mantle-embeddings-backend.ts'
 import { createConverseClient, type ConverseClient } from './upstream/converse-client.ts'
 import { defaultCredentials, fromEnv } from './upstream/converse-client-config.ts'
+import { createInvokeClient, type InvokeClient } from './upstream/invoke-client.ts'
 import { createMantleClient, type MantleClient } from './upstream/mantle-client.ts'
 import { mantleConfigFromEnv } from './upstream/mantle-client-config.ts'
 import { createImageFetcher } from './upstream/image-fetcher.ts'
@@ -119,12 +124,15 @@ export function parseServerConfig(argv: string[], env: NodeJS.ProcessEnv): Serve
 }
 
 const newCompletionId = (): string => `chatcmpl-${randomBytes(18).toString('base64url')}`
+// Hex, not base64url: item ids are derived from it with `_` separators.
+const newResponseId = (): string => `resp_${randomBytes(24).toString('hex')}`
 
 interface Gateway {
   server: Server
   watcher: { close(): void }
   converse: ConverseClient
   mantle: MantleClient
+  invoke: InvokeClient
   logger: Logger
 }
 
@@ -178,6 +186,7 @@ async function startGateway(config: ServerConfig, logger: Logger): Promise<Gatew
   const credentials = defaultCredentials()
   const converse = createConverseClient(fromEnv(config.env, credentials))
   const mantle = createMantleClient(mantleConfigFromEnv(config.env, credentials))
+  const invoke = createInvokeClient(fromEnv(config.env, credentials))
   const deps: AppDeps = {
     routing: routing.current,
     backends: {
@@ -194,6 +203,25 @@ async function startGateway(config: ServerConfig, logger: Logger): Promise<Gatew
     random: Math.random,
     logger,
     options: { ...defaultAppOptions, maxBodyBytes: config.maxBodyBytes },
+    responses: {
+      backends: {
+        converse: createConverseResponsesBackend({
+          client: converse,
+          baseModelIdOf: (target) => routing.current()?.baseModelIds.get(target.modelId),
+        }),
+        mantle: createMantleResponsesBackend({ client: mantle }),
+      },
+      newId: newResponseId,
+    },
+    embeddings: {
+      backends: {
+        converse: createConverseEmbeddingsBackend({
+          client: invoke,
+          baseModelIdOf: (target) => routing.current()?.baseModelIds.get(target.modelId),
+        }),
+        mantle: createMantleEmbeddingsBackend({ client: mantle }),
+      },
+    },
   }
   const app = createApp(deps)
   const server = await new Promise<Server>((resolveServer) => {
@@ -201,7 +229,7 @@ async function startGateway(config: ServerConfig, logger: Logger): Promise<Gatew
       resolveServer(started as Server)
     })
   })
-  return { server, watcher, converse, mantle, logger }
+  return { server, watcher, converse, mantle, invoke, logger }
 }
 
 // Stop accepting, let requests in flight finish, and cut whatever is left at the deadline.
@@ -219,9 +247,11 @@ function drain(gateway: Gateway, timeoutMs: number): Promise<void> {
     gateway.server.close(() => {
       clearInterval(sweep)
       clearTimeout(deadline)
-      void Promise.allSettled([gateway.converse.close(), gateway.mantle.close()]).finally(
-        resolveDrain,
-      )
+      void Promise.allSettled([
+        gateway.converse.close(),
+        gateway.mantle.close(),
+        gateway.invoke.close(),
+      ]).finally(resolveDrain)
     })
     gateway.server.closeIdleConnections()
   })

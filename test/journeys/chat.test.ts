@@ -268,7 +268,13 @@ describe('chat completions through the gateway', () => {
 
   it("lists the project's aliases as models", async () => {
     const models = await journey.openai.models.list()
-    expect(models.data.map((model) => model.id)).toEqual(['claude', 'nova', 'gpt-oss'])
+    expect(models.data.map((model) => model.id)).toEqual([
+      'claude',
+      'nova',
+      'gpt-oss',
+      'embed',
+      'embed-mantle',
+    ])
     expect((await journey.openai.models.retrieve('nova')).id).toBe('nova')
   })
 })

@@ -16,6 +16,8 @@ export const DEMO_KEY = 'sk-strata-journey-key'
 export const CLAUDE_MODEL_ID = 'us.anthropic.claude-sonnet-4-6'
 export const NOVA_MODEL_ID = 'amazon.nova-lite-v1:0'
 export const GPT_OSS_MODEL_ID = 'openai.gpt-oss-120b'
+export const TITAN_EMBED_MODEL_ID = 'amazon.titan-embed-text-v2:0'
+export const MANTLE_EMBED_MODEL_ID = 'cohere.embed-v4:0'
 export const JOURNEY_PROJECT_ID = 'proj_journey'
 
 export function journeyTable(): unknown {
@@ -48,6 +50,18 @@ export function journeyTable(): unknown {
             namespace: 'default',
             model: 'gpt-oss',
             backends: [{ kind: 'mantle', modelId: GPT_OSS_MODEL_ID, region: 'us-east-1' }],
+          },
+          {
+            name: 'embed',
+            namespace: 'default',
+            model: 'embed',
+            backends: [{ kind: 'converse', modelId: TITAN_EMBED_MODEL_ID, region: 'us-east-1' }],
+          },
+          {
+            name: 'embed-mantle',
+            namespace: 'default',
+            model: 'embed-mantle',
+            backends: [{ kind: 'mantle', modelId: MANTLE_EMBED_MODEL_ID, region: 'us-east-1' }],
           },
         ],
       },

@@ -58,13 +58,14 @@ function endpointFor(config: ConverseClientConfig, region: string): URL {
 export function operationUrl(
   endpoint: URL,
   modelId: string,
-  operation: 'converse' | 'converse-stream',
+  operation: 'converse' | 'converse-stream' | 'invoke',
 ): URL {
   const base = endpoint.pathname.replace(/\/+$/, '')
   return new URL(`${base}/model/${encodeURIComponent(modelId)}/${operation}`, endpoint)
 }
 
-async function errorFromResponse(response: Dispatcher.ResponseData): Promise<GatewayError> {
+/** errorFromResponse maps a Bedrock Runtime error answer; InvokeModel shares it (§5). */
+export async function errorFromResponse(response: Dispatcher.ResponseData): Promise<GatewayError> {
   const body = parseJson(await readLimited(response.body))
   const name =
     headerValue(response.headers, 'x-amzn-errortype') ?? stringField(body, 'code', '__type')

@@ -1,8 +1,9 @@
-// A lean client for Bedrock Mantle's OpenAI-compatible Chat Completions: undici with keep-alive
+// A lean client for Bedrock Mantle's OpenAI-compatible Chat Completions and Responses: undici with keep-alive
 // pools, SigV4 (service `bedrock-mantle`) or a Bedrock API key, `OpenAI-Project` attribution.
 // References: shared/reference/bedrock-api.md §1.1 (host, prefixes), §1.3 (auth), §1.4
 // (`OpenAI-Project`; without it Mantle bills the account's `default` project), §1.5 (SSE, errors)
-// and https://platform.openai.com/docs/api-reference/chat/create.
+// and https://platform.openai.com/docs/api-reference/chat/create, …/responses/create,
+// …/embeddings/create.
 import { Agent, type Dispatcher } from 'undici'
 import { invalidResponse, type GatewayError } from '../errors/gateway-error.ts'
 import { mantleError } from '../errors/mantle-errors.ts'
@@ -36,7 +37,7 @@ export interface MantleCall {
   region: string
   /** Sent as `OpenAI-Project` unless absent or `default`. */
   projectId?: string | undefined
-  /** The Chat Completions request body as it goes upstream. */
+  /** The Chat Completions or Responses request body as it goes upstream. */
   body: Record<string, unknown>
   /** Cancels the upstream request, including a stream already being read. */
   signal: AbortSignal
@@ -47,13 +48,25 @@ export interface MantleClient {
   chatCompletion(call: MantleCall): Promise<unknown>
   /** Resolves once Mantle answered 200 with an SSE stream; the bytes are the raw stream. */
   chatCompletionStream(call: MantleCall): Promise<AsyncIterable<Uint8Array>>
+  /** The Responses API (`POST …/responses`), JSON answer unvalidated. */
+  responses(call: MantleCall): Promise<unknown>
+  /** The Responses API as an SSE stream; the bytes are the raw stream. */
+  responsesStream(call: MantleCall): Promise<AsyncIterable<Uint8Array>>
+  /** The Embeddings API (`POST …/embeddings`), JSON answer unvalidated. */
+  embeddings(call: MantleCall): Promise<unknown>
   close(): Promise<void>
 }
 
 /** chatCompletionsUrl builds the request URL under the endpoint's own path, if it has one. */
 export function chatCompletionsUrl(endpoint: URL, modelId: string): URL {
+  return operationUrl(endpoint, modelId, 'chat/completions')
+}
+
+type Operation = 'chat/completions' | 'responses' | 'embeddings'
+
+function operationUrl(endpoint: URL, modelId: string, operation: Operation): URL {
   const base = endpoint.pathname.replace(/\/+$/, '')
-  return new URL(`${base}${mantlePrefixFor(modelId)}/chat/completions`, endpoint)
+  return new URL(`${base}${mantlePrefixFor(modelId)}/${operation}`, endpoint)
 }
 
 /** requestHeaders are the headers signed and sent, attribution included. */
@@ -82,13 +95,14 @@ export function createMantleClient(config: MantleClientConfig): MantleClient {
   function send(
     call: MantleCall,
     accept: 'application/json' | 'text/event-stream',
+    operation: Operation = 'chat/completions',
   ): Promise<Dispatcher.ResponseData> {
     const endpoint = new URL(config.endpoint ?? `https://bedrock-mantle.${call.region}.api.aws`)
     return signedPost(
       {
         dispatcher,
         signer: config.signer,
-        url: chatCompletionsUrl(endpoint, call.modelId),
+        url: operationUrl(endpoint, call.modelId, operation),
         headers: requestHeaders(call.projectId, accept),
         body: JSON.stringify(call.body),
         region: call.region,
@@ -100,18 +114,30 @@ export function createMantleClient(config: MantleClientConfig): MantleClient {
     )
   }
 
+  async function openStream(
+    call: MantleCall,
+    operation: Operation,
+  ): Promise<AsyncIterable<Uint8Array>> {
+    const response = await send(call, 'text/event-stream', operation)
+    const contentType = headerValue(response.headers, 'content-type') ?? ''
+    if (!contentType.startsWith('text/event-stream')) {
+      discardBody(response.body)
+      throw invalidResponse(`The model provider answered a stream request with '${contentType}'.`)
+    }
+    return streamBody(response, call.signal)
+  }
+
   return {
     async chatCompletion(call) {
       return readJson(await send(call, 'application/json'), call.signal)
     },
-    async chatCompletionStream(call) {
-      const response = await send(call, 'text/event-stream')
-      const contentType = headerValue(response.headers, 'content-type') ?? ''
-      if (!contentType.startsWith('text/event-stream')) {
-        discardBody(response.body)
-        throw invalidResponse(`The model provider answered a stream request with '${contentType}'.`)
-      }
-      return streamBody(response, call.signal)
+    chatCompletionStream: (call) => openStream(call, 'chat/completions'),
+    async responses(call) {
+      return readJson(await send(call, 'application/json', 'responses'), call.signal)
+    },
+    responsesStream: (call) => openStream(call, 'responses'),
+    async embeddings(call) {
+      return readJson(await send(call, 'application/json', 'embeddings'), call.signal)
     },
     async close() {
       if (ownsDispatcher) await dispatcher.close()

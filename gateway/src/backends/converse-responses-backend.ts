@@ -1,0 +1,61 @@
+// The `converse` backend kind for the Responses API: the pure translator
+// (translators/responses-to-converse), the same lean Converse client and streaming layers as the
+// chat backend (converse-backend.ts): bytes → checked frames → validated events → Responses events.
+import { converseStreamEvents } from '../streaming/converse-stream-events.ts'
+import { decodeEventStream } from '../streaming/event-stream-decoder.ts'
+import { toConverseRequestFromResponses } from '../translators/responses-to-converse/request.ts'
+import {
+  toResponse,
+  type ResponsesResponseContext,
+} from '../translators/responses-to-converse/response.ts'
+import { toResponseEvents } from '../translators/responses-to-converse/stream.ts'
+import type { ConverseClient } from '../upstream/converse-client.ts'
+import type { ResponsesRequest } from '../openai/responses.ts'
+import type { BackendTarget } from './chat-backend.ts'
+import type { ResponsesBackend, ResponsesCallContext } from './responses-backend.ts'
+
+export interface ConverseResponsesBackendDependencies {
+  client: ConverseClient
+  /** As in converse-backend.ts: the base model id behind an application-inference-profile ARN. */
+  baseModelIdOf?: (target: BackendTarget) => string | undefined
+}
+
+/** createConverseResponsesBackend builds the ResponsesBackend for `kind: converse` targets. */
+export function createConverseResponsesBackend(
+  dependencies: ConverseResponsesBackendDependencies,
+): ResponsesBackend {
+  const { client, baseModelIdOf } = dependencies
+
+  // Remote image URLs are a 400 here (data URLs only): image fetching stays with the chat backend.
+  const call = (request: ResponsesRequest, target: BackendTarget, signal: AbortSignal) => {
+    const baseModelId = baseModelIdOf?.(target)
+    const body = toConverseRequestFromResponses(request, {
+      modelId: target.modelId,
+      ...(baseModelId === undefined ? {} : { baseModelId }),
+    })
+    return { modelId: target.modelId, region: target.region, body, signal }
+  }
+  const responseContext = (
+    request: ResponsesRequest,
+    context: ResponsesCallContext,
+  ): ResponsesResponseContext => ({
+    id: context.id,
+    createdAt: context.createdAt,
+    model: context.model,
+    request,
+  })
+
+  return {
+    async create(request, target, context) {
+      const response = await client.converse(call(request, target, context.signal))
+      return toResponse(response, responseContext(request, context))
+    },
+    async *stream(request, target, context) {
+      const bytes = await client.converseStream(call(request, target, context.signal))
+      yield* toResponseEvents(
+        converseStreamEvents(decodeEventStream(bytes)),
+        responseContext(request, context),
+      )
+    },
+  }
+}

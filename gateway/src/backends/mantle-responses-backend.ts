@@ -1,0 +1,44 @@
+// The `mantle` backend kind for the Responses API: a pass-through to Mantle's own `/responses`,
+// attributed to the caller's project with `OpenAI-Project` (upstream/mantle-client.ts), streamed
+// as bytes → SSE data → checked events → (HTTP layer) SSE again.
+import { decodeSseData } from '../streaming/sse-decoder.ts'
+import {
+  fromMantleResponse,
+  fromMantleResponseEvents,
+  toMantleResponsesRequest,
+} from '../translators/responses-to-mantle/pass-through.ts'
+import type { MantleClient } from '../upstream/mantle-client.ts'
+import type { ResponsesBackend } from './responses-backend.ts'
+
+export interface MantleResponsesBackendDependencies {
+  client: MantleClient
+}
+
+/** createMantleResponsesBackend builds the ResponsesBackend for `kind: mantle` targets. */
+export function createMantleResponsesBackend(
+  dependencies: MantleResponsesBackendDependencies,
+): ResponsesBackend {
+  const { client } = dependencies
+  return {
+    async create(request, target, context) {
+      const json = await client.responses({
+        modelId: target.modelId,
+        region: target.region,
+        projectId: target.projectId,
+        body: toMantleResponsesRequest({ ...request, stream: false }, target.modelId),
+        signal: context.signal,
+      })
+      return fromMantleResponse(json, context.model)
+    },
+    async *stream(request, target, context) {
+      const bytes = await client.responsesStream({
+        modelId: target.modelId,
+        region: target.region,
+        projectId: target.projectId,
+        body: toMantleResponsesRequest({ ...request, stream: true }, target.modelId),
+        signal: context.signal,
+      })
+      yield* fromMantleResponseEvents(decodeSseData(bytes), context.model)
+    },
+  }
+}

@@ -1,0 +1,77 @@
+// POST /v1/responses: validate, resolve the alias in the caller's project, choose a backend, then
+// answer with one Response object or its SSE event stream. Mirrors routes/chat-completions.ts.
+// Reference: https://platform.openai.com/docs/api-reference/responses/create
+import type { Route } from '@strata/crds'
+import type { Handler } from 'hono'
+import type { AppDeps, GatewayEnv } from '../app-deps.ts'
+import { GatewayError } from '../errors/gateway-error.ts'
+import { parseResponsesRequest, type ResponsesRequest } from '../openai/responses.ts'
+import { backendTarget } from '../routing/backend-target.ts'
+import { pickBackend } from '../routing/pick-backend.ts'
+import { findRoute } from '../routing/routing-index.ts'
+import { modelNotFound } from './models.ts'
+import { streamResponse } from './responses-stream.ts'
+import { startUpstreamCall } from './upstream-call.ts'
+
+export type ResponsesDeps = Pick<AppDeps, 'responses' | 'clock' | 'random' | 'logger' | 'options'>
+
+const unavailable = (message: string, code: string): GatewayError =>
+  new GatewayError(503, 'server_error', message, { code })
+
+// The route's defaults and output cap, as routing/route-policy.ts applies them to chat requests.
+function applyRoutePolicy(request: ResponsesRequest, route: Route): ResponsesRequest {
+  const prepared = { ...request }
+  const defaults = route.defaults
+  if (defaults?.temperature !== undefined) prepared.temperature ??= defaults.temperature
+  if (defaults?.reasoningEffort !== undefined && prepared.reasoning?.effort == null)
+    prepared.reasoning = { ...prepared.reasoning, effort: defaults.reasoningEffort }
+  const cap = route.limits?.maxOutputTokens
+  if (cap !== undefined)
+    prepared.max_output_tokens = Math.min(prepared.max_output_tokens ?? cap, cap)
+  return prepared
+}
+
+export function responses(deps: ResponsesDeps): Handler<GatewayEnv> {
+  return async function createResponse(c) {
+    const caller = c.get('caller')
+    const parsed = parseResponsesRequest(c.get('body'))
+    const route = findRoute(caller.index, caller.project, parsed.model)
+    if (route === undefined) throw modelNotFound(parsed.model)
+    const request = applyRoutePolicy(parsed, route)
+    const choice = pickBackend(route, deps.random)
+    if (choice === undefined)
+      throw unavailable(
+        `No backend of the model \`${request.model}\` is taking traffic.`,
+        'no_backend_available',
+      )
+    const backend = deps.responses?.backends[choice.kind]
+    if (backend === undefined || deps.responses === undefined)
+      throw unavailable(
+        `This gateway serves no Responses API on its ${choice.kind} backend.`,
+        'backend_unavailable',
+      )
+    const target = backendTarget(choice, caller.project.projectId)
+    const call = startUpstreamCall(c.req.raw.signal, route.limits?.timeoutMs)
+    const context = {
+      id: deps.responses.newId(),
+      createdAt: Math.floor(deps.clock() / 1000),
+      model: request.model,
+      signal: call.signal,
+    }
+    if (request.stream === true) {
+      return streamResponse({
+        events: backend.stream(request, target, context),
+        call,
+        keepAliveMs: deps.options.keepAliveMs,
+        logger: deps.logger,
+      })
+    }
+    try {
+      return c.json(await backend.create(request, target, context))
+    } catch (error) {
+      throw call.explain(error)
+    } finally {
+      call.release()
+    }
+  }
+}

@@ -1,0 +1,37 @@
+// Server-sent events of a streaming Response, layer 4 of 4 for the Responses API.
+// Reference: https://platform.openai.com/docs/api-reference/responses-streaming: each event is
+// `event: <type>` plus `data: <json>`, and there is no `[DONE]`. A failure after the first byte is
+// one `error` event and the stream closes. Besides OpenAI's top-level `code`/`message`/`param`, the
+// event carries the usual `error` object, because that is what the `openai` npm SDK (6.x,
+// core/streaming.ts) raises as an APIError; without it the SDK would hand the failure over as an
+// ordinary event (gateway-peers.md §7a).
+import { asGatewayError } from '../errors/gateway-error.ts'
+import type { ResponseStreamEvent } from '../openai/responses.ts'
+
+/** sseEvent encodes one event; JSON.stringify never emits a raw newline, so one line holds it. */
+export function sseEvent(event: ResponseStreamEvent): string {
+  return `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`
+}
+
+/** toResponsesSse encodes events as SSE text. It never throws: a failure is the last event. */
+export async function* toResponsesSse(
+  events: AsyncIterable<ResponseStreamEvent>,
+): AsyncGenerator<string> {
+  let sequence = 0
+  try {
+    for await (const event of events) {
+      sequence = event.sequence_number + 1
+      yield sseEvent(event)
+    }
+  } catch (failure) {
+    const body = asGatewayError(failure).toBody()
+    yield sseEvent({
+      type: 'error',
+      sequence_number: sequence,
+      code: body.error.code,
+      message: body.error.message,
+      param: body.error.param,
+      error: body.error,
+    })
+  }
+}

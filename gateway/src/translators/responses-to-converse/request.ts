@@ -1,0 +1,216 @@
+// OpenAI Responses request → Bedrock Converse request, by way of the Chat Completions request the
+// openai-to-converse translator already maps: input items become chat messages, function tools
+// chat tools, and the rest of the mapping (images, tool config, reasoning budgets, refusals) is
+// that translator's, tested there. Pure: no I/O, clock or ids.
+// References: https://platform.openai.com/docs/api-reference/responses/create and
+// https://platform.openai.com/docs/guides/migrate-to-responses (item ↔ message correspondence).
+import { GatewayError, invalidRequest } from '../../errors/gateway-error.ts'
+import type { ChatCompletionRequest, ChatMessage } from '../../openai/chat-completions.ts'
+import type { UserContentPart } from '../../openai/chat-messages.ts'
+import type { Tool, ToolChoice } from '../../openai/chat-tools.ts'
+import type { ResponsesInputItem, ResponsesRequest, ResponsesTool } from '../../openai/responses.ts'
+import type { ConverseRequest } from '../../upstream/converse-shapes.ts'
+import { toConverseRequest, type ConverseRequestContext } from '../openai-to-converse/request.ts'
+
+type MessageItem = Extract<ResponsesInputItem, { role: string }>
+type MessagePart = Exclude<MessageItem['content'], string>[number]
+
+// Converse keeps nothing between calls, so a response cannot be stored or continued from.
+function refuseServerState(request: ResponsesRequest): void {
+  if (request.previous_response_id != null) {
+    throw invalidRequest(
+      "'previous_response_id' is not supported on this model: its Bedrock Converse backend stores no responses. Send the whole conversation in 'input' instead.",
+      'previous_response_id',
+      'unsupported_parameter',
+    )
+  }
+  if (request.store === true) {
+    throw invalidRequest(
+      "'store: true' is not supported on this model: its Bedrock Converse backend stores no responses. Leave 'store' out or set it to false.",
+      'store',
+      'unsupported_parameter',
+    )
+  }
+}
+
+function toChatTools(tools: readonly ResponsesTool[]): Tool[] {
+  return tools.map((tool, index) => {
+    if (tool.type !== 'function' || !('name' in tool) || typeof tool.name !== 'string') {
+      throw invalidRequest(
+        `Tool type '${tool.type}' is not supported by this gateway; only 'function' tools are.`,
+        `tools[${index}].type`,
+        'unsupported_value',
+      )
+    }
+    const fn: Tool & { type: 'function' } = { type: 'function', function: { name: tool.name } }
+    if (typeof tool.description === 'string') fn.function.description = tool.description
+    if (tool.parameters != null && typeof tool.parameters === 'object')
+      fn.function.parameters = tool.parameters as Record<string, unknown>
+    if (typeof tool.strict === 'boolean') fn.function.strict = tool.strict
+    return fn
+  })
+}
+
+function toChatToolChoice(choice: ResponsesRequest['tool_choice']): ToolChoice | undefined {
+  if (choice === undefined || typeof choice === 'string') return choice
+  return { type: 'function', function: { name: choice.name } }
+}
+
+function textOf(parts: readonly MessagePart[], param: string): string {
+  return parts
+    .map((part, index) => {
+      if (part.type === 'input_text' || part.type === 'output_text') return part.text
+      if (part.type === 'refusal') return part.refusal
+      throw invalidRequest(
+        `Only text is allowed in this message, not '${part.type}'.`,
+        `${param}[${index}]`,
+        'invalid_value',
+      )
+    })
+    .join('')
+}
+
+function userPart(part: MessagePart, param: string): UserContentPart {
+  switch (part.type) {
+    case 'input_text':
+    case 'output_text':
+      return { type: 'text', text: part.text }
+    case 'refusal':
+      return { type: 'text', text: part.refusal }
+    case 'input_image':
+      if (part.image_url == null) {
+        throw invalidRequest(
+          'Images by file_id are not supported by this gateway; send image_url (a data URL).',
+          `${param}.file_id`,
+          'unsupported_value',
+        )
+      }
+      return { type: 'image_url', image_url: { url: part.image_url, detail: part.detail } }
+  }
+}
+
+function messageOf(item: MessageItem, param: string): ChatMessage {
+  const content = item.content
+  const partsParam = `${param}.content`
+  switch (item.role) {
+    case 'user':
+      return {
+        role: 'user',
+        content:
+          typeof content === 'string'
+            ? content
+            : content.map((part, index) => userPart(part, `${partsParam}[${index}]`)),
+      }
+    case 'assistant':
+      return {
+        role: 'assistant',
+        content: typeof content === 'string' ? content : textOf(content, partsParam),
+      }
+    case 'system':
+    case 'developer':
+      return {
+        role: item.role,
+        content: typeof content === 'string' ? content : textOf(content, partsParam),
+      }
+  }
+}
+
+/**
+ * toChatMessages turns instructions and input items into chat messages. Consecutive function calls
+ * join the assistant message before them, as one chat turn with several tool calls. Reasoning items
+ * are left out: Converse only takes reasoning back with the signature it issued, which a Responses
+ * reasoning item does not carry.
+ */
+export function toChatMessages(request: ResponsesRequest): ChatMessage[] {
+  const messages: ChatMessage[] = []
+  if (request.instructions != null && request.instructions !== '')
+    messages.push({ role: 'system', content: request.instructions })
+  if (typeof request.input === 'string') {
+    messages.push({ role: 'user', content: request.input })
+    return messages
+  }
+  for (const [index, item] of request.input.entries()) {
+    const param = `input[${index}]`
+    if ('role' in item) {
+      messages.push(messageOf(item, param))
+      continue
+    }
+    switch (item.type) {
+      case 'function_call': {
+        const call = {
+          id: item.call_id,
+          type: 'function' as const,
+          function: { name: item.name, arguments: item.arguments },
+        }
+        const last = messages.at(-1)
+        if (last?.role === 'assistant') last.tool_calls = [...(last.tool_calls ?? []), call]
+        else messages.push({ role: 'assistant', content: null, tool_calls: [call] })
+        break
+      }
+      case 'function_call_output':
+        messages.push({
+          role: 'tool',
+          tool_call_id: item.call_id,
+          content:
+            typeof item.output === 'string'
+              ? item.output
+              : item.output.map((part) => ({ type: 'text' as const, text: part.text })),
+        })
+        break
+      case 'reasoning':
+        break
+    }
+  }
+  return messages
+}
+
+/** toChatRequest is the Chat Completions request with the same meaning. */
+export function toChatRequest(request: ResponsesRequest): ChatCompletionRequest {
+  refuseServerState(request)
+  const chat: ChatCompletionRequest = { model: request.model, messages: toChatMessages(request) }
+  if (request.tools !== undefined && request.tools.length > 0)
+    chat.tools = toChatTools(request.tools)
+  const toolChoice = toChatToolChoice(request.tool_choice)
+  if (toolChoice !== undefined) chat.tool_choice = toolChoice
+  if (request.parallel_tool_calls != null) chat.parallel_tool_calls = request.parallel_tool_calls
+  if (request.max_output_tokens != null) chat.max_completion_tokens = request.max_output_tokens
+  if (request.temperature != null) chat.temperature = request.temperature
+  if (request.top_p != null) chat.top_p = request.top_p
+  if (request.reasoning?.effort != null) chat.reasoning_effort = request.reasoning.effort
+  if (request.metadata != null) chat.metadata = request.metadata
+  if (request.user !== undefined) chat.user = request.user
+  if (request.stream === true) chat.stream = true
+  return chat
+}
+
+// The chat translator names chat parameters in its 400s; a Responses client sent other names.
+const responsesParams: Readonly<Record<string, string>> = {
+  max_completion_tokens: 'max_output_tokens',
+  max_tokens: 'max_output_tokens',
+  reasoning_effort: 'reasoning.effort',
+}
+
+/** toConverseRequestFromResponses composes the two steps above with the chat translator. */
+export function toConverseRequestFromResponses(
+  request: ResponsesRequest,
+  context: ConverseRequestContext,
+): ConverseRequest {
+  const chat = toChatRequest(request)
+  try {
+    return toConverseRequest(chat, context)
+  } catch (error) {
+    const to = error instanceof GatewayError ? responsesParams[error.param ?? ''] : undefined
+    if (!(error instanceof GatewayError) || to === undefined) throw error
+    const from = error.param ?? ''
+    throw new GatewayError(
+      error.status,
+      error.type,
+      error.message.replaceAll(`'${from}'`, `'${to}'`),
+      {
+        param: to,
+        ...(error.code === undefined ? {} : { code: error.code }),
+        cause: error,
+      },
+    )
+  }
+}

@@ -1,0 +1,250 @@
+// ConverseStream events → OpenAI Responses stream events, layer 3 of 4 of our streaming.
+// References: https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStream.html
+// (shared/reference/bedrock-api.md §3.5) and
+// https://platform.openai.com/docs/api-reference/responses-streaming.
+//
+// The sequence: response.created and response.in_progress at the first upstream event (so a failure
+// before it is still an HTTP error); per Converse content block one output item, opened at its
+// first event (text blocks have no contentBlockStart) and closed at contentBlockStop:
+//   message:   output_item.added, content_part.added, output_text.delta…, output_text.done,
+//              content_part.done, output_item.done
+//   reasoning: the same with reasoning_text
+//   tool use:  output_item.added, function_call_arguments.delta…, .done, output_item.done
+// then response.completed (or response.incomplete) with usage at the metadata event. Every event
+// carries sequence_number from 0.
+import { GatewayError } from '../../errors/gateway-error.ts'
+import type {
+  ResponseFunctionCallItem,
+  ResponseMessageItem,
+  ResponseObject,
+  ResponseOutputItem,
+  ResponseReasoningItem,
+  ResponseStreamEvent,
+} from '../../openai/responses.ts'
+import type { ConverseStreamEvent } from '../../streaming/converse-stream-events.ts'
+import {
+  itemId,
+  responseObject,
+  statusOf,
+  toResponseUsage,
+  type ResponsesResponseContext,
+} from './response.ts'
+
+type Event<K extends ConverseStreamEvent['type']> = Extract<ConverseStreamEvent, { type: K }>
+
+interface OpenItem {
+  outputIndex: number
+  item: ResponseOutputItem
+  text: string
+}
+
+function incompleteStream(): GatewayError {
+  return new GatewayError(
+    502,
+    'api_error',
+    'The model provider ended the response stream before it was complete.',
+    { code: 'upstream_stream_incomplete' },
+  )
+}
+
+/** All the state of one translated stream, in one place. */
+class ResponsesStream {
+  readonly open = new Map<number, OpenItem>()
+  readonly output: ResponseOutputItem[] = []
+  sequence = 0
+  started = false
+  outcome: Pick<ResponseObject, 'status' | 'incomplete_details'> | undefined
+  finished = false
+  readonly context: ResponsesResponseContext
+
+  constructor(context: ResponsesResponseContext) {
+    this.context = context
+  }
+
+  event(type: string, fields: Record<string, unknown>): ResponseStreamEvent {
+    return { type, sequence_number: this.sequence++, ...fields }
+  }
+
+  *start(): Generator<ResponseStreamEvent> {
+    this.started = true
+    const response = responseObject(this.context, {
+      status: 'in_progress',
+      incomplete_details: null,
+      output: [],
+      usage: null,
+    })
+    yield this.event('response.created', { response })
+    yield this.event('response.in_progress', { response })
+  }
+
+  *openItem(block: number, item: ResponseOutputItem): Generator<ResponseStreamEvent> {
+    const outputIndex = this.output.length
+    this.output.push(item)
+    this.open.set(block, { outputIndex, item, text: '' })
+    const opened =
+      item.type === 'message' || item.type === 'reasoning' ? { ...item, content: [] } : item
+    yield this.event('response.output_item.added', { output_index: outputIndex, item: opened })
+    if (item.type === 'function_call') return
+    const part =
+      item.type === 'message'
+        ? { type: 'output_text', text: '', annotations: [], logprobs: [] }
+        : { type: 'reasoning_text', text: '' }
+    yield this.event('response.content_part.added', {
+      item_id: item.id,
+      output_index: outputIndex,
+      content_index: 0,
+      part,
+    })
+  }
+
+  *textDelta(block: number, kind: 'message' | 'reasoning', delta: string) {
+    let open = this.open.get(block)
+    if (open === undefined) {
+      const outputIndex = this.output.length
+      const item: ResponseMessageItem | ResponseReasoningItem =
+        kind === 'message'
+          ? {
+              id: itemId(this.context, 'msg', outputIndex),
+              type: 'message',
+              status: 'in_progress',
+              role: 'assistant',
+              content: [],
+            }
+          : {
+              id: itemId(this.context, 'rs', outputIndex),
+              type: 'reasoning',
+              summary: [],
+              content: [],
+            }
+      yield* this.openItem(block, item)
+      open = this.open.get(block)
+    }
+    if (open === undefined || open.item.type === 'function_call') return
+    open.text += delta
+    const type = open.item.type === 'message' ? 'output_text' : 'reasoning_text'
+    yield this.event(`response.${type}.delta`, {
+      item_id: open.item.id,
+      output_index: open.outputIndex,
+      content_index: 0,
+      delta,
+      ...(type === 'output_text' ? { logprobs: [] } : {}),
+    })
+  }
+
+  *closeItem(block: number): Generator<ResponseStreamEvent> {
+    const open = this.open.get(block)
+    if (open === undefined) return
+    this.open.delete(block)
+    const { item, outputIndex } = open
+    const at = { item_id: item.id, output_index: outputIndex }
+    if (item.type === 'function_call') {
+      // A tool called without input streams no deltas; "{}" is what the JSON answer says too.
+      const args = open.text === '' ? '{}' : open.text
+      const done: ResponseFunctionCallItem = { ...item, status: 'completed', arguments: args }
+      this.output[outputIndex] = done
+      yield this.event('response.function_call_arguments.done', {
+        ...at,
+        name: item.name,
+        arguments: args,
+      })
+      yield this.event('response.output_item.done', { output_index: outputIndex, item: done })
+      return
+    }
+    const text = open.text
+    let done: ResponseOutputItem
+    let part: Record<string, unknown>
+    if (item.type === 'message') {
+      const content = { type: 'output_text' as const, text, annotations: [], logprobs: [] }
+      done = { ...item, status: 'completed', content: [content] }
+      part = content
+      yield this.event('response.output_text.done', { ...at, content_index: 0, text, logprobs: [] })
+    } else {
+      part = { type: 'reasoning_text', text }
+      done = { ...item, content: [{ type: 'reasoning_text', text }] }
+      yield this.event('response.reasoning_text.done', { ...at, content_index: 0, text })
+    }
+    this.output[outputIndex] = done
+    yield this.event('response.content_part.done', { ...at, content_index: 0, part })
+    yield this.event('response.output_item.done', { output_index: outputIndex, item: done })
+  }
+
+  *onDelta(event: Event<'contentBlockDelta'>): Generator<ResponseStreamEvent> {
+    const block = event.contentBlockIndex
+    const { text, toolUse, reasoningContent } = event.delta
+    if (typeof text === 'string' && text !== '') yield* this.textDelta(block, 'message', text)
+    const reasoning = reasoningContent?.text
+    if (typeof reasoning === 'string' && reasoning !== '')
+      yield* this.textDelta(block, 'reasoning', reasoning)
+    const open = this.open.get(block)
+    if (toolUse != null && toolUse.input !== '' && open?.item.type === 'function_call') {
+      open.text += toolUse.input
+      yield this.event('response.function_call_arguments.delta', {
+        item_id: open.item.id,
+        output_index: open.outputIndex,
+        delta: toolUse.input,
+      })
+    }
+  }
+
+  *onStart(event: Event<'contentBlockStart'>): Generator<ResponseStreamEvent> {
+    const toolUse = event.start?.toolUse
+    if (toolUse == null) return
+    yield* this.openItem(event.contentBlockIndex, {
+      id: itemId(this.context, 'fc', this.output.length),
+      type: 'function_call',
+      status: 'in_progress',
+      call_id: toolUse.toolUseId,
+      name: toolUse.name,
+      arguments: '',
+    })
+  }
+
+  *onMetadata(event: Event<'metadata'>): Generator<ResponseStreamEvent> {
+    if (this.outcome === undefined) throw incompleteStream()
+    this.finished = true
+    const response = responseObject(this.context, {
+      ...this.outcome,
+      output: this.output,
+      usage: toResponseUsage(event.usage),
+    })
+    const type = response.status === 'completed' ? 'response.completed' : 'response.incomplete'
+    yield this.event(type, { response })
+  }
+}
+
+/**
+ * toResponseEvents translates a validated ConverseStream. A stream that ends early, or a
+ * malformed_* stop reason, throws a GatewayError after the events already produced.
+ */
+export async function* toResponseEvents(
+  events: AsyncIterable<ConverseStreamEvent>,
+  context: ResponsesResponseContext,
+): AsyncGenerator<ResponseStreamEvent> {
+  const stream = new ResponsesStream(context)
+  for await (const event of events) {
+    if (stream.finished) continue
+    if (!stream.started) yield* stream.start()
+    switch (event.type) {
+      case 'messageStart':
+        break
+      case 'contentBlockStart':
+        yield* stream.onStart(event)
+        break
+      case 'contentBlockDelta':
+        yield* stream.onDelta(event)
+        break
+      case 'contentBlockStop':
+        yield* stream.closeItem(event.contentBlockIndex)
+        break
+      case 'messageStop':
+        stream.outcome = statusOf(event.stopReason)
+        // Converse stops every block before messageStop; close any it left open all the same.
+        for (const block of [...stream.open.keys()]) yield* stream.closeItem(block)
+        break
+      case 'metadata':
+        yield* stream.onMetadata(event)
+        break
+    }
+  }
+  if (!stream.finished) throw incompleteStream()
+}

@@ -1,0 +1,67 @@
+// A lean Bedrock Runtime InvokeModel client for the embedding models: the same endpoint, signing
+// (service `bedrock`), URL encoding and error map as Converse, with model-native JSON bodies.
+// References: https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_InvokeModel.html
+// and shared/reference/bedrock-api.md §4 (the `x-amzn-bedrock-input-token-count` header), §5.
+import { Agent } from 'undici'
+import { errorFromResponse, operationUrl, type ConverseClientConfig } from './converse-client.ts'
+import { headerValue, readJson, signedPost } from './signed-exchange.ts'
+
+export interface InvokeCall {
+  modelId: string
+  region: string
+  /** The model-native request body. */
+  body: Record<string, unknown>
+  signal: AbortSignal
+}
+
+export interface InvokeResult {
+  /** The model-native JSON answer, unvalidated: the family translator checks it. */
+  body: unknown
+  /** Bedrock's count of input tokens, when it sent one. */
+  inputTokens: number | undefined
+}
+
+export interface InvokeClient {
+  invoke(call: InvokeCall): Promise<InvokeResult>
+  close(): Promise<void>
+}
+
+function tokenCount(value: string | undefined): number | undefined {
+  if (value === undefined || !/^\d+$/.test(value)) return undefined
+  return Number(value)
+}
+
+/** createInvokeClient builds a client from the Converse client's config (same endpoint and auth). */
+export function createInvokeClient(config: ConverseClientConfig): InvokeClient {
+  const ownsDispatcher = config.dispatcher === undefined
+  const dispatcher = config.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, connections: 128 })
+
+  return {
+    async invoke(call) {
+      const endpoint = new URL(
+        config.endpoint ?? `https://bedrock-runtime.${call.region}.amazonaws.com`,
+      )
+      const response = await signedPost(
+        {
+          dispatcher,
+          signer: config.signer,
+          url: operationUrl(endpoint, call.modelId, 'invoke'),
+          headers: { 'content-type': 'application/json', accept: 'application/json' },
+          body: JSON.stringify(call.body),
+          region: call.region,
+          signal: call.signal,
+          headersTimeoutMs: config.headersTimeoutMs ?? 300_000,
+          bodyTimeoutMs: config.bodyTimeoutMs ?? 300_000,
+        },
+        errorFromResponse,
+      )
+      const inputTokens = tokenCount(
+        headerValue(response.headers, 'x-amzn-bedrock-input-token-count'),
+      )
+      return { body: await readJson(response, call.signal), inputTokens }
+    },
+    async close() {
+      if (ownsDispatcher) await dispatcher.close()
+    },
+  }
+}
