@@ -4,19 +4,13 @@
 import type { Route } from '@strata/crds'
 import type { Handler } from 'hono'
 import type { AppDeps, GatewayEnv } from '../app-deps.ts'
-import { GatewayError } from '../errors/gateway-error.ts'
 import { parseResponsesRequest, type ResponsesRequest } from '../openai/responses.ts'
 import { backendTarget } from '../routing/backend-target.ts'
-import { pickBackend } from '../routing/pick-backend.ts'
-import { findRoute } from '../routing/routing-index.ts'
-import { modelNotFound } from './models.ts'
+import { chooseBackend, findModelRoute } from './choose-backend.ts'
 import { streamResponse } from './responses-stream.ts'
 import { startUpstreamCall } from './upstream-call.ts'
 
 export type ResponsesDeps = Pick<AppDeps, 'responses' | 'clock' | 'random' | 'logger' | 'options'>
-
-const unavailable = (message: string, code: string): GatewayError =>
-  new GatewayError(503, 'server_error', message, { code })
 
 // The route's defaults and output cap, as routing/route-policy.ts applies them to chat requests.
 function applyRoutePolicy(request: ResponsesRequest, route: Route): ResponsesRequest {
@@ -35,25 +29,18 @@ export function responses(deps: ResponsesDeps): Handler<GatewayEnv> {
   return async function createResponse(c) {
     const caller = c.get('caller')
     const parsed = parseResponsesRequest(c.get('body'))
-    const route = findRoute(caller.index, caller.project, parsed.model)
-    if (route === undefined) throw modelNotFound(parsed.model)
+    const route = findModelRoute(caller, parsed.model)
     const request = applyRoutePolicy(parsed, route)
-    const choice = pickBackend(route, deps.random)
-    if (choice === undefined)
-      throw unavailable(
-        `No backend of the model \`${request.model}\` is taking traffic.`,
-        'no_backend_available',
-      )
-    const backend = deps.responses?.backends[choice.kind]
-    if (backend === undefined || deps.responses === undefined)
-      throw unavailable(
-        `This gateway serves no Responses API on its ${choice.kind} backend.`,
-        'backend_unavailable',
-      )
+    const { choice, backend, service } = chooseBackend(
+      route,
+      deps.random,
+      deps.responses,
+      'Responses API',
+    )
     const target = backendTarget(choice, caller.project.projectId)
     const call = startUpstreamCall(c.req.raw.signal, route.limits?.timeoutMs)
     const context = {
-      id: deps.responses.newId(),
+      id: service.newId(),
       createdAt: Math.floor(deps.clock() / 1000),
       model: request.model,
       signal: call.signal,
