@@ -30,12 +30,6 @@ beforeEach(async () => {
 
 type ChatChunk = OpenAI.Chat.Completions.ChatCompletionChunk
 
-async function collect(stream: AsyncIterable<ChatChunk>): Promise<ChatChunk[]> {
-  const chunks: ChatChunk[] = []
-  for await (const chunk of stream) chunks.push(chunk)
-  return chunks
-}
-
 const textOf = (chunks: ChatChunk[]): string =>
   chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('')
 
@@ -108,7 +102,7 @@ describe('chat completions through the gateway', () => {
       messages: [{ role: 'user', content: 'Count.' }],
       stream: true,
     })
-    const chunks = await collect(stream)
+    const chunks = await Array.fromAsync(stream)
     expect(textOf(chunks)).toBe('One two three four.')
     expect(chunks.length).toBeGreaterThan(3)
     expect(chunks.every((chunk) => chunk.choices.length === 1)).toBe(true)
@@ -126,7 +120,7 @@ describe('chat completions through the gateway', () => {
       stream: true,
       stream_options: { include_usage: true },
     })
-    const chunks = await collect(stream)
+    const chunks = await Array.fromAsync(stream)
     const last = chunks.at(-1)
     expect(last?.choices).toEqual([])
     expect(last?.usage).toMatchObject({ prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 })
@@ -160,7 +154,7 @@ describe('chat completions through the gateway', () => {
       role: 'user',
       content: 'Weather in Paris?',
     }
-    const chunks = await collect(
+    const chunks = await Array.fromAsync(
       await journey.openai.chat.completions.create({
         model: 'claude',
         messages: [question],
@@ -309,7 +303,7 @@ describe('chat completions through the gateway to Mantle', () => {
     await journey.bedrock.script({
       scenario: { reply: { text: 'One two three four.' }, chunkSize: 4 },
     })
-    const plain = await collect(
+    const plain = await Array.fromAsync(
       await journey.openai.chat.completions.create({
         model: 'gpt-oss',
         messages: [{ role: 'user', content: 'Count.' }],
@@ -325,7 +319,7 @@ describe('chat completions through the gateway to Mantle', () => {
     await journey.bedrock.script({
       scenario: { reply: { text: 'Counted.', usage: { inputTokens: 5, outputTokens: 2 } } },
     })
-    const withUsage = await collect(
+    const withUsage = await Array.fromAsync(
       await journey.openai.chat.completions.create({
         model: 'gpt-oss',
         messages: [{ role: 'user', content: 'Count.' }],

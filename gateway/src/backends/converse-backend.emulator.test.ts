@@ -45,12 +45,6 @@ const request = (body: Record<string, unknown> = {}) =>
     ...body,
   })
 
-async function collect(chunks: AsyncIterable<ChatCompletionChunk>): Promise<ChatCompletionChunk[]> {
-  const out: ChatCompletionChunk[] = []
-  for await (const chunk of chunks) out.push(chunk)
-  return out
-}
-
 describe('converse backend against the emulator', () => {
   it('completes a scripted reply with tool calls and reasoning', async () => {
     emulator.script({
@@ -100,7 +94,7 @@ describe('converse backend against the emulator', () => {
     emulator.script({
       scenario: { reply: { text: 'The quick brown fox jumps over the lazy dog.' }, chunkSize: 5 },
     })
-    const chunks = await collect(
+    const chunks = await Array.fromAsync(
       createConverseBackend({ client }).stream(request({ stream: true }), target, context()),
     )
     const text = chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('')
@@ -115,7 +109,7 @@ describe('converse backend against the emulator', () => {
   it('maps throttling before the stream starts to a 429', async () => {
     emulator.script({ scenario: { fault: { kind: 'error', exception: 'ThrottlingException' } } })
     await expect(
-      collect(createConverseBackend({ client }).stream(request(), target, context())),
+      Array.fromAsync(createConverseBackend({ client }).stream(request(), target, context())),
     ).rejects.toMatchObject({ status: 429, type: 'rate_limit_error' })
   })
 

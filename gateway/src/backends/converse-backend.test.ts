@@ -47,12 +47,6 @@ function fakeClient(streamBytes: Buffer = Buffer.alloc(0)) {
   return { client, calls, converse, converseStream }
 }
 
-async function collect(chunks: AsyncIterable<ChatCompletionChunk>): Promise<ChatCompletionChunk[]> {
-  const out: ChatCompletionChunk[] = []
-  for await (const chunk of chunks) out.push(chunk)
-  return out
-}
-
 describe('converse backend', () => {
   it('completes: translates, calls upstream with the target and signal, maps the answer', async () => {
     const { client, calls } = fakeClient()
@@ -81,7 +75,7 @@ describe('converse backend', () => {
 
   it('streams a recorded Bedrock stream into the expected chunks', async () => {
     const { client } = fakeClient(readFixture('text-with-reasoning', '.eventstream'))
-    const chunks = await collect(
+    const chunks = await Array.fromAsync(
       createConverseBackend({ client }).stream(request({ stream: true }), target, context()),
     )
     const expected = JSON.parse(
@@ -97,7 +91,7 @@ describe('converse backend', () => {
     const { client, converse, converseStream } = fakeClient()
     const backend = createConverseBackend({ client })
     await expect(
-      collect(backend.stream(request({ n: 3 }), target, context())),
+      Array.fromAsync(backend.stream(request({ n: 3 }), target, context())),
     ).rejects.toMatchObject({ status: 400, param: 'n' })
     await expect(backend.complete(request({ n: 3 }), target, context())).rejects.toMatchObject({
       status: 400,

@@ -48,12 +48,6 @@ const request = (body: Record<string, unknown> = {}) =>
     ...body,
   })
 
-async function collect(chunks: AsyncIterable<ChatCompletionChunk>): Promise<ChatCompletionChunk[]> {
-  const out: ChatCompletionChunk[] = []
-  for await (const chunk of chunks) out.push(chunk)
-  return out
-}
-
 const textOf = (chunks: ChatCompletionChunk[]): string =>
   chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('')
 
@@ -137,7 +131,7 @@ describe('mantle backend against the emulator', () => {
         chunkSize: 3,
       },
     })
-    const chunks = await collect(
+    const chunks = await Array.fromAsync(
       createMantleBackend({ client }).stream(request({ stream: true }), target(), context()),
     )
     expect(textOf(chunks)).toBe('The quick brown fox.')
@@ -155,7 +149,7 @@ describe('mantle backend against the emulator', () => {
   })
 
   it('streams with client-requested usage', async () => {
-    const chunks = await collect(
+    const chunks = await Array.fromAsync(
       createMantleBackend({ client }).stream(
         request({ stream: true, stream_options: { include_usage: true } }),
         target(),
@@ -178,7 +172,7 @@ describe('mantle backend against the emulator', () => {
         },
       },
     })
-    const chunks = await collect(
+    const chunks = await Array.fromAsync(
       createMantleBackend({ client }).stream(
         request({ stream: true, tools: [weatherTool] }),
         target(),
@@ -194,7 +188,7 @@ describe('mantle backend against the emulator', () => {
   it('keeps an upstream 429 as a rate limit error, before the stream starts', async () => {
     emulator.script({ scenario: { fault: { kind: 'error', exception: 'ThrottlingException' } } })
     await expect(
-      collect(
+      Array.fromAsync(
         createMantleBackend({ client }).stream(request({ stream: true }), target(), context()),
       ),
     ).rejects.toMatchObject({ status: 429, type: 'rate_limit_error', code: 'rate_limit_exceeded' })

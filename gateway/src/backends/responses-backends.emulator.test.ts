@@ -2,7 +2,7 @@
 // converse kind through Converse/ConverseStream, the mantle kind through Mantle's own /responses.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startEmulator, type Emulator } from '../../../test/emulator/index.ts'
-import { parseResponsesRequest, type ResponseStreamEvent } from '../openai/responses.ts'
+import { parseResponsesRequest } from '../openai/responses.ts'
 import { createConverseClient, type ConverseClient } from '../upstream/converse-client.ts'
 import { createMantleClient, type MantleClient } from '../upstream/mantle-client.ts'
 import { mantleConfigFromEnv } from '../upstream/mantle-client-config.ts'
@@ -51,12 +51,6 @@ const scripted = {
   usage: { inputTokens: 20, outputTokens: 9 },
 }
 
-async function collect(events: AsyncIterable<ResponseStreamEvent>) {
-  const out: ResponseStreamEvent[] = []
-  for await (const event of events) out.push(event)
-  return out
-}
-
 const backends = {
   converse: {
     target: {
@@ -95,7 +89,7 @@ describe.each(Object.entries(backends))('the %s Responses backend', (kind, { tar
 
   it('streams the event sequence ending in response.completed', async () => {
     emulator.script({ scenario: { reply: scripted } })
-    const events = await collect(
+    const events = await Array.fromAsync(
       backend().stream(request({ tools: [weather], stream: true }), target, context()),
     )
     expect(events.slice(0, 2).map((event) => event.type)).toEqual([
@@ -116,7 +110,7 @@ describe.each(Object.entries(backends))('the %s Responses backend', (kind, { tar
   it('fails before the first event with the upstream error', async () => {
     emulator.script({ scenario: { fault: { kind: 'error', exception: 'ThrottlingException' } } })
     await expect(
-      collect(backend().stream(request({ stream: true }), target, context())),
+      Array.fromAsync(backend().stream(request({ stream: true }), target, context())),
     ).rejects.toMatchObject({ status: 429, type: 'rate_limit_error' })
   })
 
