@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-debian_packages=(openssl util-linux git make)
+# prometheus and redis-server are real parts of the tests; wrk is the benchmarks' load generator.
+debian_packages=(openssl util-linux git make prometheus redis-server wrk python3-venv)
 missing=()
 for p in "${debian_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [[ ${#missing[@]} -gt 0 ]]; then
@@ -22,4 +23,5 @@ if [[ ! -f $stamp || package-lock.json -nt $stamp ]]; then
   touch "$stamp"
 fi
 
+bash test/setup-python.sh
 bash test/control-plane/build-binaries.sh
