@@ -6,6 +6,7 @@ import type { BackendKind, ChatBackend } from './backends/chat-backend.ts'
 import type { EmbeddingsBackend } from './backends/embeddings-backend.ts'
 import type { ResponsesBackend } from './backends/responses-backend.ts'
 import type { GatewayMetrics } from './metrics/gateway-metrics.ts'
+import type { OpenRecord, RecordListener } from './observe/request-record.ts'
 import type { RandomSource } from './routing/pick-backend.ts'
 import type { RoutingIndex } from './routing/routing-index.ts'
 
@@ -29,6 +30,10 @@ export interface AppDeps {
   metrics: GatewayMetrics
   /** Epoch milliseconds. */
   clock: () => number
+  /** Monotonic milliseconds (performance.now) for durations; the epoch clock can jump. */
+  now: () => number
+  /** Hear every API request start and close: metrics, the access log, token accounting. */
+  requestListeners: readonly RecordListener[]
   /** A fresh `chatcmpl-…` id. */
   newId: () => string
   random: RandomSource
@@ -57,5 +62,7 @@ export interface GatewayEnv {
     caller: Caller
     /** The parsed JSON request body, set by the jsonBody middleware. */
     body: unknown
+    /** What this request did, set by the recordRequest middleware on /v1/* routes. */
+    record: OpenRecord
   }
 }

@@ -123,6 +123,8 @@ export function createTestApp(overrides: Partial<AppDeps> = {}): TestApp {
     backends: { converse: backend, mantle: backend },
     metrics: createGatewayMetrics({ processMetrics: false }),
     clock: () => NOW_MS,
+    now: () => performance.now(),
+    requestListeners: [],
     newId: () => COMPLETION_ID,
     random: () => 0,
     logger: silentLogger,

@@ -4,7 +4,9 @@ import { Hono } from 'hono'
 import type { AppDeps, GatewayEnv } from './app-deps.ts'
 import { authenticate } from './middleware/authenticate.ts'
 import { errorHandler, notFound } from './middleware/error-handler.ts'
+import { inFlightListener } from './metrics/in-flight.ts'
 import { jsonBody } from './middleware/json-body.ts'
+import { recordRequest } from './middleware/record-request.ts'
 import { requestMetrics } from './middleware/request-metrics.ts'
 import { chatCompletions } from './routes/chat-completions.ts'
 import { embeddings } from './routes/embeddings.ts'
@@ -20,6 +22,14 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
   app.get('/readyz', readyz(deps.routing))
   app.get('/metrics', metricsEndpoint(deps.metrics))
 
+  app.use(
+    '/v1/*',
+    recordRequest({
+      listeners: [inFlightListener(deps.metrics), ...deps.requestListeners],
+      logger: deps.logger,
+      now: deps.now,
+    }),
+  )
   // Authentication comes before the body is read, so that a caller without a key cannot make
   // the gateway buffer anything.
   const caller = authenticate({ routing: deps.routing, clock: deps.clock })

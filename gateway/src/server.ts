@@ -199,6 +199,8 @@ async function startGateway(config: ServerConfig, logger: Logger): Promise<Gatew
     },
     metrics: createGatewayMetrics(),
     clock: Date.now,
+    now: () => performance.now(),
+    requestListeners: [],
     newId: newCompletionId,
     random: Math.random,
     logger,

@@ -1,11 +1,13 @@
 // The gateway's Prometheus metrics, in a private registry so that a second app in one process (a
 // test, a benchmark) never collides with the first. Labels stay bounded: route patterns, a fixed
 // set of methods and status codes; never keys, users or request ids.
-import { Counter, Registry, collectDefaultMetrics } from 'prom-client'
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client'
 
 export interface GatewayMetrics {
   readonly registry: Registry
   readonly requests: Counter<'route' | 'method' | 'status'>
+  /** The per-replica load signal KEDA scales on (charts/strata gateway-scaledobject.yaml). */
+  readonly inFlight: Gauge<'operation' | 'stream'>
 }
 
 export interface GatewayMetricsOptions {
@@ -22,5 +24,11 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
     labelNames: ['route', 'method', 'status'] as const,
     registers: [registry],
   })
-  return { registry, requests }
+  const inFlight = new Gauge({
+    name: 'strata_gateway_in_flight_requests',
+    help: 'API requests being served right now, open streams included, by operation and streaming.',
+    labelNames: ['operation', 'stream'] as const,
+    registers: [registry],
+  })
+  return { registry, requests, inFlight }
 }

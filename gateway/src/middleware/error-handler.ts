@@ -2,10 +2,12 @@
 // are logged with their cause; the client sees only the GatewayError message, never a stack, a key
 // or an upstream body.
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
+import type { GatewayEnv } from '../app-deps.ts'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { errorFields, type Logger } from '../app-logger.ts'
 import { asGatewayError, GatewayError } from '../errors/gateway-error.ts'
+import type { OpenRecord } from '../observe/request-record.ts'
 
 export interface ErrorHandlerOptions {
   logger: Logger
@@ -28,10 +30,13 @@ export function errorResponse(c: Context, error: GatewayError): Response {
   return c.json(error.toBody(), error.status as ContentfulStatusCode)
 }
 
-export function errorHandler(options: ErrorHandlerOptions): ErrorHandler {
+export function errorHandler(options: ErrorHandlerOptions): ErrorHandler<GatewayEnv> {
   return function renderError(error, c) {
     const gatewayError =
       error instanceof HTTPException ? fromHttpException(error) : asGatewayError(error)
+    // Unset outside /v1/*, where no record is opened.
+    const record = c.get('record') as OpenRecord | undefined
+    if (record !== undefined) record.record.error = gatewayError
     if (gatewayError.status >= 500) {
       options.logger.error('request failed', {
         method: c.req.method,

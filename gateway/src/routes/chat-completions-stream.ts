@@ -1,27 +1,27 @@
 // The SSE answer of a streaming chat completion: chunks through routes/sse-response.ts.
 // Reference: https://platform.openai.com/docs/api-reference/chat-streaming
-import type { Logger } from '../app-logger.ts'
 import type { ChatCompletionChunk } from '../openai/chat-completions.ts'
+import { fromChatUsage } from '../observe/token-usage.ts'
 import { toChatCompletionSse } from '../streaming/sse.ts'
-import { sseResponse } from './sse-response.ts'
-import type { UpstreamCall } from './upstream-call.ts'
+import { sseResponse, type SseResponseOptions } from './sse-response.ts'
 
-export interface StreamChatCompletionOptions {
+export interface StreamChatCompletionOptions extends Omit<
+  SseResponseOptions<ChatCompletionChunk>,
+  'items' | 'encode' | 'what' | 'usageOf'
+> {
   chunks: AsyncIterable<ChatCompletionChunk>
-  call: UpstreamCall
   /** `stream_options.include_usage`: only then does the final usage chunk reach the client. */
   includeUsage: boolean
-  keepAliveMs: number
-  logger: Logger
 }
 
 export function streamChatCompletion(options: StreamChatCompletionOptions): Promise<Response> {
+  const { chunks, includeUsage, ...rest } = options
   return sseResponse({
-    items: options.chunks,
-    encode: (chunks) => toChatCompletionSse(chunks, { includeUsage: options.includeUsage }),
-    call: options.call,
-    keepAliveMs: options.keepAliveMs,
-    logger: options.logger,
+    ...rest,
+    items: chunks,
+    encode: (items) => toChatCompletionSse(items, { includeUsage }),
     what: 'stream',
+    // The backend always ends with a usage chunk, asked for or not, so it is always counted.
+    usageOf: (chunk) => (chunk.usage == null ? undefined : fromChatUsage(chunk.usage)),
   })
 }

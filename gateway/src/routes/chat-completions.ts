@@ -12,18 +12,22 @@ import {
   chooseBackend,
   DROPPED_PARAMS_HEADER,
   findModelRoute,
+  noteChoice,
 } from './choose-backend.ts'
+import { fromChatUsage } from '../observe/token-usage.ts'
 import { startUpstreamCall } from './upstream-call.ts'
 
 export type ChatCompletionsDeps = Pick<
   AppDeps,
-  'backends' | 'clock' | 'newId' | 'random' | 'logger' | 'options'
+  'backends' | 'clock' | 'now' | 'newId' | 'random' | 'logger' | 'options'
 >
 
 export function chatCompletions(deps: ChatCompletionsDeps): Handler<GatewayEnv> {
   return async function createChatCompletion(c) {
     const caller = c.get('caller')
     const request = parseChatCompletionRequest(c.get('body'))
+    const open = c.get('record')
+    open.start('chat', request.stream === true)
     const route = findModelRoute(caller, request.model)
     const { choice, backend } = chooseBackend(
       route,
@@ -31,6 +35,7 @@ export function chatCompletions(deps: ChatCompletionsDeps): Handler<GatewayEnv> 
       { backends: deps.backends },
       'Chat Completions API',
     )
+    noteChoice(open.record, caller, route, choice, request.model)
     const dropped = backend.droppedParameters?.(request) ?? []
     announceDropped(c, deps.logger, dropped, choice.kind, request.model)
     const prepared = applyRoutePolicy(request, route)
@@ -50,15 +55,22 @@ export function chatCompletions(deps: ChatCompletionsDeps): Handler<GatewayEnv> 
         includeUsage: prepared.stream_options?.include_usage === true,
         keepAliveMs: deps.options.keepAliveMs,
         logger: deps.logger,
+        record: open,
+        now: deps.now,
       })
       if (dropped.length > 0) response.headers.set(DROPPED_PARAMS_HEADER, dropped.join(', '))
       return response
     }
+    const since = deps.now()
     try {
-      return c.json(await backend.complete(prepared, target, context))
+      const completion = await backend.complete(prepared, target, context)
+      open.record.firstTokenAt = deps.now()
+      open.record.usage = fromChatUsage(completion.usage)
+      return c.json(completion)
     } catch (error) {
       throw call.explain(error)
     } finally {
+      open.addUpstreamTime(since, deps.now())
       call.release()
     }
   }

@@ -7,6 +7,7 @@ import type { Logger } from '../app-logger.ts'
 import type { Caller, GatewayEnv } from '../app-deps.ts'
 import type { BackendKind } from '../backends/chat-backend.ts'
 import { GatewayError } from '../errors/gateway-error.ts'
+import type { RequestRecord } from '../observe/request-record.ts'
 import type { RandomSource } from '../routing/pick-backend.ts'
 import { pickBackend } from '../routing/pick-backend.ts'
 import { findRoute } from '../routing/routing-index.ts'
@@ -56,6 +57,21 @@ export function chooseBackend<S extends Service>(
       'backend_unavailable',
     )
   return { choice, backend, service }
+}
+
+/** Tells the request record who is being served by what. */
+export function noteChoice(
+  record: RequestRecord,
+  caller: Caller,
+  route: Route,
+  choice: RouteBackend,
+  model: string,
+): void {
+  record.project = caller.project
+  record.route = route
+  record.model = model
+  record.backend = choice
+  record.attempts += 1
 }
 
 export function announceDropped(

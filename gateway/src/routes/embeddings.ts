@@ -5,17 +5,21 @@ import type { Handler } from 'hono'
 import type { AppDeps, GatewayEnv } from '../app-deps.ts'
 import { parseEmbeddingsRequest } from '../openai/embeddings.ts'
 import { backendTarget } from '../routing/backend-target.ts'
-import { announceDropped, chooseBackend, findModelRoute } from './choose-backend.ts'
+import { fromEmbeddingsUsage } from '../observe/token-usage.ts'
+import { announceDropped, chooseBackend, findModelRoute, noteChoice } from './choose-backend.ts'
 import { startUpstreamCall } from './upstream-call.ts'
 
-export type EmbeddingsDeps = Pick<AppDeps, 'embeddings' | 'random' | 'logger'>
+export type EmbeddingsDeps = Pick<AppDeps, 'embeddings' | 'random' | 'logger' | 'now'>
 
 export function embeddings(deps: EmbeddingsDeps): Handler<GatewayEnv> {
   return async function createEmbeddings(c) {
     const caller = c.get('caller')
     const request = parseEmbeddingsRequest(c.get('body'))
+    const open = c.get('record')
+    open.start('embeddings', false)
     const route = findModelRoute(caller, request.model)
     const { choice, backend } = chooseBackend(route, deps.random, deps.embeddings, 'Embeddings API')
+    noteChoice(open.record, caller, route, choice, request.model)
     announceDropped(
       c,
       deps.logger,
@@ -25,13 +29,19 @@ export function embeddings(deps: EmbeddingsDeps): Handler<GatewayEnv> {
     )
     const target = backendTarget(choice, caller.project.projectId)
     const call = startUpstreamCall(c.req.raw.signal, route.limits?.timeoutMs)
+    const since = deps.now()
     try {
-      return c.json(
-        await backend.embed(request, target, { model: request.model, signal: call.signal }),
-      )
+      const list = await backend.embed(request, target, {
+        model: request.model,
+        signal: call.signal,
+      })
+      open.record.firstTokenAt = deps.now()
+      open.record.usage = fromEmbeddingsUsage(list.usage)
+      return c.json(list)
     } catch (error) {
       throw call.explain(error)
     } finally {
+      open.addUpstreamTime(since, deps.now())
       call.release()
     }
   }

@@ -1,25 +1,31 @@
 // The SSE answer of a streaming Response: events through routes/sse-response.ts, encoded by
 // streaming/responses-sse.ts (which turns a failure after the start into one `error` event).
-import type { Logger } from '../app-logger.ts'
-import type { ResponseStreamEvent } from '../openai/responses.ts'
+import type { ResponseObject, ResponseStreamEvent } from '../openai/responses.ts'
+import { fromResponsesUsage, type TokenUsage } from '../observe/token-usage.ts'
 import { toResponsesSse } from '../streaming/responses-sse.ts'
-import { sseResponse } from './sse-response.ts'
-import type { UpstreamCall } from './upstream-call.ts'
+import { sseResponse, type SseResponseOptions } from './sse-response.ts'
 
-export interface StreamResponseOptions {
+export interface StreamResponseOptions extends Omit<
+  SseResponseOptions<ResponseStreamEvent>,
+  'items' | 'encode' | 'what' | 'usageOf'
+> {
   events: AsyncIterable<ResponseStreamEvent>
-  call: UpstreamCall
-  keepAliveMs: number
-  logger: Logger
+}
+
+// The closing events (`response.completed`, `response.incomplete`) carry the whole Response.
+function usageOf(event: ResponseStreamEvent): TokenUsage | undefined {
+  if (event.type !== 'response.completed' && event.type !== 'response.incomplete') return undefined
+  const usage = (event['response'] as Partial<ResponseObject> | undefined)?.usage
+  return usage == null ? undefined : fromResponsesUsage(usage)
 }
 
 export function streamResponse(options: StreamResponseOptions): Promise<Response> {
+  const { events, ...rest } = options
   return sseResponse({
-    items: options.events,
+    ...rest,
+    items: events,
     encode: toResponsesSse,
-    call: options.call,
-    keepAliveMs: options.keepAliveMs,
-    logger: options.logger,
     what: 'response stream',
+    usageOf,
   })
 }

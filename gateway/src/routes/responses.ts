@@ -6,11 +6,15 @@ import type { Handler } from 'hono'
 import type { AppDeps, GatewayEnv } from '../app-deps.ts'
 import { parseResponsesRequest, type ResponsesRequest } from '../openai/responses.ts'
 import { backendTarget } from '../routing/backend-target.ts'
-import { chooseBackend, findModelRoute } from './choose-backend.ts'
+import { fromResponsesUsage } from '../observe/token-usage.ts'
+import { chooseBackend, findModelRoute, noteChoice } from './choose-backend.ts'
 import { streamResponse } from './responses-stream.ts'
 import { startUpstreamCall } from './upstream-call.ts'
 
-export type ResponsesDeps = Pick<AppDeps, 'responses' | 'clock' | 'random' | 'logger' | 'options'>
+export type ResponsesDeps = Pick<
+  AppDeps,
+  'responses' | 'clock' | 'now' | 'random' | 'logger' | 'options'
+>
 
 // The route's defaults and output cap, as routing/route-policy.ts applies them to chat requests.
 function applyRoutePolicy(request: ResponsesRequest, route: Route): ResponsesRequest {
@@ -29,6 +33,8 @@ export function responses(deps: ResponsesDeps): Handler<GatewayEnv> {
   return async function createResponse(c) {
     const caller = c.get('caller')
     const parsed = parseResponsesRequest(c.get('body'))
+    const open = c.get('record')
+    open.start('responses', parsed.stream === true)
     const route = findModelRoute(caller, parsed.model)
     const request = applyRoutePolicy(parsed, route)
     const { choice, backend, service } = chooseBackend(
@@ -37,6 +43,7 @@ export function responses(deps: ResponsesDeps): Handler<GatewayEnv> {
       deps.responses,
       'Responses API',
     )
+    noteChoice(open.record, caller, route, choice, request.model)
     const target = backendTarget(choice, caller.project.projectId)
     const call = startUpstreamCall(c.req.raw.signal, route.limits?.timeoutMs)
     const context = {
@@ -51,13 +58,20 @@ export function responses(deps: ResponsesDeps): Handler<GatewayEnv> {
         call,
         keepAliveMs: deps.options.keepAliveMs,
         logger: deps.logger,
+        record: open,
+        now: deps.now,
       })
     }
+    const since = deps.now()
     try {
-      return c.json(await backend.create(request, target, context))
+      const response = await backend.create(request, target, context)
+      open.record.firstTokenAt = deps.now()
+      if (response.usage != null) open.record.usage = fromResponsesUsage(response.usage)
+      return c.json(response)
     } catch (error) {
       throw call.explain(error)
     } finally {
+      open.addUpstreamTime(since, deps.now())
       call.release()
     }
   }

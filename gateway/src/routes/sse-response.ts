@@ -6,8 +6,10 @@
 // OpenAI SDKs raise as an APIError rather than mistaking it for a clean end.
 import type { Logger } from '../app-logger.ts'
 import { asGatewayError } from '../errors/gateway-error.ts'
+import type { OpenRecord } from '../observe/request-record.ts'
+import type { TokenUsage } from '../observe/token-usage.ts'
 import { sseKeepAlive, withKeepAlive } from '../streaming/sse.ts'
-import type { UpstreamCall } from './upstream-call.ts'
+import { clientClosed, type UpstreamCall } from './upstream-call.ts'
 
 export interface SseResponseOptions<T> {
   items: AsyncIterable<T>
@@ -18,6 +20,12 @@ export interface SseResponseOptions<T> {
   logger: Logger
   /** Names the stream in the log line of a failure after the start, e.g. "chat stream". */
   what: string
+  /** Closed when the stream ends, fails or is cancelled; it learns the usage on the way. */
+  record: OpenRecord
+  /** The usage an item carries (the final usage chunk, `response.completed`), if any. */
+  usageOf: (item: T) => TokenUsage | undefined
+  /** Monotonic milliseconds. */
+  now: () => number
 }
 
 const sseHeaders = {
@@ -32,16 +40,24 @@ const sseHeaders = {
 async function* resumed<T>(
   first: IteratorResult<T>,
   rest: AsyncIterator<T>,
-  logger: Logger,
-  what: string,
+  options: SseResponseOptions<T>,
 ): AsyncGenerator<T> {
+  const { logger, what, record, usageOf } = options
+  const noteUsage = (item: T): void => {
+    const usage = usageOf(item)
+    if (usage !== undefined) record.record.usage = usage
+  }
   if (first.done === true) return
+  noteUsage(first.value)
   yield first.value
   try {
-    for (let next = await rest.next(); next.done !== true; next = await rest.next())
+    for (let next = await rest.next(); next.done !== true; next = await rest.next()) {
+      noteUsage(next.value)
       yield next.value
+    }
   } catch (error) {
     const gatewayError = asGatewayError(error)
+    record.record.error = gatewayError
     logger.warn(`${what} failed after it started`, {
       status: gatewayError.status,
       upstreamType: gatewayError.upstreamType,
@@ -54,19 +70,23 @@ async function* resumed<T>(
 }
 
 export async function sseResponse<T>(options: SseResponseOptions<T>): Promise<Response> {
-  const { call } = options
+  const { call, record, now } = options
   const iterator = options.items[Symbol.asyncIterator]()
   let first: IteratorResult<T>
+  const waitingSince = now()
   try {
     first = await iterator.next()
   } catch (error) {
     call.release()
     throw call.explain(error)
+  } finally {
+    record.addUpstreamTime(waitingSince, now())
   }
+  record.record.firstTokenAt = now()
   // The route's timeout bounds the wait for the model to start, not the length of its answer.
   call.clearTimeout()
   const text = withKeepAlive(
-    options.encode(resumed(first, iterator, options.logger, options.what)),
+    options.encode(resumed(first, iterator, options)),
     options.keepAliveMs,
     sseKeepAlive,
   )
@@ -77,6 +97,7 @@ export async function sseResponse<T>(options: SseResponseOptions<T>): Promise<Re
       if (next.done === true) {
         controller.close()
         call.release()
+        record.finish(now())
       } else {
         controller.enqueue(encoder.encode(next.value))
       }
@@ -86,6 +107,8 @@ export async function sseResponse<T>(options: SseResponseOptions<T>): Promise<Re
       // return() would queue behind that wait.
       call.abort(reason)
       await text.return(undefined).catch(() => undefined)
+      record.record.error = clientClosed(reason)
+      record.finish(now())
     },
   })
   return new Response(body, { status: 200, headers: sseHeaders })

@@ -13,6 +13,14 @@ export interface UpstreamCall {
   explain(error: unknown): unknown
 }
 
+/** Nobody reads this answer; the distinct status keeps client aborts apart in metrics and logs. */
+export function clientClosed(cause: unknown): GatewayError {
+  return new GatewayError(499, 'invalid_request_error', 'The client closed the request.', {
+    code: 'client_closed_request',
+    cause,
+  })
+}
+
 export function startUpstreamCall(clientSignal: AbortSignal, timeoutMs?: number): UpstreamCall {
   const controller = new AbortController()
   let timedOut = false
@@ -54,13 +62,7 @@ export function startUpstreamCall(clientSignal: AbortSignal, timeoutMs?: number)
           },
         )
       }
-      if (clientSignal.aborted) {
-        // Nobody reads this answer; the distinct status keeps client aborts apart in metrics.
-        return new GatewayError(499, 'invalid_request_error', 'The client closed the request.', {
-          code: 'client_closed_request',
-          cause: error,
-        })
-      }
+      if (clientSignal.aborted) return clientClosed(error)
       return error
     },
   }
