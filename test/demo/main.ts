@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node'
 import OpenAI from 'openai'
+import { chat, crossProject, embed, listModels, projectExcerpt, streamChat } from './calls.ts'
 import { startControlPlane } from '../control-plane/control-plane.ts'
 import { installCrds } from '../support/crds.ts'
 import { grantGatewayAccess } from '../support/gateway-access.ts'
@@ -24,6 +25,7 @@ const step = (message: string) => {
   process.stdout.write(`\n==> [${((Date.now() - began) / 1000).toFixed(1)}s] ${message}\n`)
 }
 const running: RunningProcess[] = []
+const print = (text: string) => process.stdout.write(text)
 
 step('starting the local control plane (etcd, kube-apiserver, kube-controller-manager)')
 const plane = await startControlPlane()
@@ -57,7 +59,7 @@ try {
   step('installing the CRDs generated from the zod schemas')
   await installCrds(config)
   process.stdout.write(kubectl('get', 'crds'))
-  for (const namespace of ['strata-system', 'support'])
+  for (const namespace of ['strata-system', 'support', 'research'])
     await core.createNamespace({ body: { metadata: { name: namespace } } })
 
   step('starting strata-operator as a process (no kubelet here to run its Deployment)')
@@ -69,18 +71,15 @@ try {
   })
   running.push(operator)
 
-  step('kubectl apply -f examples/manifests/support-project.yaml')
-  process.stdout.write(
-    kubectl('apply', '-f', join(repoRoot, 'examples/manifests/support-project.yaml')),
-  )
+  step('kubectl apply -f examples/manifests/ (two projects; routes on Converse and Mantle)')
+  process.stdout.write(kubectl('apply', '-f', join(repoRoot, 'examples/manifests')))
   const custom = config.makeApiClient(CustomObjectsApi)
   await eventually(
-    'the ModelRoutes to be Ready',
+    'every ModelRoute to be Ready',
     async () => {
-      const list = (await custom.listNamespacedCustomObject({
+      const list = (await custom.listClusterCustomObject({
         group: 'strata.dev',
         version: 'v1alpha1',
-        namespace: 'support',
         plural: 'modelroutes',
       })) as {
         items: { status?: { conditions?: { type: string; status: string }[] } }[]
@@ -92,7 +91,7 @@ try {
     },
     60_000,
   )
-  process.stdout.write(kubectl('get', 'bp,mr', '-n', 'support'))
+  process.stdout.write(kubectl('get', 'bp,mr', '-A'))
 
   step('starting strata-gateway in in-cluster mode, watching the routing-table ConfigMap')
   const access = await grantGatewayAccess(config, 'strata-system', work)
@@ -105,52 +104,56 @@ try {
   })
   running.push(gateway)
 
-  step('reading the Secret support-openai that the operator wrote for envFrom')
-  const secret = await core.readNamespacedSecret({ name: 'support-openai', namespace: 'support' })
-  const decode = (key: string) => Buffer.from(secret.data?.[key] ?? '', 'base64').toString()
-  process.stdout.write(
-    `OPENAI_BASE_URL=${decode('OPENAI_BASE_URL')}   (in cluster; this demo reaches ${gateway.url}/v1)\n`,
-  )
-  process.stdout.write(`OPENAI_API_KEY=${decode('OPENAI_API_KEY').slice(0, 14)}…\n`)
-  const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: decode('OPENAI_API_KEY') })
-
-  step('GET /v1/models')
-  for (const model of (await client.models.list()).data) process.stdout.write(`  ${model.id}\n`)
-
-  step('chat completion on support-chat (Claude on Converse, through its inference profile)')
-  const reply = await client.chat.completions.create({
-    model: 'support-chat',
-    messages: [{ role: 'user', content: 'Where is my order?' }],
-  })
-  process.stdout.write(
-    `  ${reply.choices[0]?.message.content ?? ''}\n  usage: ${JSON.stringify(reply.usage)}\n`,
-  )
-
-  step('streaming chat completion on support-fast (90 % Haiku, 10 % Nova Lite)')
-  const stream = await client.chat.completions.create({
-    model: 'support-fast',
-    messages: [{ role: 'user', content: 'Stream a short answer please' }],
-    stream: true,
-    stream_options: { include_usage: true },
-  })
-  process.stdout.write('  ')
-  for await (const chunk of stream) {
-    process.stdout.write(chunk.choices[0]?.delta.content ?? '')
-    if (chunk.usage) process.stdout.write(`\n  usage: ${JSON.stringify(chunk.usage)}\n`)
+  const clientFor = async (project: string) => {
+    const secret = await core.readNamespacedSecret({
+      name: `${project}-openai`,
+      namespace: project,
+    })
+    const decode = (key: string) => Buffer.from(secret.data?.[key] ?? '', 'base64').toString()
+    print(`${project}-openai: OPENAI_BASE_URL=${decode('OPENAI_BASE_URL')}\n`)
+    print(`   (in cluster; this demo reaches ${gateway.url}/v1)\n`)
+    print(`   OPENAI_API_KEY=${decode('OPENAI_API_KEY').slice(0, 14)}…\n`)
+    const key = decode('OPENAI_API_KEY')
+    return { key, client: new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: key }) }
   }
+  step('reading the Secrets support-openai and research-openai that the operator wrote')
+  const support = await clientFor('support')
+  const research = await clientFor('research')
 
-  step('gateway metrics excerpt')
+  step('support: GET /v1/models')
+  await listModels(support.client, print)
+  step('support: chat on support-chat (Claude on Converse, through its inference profile)')
+  await chat(support.client, 'support-chat', 'Where is my order?', print)
+  step('support: streaming chat on support-fast (90 % Haiku, 10 % Nova Lite)')
+  await streamChat(support.client, 'support-fast', 'Stream a short answer please', print)
+
+  step('research: GET /v1/models (only its own aliases)')
+  await listModels(research.client, print)
+  step('research: chat on reasoner (gpt-oss on Mantle, OpenAI-Project attribution)')
+  await chat(research.client, 'reasoner', 'Why is the sky blue?', print)
+  step('research: streaming chat on reasoner (Mantle stream relayed chunk by chunk)')
+  await streamChat(research.client, 'reasoner', 'Stream a haiku', print)
+  step('research: streaming chat on summarise (Nova on Converse, Haiku as fallback)')
+  await streamChat(research.client, 'summarise', 'Summarise: the cat sat on the mat', print)
+  step('research: embeddings on embed (Cohere on Mantle)')
+  await embed(research.client, 'embed', print)
+  step("research's key asking for support's alias")
+  await crossProject(research.client, 'support-chat', print)
+
+  step('gateway metrics excerpt, per project')
   const metrics = await (await fetch(`${gateway.url}/metrics`)).text()
-  process.stdout.write(
+  for (const project of ['support/support', 'research/research'])
+    print(`-- project ${project}\n${projectExcerpt(metrics, project)}\n`)
+  print(
     `${metrics
       .split('\n')
-      .filter((line) => line.startsWith('strata_'))
+      .filter((line) => line.startsWith('strata_gateway_requests_total'))
       .join('\n')}\n`,
   )
 
   if (process.env['STRATA_DEMO_EXIT']) await shutdown()
   step(`running. Try it:
-  curl -s ${gateway.url}/v1/chat/completions -H 'Authorization: Bearer ${decode('OPENAI_API_KEY')}' \\
+  curl -s ${gateway.url}/v1/chat/completions -H 'Authorization: Bearer ${support.key}' \\
     -H 'Content-Type: application/json' -d '{"model":"support-chat","messages":[{"role":"user","content":"hi"}]}'
   export KUBECONFIG=${plane.kubeconfig}; kubectl get bp,mr -A
 Ctrl-C stops everything.`)
