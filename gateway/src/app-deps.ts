@@ -6,6 +6,7 @@ import type { BackendKind, ChatBackend } from './backends/chat-backend.ts'
 import type { EmbeddingsBackend } from './backends/embeddings-backend.ts'
 import type { ResponsesBackend } from './backends/responses-backend.ts'
 import type { GatewayMetrics } from './metrics/gateway-metrics.ts'
+import type { PriceTable } from './observe/cost.ts'
 import type { OpenRecord, RecordListener } from './observe/request-record.ts'
 import type { RandomSource } from './routing/pick-backend.ts'
 import type { RoutingIndex } from './routing/routing-index.ts'
@@ -34,6 +35,8 @@ export interface AppDeps {
   now: () => number
   /** Hear every API request start and close: metrics, the access log, token accounting. */
   requestListeners: readonly RecordListener[]
+  /** Prices for gen_ai_client_cost_usd_total; observe/cost.ts defaultPriceTable when absent. */
+  prices?: PriceTable
   /** A fresh `chatcmpl-…` id. */
   newId: () => string
   random: RandomSource

@@ -5,7 +5,10 @@ import type { AppDeps, GatewayEnv } from './app-deps.ts'
 import { authenticate } from './middleware/authenticate.ts'
 import { errorHandler, notFound } from './middleware/error-handler.ts'
 import { inFlightListener } from './metrics/in-flight.ts'
+import { recordMetricsListener } from './metrics/record-metrics.ts'
+import { defaultPriceTable } from './observe/cost.ts'
 import { jsonBody } from './middleware/json-body.ts'
+import { overheadHeader } from './middleware/overhead-header.ts'
 import { recordRequest } from './middleware/record-request.ts'
 import { requestMetrics } from './middleware/request-metrics.ts'
 import { chatCompletions } from './routes/chat-completions.ts'
@@ -25,11 +28,16 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
   app.use(
     '/v1/*',
     recordRequest({
-      listeners: [inFlightListener(deps.metrics), ...deps.requestListeners],
+      listeners: [
+        inFlightListener(deps.metrics),
+        recordMetricsListener(deps.metrics.genAi, deps.prices ?? defaultPriceTable),
+        ...deps.requestListeners,
+      ],
       logger: deps.logger,
       now: deps.now,
     }),
   )
+  app.use('/v1/*', overheadHeader({ now: deps.now }))
   // Authentication comes before the body is read, so that a caller without a key cannot make
   // the gateway buffer anything.
   const caller = authenticate({ routing: deps.routing, clock: deps.clock })

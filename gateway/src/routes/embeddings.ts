@@ -41,7 +41,8 @@ export function embeddings(deps: EmbeddingsDeps): Handler<GatewayEnv> {
     } catch (error) {
       throw call.explain(error)
     } finally {
-      open.addUpstreamTime(since, deps.now())
+      // The wait ended when the answer arrived; serialising it is the gateway's own time.
+      open.addUpstreamTime(since, open.record.firstTokenAt ?? deps.now())
       call.release()
     }
   }

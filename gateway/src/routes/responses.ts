@@ -71,7 +71,8 @@ export function responses(deps: ResponsesDeps): Handler<GatewayEnv> {
     } catch (error) {
       throw call.explain(error)
     } finally {
-      open.addUpstreamTime(since, deps.now())
+      // The wait ended when the answer arrived; serialising it is the gateway's own time.
+      open.addUpstreamTime(since, open.record.firstTokenAt ?? deps.now())
       call.release()
     }
   }

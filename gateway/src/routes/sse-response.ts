@@ -42,16 +42,26 @@ async function* resumed<T>(
   rest: AsyncIterator<T>,
   options: SseResponseOptions<T>,
 ): AsyncGenerator<T> {
-  const { logger, what, record, usageOf } = options
+  const { logger, what, record, usageOf, now } = options
   const noteUsage = (item: T): void => {
     const usage = usageOf(item)
     if (usage !== undefined) record.record.usage = usage
+  }
+  // Every wait on the model counts as upstream time, not only the first: the rest of a stream's
+  // duration is the gateway's overhead (strata_gateway_overhead_seconds).
+  const pull = async (): Promise<IteratorResult<T>> => {
+    const since = now()
+    try {
+      return await rest.next()
+    } finally {
+      record.addUpstreamTime(since, now())
+    }
   }
   if (first.done === true) return
   noteUsage(first.value)
   yield first.value
   try {
-    for (let next = await rest.next(); next.done !== true; next = await rest.next()) {
+    for (let next = await pull(); next.done !== true; next = await pull()) {
       noteUsage(next.value)
       yield next.value
     }
