@@ -6,6 +6,7 @@ import type { BackendKind, ChatBackend } from './backends/chat-backend.ts'
 import type { EmbeddingsBackend } from './backends/embeddings-backend.ts'
 import type { ResponsesBackend } from './backends/responses-backend.ts'
 import type { GatewayMetrics } from './metrics/gateway-metrics.ts'
+import type { ContentCapture } from './observe/content-capture.ts'
 import type { PriceTable } from './observe/cost.ts'
 import type { OpenRecord, RecordListener } from './observe/request-record.ts'
 import type { RandomSource } from './routing/pick-backend.ts'
@@ -37,6 +38,8 @@ export interface AppDeps {
   requestListeners: readonly RecordListener[]
   /** Prices for gen_ai_client_cost_usd_total; observe/cost.ts defaultPriceTable when absent. */
   prices?: PriceTable
+  /** Only with --log-content: keeps prompts and answers for the access log. */
+  contentCapture?: ContentCapture
   /** A fresh `chatcmpl-…` id. */
   newId: () => string
   random: RandomSource

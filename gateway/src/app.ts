@@ -8,6 +8,7 @@ import { inFlightListener } from './metrics/in-flight.ts'
 import { recordMetricsListener } from './metrics/record-metrics.ts'
 import { defaultPriceTable } from './observe/cost.ts'
 import { jsonBody } from './middleware/json-body.ts'
+import { captureContent } from './middleware/capture-content.ts'
 import { overheadHeader } from './middleware/overhead-header.ts'
 import { recordRequest } from './middleware/record-request.ts'
 import { requestMetrics } from './middleware/request-metrics.ts'
@@ -38,6 +39,7 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
     }),
   )
   app.use('/v1/*', overheadHeader({ now: deps.now }))
+  if (deps.contentCapture) app.use('/v1/*', captureContent(deps.contentCapture))
   // Authentication comes before the body is read, so that a caller without a key cannot make
   // the gateway buffer anything.
   const caller = authenticate({ routing: deps.routing, clock: deps.clock })

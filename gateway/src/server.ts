@@ -25,6 +25,7 @@ import { createMantleClient, type MantleClient } from './upstream/mantle-client.
 import { mantleConfigFromEnv } from './upstream/mantle-client-config.ts'
 import { createImageFetcher } from './upstream/image-fetcher.ts'
 import { createGatewayMetrics } from './metrics/gateway-metrics.ts'
+import { observability } from './server-observability.ts'
 import type { RoutingTable } from '@strata/crds'
 import { inClusterOptions, kubeApiAccess } from './kubernetes/api-access.ts'
 import { watchRoutingTableConfigMap } from './kubernetes/config-map-watcher.ts'
@@ -49,6 +50,13 @@ const usage = `usage: strata-gateway (--routes FILE | --routes-configmap NS/NAME
   --max-body-bytes N   largest request body; env STRATA_MAX_BODY_BYTES (default 20 MiB)
   --fetch-image-urls   fetch https image URLs for Converse (off: only data URLs); env
                        STRATA_FETCH_IMAGE_URLS=true. Enable only where egress is restricted.
+  --price-table FILE   prices for gen_ai_client_cost_usd_total and the access log (JSON,
+                       docs/metrics.md); env STRATA_PRICE_TABLE. Adds to the built-in Bedrock
+                       on-demand prices unless the file says "replaceDefaults": true.
+  --no-access-log      no JSON access line per request on stdout (on by default); env
+                       STRATA_ACCESS_LOG=false
+  --log-content        add the prompt and the answer text, truncated, to the access log (off by
+                       default: prompts may hold personal data); env STRATA_LOG_CONTENT=true
 
 AWS: the region comes from each route's backend; credentials from the default chain (env, IRSA,
 Pod Identity, IMDS) or AWS_BEARER_TOKEN_BEDROCK; AWS_ENDPOINT_URL_BEDROCK_RUNTIME and
@@ -74,6 +82,9 @@ const configSchema = z
     drainTimeoutMs: integer.default(25_000),
     maxBodyBytes: integer.positive().default(defaultAppOptions.maxBodyBytes),
     fetchImageUrls: z.boolean().default(false),
+    priceTableFile: z.string().min(1).optional(),
+    accessLog: z.boolean().default(true),
+    logContent: z.boolean().default(false),
     /** What the AWS client configuration reads; passed through, never read elsewhere. */
     env: z.custom<NodeJS.ProcessEnv>(),
   })
@@ -101,9 +112,13 @@ export function parseServerConfig(argv: string[], env: NodeJS.ProcessEnv): Serve
       'drain-timeout': { type: 'string' },
       'max-body-bytes': { type: 'string' },
       'fetch-image-urls': { type: 'boolean' },
+      'price-table': { type: 'string' },
+      'access-log': { type: 'boolean' },
+      'log-content': { type: 'boolean' },
       help: { type: 'boolean' },
     },
     strict: true,
+    allowNegative: true,
   })
   if (values.help === true) throw new Error(usage)
   const result = configSchema.safeParse({
@@ -117,6 +132,9 @@ export function parseServerConfig(argv: string[], env: NodeJS.ProcessEnv): Serve
     drainTimeoutMs: values['drain-timeout'] ?? env['STRATA_DRAIN_TIMEOUT_MS'],
     maxBodyBytes: values['max-body-bytes'] ?? env['STRATA_MAX_BODY_BYTES'],
     fetchImageUrls: values['fetch-image-urls'] ?? env['STRATA_FETCH_IMAGE_URLS'] === 'true',
+    priceTableFile: values['price-table'] ?? env['STRATA_PRICE_TABLE'],
+    accessLog: values['access-log'] ?? env['STRATA_ACCESS_LOG'] !== 'false',
+    logContent: values['log-content'] ?? env['STRATA_LOG_CONTENT'] === 'true',
     env,
   })
   if (!result.success) throw new Error(`${z.prettifyError(result.error)}\n\n${usage}`)
@@ -180,6 +198,7 @@ async function watchTable(
 }
 
 async function startGateway(config: ServerConfig, logger: Logger): Promise<Gateway> {
+  const observe = await observability(config, logger)
   const routing = createRoutingState()
   const watcher = await watchTable(config, routing, logger)
   // One credential chain for both clients, so they share its cache and refreshes.
@@ -200,7 +219,9 @@ async function startGateway(config: ServerConfig, logger: Logger): Promise<Gatew
     metrics: createGatewayMetrics(),
     clock: Date.now,
     now: () => performance.now(),
-    requestListeners: [],
+    requestListeners: [...observe.listeners],
+    prices: observe.prices,
+    ...(observe.contentCapture ? { contentCapture: observe.contentCapture } : {}),
     newId: newCompletionId,
     random: Math.random,
     logger,
