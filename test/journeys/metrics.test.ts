@@ -247,6 +247,60 @@ describe('metrics, overhead and the access log of one gateway', () => {
   })
 })
 
+describe('upstream time on every backend path', () => {
+  // Each call keeps Bedrock busy for at least `busyMs`; the gateway's own share must stay small,
+  // or the upstream time of that path was not counted.
+  const busyMs = 200
+  const cases: [string, () => Promise<unknown>][] = [
+    [
+      'responses stream on Converse',
+      async () =>
+        Array.fromAsync(
+          await journey.openai.responses.create({ model: 'claude', input: 'Hi', stream: true }),
+        ),
+    ],
+    [
+      'responses JSON on Mantle',
+      () => journey.openai.responses.create({ model: 'gpt-oss', input: 'Hi' }),
+    ],
+    [
+      'chat stream on Mantle',
+      async () =>
+        Array.fromAsync(
+          await journey.openai.chat.completions.create({
+            ...hello,
+            model: 'gpt-oss',
+            stream: true,
+          }),
+        ),
+    ],
+    [
+      'chat JSON on Mantle',
+      () => journey.openai.chat.completions.create({ ...hello, model: 'gpt-oss' }),
+    ],
+  ]
+
+  it.each(cases)('%s', async (_name, call) => {
+    await journey.bedrock.script({
+      scenario: {
+        reply: { text: 'one two three four five' },
+        chunkSize: 4,
+        firstTokenDelayMs: 100,
+        tokenDelayMs: 25,
+      },
+    })
+    const before = (await accessLines(journey.gateway)).length
+    await call()
+    const line = await eventually('the access line', async () => {
+      const lines = await accessLines(journey.gateway)
+      return lines.length > before ? lines.at(-1) : undefined
+    })
+    expect(line['status']).toBe(200)
+    expect(line['latencyMs']).toBeGreaterThanOrEqual(busyMs)
+    expect(line['overheadMs']).toBeLessThan((line['latencyMs'] as number) / 4)
+  })
+})
+
 describe('a gateway with --log-content and a price table', () => {
   let gateway: RunningProcess
 
