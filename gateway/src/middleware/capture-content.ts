@@ -68,7 +68,9 @@ export function captureContent(capture: ContentCapture): MiddlewareHandler<Gatew
       return
     }
     let answer: string | undefined
-    if (response.headers.get('content-type')?.includes('json') === true && response.status < 400) {
+    // Embeddings carry no text, and parsing their vectors back would cost for nothing.
+    const mayHoldText = record.operation !== 'embeddings' && response.status < 400
+    if (mayHoldText && response.headers.get('content-type')?.includes('json') === true) {
       answer = cut(
         jsonAnswerText(
           await response

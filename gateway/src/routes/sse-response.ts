@@ -47,8 +47,8 @@ async function* resumed<T>(
     const usage = usageOf(item)
     if (usage !== undefined) record.record.usage = usage
   }
-  // Every wait on the model counts as upstream time, not only the first: the rest of a stream's
-  // duration is the gateway's overhead (strata_gateway_overhead_seconds).
+  // Every wait on the model counts as upstream time, not only the first, so that what is left of
+  // a stream's duration is the gateway's own (strata_gateway_overhead_seconds).
   const pull = async (): Promise<IteratorResult<T>> => {
     const since = now()
     try {
