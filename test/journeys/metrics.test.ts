@@ -253,6 +253,11 @@ describe('upstream time on every backend path', () => {
   const busyMs = 200
   const cases: [string, () => Promise<unknown>][] = [
     [
+      'chat stream on Converse',
+      async () =>
+        Array.fromAsync(await journey.openai.chat.completions.create({ ...hello, stream: true })),
+    ],
+    [
       'responses stream on Converse',
       async () =>
         Array.fromAsync(
@@ -298,6 +303,8 @@ describe('upstream time on every backend path', () => {
     expect(line['status']).toBe(200)
     expect(line['latencyMs']).toBeGreaterThanOrEqual(busyMs)
     expect(line['overheadMs']).toBeLessThan((line['latencyMs'] as number) / 4)
+    // The model's first token came 100 ms in; the items that open a stream come before it.
+    expect(line['ttftMs']).toBeGreaterThanOrEqual(100)
   })
 })
 

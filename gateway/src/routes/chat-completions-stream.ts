@@ -1,13 +1,14 @@
 // The SSE answer of a streaming chat completion: chunks through routes/sse-response.ts.
 // Reference: https://platform.openai.com/docs/api-reference/chat-streaming
 import type { ChatCompletionChunk } from '../openai/chat-completions.ts'
+import { chatChunkHasToken } from '../observe/first-token.ts'
 import { fromChatUsage } from '../observe/token-usage.ts'
 import { toChatCompletionSse } from '../streaming/sse.ts'
 import { sseResponse, type SseResponseOptions } from './sse-response.ts'
 
 export interface StreamChatCompletionOptions extends Omit<
   SseResponseOptions<ChatCompletionChunk>,
-  'items' | 'encode' | 'what' | 'usageOf'
+  'items' | 'encode' | 'what' | 'usageOf' | 'hasToken'
 > {
   chunks: AsyncIterable<ChatCompletionChunk>
   /** `stream_options.include_usage`: only then does the final usage chunk reach the client. */
@@ -23,5 +24,6 @@ export function streamChatCompletion(options: StreamChatCompletionOptions): Prom
     what: 'stream',
     // The backend always ends with a usage chunk, asked for or not, so it is always counted.
     usageOf: (chunk) => (chunk.usage == null ? undefined : fromChatUsage(chunk.usage)),
+    hasToken: chatChunkHasToken,
   })
 }

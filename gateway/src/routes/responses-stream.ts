@@ -1,13 +1,14 @@
 // The SSE answer of a streaming Response: events through routes/sse-response.ts, encoded by
 // streaming/responses-sse.ts (which turns a failure after the start into one `error` event).
 import type { ResponseObject, ResponseStreamEvent } from '../openai/responses.ts'
+import { responsesEventHasToken } from '../observe/first-token.ts'
 import { fromResponsesUsage, type TokenUsage } from '../observe/token-usage.ts'
 import { toResponsesSse } from '../streaming/responses-sse.ts'
 import { sseResponse, type SseResponseOptions } from './sse-response.ts'
 
 export interface StreamResponseOptions extends Omit<
   SseResponseOptions<ResponseStreamEvent>,
-  'items' | 'encode' | 'what' | 'usageOf'
+  'items' | 'encode' | 'what' | 'usageOf' | 'hasToken'
 > {
   events: AsyncIterable<ResponseStreamEvent>
 }
@@ -27,5 +28,6 @@ export function streamResponse(options: StreamResponseOptions): Promise<Response
     encode: toResponsesSse,
     what: 'response stream',
     usageOf,
+    hasToken: responsesEventHasToken,
   })
 }

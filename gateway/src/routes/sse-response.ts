@@ -24,6 +24,8 @@ export interface SseResponseOptions<T> {
   record: OpenRecord
   /** The usage an item carries (the final usage chunk, `response.completed`), if any. */
   usageOf: (item: T) => TokenUsage | undefined
+  /** Whether an item carries generated output: the first one sets the time to first token. */
+  hasToken: (item: T) => boolean
   /** Monotonic milliseconds. */
   now: () => number
 }
@@ -47,6 +49,10 @@ async function* resumed<T>(
     const usage = usageOf(item)
     if (usage !== undefined) record.record.usage = usage
   }
+  const noteArrival = (item: T): void => {
+    if (record.record.firstTokenAt === undefined && options.hasToken(item))
+      record.record.firstTokenAt = now()
+  }
   // Every wait on the model counts as upstream time, not only the first, so that what is left of
   // a stream's duration is the gateway's own (strata_gateway_overhead_seconds).
   const pull = async (): Promise<IteratorResult<T>> => {
@@ -62,6 +68,7 @@ async function* resumed<T>(
   yield first.value
   try {
     for (let next = await pull(); next.done !== true; next = await pull()) {
+      noteArrival(next.value)
       noteUsage(next.value)
       yield next.value
     }
@@ -92,7 +99,7 @@ export async function sseResponse<T>(options: SseResponseOptions<T>): Promise<Re
   } finally {
     record.addUpstreamTime(waitingSince, now())
   }
-  record.record.firstTokenAt = now()
+  if (first.done !== true && options.hasToken(first.value)) record.record.firstTokenAt = now()
   // The route's timeout bounds the wait for the model to start, not the length of its answer.
   call.clearTimeout()
   const text = withKeepAlive(
