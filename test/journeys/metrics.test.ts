@@ -80,6 +80,7 @@ describe('metrics, overhead and the access log of one gateway', () => {
   const upstreamDelayMs = 150
   let overheadHeader: number
   let jsonTotalMs: number
+  let streamOverheadHeader: string | null
 
   beforeAll(async () => {
     const { bedrock, openai } = journey
@@ -102,11 +103,10 @@ describe('metrics, overhead and the access log of one gateway', () => {
         chunkSize: 4,
       },
     })
-    const stream = await openai.chat.completions.create({
-      ...hello,
-      stream: true,
-      stream_options: { include_usage: true },
-    })
+    const { data: stream, response: streamResponse } = await openai.chat.completions
+      .create({ ...hello, stream: true, stream_options: { include_usage: true } })
+      .withResponse()
+    streamOverheadHeader = streamResponse.headers.get('x-strata-overhead-ms')
     expect((await Array.fromAsync(stream)).length).toBeGreaterThan(1)
 
     // 3. A stream the client leaves after its first words.
@@ -201,6 +201,8 @@ describe('metrics, overhead and the access log of one gateway', () => {
 
   it('measures the overhead apart from the time waiting on Bedrock', async () => {
     expect(Number.isFinite(overheadHeader)).toBe(true)
+    // A stream's header can only hold the overhead up to its first byte, but it is there.
+    expect(Number(streamOverheadHeader ?? 'missing')).toBeGreaterThanOrEqual(0)
     expect(overheadHeader).toBeGreaterThanOrEqual(0)
     expect(overheadHeader).toBeLessThan(jsonTotalMs - upstreamDelayMs)
     const samples = await scrape(journey.gateway)
