@@ -130,6 +130,10 @@ describe('metrics, overhead and the access log of one gateway', () => {
     await bedrock.script({ scenario: { reply: { text: 'Mantle answers.' } } })
     await openai.chat.completions.create({ ...hello, model: 'gpt-oss' })
 
+    // 6. The other operations: a Response and embeddings on Converse.
+    await openai.responses.create({ model: 'claude', input: SECRET_PROMPT })
+    await openai.embeddings.create({ model: 'embed', input: SECRET_PROMPT })
+
     // The abandoned stream closes when the gateway notices the client left.
     await eventually('the abandoned stream to be counted', async () =>
       sampleValue(await scrape(journey.gateway), 'strata_gateway_errors_total', {
@@ -190,13 +194,41 @@ describe('metrics, overhead and the access log of one gateway', () => {
     expect(inFlight.reduce((sum, sample) => sum + sample.value, 0)).toBe(0)
   })
 
+  it('counts the tokens and cost of Responses and embeddings under their operation', async () => {
+    const samples = await scrape(journey.gateway)
+    const tokens = 'gen_ai_client_token_usage_total'
+    expect(
+      sampleValue(samples, tokens, { ...claude, operation: 'responses', token_type: 'output' }),
+    ).toBeGreaterThan(0)
+    const embed = { project: 'default/journey', route: 'default/embed', model: 'embed' }
+    expect(
+      sampleValue(samples, tokens, { ...embed, operation: 'embeddings', token_type: 'input' }),
+    ).toBeGreaterThan(0)
+    expect(
+      sampleValue(samples, tokens, { ...embed, operation: 'embeddings', token_type: 'output' }),
+    ).toBe(0)
+    // Titan Text Embeddings v2: $0.02 per million input tokens.
+    expect(
+      sampleValue(samples, 'gen_ai_client_cost_usd_total', { ...embed, backend: 'converse' }),
+    ).toBeGreaterThan(0)
+  })
+
   it('prices Claude Sonnet 4 tokens at $3 in and $15 out per million', async () => {
     const samples = await scrape(journey.gateway)
     const cost = sampleValue(samples, 'gen_ai_client_cost_usd_total', {
       ...claude,
       backend: 'converse',
     })
-    expect(cost).toBeCloseTo((24 * 3 + 12 * 15) / 1e6, 12)
+    // The chat calls used 24 in and 12 out; the Response adds what the emulator counted for it.
+    const responses = (tokenType: string) =>
+      sampleValue(samples, 'gen_ai_client_token_usage_total', {
+        ...claude,
+        operation: 'responses',
+        token_type: tokenType,
+      }) ?? NaN
+    const input = 24 + responses('input')
+    const output = 12 + responses('output')
+    expect(cost).toBeCloseTo((input * 3 + output * 15) / 1e6, 12)
   })
 
   it('measures the overhead apart from the time waiting on Bedrock', async () => {
