@@ -19,6 +19,11 @@ export function overheadHeader(options: OverheadHeaderOptions): MiddlewareHandle
   return async function addOverheadHeader(c, next) {
     await next()
     const open = c.get('record')
-    c.res.headers.set(OVERHEAD_HEADER, overheadMs(open.record, options.now()).toFixed(2))
+    try {
+      c.res.headers.set(OVERHEAD_HEADER, overheadMs(open.record, options.now()).toFixed(2))
+    } catch {
+      // A response with immutable headers (one passed through from fetch) goes out without it:
+      // the figure is informative, never worth failing the answer for.
+    }
   }
 }
