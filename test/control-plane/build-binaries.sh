@@ -25,6 +25,18 @@ log() { printf '[build-binaries +%3ss] %s\n' "$(( $(date +%s) - start ))" "$*"; 
 missing=()
 for b in "${WANT[@]}"; do [[ -x "$BIN/$b" ]] || missing+=("$b"); done
 if [[ ${#missing[@]} -eq 0 ]]; then log "cached: $BIN"; exit 0; fi
+
+# Two builds at once (make test beside make demo, or two checkouts) would delete each other's work
+# directories; the second one waits for the first and then finds the binaries built.
+mkdir -p "$CACHE_ROOT"
+exec 9>"$CACHE_ROOT/build.lock"
+if ! flock -n 9; then
+  log "another build is running; waiting for it"
+  flock 9
+  missing=()
+  for b in "${WANT[@]}"; do [[ -x "$BIN/$b" ]] || missing+=("$b"); done
+  if [[ ${#missing[@]} -eq 0 ]]; then log "built by the other run: $BIN"; exit 0; fi
+fi
 log "building ${missing[*]} into $BIN (first time only; takes many minutes on 2 cores)"
 
 command -v go >/dev/null || { echo "build-binaries: Go is required to build the control plane" >&2; exit 1; }
