@@ -150,7 +150,14 @@ describe('parameters a backend cannot honour', () => {
       .create({ model: 'nova', input: 'Hello', reasoning: { effort: 'high' } })
       .withResponse()
     expect(responses.response.headers.get('x-strata-dropped-params')).toBe('reasoning.effort')
-    expect((await journey.gateway.log()).match(/not honoured by the backend/g)?.length).toBe(2)
+    const streamed = await journey.openai.responses
+      .create({ model: 'nova', input: 'Hello', reasoning: { effort: 'low' }, stream: true })
+      .withResponse()
+    expect(streamed.response.headers.get('x-strata-dropped-params')).toBe('reasoning.effort')
+    const types: string[] = []
+    for await (const event of streamed.data) types.push(event.type)
+    expect(types.at(-1)).toBe('response.completed')
+    expect((await journey.gateway.log()).match(/not honoured by the backend/g)?.length).toBe(3)
   })
 
   it('are refused with 400 unsupported_parameter on a strict route', async () => {
@@ -168,6 +175,28 @@ describe('parameters a backend cannot honour', () => {
       .create({ model: 'embed-strict', input: 'Hello', user: 'someone' })
       .catch((error: unknown) => error)
     expect(embedding).toMatchObject({ status: 400, code: 'unsupported_parameter', param: 'user' })
+    const responses: unknown = await journey.openai.responses
+      .create({
+        model: 'strict',
+        input: [
+          {
+            role: 'user',
+            content: [
+              {
+                type: 'input_image',
+                image_url: 'data:image/png;base64,iVBORw0KGgo=',
+                detail: 'high',
+              },
+            ],
+          },
+        ],
+      })
+      .catch((error: unknown) => error)
+    expect(responses).toMatchObject({
+      status: 400,
+      code: 'unsupported_parameter',
+      param: 'input[].content[].detail',
+    })
     expect(await journey.bedrock.requests()).toEqual([])
     // What the backend honours still passes on a strict route.
     const answer = await journey.openai.chat.completions.create({
