@@ -96,6 +96,21 @@ describe('reasoning effort, as it reaches Bedrock', () => {
     })
   })
 
+  it('drops a thinking budget that cannot fit a small max, rather than fail upstream', async () => {
+    // 50 % of 1500 is below Claude's 1024-token minimum, which Bedrock (and the emulator) refuse.
+    const { data, response } = await journey.openai.chat.completions
+      .create({
+        model: 'claude-45',
+        messages: hello,
+        reasoning_effort: 'low',
+        max_completion_tokens: 1500,
+      })
+      .withResponse()
+    expect(response.headers.get('x-strata-dropped-params')).toBe('reasoning_effort')
+    expect(data.choices[0]?.message.content).toBeTruthy()
+    expect(await lastBody()).not.toHaveProperty('additionalModelRequestFields')
+  })
+
   it("applies the route's default effort and sizes max tokens so visible output keeps half", async () => {
     await journey.openai.chat.completions.create({ model: 'claude-45-default', messages: hello })
     expect(await lastBody()).toMatchObject({
