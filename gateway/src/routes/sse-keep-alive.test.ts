@@ -83,4 +83,16 @@ describe('keep-alives', () => {
     expect(JSON.parse(seen.at(-1) ?? '')).toMatchObject({ error: { code: 'upstream_timeout' } })
     expect(backend.calls[0]?.context.signal.aborted).toBe(true)
   })
+
+  it('cancels the model when the client hangs up during the keep-alives', async () => {
+    const { app, backend } = patientApp(20)
+    backend.script = ['hang']
+    const response = await post(app)
+    const reader = response.body?.getReader()
+    if (reader === undefined) throw new Error('streaming response has a body')
+    const first = await reader.read()
+    expect(new TextDecoder().decode(first.value as Uint8Array)).toBe(': keep-alive\n\n')
+    await reader.cancel()
+    expect(backend.calls[0]?.context.signal.aborted).toBe(true)
+  })
 })
