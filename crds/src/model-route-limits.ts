@@ -72,6 +72,14 @@ export const modelRouteLimitsSchema = z
       .describe(
         'Cap on output tokens per request. A request asking for more is capped to this; one asking for none gets this.',
       ),
+    maxReasoningPercent: z
+      .int()
+      .min(0)
+      .max(100)
+      .optional()
+      .describe(
+        'Share of the output-token budget that hidden reasoning may use (0-100, default 50). The gateway lowers the reasoning effort, or sizes the thinking budget, so visible output keeps the rest; 100 lets reasoning use it all.',
+      ),
     timeouts: modelRouteTimeoutsSchema.optional(),
     retryBudgetPercent: z
       .int()

@@ -55,6 +55,7 @@ describe('ModelRoute spec', () => {
       ],
       limits: {
         maxOutputTokens: 4096,
+        maxReasoningPercent: 60,
         timeouts: { connectMs: 2000, firstTokenMs: 30_000, idleMs: 15_000, totalMs: 120_000 },
         retryBudgetPercent: 20,
         tokensPerMinute: 200_000,
@@ -112,6 +113,11 @@ describe('ModelRoute spec', () => {
       'an alias with spaces',
       { model: 'gpt 4o' },
       ['model: must start with a letter or digit and hold only letters, digits and . _ : / @ + -'],
+    ],
+    [
+      'a reasoning share above 100 percent',
+      { limits: { maxReasoningPercent: 101 } },
+      ['limits.maxReasoningPercent: Too big: expected number to be <=100'],
     ],
     [
       'a temperature above 1',

@@ -88,6 +88,15 @@ export const routeLimitsSchema = z
       .describe(
         'Upper bound on output tokens per request: larger requests are capped, and requests without a limit get this one.',
       ),
+    maxReasoningPercent: z
+      .number()
+      .int()
+      .min(0)
+      .max(100)
+      .optional()
+      .describe(
+        'Share of the output-token budget hidden reasoning may use; the gateway default is 50.',
+      ),
     timeoutMs: z
       .number()
       .int()
@@ -126,6 +135,10 @@ export const routeSchema = z
     backends: z.array(routeBackendSchema).min(1).describe('Backends that can serve the alias.'),
     limits: routeLimitsSchema.optional(),
     defaults: routeDefaultsSchema.optional(),
+    strict: z
+      .boolean()
+      .optional()
+      .describe('Refuse with 400 any parameter the backend would drop, instead of announcing it.'),
   })
   .describe('A client-facing model alias bound to Bedrock backends.')
 

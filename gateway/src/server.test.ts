@@ -10,6 +10,7 @@ describe('server configuration', () => {
       host: '127.0.0.1',
       drainTimeoutMs: 25_000,
       fetchImageUrls: false,
+      keepAliveMs: 15_000,
     })
   })
 
@@ -19,16 +20,21 @@ describe('server configuration', () => {
       STRATA_LISTEN_PORT: '9000',
       STRATA_LISTEN_HOST: '0.0.0.0',
       STRATA_FETCH_IMAGE_URLS: 'true',
+      STRATA_KEEP_ALIVE_MS: '5000',
     }
     expect(parseServerConfig([], env)).toMatchObject({
       routesFile: '/etc/strata/routes.json',
       port: 9000,
       host: '0.0.0.0',
       fetchImageUrls: true,
+      keepAliveMs: 5000,
     })
-    expect(parseServerConfig(['--port', '0', '--drain-timeout', '100'], env)).toMatchObject({
+    expect(
+      parseServerConfig(['--port', '0', '--drain-timeout', '100', '--keep-alive-ms', '50'], env),
+    ).toMatchObject({
       port: 0,
       drainTimeoutMs: 100,
+      keepAliveMs: 50,
     })
   })
 
@@ -39,5 +45,8 @@ describe('server configuration', () => {
     expect(() => parseServerConfig(['--routes', 'r.json', '--port', 'http'], {})).toThrow(/port/)
     expect(() => parseServerConfig(['--routes', 'r.json', '--port', '70000'], {})).toThrow(/port/)
     expect(() => parseServerConfig(['--rutes', 'r.json'], {})).toThrow(/rutes/)
+    expect(() => parseServerConfig(['--routes', 'r.json', '--keep-alive-ms', '0'], {})).toThrow(
+      /keepAliveMs/,
+    )
   })
 })

@@ -48,6 +48,9 @@ const usage = `usage: strata-gateway (--routes FILE | --routes-configmap NS/NAME
   --drain-timeout MS   how long SIGTERM waits for requests in flight; env STRATA_DRAIN_TIMEOUT_MS
                        (default 25000, inside Kubernetes' default 30 s grace period)
   --max-body-bytes N   largest request body; env STRATA_MAX_BODY_BYTES (default 20 MiB)
+  --keep-alive-ms MS   SSE comment sent whenever a stream is silent this long, also before its
+                       first event; env STRATA_KEEP_ALIVE_MS (default 15000, under the 60 s idle
+                       timeout of common load balancers)
   --fetch-image-urls   fetch https image URLs for Converse (off: only data URLs); env
                        STRATA_FETCH_IMAGE_URLS=true. Enable only where egress is restricted.
   --price-table FILE   prices for gen_ai_client_cost_usd_total and the access log (JSON,
@@ -81,6 +84,7 @@ const configSchema = z
     host: z.string().min(1).default('127.0.0.1'),
     drainTimeoutMs: integer.default(25_000),
     maxBodyBytes: integer.positive().default(defaultAppOptions.maxBodyBytes),
+    keepAliveMs: integer.min(10).max(600_000).default(defaultAppOptions.keepAliveMs),
     fetchImageUrls: z.boolean().default(false),
     priceTableFile: z.string().min(1).optional(),
     accessLog: z.boolean().default(true),
@@ -111,6 +115,7 @@ export function parseServerConfig(argv: string[], env: NodeJS.ProcessEnv): Serve
       host: { type: 'string' },
       'drain-timeout': { type: 'string' },
       'max-body-bytes': { type: 'string' },
+      'keep-alive-ms': { type: 'string' },
       'fetch-image-urls': { type: 'boolean' },
       'price-table': { type: 'string' },
       'access-log': { type: 'boolean' },
@@ -131,6 +136,7 @@ export function parseServerConfig(argv: string[], env: NodeJS.ProcessEnv): Serve
     host: values.host ?? env['STRATA_LISTEN_HOST'],
     drainTimeoutMs: values['drain-timeout'] ?? env['STRATA_DRAIN_TIMEOUT_MS'],
     maxBodyBytes: values['max-body-bytes'] ?? env['STRATA_MAX_BODY_BYTES'],
+    keepAliveMs: values['keep-alive-ms'] ?? env['STRATA_KEEP_ALIVE_MS'],
     fetchImageUrls: values['fetch-image-urls'] ?? env['STRATA_FETCH_IMAGE_URLS'] === 'true',
     priceTableFile: values['price-table'] ?? env['STRATA_PRICE_TABLE'],
     accessLog: values['access-log'] ?? env['STRATA_ACCESS_LOG'] !== 'false',
@@ -225,7 +231,11 @@ async function startGateway(config: ServerConfig, logger: Logger): Promise<Gatew
     newId: newCompletionId,
     random: Math.random,
     logger,
-    options: { ...defaultAppOptions, maxBodyBytes: config.maxBodyBytes },
+    options: {
+      ...defaultAppOptions,
+      maxBodyBytes: config.maxBodyBytes,
+      keepAliveMs: config.keepAliveMs,
+    },
     responses: {
       backends: {
         converse: createConverseResponsesBackend({

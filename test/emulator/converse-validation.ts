@@ -2,6 +2,7 @@
 // constraint errors from the service model (bedrock-api.md §3.3, worded the way Coral reports
 // them) and the conversation rules whose messages users quote from real Bedrock.
 import { z } from 'zod'
+import { claudeThinkingError } from './claude-thinking-validation.ts'
 
 const blockSchema = z.record(z.string(), z.unknown())
 
@@ -90,6 +91,6 @@ export function validateConverseRequest(body: unknown): ValidationResult {
     const count = errors.length === 1 ? '1 validation error' : `${errors.length} validation errors`
     return { ok: false, message: `${count} detected: ${errors.join('; ')}` }
   }
-  const message = conversationError(parsed.data)
+  const message = conversationError(parsed.data) ?? claudeThinkingError(body)
   return message === undefined ? { ok: true, request: parsed.data } : { ok: false, message }
 }

@@ -78,15 +78,23 @@ export interface Journey {
   stop(): Promise<void>
 }
 
-export async function startJourney(name: string): Promise<Journey> {
+export interface JourneyOptions {
+  /** The routing table; journeyTable() by default. */
+  table?: unknown
+  /** More strata-gateway flags, e.g. `--keep-alive-ms 100`. */
+  gatewayArgs?: string[]
+}
+
+export async function startJourney(name: string, options: JourneyOptions = {}): Promise<Journey> {
   const workDirectory = await makeWorkDirectory(name)
   const emulator = await startEmulatorProcess(workDirectory)
   let gateway: Journey['gateway']
   try {
     gateway = await startGatewayProcess({
       workDirectory,
-      table: journeyTable(),
+      table: options.table ?? journeyTable(),
       emulatorUrl: emulator.url,
+      ...(options.gatewayArgs === undefined ? {} : { extraArgs: options.gatewayArgs }),
     })
   } catch (error) {
     await emulator.stop()

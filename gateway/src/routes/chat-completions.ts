@@ -3,6 +3,7 @@
 // Reference: https://platform.openai.com/docs/api-reference/chat/create
 import type { Handler } from 'hono'
 import type { AppDeps, GatewayEnv } from '../app-deps.ts'
+import { dispatchChat } from '../dispatch/dispatch-request.ts'
 import { parseChatCompletionRequest } from '../openai/chat-completions.ts'
 import { backendTarget } from '../routing/backend-target.ts'
 import { applyRoutePolicy } from '../routing/route-policy.ts'
@@ -36,9 +37,14 @@ export function chatCompletions(deps: ChatCompletionsDeps): Handler<GatewayEnv> 
       'Chat Completions API',
     )
     noteChoice(open.record, caller, route, choice, request.model)
-    const dropped = backend.droppedParameters?.(request) ?? []
+    const { request: prepared, dropped } = dispatchChat({
+      parsed: request,
+      prepared: applyRoutePolicy(request, route),
+      route,
+      choice,
+      backendDropped: backend.droppedParameters?.(request) ?? [],
+    })
     announceDropped(c, deps.logger, dropped, choice.kind, request.model)
-    const prepared = applyRoutePolicy(request, route)
     const target = backendTarget(choice, caller.project.projectId)
     const call = startUpstreamCall(c.req.raw.signal, route.limits?.timeoutMs)
     const context = {

@@ -3,6 +3,7 @@
 // Reference: https://platform.openai.com/docs/api-reference/embeddings/create
 import type { Handler } from 'hono'
 import type { AppDeps, GatewayEnv } from '../app-deps.ts'
+import { settleDropped } from '../dispatch/strict-mode.ts'
 import { parseEmbeddingsRequest } from '../openai/embeddings.ts'
 import { backendTarget } from '../routing/backend-target.ts'
 import { fromEmbeddingsUsage } from '../observe/token-usage.ts'
@@ -20,13 +21,8 @@ export function embeddings(deps: EmbeddingsDeps): Handler<GatewayEnv> {
     const route = findModelRoute(caller, request.model)
     const { choice, backend } = chooseBackend(route, deps.random, deps.embeddings, 'Embeddings API')
     noteChoice(open.record, caller, route, choice, request.model)
-    announceDropped(
-      c,
-      deps.logger,
-      backend.droppedParameters?.(request) ?? [],
-      choice.kind,
-      request.model,
-    )
+    const dropped = settleDropped(route, backend.droppedParameters?.(request) ?? [])
+    announceDropped(c, deps.logger, dropped, choice.kind, request.model)
     const target = backendTarget(choice, caller.project.projectId)
     const call = startUpstreamCall(c.req.raw.signal, route.limits?.timeoutMs)
     const since = deps.now()

@@ -4,10 +4,17 @@
 import type { Route } from '@strata/crds'
 import type { Handler } from 'hono'
 import type { AppDeps, GatewayEnv } from '../app-deps.ts'
+import { dispatchResponses } from '../dispatch/dispatch-request.ts'
 import { parseResponsesRequest, type ResponsesRequest } from '../openai/responses.ts'
 import { backendTarget } from '../routing/backend-target.ts'
 import { fromResponsesUsage } from '../observe/token-usage.ts'
-import { chooseBackend, findModelRoute, noteChoice } from './choose-backend.ts'
+import {
+  announceDropped,
+  chooseBackend,
+  DROPPED_PARAMS_HEADER,
+  findModelRoute,
+  noteChoice,
+} from './choose-backend.ts'
 import { streamResponse } from './responses-stream.ts'
 import { startUpstreamCall } from './upstream-call.ts'
 
@@ -44,6 +51,8 @@ export function responses(deps: ResponsesDeps): Handler<GatewayEnv> {
       'Responses API',
     )
     noteChoice(open.record, caller, route, choice, request.model)
+    const dispatched = dispatchResponses({ parsed, prepared: request, route, choice })
+    announceDropped(c, deps.logger, dispatched.dropped, choice.kind, request.model)
     const target = backendTarget(choice, caller.project.projectId)
     const call = startUpstreamCall(c.req.raw.signal, route.limits?.timeoutMs)
     const context = {
@@ -53,18 +62,21 @@ export function responses(deps: ResponsesDeps): Handler<GatewayEnv> {
       signal: call.signal,
     }
     if (request.stream === true) {
-      return streamResponse({
-        events: backend.stream(request, target, context),
+      const response = await streamResponse({
+        events: backend.stream(dispatched.request, target, context),
         call,
         keepAliveMs: deps.options.keepAliveMs,
         logger: deps.logger,
         record: open,
         now: deps.now,
       })
+      if (dispatched.dropped.length > 0)
+        response.headers.set(DROPPED_PARAMS_HEADER, dispatched.dropped.join(', '))
+      return response
     }
     const since = deps.now()
     try {
-      const response = await backend.create(request, target, context)
+      const response = await backend.create(dispatched.request, target, context)
       open.record.firstTokenAt = deps.now()
       if (response.usage != null) open.record.usage = fromResponsesUsage(response.usage)
       return c.json(response)

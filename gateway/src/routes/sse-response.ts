@@ -1,7 +1,9 @@
 // The SSE answer of any streaming endpoint (chat completions, responses).
 //
 // The first item is awaited before any byte is sent, so a failure before it (throttling, a bad
-// model id) is still an ordinary HTTP error with a faithful status. After that the status is 200
+// model id) is still an ordinary HTTP error with a faithful status; but only for one keep-alive
+// interval: a model silent for longer gets the 200 and keep-alive comments, so that a proxy's idle
+// timeout cannot cut the wait (hidden reasoning can take minutes). After that the status is 200
 // for good: the endpoint's encoder turns a later failure into one OpenAI-shaped error event, which
 // OpenAI SDKs raise as an APIError rather than mistaking it for a clean end.
 import type { Logger } from '../app-logger.ts'
@@ -86,27 +88,88 @@ async function* resumed<T>(
   }
 }
 
-export async function sseResponse<T>(options: SseResponseOptions<T>): Promise<Response> {
-  const { call, record, now } = options
-  const iterator = options.items[Symbol.asyncIterator]()
-  let first: IteratorResult<T>
-  const waitingSince = now()
+// Whether `pending` settled within `ms`; it is left running either way.
+async function settledWithin<T>(pending: Promise<T>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined
+  const silent = new Promise<false>((resolve) => {
+    timer = setTimeout(resolve, ms, false)
+  })
+  const settled = pending.then(
+    () => true,
+    () => true,
+  )
   try {
-    first = await iterator.next()
+    return await Promise.race([settled, silent])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+// A model silent for longer than the keep-alive interval before its first item (hidden reasoning,
+// a long prompt): the 200 is already sent so that keep-alives flow, and the wait ends here.
+async function* lateStart<T>(
+  pending: Promise<IteratorResult<T>>,
+  rest: AsyncIterator<T>,
+  options: SseResponseOptions<T>,
+  waitingSince: number,
+): AsyncGenerator<T> {
+  const { call, record, now, logger, what } = options
+  let first: IteratorResult<T>
+  try {
+    first = await pending
   } catch (error) {
-    call.release()
-    throw call.explain(error)
+    const gatewayError = asGatewayError(call.explain(error))
+    record.record.error = gatewayError
+    logger.warn(`${what} failed before its first event, after keep-alives`, {
+      status: gatewayError.status,
+      error: gatewayError.message,
+    })
+    throw gatewayError
   } finally {
     record.addUpstreamTime(waitingSince, now())
   }
   if (first.done !== true && options.hasToken(first.value)) record.record.firstTokenAt = now()
   // The route's timeout bounds the wait for the model to start, not the length of its answer.
   call.clearTimeout()
-  const text = withKeepAlive(
-    options.encode(resumed(first, iterator, options)),
-    options.keepAliveMs,
-    sseKeepAlive,
-  )
+  yield* resumed(first, rest, options)
+}
+
+async function* startingWith<T>(head: T, tail: AsyncGenerator<T>): AsyncGenerator<T> {
+  yield head
+  yield* tail
+}
+
+export async function sseResponse<T>(options: SseResponseOptions<T>): Promise<Response> {
+  const { call, record, now } = options
+  const iterator = options.items[Symbol.asyncIterator]()
+  const waitingSince = now()
+  const pending = iterator.next()
+  let text: AsyncGenerator<string>
+  if (await settledWithin(pending, options.keepAliveMs)) {
+    let first: IteratorResult<T>
+    try {
+      first = await pending
+    } catch (error) {
+      call.release()
+      throw call.explain(error)
+    } finally {
+      record.addUpstreamTime(waitingSince, now())
+    }
+    if (first.done !== true && options.hasToken(first.value)) record.record.firstTokenAt = now()
+    // The route's timeout bounds the wait for the model to start, not the length of its answer.
+    call.clearTimeout()
+    text = withKeepAlive(
+      options.encode(resumed(first, iterator, options)),
+      options.keepAliveMs,
+      sseKeepAlive,
+    )
+  } else {
+    const items = lateStart(pending, iterator, options, waitingSince)
+    text = startingWith(
+      sseKeepAlive,
+      withKeepAlive(options.encode(items), options.keepAliveMs, sseKeepAlive),
+    )
+  }
   const encoder = new TextEncoder()
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {

@@ -155,4 +155,30 @@ describe('compileTable', () => {
     expect(routingTableSchema.safeParse(table).success).toBe(true)
     expect(projects[0]?.routes[0]?.limits).toEqual({ maxOutputTokens: 512, timeoutMs: 30_000 })
   })
+  it('copies strict mode and the reasoning share into the table, and leaves strict out when false', () => {
+    const { projects } = compileTable(
+      [project()],
+      [
+        route('strict', 'strict', '2026-01-01T00:00:00Z', {
+          strict: true,
+          limits: { maxOutputTokens: 2048, maxReasoningPercent: 25 },
+        }),
+        route('lenient', 'lenient', '2026-01-01T00:00:00Z'),
+      ],
+    )
+    const [lenient, strict] = projects[0]?.routes ?? []
+    expect(strict).toMatchObject({
+      strict: true,
+      limits: { maxOutputTokens: 2048, maxReasoningPercent: 25 },
+    })
+    expect(lenient).not.toHaveProperty('strict')
+    const table = {
+      apiVersion: 'strata.dev/v1alpha1',
+      kind: 'RoutingTable',
+      version: 1,
+      generatedAt: '2026-11-22T00:00:00Z',
+      projects,
+    }
+    expect(routingTableSchema.safeParse(table).success).toBe(true)
+  })
 })

@@ -52,6 +52,9 @@ function tableRoute(route: RouteInput, project: ProjectInput): TableRoute {
     ...(spec.limits?.maxOutputTokens !== undefined
       ? { maxOutputTokens: spec.limits.maxOutputTokens }
       : {}),
+    ...(spec.limits?.maxReasoningPercent !== undefined
+      ? { maxReasoningPercent: spec.limits.maxReasoningPercent }
+      : {}),
     ...(spec.limits?.timeouts?.totalMs !== undefined
       ? { timeoutMs: spec.limits.timeouts.totalMs }
       : {}),
@@ -75,6 +78,7 @@ function tableRoute(route: RouteInput, project: ProjectInput): TableRoute {
     }),
     ...(Object.keys(limits).length > 0 ? { limits } : {}),
     ...(spec.defaults ? { defaults: spec.defaults } : {}),
+    ...(spec.strict ? { strict: true } : {}),
   }
 }
 

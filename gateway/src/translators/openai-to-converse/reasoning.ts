@@ -16,6 +16,7 @@
 // field: the client asked for something the model cannot do.
 import { invalidRequest } from '../../errors/gateway-error.ts'
 import type { ChatCompletionRequest } from '../../openai/chat-completions.ts'
+import { nominalReasoningTokens } from '../../dispatch/reasoning-budget.ts'
 import { claudeVersionOf, type ModelFamily } from './model-family.ts'
 
 export type ReasoningEffort = NonNullable<ChatCompletionRequest['reasoning_effort']>
@@ -27,13 +28,8 @@ export interface ReasoningFields {
   budgetTokens?: number
 }
 
-const claudeBudgets: Readonly<Record<Exclude<ReasoningEffort, 'none'>, number>> = {
-  minimal: 1024,
-  low: 2048,
-  medium: 8192,
-  high: 16384,
-  xhigh: 32768,
-}
+// One table for the budgets and the dispatch layer's yardstick of every other family.
+const claudeBudgets = nominalReasoningTokens
 
 function unsupported(effort: ReasoningEffort, supported: string): never {
   throw invalidRequest(

@@ -1,0 +1,26 @@
+// Never drop silently (DESIGN.md rule 4): a parameter the backend cannot honour is either
+// announced (`x-strata-dropped-params` and a log line, routes/choose-backend.ts) or, on a route with
+// `strict: true`, refused with OpenAI's own 400 for an unsupported parameter.
+import type { Route } from '@strata/crds'
+import { GatewayError } from '../errors/gateway-error.ts'
+
+export function unsupportedParameter(param: string, reason: string): GatewayError {
+  return new GatewayError(
+    400,
+    'invalid_request_error',
+    `Unsupported parameter: '${param}' ${reason}`,
+    { param, code: 'unsupported_parameter' },
+  )
+}
+
+/** settleDropped returns what to announce, or throws the 400 of a strict route. */
+export function settleDropped(route: Pick<Route, 'strict'>, dropped: readonly string[]): string[] {
+  const [first] = dropped
+  if (route.strict === true && first !== undefined) {
+    throw unsupportedParameter(
+      first,
+      `is not supported by this model's backend, and the route is strict. Leave it out${dropped.length > 1 ? ` (also: ${dropped.slice(1).join(', ')})` : ''}.`,
+    )
+  }
+  return [...dropped]
+}
