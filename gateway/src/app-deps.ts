@@ -7,6 +7,7 @@ import type { EmbeddingsBackend } from './backends/embeddings-backend.ts'
 import type { ResponsesBackend } from './backends/responses-backend.ts'
 import type { GatewayMetrics } from './metrics/gateway-metrics.ts'
 import type { OpenRecord, RecordListener } from './observe/request-record.ts'
+import type { Resilience } from './resilience/resilience.ts'
 import type { RandomSource } from './routing/pick-backend.ts'
 import type { RoutingIndex } from './routing/routing-index.ts'
 
@@ -49,6 +50,8 @@ export interface AppDeps {
   embeddings?: {
     backends: Record<BackendKind, EmbeddingsBackend | undefined>
   }
+  /** Circuits, retry budgets and Retry-After pauses; createApp makes fresh ones when left out. */
+  resilience?: Resilience
 }
 
 /** Who is calling, set by the authenticate middleware. */

@@ -1,26 +1,26 @@
-// POST /v1/chat/completions: validate, resolve the alias in the caller's project, choose a backend,
-// then answer with one JSON completion or an SSE stream.
+// POST /v1/chat/completions: validate, resolve the alias in the caller's project, try its backends
+// (weights, fallbacks, circuits: resilience/run-attempts.ts), then answer with one JSON completion
+// or an SSE stream.
 // Reference: https://platform.openai.com/docs/api-reference/chat/create
+import type { RouteBackend } from '@strata/crds'
 import type { Handler } from 'hono'
 import type { AppDeps, GatewayEnv } from '../app-deps.ts'
 import { parseChatCompletionRequest } from '../openai/chat-completions.ts'
+import type { Resilience } from '../resilience/resilience.ts'
+import { firstItem, resumeStream } from '../resilience/resume-stream.ts'
+import { implementationOf, noteRoute, stickyValueOf } from '../resilience/route-hooks.ts'
+import { runAttempts } from '../resilience/run-attempts.ts'
+import { drain, mirror } from '../resilience/shadow.ts'
 import { backendTarget } from '../routing/backend-target.ts'
 import { applyRoutePolicy } from '../routing/route-policy.ts'
 import { streamChatCompletion } from './chat-completions-stream.ts'
-import {
-  announceDropped,
-  chooseBackend,
-  DROPPED_PARAMS_HEADER,
-  findModelRoute,
-  noteChoice,
-} from './choose-backend.ts'
+import { announceDropped, DROPPED_PARAMS_HEADER, findModelRoute } from './choose-backend.ts'
 import { fromChatUsage } from '../observe/token-usage.ts'
-import { startUpstreamCall } from './upstream-call.ts'
 
 export type ChatCompletionsDeps = Pick<
   AppDeps,
-  'backends' | 'clock' | 'now' | 'newId' | 'random' | 'logger' | 'options'
->
+  'backends' | 'clock' | 'now' | 'newId' | 'logger' | 'options'
+> & { resilience: Resilience }
 
 export function chatCompletions(deps: ChatCompletionsDeps): Handler<GatewayEnv> {
   return async function createChatCompletion(c) {
@@ -29,29 +29,56 @@ export function chatCompletions(deps: ChatCompletionsDeps): Handler<GatewayEnv> 
     const open = c.get('record')
     open.start('chat', request.stream === true)
     const route = findModelRoute(caller, request.model)
-    const { choice, backend } = chooseBackend(
-      route,
-      deps.random,
-      { backends: deps.backends },
-      'Chat Completions API',
-    )
-    noteChoice(open.record, caller, route, choice, request.model)
-    const dropped = backend.droppedParameters?.(request) ?? []
-    announceDropped(c, deps.logger, dropped, choice.kind, request.model)
+    noteRoute(open.record, caller, route, request.model)
     const prepared = applyRoutePolicy(request, route)
-    const target = backendTarget(choice, caller.project.projectId)
-    const call = startUpstreamCall(c.req.raw.signal, route.limits?.timeoutMs)
-    const context = {
+    const base = {
       id: deps.newId(),
       created: Math.floor(deps.clock() / 1000),
       model: request.model,
-      signal: call.signal,
+    }
+    const implemented = (choice: RouteBackend): boolean => deps.backends[choice.kind] !== undefined
+    const callOn = (choice: RouteBackend, signal: AbortSignal) => ({
+      backend: implementationOf(deps.backends, choice),
+      target: backendTarget(choice, caller.project.projectId),
+      context: { ...base, signal },
+    })
+    const stream = prepared.stream === true
+    mirror(deps.resilience, {
+      route,
+      implemented,
+      send: (choice, signal) => {
+        const { backend, target, context } = callOn(choice, signal)
+        return stream
+          ? drain(backend.stream(prepared, target, context))
+          : backend.complete(prepared, target, context)
+      },
+    })
+    const attempts = {
+      route,
+      open,
+      clientSignal: c.req.raw.signal,
+      stickyValue: stickyValueOf(route, (name) => c.req.header(name)),
+      implemented,
+      api: 'Chat Completions API',
+    }
+    const announce = (choice: RouteBackend): string[] => {
+      const dropped = implementationOf(deps.backends, choice).droppedParameters?.(request) ?? []
+      announceDropped(c, deps.logger, dropped, choice.kind, request.model)
+      return dropped
     }
 
-    if (prepared.stream === true) {
+    if (stream) {
+      const served = await runAttempts(deps.resilience, {
+        ...attempts,
+        run: (choice, call) => {
+          const { backend, target, context } = callOn(choice, call.signal)
+          return firstItem(backend.stream(prepared, target, context))
+        },
+      })
+      const dropped = announce(served.candidate.backend)
       const response = await streamChatCompletion({
-        chunks: backend.stream(prepared, target, context),
-        call,
+        chunks: resumeStream(served),
+        call: served.call,
         includeUsage: prepared.stream_options?.include_usage === true,
         keepAliveMs: deps.options.keepAliveMs,
         logger: deps.logger,
@@ -61,17 +88,20 @@ export function chatCompletions(deps: ChatCompletionsDeps): Handler<GatewayEnv> 
       if (dropped.length > 0) response.headers.set(DROPPED_PARAMS_HEADER, dropped.join(', '))
       return response
     }
-    const since = deps.now()
+    const served = await runAttempts(deps.resilience, {
+      ...attempts,
+      run: (choice, call) => {
+        const { backend, target, context } = callOn(choice, call.signal)
+        return backend.complete(prepared, target, context)
+      },
+    })
     try {
-      const completion = await backend.complete(prepared, target, context)
       open.record.firstTokenAt = deps.now()
-      open.record.usage = fromChatUsage(completion.usage)
-      return c.json(completion)
-    } catch (error) {
-      throw call.explain(error)
+      open.record.usage = fromChatUsage(served.value.usage)
+      announce(served.candidate.backend)
+      return c.json(served.value)
     } finally {
-      open.addUpstreamTime(since, deps.now())
-      call.release()
+      served.finish()
     }
   }
 }

@@ -1,20 +1,23 @@
 // POST /v1/responses: validate, resolve the alias in the caller's project, choose a backend, then
 // answer with one Response object or its SSE event stream. Mirrors routes/chat-completions.ts.
 // Reference: https://platform.openai.com/docs/api-reference/responses/create
-import type { Route } from '@strata/crds'
+import type { Route, RouteBackend } from '@strata/crds'
 import type { Handler } from 'hono'
 import type { AppDeps, GatewayEnv } from '../app-deps.ts'
 import { parseResponsesRequest, type ResponsesRequest } from '../openai/responses.ts'
 import { backendTarget } from '../routing/backend-target.ts'
 import { fromResponsesUsage } from '../observe/token-usage.ts'
-import { chooseBackend, findModelRoute, noteChoice } from './choose-backend.ts'
+import type { Resilience } from '../resilience/resilience.ts'
+import { firstItem, resumeStream } from '../resilience/resume-stream.ts'
+import { implementationOf, noteRoute, stickyValueOf } from '../resilience/route-hooks.ts'
+import { runAttempts } from '../resilience/run-attempts.ts'
+import { drain, mirror } from '../resilience/shadow.ts'
+import { findModelRoute } from './choose-backend.ts'
 import { streamResponse } from './responses-stream.ts'
-import { startUpstreamCall } from './upstream-call.ts'
 
-export type ResponsesDeps = Pick<
-  AppDeps,
-  'responses' | 'clock' | 'now' | 'random' | 'logger' | 'options'
->
+export type ResponsesDeps = Pick<AppDeps, 'responses' | 'clock' | 'now' | 'logger' | 'options'> & {
+  resilience: Resilience
+}
 
 // The route's defaults and output cap, as routing/route-policy.ts applies them to chat requests.
 function applyRoutePolicy(request: ResponsesRequest, route: Route): ResponsesRequest {
@@ -36,43 +39,70 @@ export function responses(deps: ResponsesDeps): Handler<GatewayEnv> {
     const open = c.get('record')
     open.start('responses', parsed.stream === true)
     const route = findModelRoute(caller, parsed.model)
+    noteRoute(open.record, caller, route, parsed.model)
     const request = applyRoutePolicy(parsed, route)
-    const { choice, backend, service } = chooseBackend(
-      route,
-      deps.random,
-      deps.responses,
-      'Responses API',
-    )
-    noteChoice(open.record, caller, route, choice, request.model)
-    const target = backendTarget(choice, caller.project.projectId)
-    const call = startUpstreamCall(c.req.raw.signal, route.limits?.timeoutMs)
-    const context = {
-      id: service.newId(),
+    const service = deps.responses
+    const base = {
+      id: service?.newId() ?? '',
       createdAt: Math.floor(deps.clock() / 1000),
       model: request.model,
-      signal: call.signal,
     }
-    if (request.stream === true) {
+    const implemented = (choice: RouteBackend): boolean =>
+      service?.backends[choice.kind] !== undefined
+    const callOn = (choice: RouteBackend, signal: AbortSignal) => ({
+      backend: implementationOf(service?.backends, choice),
+      target: backendTarget(choice, caller.project.projectId),
+      context: { ...base, signal },
+    })
+    const stream = request.stream === true
+    mirror(deps.resilience, {
+      route,
+      implemented,
+      send: (choice, signal) => {
+        const { backend, target, context } = callOn(choice, signal)
+        return stream
+          ? drain(backend.stream(request, target, context))
+          : backend.create(request, target, context)
+      },
+    })
+    const attempts = {
+      route,
+      open,
+      clientSignal: c.req.raw.signal,
+      stickyValue: stickyValueOf(route, (name) => c.req.header(name)),
+      implemented,
+      api: 'Responses API',
+    }
+    if (stream) {
+      const served = await runAttempts(deps.resilience, {
+        ...attempts,
+        run: (choice, call) => {
+          const { backend, target, context } = callOn(choice, call.signal)
+          return firstItem(backend.stream(request, target, context))
+        },
+      })
       return streamResponse({
-        events: backend.stream(request, target, context),
-        call,
+        events: resumeStream(served),
+        call: served.call,
         keepAliveMs: deps.options.keepAliveMs,
         logger: deps.logger,
         record: open,
         now: deps.now,
       })
     }
-    const since = deps.now()
+    const served = await runAttempts(deps.resilience, {
+      ...attempts,
+      run: (choice, call) => {
+        const { backend, target, context } = callOn(choice, call.signal)
+        return backend.create(request, target, context)
+      },
+    })
     try {
-      const response = await backend.create(request, target, context)
       open.record.firstTokenAt = deps.now()
-      if (response.usage != null) open.record.usage = fromResponsesUsage(response.usage)
-      return c.json(response)
-    } catch (error) {
-      throw call.explain(error)
+      if (served.value.usage != null) open.record.usage = fromResponsesUsage(served.value.usage)
+      return c.json(served.value)
     } finally {
-      open.addUpstreamTime(since, deps.now())
-      call.release()
+      served.finish()
     }
   }
 }
