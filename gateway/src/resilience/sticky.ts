@@ -6,12 +6,11 @@
 export function stickyPoint(value: string): number {
   let hash = 0x811c9dc5
   for (const byte of new TextEncoder().encode(value)) {
-    hash ^= byte
-    hash = Math.imul(hash, 0x01000193) >>> 0
+    hash = Math.imul((hash ^ byte) >>> 0, 0x01000193) >>> 0
   }
   // FNV spreads its low bits poorly on short, similar keys; one avalanche round evens them out.
-  hash ^= hash >>> 16
+  hash = (hash ^ (hash >>> 16)) >>> 0
   hash = Math.imul(hash, 0x85ebca6b) >>> 0
-  hash ^= hash >>> 13
+  hash = (hash ^ (hash >>> 13)) >>> 0
   return hash / 2 ** 32
 }
