@@ -1,7 +1,7 @@
 // What the resilience controls remember between requests, per gateway process: a circuit breaker
-// and a Retry-After horizon per backend of each route, and a retry budget per route. Entries are
-// keyed by what the backend is (route, label, kind, model, region), so a table reload that keeps
-// a backend keeps its state, and one that re-points it starts afresh.
+// per backend of each route, and a retry budget per route. Entries are keyed by what the backend
+// is (route, label, kind, model, region), so a table reload that keeps a backend keeps its state,
+// and one that re-points it starts afresh.
 import type { Route } from '@strata/crds'
 import type { ResilienceMetrics } from '../metrics/resilience-metrics.ts'
 import { backendLabel, type Candidate } from './attempt-order.ts'
@@ -11,8 +11,6 @@ import { routeBreaker, routeKeyOf, routeRetryBudgetPercent } from './route-resil
 
 export interface BackendHealth {
   readonly breaker: CircuitBreaker
-  /** Monotonic ms before which the backend asked (Retry-After) not to be called again. */
-  notBefore: number
 }
 
 export interface ResilienceState {
@@ -48,7 +46,7 @@ export function createResilienceState(
       const breaker = createCircuitBreaker(options, now, (state) => {
         metrics.circuitState.set(labels, circuitStateValue[state])
       })
-      const health = { breaker, notBefore: 0 }
+      const health = { breaker }
       healths.set(key, health)
       return health
     },

@@ -1,6 +1,7 @@
 // One request's way through a route's backends: the weighted (or sticky) pick first, then the
-// fallbacks in priority order, skipping open circuits and backends that asked to be left alone
-// (Retry-After). A failure moves on only when it is retryable, happened before any byte reached
+// fallbacks in priority order, skipping open circuits. A backend is called once per request, and
+// again only after the pause it asked for (Retry-After). A failure moves on only when it is
+// retryable, happened before any byte reached
 // the client (callers resolve `run` once the first token is in hand), the retry budget allows an
 // extra attempt and the request's deadline has time left. See docs/resilience.md.
 import type { Route, RouteBackend } from '@strata/crds'
@@ -82,27 +83,28 @@ export async function runAttempts<T>(
   const deadline = startDeadline(timeouts.totalMs, now)
   const record = open.record
   let untried = [...order]
+  // Backends that answered with Retry-After during this request, and when they may be called again.
+  const pausedUntil = new Map<Candidate, number>()
   let lastError: GatewayError | undefined
   let previous: Candidate | undefined
   let attempts = 0
   try {
     while (attempts < maxAttemptsPerRequest) {
-      const at = now()
-      const ready = untried.find(
-        (c) => healthOf(c).breaker.wouldAllow() && healthOf(c).notBefore <= at,
-      )
+      const ready = untried.find((c) => healthOf(c).breaker.wouldAllow())
       if (ready === undefined) {
-        // Every backend left is open or asked for a pause. Wait for the soonest Retry-After when
-        // it is short and ends within the deadline; otherwise the client hears it (below) and,
-        // knowing its own patience, decides.
-        const waiting = order
-          .filter((c) => healthOf(c).breaker.wouldAllow() && healthOf(c).notBefore > at)
-          .sort((a, b) => healthOf(a).notBefore - healthOf(b).notBefore)[0]
-        if (waiting === undefined) break
-        const waitMs = healthOf(waiting).notBefore - at
+        // Every backend was tried or is open. One that asked for a short pause (Retry-After) is
+        // tried again once it is over, if the deadline allows; a long pause goes to the client
+        // with the last error, which carries it, so the client can decide.
+        const [waiting, until] =
+          [...pausedUntil]
+            .sort((a, b) => a[1] - b[1])
+            .find(([c]) => healthOf(c).breaker.wouldAllow()) ?? []
+        if (waiting === undefined || until === undefined) break
+        const waitMs = Math.max(0, until - now())
         if (waitMs > maxRetryAfterWaitMs || waitMs >= deadline.remainingMs()) break
         await sleep(waitMs, undefined, { signal: AbortSignal.any([clientSignal, deadline.signal]) })
-        untried = [waiting, ...untried.filter((c) => c !== waiting)]
+        pausedUntil.delete(waiting)
+        untried = [waiting]
         continue
       }
       untried = untried.filter((c) => c !== ready)
@@ -142,7 +144,7 @@ export async function runAttempts<T>(
         if (isBackendFailure(error)) health.breaker.onFailure()
         else health.breaker.onNeutral()
         if (error.retryAfterSeconds !== undefined)
-          health.notBefore = now() + error.retryAfterSeconds * 1000
+          pausedUntil.set(ready, now() + error.retryAfterSeconds * 1000)
         if (!isRetryable(error) || clientSignal.aborted || deadline.signal.aborted) throw error
         logger.info('upstream attempt failed before the first byte', {
           route: routeKeyOf(route),
@@ -162,31 +164,19 @@ export async function runAttempts<T>(
     throw asGatewayError(deadline.signal.aborted ? deadline.signal.reason : error)
   }
   deadline.release()
-  throw lastError ?? blocked(order, healthOf, now())
+  throw lastError ?? allOpen(order, healthOf)
 }
 
-// Nothing was tried: every backend's circuit is open, or each asked for a pause the deadline
-// cannot wait out. The client learns when to come back.
-function blocked(
+// Nothing was tried: every backend's circuit is open (or its half-open probe is taken). Failing
+// fast spares Bedrock a storm and tells the client when a probe will have decided.
+function allOpen(
   order: Candidate[],
   healthOf: (candidate: Candidate) => BackendHealth,
-  at: number,
 ): GatewayError {
-  const pauses = order.map((c) => healthOf(c).notBefore - at).filter((ms) => ms > 0)
-  const circuits = order.map((c) => healthOf(c).breaker.retryInMs()).filter((ms) => ms > 0)
-  if (circuits.length === order.length)
-    return unavailable(
-      'Every backend of this model is failing; the gateway stopped calling them for a while.',
-      'circuit_open',
-      seconds(Math.min(...circuits)),
-    )
-  return new GatewayError(
-    429,
-    'rate_limit_error',
-    'The model asked for a pause before more requests.',
-    {
-      code: 'rate_limit_exceeded',
-      retryAfterSeconds: seconds(Math.min(...pauses, ...circuits)),
-    },
+  const waits = order.map((c) => healthOf(c).breaker.retryInMs()).filter((ms) => ms > 0)
+  return unavailable(
+    'Every backend of this model is failing; the gateway stopped calling them for a while.',
+    'circuit_open',
+    seconds(waits.length === 0 ? 1_000 : Math.min(...waits)),
   )
 }

@@ -116,7 +116,7 @@ describe('after the first byte', () => {
   })
 
   it('keeps a stream whose chunks come faster than the idle limit', async () => {
-    const { app, converse } = appWith({ limits: { timeouts: { idleMs: 60 } } })
+    const { app, converse } = appWith({ limits: { timeouts: { idleMs: 250 } } })
     converse.script = [
       textChunk('a'),
       { delayMs: 30 },
