@@ -164,3 +164,17 @@ describe('kill switch and shadow', () => {
     )
   })
 })
+
+describe('the first token', () => {
+  it('is the first model output: a role chunk alone does not stop the first-token clock', async () => {
+    const { app, converse, mantle } = appWith({ limits: { timeouts: { firstTokenMs: 40 } } })
+    const roleOnly = textChunk('')
+    roleOnly.choices = [
+      { index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null },
+    ]
+    converse.script = [roleOnly, 'hang']
+    const data = await sseData(await postChat(app, { ...hello, stream: true }))
+    expect(data.at(-1)).toBe('[DONE]')
+    expect([callsOf(converse), callsOf(mantle)]).toEqual([1, 1])
+  })
+})

@@ -7,6 +7,7 @@ import type { Handler } from 'hono'
 import type { AppDeps, GatewayEnv } from '../app-deps.ts'
 import { parseChatCompletionRequest } from '../openai/chat-completions.ts'
 import type { Resilience } from '../resilience/resilience.ts'
+import { isFirstChatToken } from '../resilience/first-token.ts'
 import { firstItem, resumeStream } from '../resilience/resume-stream.ts'
 import { implementationOf, noteRoute, stickyValueOf } from '../resilience/route-hooks.ts'
 import { runAttempts } from '../resilience/run-attempts.ts'
@@ -72,7 +73,7 @@ export function chatCompletions(deps: ChatCompletionsDeps): Handler<GatewayEnv> 
         ...attempts,
         run: (choice, call) => {
           const { backend, target, context } = callOn(choice, call.signal)
-          return firstItem(backend.stream(prepared, target, context))
+          return firstItem(backend.stream(prepared, target, context), isFirstChatToken)
         },
       })
       const dropped = announce(served.candidate.backend)

@@ -8,6 +8,7 @@ import { parseResponsesRequest, type ResponsesRequest } from '../openai/response
 import { backendTarget } from '../routing/backend-target.ts'
 import { fromResponsesUsage } from '../observe/token-usage.ts'
 import type { Resilience } from '../resilience/resilience.ts'
+import { isFirstResponsesToken } from '../resilience/first-token.ts'
 import { firstItem, resumeStream } from '../resilience/resume-stream.ts'
 import { implementationOf, noteRoute, stickyValueOf } from '../resilience/route-hooks.ts'
 import { runAttempts } from '../resilience/run-attempts.ts'
@@ -78,7 +79,7 @@ export function responses(deps: ResponsesDeps): Handler<GatewayEnv> {
         ...attempts,
         run: (choice, call) => {
           const { backend, target, context } = callOn(choice, call.signal)
-          return firstItem(backend.stream(request, target, context))
+          return firstItem(backend.stream(request, target, context), isFirstResponsesToken)
         },
       })
       return streamResponse({
