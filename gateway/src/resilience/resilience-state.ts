@@ -21,7 +21,7 @@ export interface ResilienceState {
 /** Over how long the retry budget measures traffic. */
 export const RETRY_BUDGET_WINDOW_MS = 10_000
 /** Retries a route may always make per window, so a quiet route can still recover a failure. */
-export const RETRY_BUDGET_RESERVE = 3
+export const RETRY_BUDGET_RESERVE = 5
 
 export function createResilienceState(
   metrics: ResilienceMetrics,
