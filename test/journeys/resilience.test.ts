@@ -28,6 +28,7 @@ const routes = [
   route('storm', chain(), { breaker: { consecutiveFailures: 5, coolDownMs: 1_500 } }),
   route('chain', chain(), { breaker: patientBreaker }),
   route('slow', chain(), { limits: { timeouts: { firstTokenMs: 500 } }, breaker: patientBreaker }),
+  route('idle', chain(), { limits: { timeouts: { idleMs: 400 } }, breaker: patientBreaker }),
   route(
     'shadowed',
     [
@@ -152,6 +153,37 @@ describe('a failure after the first byte', () => {
     }
     expect(failure).toBeInstanceOf(APIError)
     expect(text.length).toBeGreaterThan(0)
+    const requests = await journey.bedrock.requests()
+    expect(requests.map((request) => request.modelId)).toEqual([CLAUDE_MODEL_ID])
+  })
+})
+
+describe('a stream that falls silent', () => {
+  it('ends with a stream_idle_timeout error event once the idle limit passes', async () => {
+    await journey.bedrock.script({
+      match: { modelId: CLAUDE_MODEL_ID },
+      scenario: { reply: { text: 'word '.repeat(20) }, chunkSize: 5, tokenDelayMs: 3_000 },
+    })
+    const started = performance.now()
+    const stream = await journey.openai.chat.completions.create({ ...ask('idle'), stream: true })
+    let text = ''
+    let failure: unknown
+    try {
+      for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? ''
+    } catch (error) {
+      failure = error
+    }
+    const elapsed = performance.now() - started
+    console.log(
+      `[resilience] silent stream: error event after ${Math.round(elapsed)} ms (idle limit 400 ms)`,
+    )
+    expect(text).toBe('word ')
+    expect(failure).toBeInstanceOf(APIError)
+    expect((failure as APIError).error).toMatchObject({
+      type: 'timeout_error',
+      code: 'stream_idle_timeout',
+    })
+    expect(elapsed).toBeLessThan(2_500)
     const requests = await journey.bedrock.requests()
     expect(requests.map((request) => request.modelId)).toEqual([CLAUDE_MODEL_ID])
   })
