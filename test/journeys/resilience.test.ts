@@ -29,6 +29,7 @@ const routes = [
   route('chain', chain(), { breaker: patientBreaker }),
   route('slow', chain(), { limits: { timeouts: { firstTokenMs: 500 } }, breaker: patientBreaker }),
   route('idle', chain(), { limits: { timeouts: { idleMs: 400 } }, breaker: patientBreaker }),
+  route('paced', [backend('only', CLAUDE_MODEL_ID)], { breaker: patientBreaker }),
   route(
     'shadowed',
     [
@@ -155,6 +156,41 @@ describe('a failure after the first byte', () => {
     expect(text.length).toBeGreaterThan(0)
     const requests = await journey.bedrock.requests()
     expect(requests.map((request) => request.modelId)).toEqual([CLAUDE_MODEL_ID])
+  })
+})
+
+describe('Retry-After', () => {
+  it('a short pause is waited out and the same backend tried again', async () => {
+    await journey.bedrock.script({
+      match: { modelId: CLAUDE_MODEL_ID },
+      scenario: {
+        fault: { kind: 'error', exception: 'ThrottlingException', retryAfterSeconds: 1 },
+      },
+    })
+    const started = performance.now()
+    const completion = await journey.openai.chat.completions.create(ask('paced'))
+    const elapsed = performance.now() - started
+    console.log(
+      `[resilience] Retry-After 1 s: served by the same backend after ${Math.round(elapsed)} ms`,
+    )
+    expect(completion.choices[0]?.message.content).toBeTruthy()
+    expect(elapsed).toBeGreaterThanOrEqual(1_000)
+    expect((await callsPerModel(journey)).get(CLAUDE_MODEL_ID)).toBe(2)
+  })
+
+  it('a long pause reaches the client as 429 with the same Retry-After, without a second call', async () => {
+    await journey.bedrock.script({
+      match: { modelId: CLAUDE_MODEL_ID },
+      scenario: {
+        fault: { kind: 'error', exception: 'ThrottlingException', retryAfterSeconds: 30 },
+      },
+    })
+    const error = await journey.openai.chat.completions
+      .create(ask('paced'))
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(OpenAI.RateLimitError)
+    expect((error as APIError).headers?.get('retry-after')).toBe('30')
+    expect((await callsPerModel(journey)).get(CLAUDE_MODEL_ID)).toBe(1)
   })
 })
 
