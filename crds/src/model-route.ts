@@ -14,6 +14,7 @@ import { conditionsSchema } from './conditions.ts'
 import { kubernetes } from './kubernetes-extensions.ts'
 import { modelRouteLimitsSchema } from './model-route-limits.ts'
 import { backendKindSchema } from './routing-table.ts'
+import { routeBreakerSchema, routeShadowSchema, routeStickySchema } from './route-resilience.ts'
 
 export const MODEL_ROUTE_KIND = 'ModelRoute'
 
@@ -56,7 +57,7 @@ export const modelRouteBackendSchema = z
       .max(1000)
       .default(1)
       .describe(
-        'Relative share of traffic among backends of the same priority (0-1000, default 1). 0 keeps the backend for explicit fallback only.',
+        'Relative share of traffic among backends of the same priority (0-1000, default 1). 0 is the kill switch: the backend takes no traffic, not even as a fallback, but may still be a shadow target.',
       ),
     priority: z
       .int()
@@ -142,6 +143,9 @@ export const modelRouteSpecSchema = z
     backends: modelRouteBackendsSchema,
     limits: modelRouteLimitsSchema.optional(),
     defaults: modelRouteDefaultsSchema.optional(),
+    sticky: routeStickySchema.optional(),
+    shadow: routeShadowSchema.optional(),
+    breaker: routeBreakerSchema.optional(),
     strict: z
       .boolean()
       .default(false)

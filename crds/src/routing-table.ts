@@ -3,6 +3,8 @@
 // could have written. Objects are strict: a misspelt field in a hand-written standalone table
 // must fail loudly rather than fall back to a default; new fields come with a new apiVersion.
 import { z } from 'zod'
+import { modelRouteTimeoutsSchema } from './model-route-limits.ts'
+import { routeBreakerSchema, routeShadowSchema, routeStickySchema } from './route-resilience.ts'
 
 export const ROUTING_TABLE_API_VERSION = 'strata.dev/v1alpha1'
 export const ROUTING_TABLE_KIND = 'RoutingTable'
@@ -103,7 +105,16 @@ export const routeLimitsSchema = z
       .positive()
       .optional()
       .describe(
-        'Upper bound on waiting for the model, in milliseconds: the whole call without streaming, the first chunk with it.',
+        'Deprecated, kept for hand-written tables: the same as timeouts.firstTokenMs, which wins when both are set.',
+      ),
+    timeouts: modelRouteTimeoutsSchema.optional(),
+    retryBudgetPercent: z
+      .int()
+      .min(0)
+      .max(100)
+      .optional()
+      .describe(
+        'Extra upstream attempts (retries and fallbacks) allowed, as a percentage of requests over a sliding window (default 20; 0 disables them).',
       ),
   })
   .describe('Per-route limits.')
@@ -139,6 +150,9 @@ export const routeSchema = z
       .boolean()
       .optional()
       .describe('Refuse with 400 any parameter the backend would drop, instead of announcing it.'),
+    sticky: routeStickySchema.optional(),
+    shadow: routeShadowSchema.optional(),
+    breaker: routeBreakerSchema.optional(),
   })
   .describe('A client-facing model alias bound to Bedrock backends.')
 

@@ -9,6 +9,7 @@ import type { GatewayMetrics } from './metrics/gateway-metrics.ts'
 import type { ContentCapture } from './observe/content-capture.ts'
 import type { PriceTable } from './observe/cost.ts'
 import type { OpenRecord, RecordListener } from './observe/request-record.ts'
+import type { Resilience } from './resilience/resilience.ts'
 import type { RandomSource } from './routing/pick-backend.ts'
 import type { RoutingIndex } from './routing/routing-index.ts'
 
@@ -55,6 +56,8 @@ export interface AppDeps {
   embeddings?: {
     backends: Record<BackendKind, EmbeddingsBackend | undefined>
   }
+  /** Circuits, retry budgets and Retry-After pauses; createApp makes fresh ones when left out. */
+  resilience?: Resilience
 }
 
 /** Who is calling, set by the authenticate middleware. */

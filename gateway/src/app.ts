@@ -16,9 +16,11 @@ import { chatCompletions } from './routes/chat-completions.ts'
 import { embeddings } from './routes/embeddings.ts'
 import { listModels, retrieveModel } from './routes/models.ts'
 import { responses } from './routes/responses.ts'
+import { createResilience } from './resilience/resilience.ts'
 import { healthz, metricsEndpoint, readyz } from './routes/operations.ts'
 
-export function createApp(deps: AppDeps): Hono<GatewayEnv> {
+export function createApp(appDeps: AppDeps): Hono<GatewayEnv> {
+  const deps = { ...appDeps, resilience: appDeps.resilience ?? createResilience(appDeps) }
   const app = new Hono<GatewayEnv>()
   app.use(requestMetrics({ metrics: deps.metrics }))
 

@@ -73,6 +73,22 @@ describe('error faults', () => {
     expect(error).toMatchObject({ message: 'Too many tokens', $fault: 'client' })
   })
 
+  it('sends a scripted Retry-After header with the error', async () => {
+    emulator.script({
+      scenario: {
+        fault: { kind: 'error', exception: 'ThrottlingException', retryAfterSeconds: 7 },
+      },
+    })
+    const response = await fetch(`${emulator.url}/model/${modelId}/converse`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ messages: userSays('hi') }),
+    })
+    expect(response.status).toBe(429)
+    expect(response.headers.get('retry-after')).toBe('7')
+    expect(response.headers.get('x-amzn-errortype')).toBe('ThrottlingException')
+  })
+
   it('returns ResourceNotFoundException only for the scripted model id', async () => {
     emulator.script({
       match: { modelId: 'no.such-model' },

@@ -23,6 +23,9 @@ export async function answeredByFault(
       return false
     case 'error':
     case 'httpError':
+      // writeHead merges headers set before it, so every surface's renderer carries this one.
+      if (fault.retryAfterSeconds !== undefined)
+        exchange.res.setHeader('Retry-After', String(fault.retryAfterSeconds))
       send(fault)
       return true
     case 'hang':

@@ -90,6 +90,8 @@ const faultSchema = z.discriminatedUnion('kind', [
     kind: z.literal('error'),
     exception: z.enum(httpExceptionNames),
     message: z.string().optional(),
+    /** Sent as a `Retry-After` header (seconds), as Mantle and proxies in front of Bedrock do. */
+    retryAfterSeconds: count.optional(),
   }),
   /**
    * An in-stream failure after `afterEvents` events: an exception frame on ConverseStream, an
@@ -112,6 +114,7 @@ const faultSchema = z.discriminatedUnion('kind', [
     type: z.string().min(1).optional(),
     code: z.string().min(1).optional(),
     message: z.string().optional(),
+    retryAfterSeconds: count.optional(),
   }),
   /** Destroy the socket: at once, or after the 200 and `afterEvents` stream events. */
   z.strictObject({ kind: z.literal('reset'), afterEvents: count.optional() }),

@@ -20,6 +20,10 @@ export const TITAN_EMBED_MODEL_ID = 'amazon.titan-embed-text-v2:0'
 export const MANTLE_EMBED_MODEL_ID = 'cohere.embed-v4:0'
 export const JOURNEY_PROJECT_ID = 'proj_journey'
 
+// The error-mapping journeys fire many failures in a row at one backend; an opening circuit would
+// answer 503 in place of the mapping under test. test/journeys/resilience*.test.ts test the breaker.
+const patientBreaker = { consecutiveFailures: 1000, minimumRequests: 10_000 }
+
 export function journeyTable(): unknown {
   return {
     apiVersion: 'strata.dev/v1alpha1',
@@ -38,6 +42,7 @@ export function journeyTable(): unknown {
             namespace: 'default',
             model: 'claude',
             backends: [{ kind: 'converse', modelId: CLAUDE_MODEL_ID, region: 'us-east-1' }],
+            breaker: patientBreaker,
           },
           {
             name: 'nova',
@@ -50,6 +55,7 @@ export function journeyTable(): unknown {
             namespace: 'default',
             model: 'gpt-oss',
             backends: [{ kind: 'mantle', modelId: GPT_OSS_MODEL_ID, region: 'us-east-1' }],
+            breaker: patientBreaker,
           },
           {
             name: 'embed',

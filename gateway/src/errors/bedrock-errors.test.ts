@@ -3,6 +3,7 @@ import {
   bedrockError,
   errorNameOf,
   redactUpstreamMessage,
+  retryAfterSeconds,
   streamExceptionName,
 } from './bedrock-errors.ts'
 
@@ -57,6 +58,21 @@ describe('bedrockError', () => {
     expect(
       bedrockError({ name: 'ModelNotReadyException', message: 'loading' }).retryAfterSeconds,
     ).toBe(10)
+  })
+
+  it("keeps a Retry-After that upstream sent, in seconds, over the table's hint", () => {
+    expect(retryAfterSeconds(' 7 ')).toBe(7)
+    expect(retryAfterSeconds('Wed, 21 Oct 2026 07:28:00 GMT')).toBeUndefined()
+    const throttled = bedrockError({
+      name: 'ThrottlingException',
+      message: 'slow',
+      retryAfterSeconds: 4,
+    })
+    expect(throttled).toMatchObject({ status: 429, retryAfterSeconds: 4 })
+    expect(
+      bedrockError({ name: 'ModelNotReadyException', message: 'x', retryAfterSeconds: 2 })
+        .retryAfterSeconds,
+    ).toBe(2)
   })
 
   it('keeps the upstream message so clients can fix their request', () => {

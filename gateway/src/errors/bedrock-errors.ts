@@ -168,6 +168,14 @@ export interface BedrockFailure {
   message: string | undefined
   /** The HTTP status upstream sent; stream exceptions have none (they arrive after a 200). */
   status?: number
+  /** A `Retry-After` header in seconds, when upstream sent one; it wins over the table's hint. */
+  retryAfterSeconds?: number
+}
+
+/** retryAfterSeconds reads a `Retry-After` header given in seconds (the HTTP-date form is rare). */
+export function retryAfterSeconds(header: string | undefined): number | undefined {
+  if (header === undefined || !/^\d+$/.test(header.trim())) return undefined
+  return Number(header.trim())
 }
 
 /** bedrockError maps one upstream failure to the GatewayError a client sees. */
@@ -186,10 +194,11 @@ export function bedrockError(failure: BedrockFailure): GatewayError {
   }
   const mapping = name === undefined ? undefined : mappings[name]
   if (mapping !== undefined) {
+    const retryAfter = failure.retryAfterSeconds ?? mapping.retryAfterSeconds
     const options =
-      mapping.retryAfterSeconds === undefined
+      retryAfter === undefined
         ? { ...base, code: mapping.code }
-        : { ...base, code: mapping.code, retryAfterSeconds: mapping.retryAfterSeconds }
+        : { ...base, code: mapping.code, retryAfterSeconds: retryAfter }
     return new GatewayError(
       mapping.status,
       mapping.type,

@@ -3,6 +3,7 @@
 // set of methods and status codes; never keys, users or request ids.
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client'
 import { createGenAiMetrics, type GenAiMetrics } from './genai-metrics.ts'
+import { createResilienceMetrics, type ResilienceMetrics } from './resilience-metrics.ts'
 
 export interface GatewayMetrics {
   readonly registry: Registry
@@ -11,6 +12,8 @@ export interface GatewayMetrics {
   readonly inFlight: Gauge<'operation' | 'stream'>
   /** Tokens, latency, cost, errors, retries and overhead, fed by metrics/record-metrics.ts. */
   readonly genAi: GenAiMetrics
+  /** Circuit states and shadow outcomes. */
+  readonly resilience: ResilienceMetrics
 }
 
 export interface GatewayMetricsOptions {
@@ -33,5 +36,11 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
     labelNames: ['operation', 'stream'] as const,
     registers: [registry],
   })
-  return { registry, requests, inFlight, genAi: createGenAiMetrics(registry) }
+  return {
+    registry,
+    requests,
+    inFlight,
+    genAi: createGenAiMetrics(registry),
+    resilience: createResilienceMetrics(registry),
+  }
 }

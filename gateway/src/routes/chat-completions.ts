@@ -1,27 +1,30 @@
-// POST /v1/chat/completions: validate, resolve the alias in the caller's project, choose a backend,
-// then answer with one JSON completion or an SSE stream.
+// POST /v1/chat/completions: validate, resolve the alias in the caller's project, try its backends
+// (weights, fallbacks, circuits: resilience/run-attempts.ts), then answer with one JSON completion
+// or an SSE stream.
 // Reference: https://platform.openai.com/docs/api-reference/chat/create
+import type { RouteBackend } from '@strata/crds'
 import type { Handler } from 'hono'
 import type { AppDeps, GatewayEnv } from '../app-deps.ts'
 import { dispatchChat } from '../dispatch/dispatch-request.ts'
 import { parseChatCompletionRequest } from '../openai/chat-completions.ts'
+import type { Resilience } from '../resilience/resilience.ts'
+import { isFirstChatToken } from '../resilience/first-token.ts'
+import { deferredStream } from '../resilience/deferred-stream.ts'
+import { firstItem } from '../resilience/resume-stream.ts'
+import { implementationOf, noteRoute, stickyValueOf } from '../resilience/route-hooks.ts'
+import { runAttempts } from '../resilience/run-attempts.ts'
+import { drain, mirror } from '../resilience/shadow.ts'
 import { backendTarget } from '../routing/backend-target.ts'
 import { applyRoutePolicy } from '../routing/route-policy.ts'
 import { streamChatCompletion } from './chat-completions-stream.ts'
-import {
-  announceDropped,
-  chooseBackend,
-  DROPPED_PARAMS_HEADER,
-  findModelRoute,
-  noteChoice,
-} from './choose-backend.ts'
+import { announceDropped, findModelRoute } from './choose-backend.ts'
+import { announceStream } from './stream-dropped.ts'
 import { fromChatUsage } from '../observe/token-usage.ts'
-import { startUpstreamCall } from './upstream-call.ts'
 
 export type ChatCompletionsDeps = Pick<
   AppDeps,
-  'backends' | 'clock' | 'now' | 'newId' | 'random' | 'logger' | 'options'
->
+  'backends' | 'clock' | 'now' | 'newId' | 'logger' | 'options'
+> & { resilience: Resilience }
 
 export function chatCompletions(deps: ChatCompletionsDeps): Handler<GatewayEnv> {
   return async function createChatCompletion(c) {
@@ -30,55 +33,91 @@ export function chatCompletions(deps: ChatCompletionsDeps): Handler<GatewayEnv> 
     const open = c.get('record')
     open.start('chat', request.stream === true)
     const route = findModelRoute(caller, request.model)
-    const { choice, backend } = chooseBackend(
-      route,
-      deps.random,
-      { backends: deps.backends },
-      'Chat Completions API',
-    )
-    noteChoice(open.record, caller, route, choice, request.model)
-    const { request: prepared, dropped } = dispatchChat({
-      parsed: request,
-      prepared: applyRoutePolicy(request, route),
-      route,
-      choice,
-      backendDropped: backend.droppedParameters?.(request) ?? [],
-    })
-    announceDropped(c, deps.logger, dropped, choice.kind, request.model)
-    const target = backendTarget(choice, caller.project.projectId)
-    const call = startUpstreamCall(c.req.raw.signal, route.limits?.timeoutMs)
-    const context = {
+    noteRoute(open.record, caller, route, request.model)
+    const withPolicy = applyRoutePolicy(request, route)
+    // Reasoning and budgets depend on the backend's family, so each attempt gets its own request.
+    const prepareFor = (choice: RouteBackend) =>
+      dispatchChat({
+        parsed: request,
+        prepared: withPolicy,
+        route,
+        choice,
+        backendDropped: implementationOf(deps.backends, choice).droppedParameters?.(request) ?? [],
+      })
+    const base = {
       id: deps.newId(),
       created: Math.floor(deps.clock() / 1000),
       model: request.model,
-      signal: call.signal,
+    }
+    const implemented = (choice: RouteBackend): boolean => deps.backends[choice.kind] !== undefined
+    const callOn = (choice: RouteBackend, signal: AbortSignal) => ({
+      backend: implementationOf(deps.backends, choice),
+      prepared: prepareFor(choice).request,
+      target: backendTarget(choice, caller.project.projectId),
+      context: { ...base, signal },
+    })
+    const stream = request.stream === true
+    mirror(deps.resilience, {
+      route,
+      implemented,
+      send: (choice, signal) => {
+        const { backend, prepared, target, context } = callOn(choice, signal)
+        return stream
+          ? drain(backend.stream(prepared, target, context))
+          : backend.complete(prepared, target, context)
+      },
+    })
+    const attempts = {
+      route,
+      open,
+      clientSignal: c.req.raw.signal,
+      stickyValue: stickyValueOf(route, (name) => c.req.header(name)),
+      implemented,
+      api: 'Chat Completions API',
+    }
+    const announce = (choice: RouteBackend): string[] => {
+      const { dropped } = prepareFor(choice)
+      announceDropped(c, deps.logger, dropped, choice.kind, request.model)
+      return dropped
     }
 
-    if (prepared.stream === true) {
+    if (stream) {
+      const deferred = deferredStream(c.req.raw.signal, (clientSignal) =>
+        runAttempts(deps.resilience, {
+          ...attempts,
+          clientSignal,
+          run: (choice, call) => {
+            const { backend, prepared, target, context } = callOn(choice, call.signal)
+            return firstItem(backend.stream(prepared, target, context), isFirstChatToken)
+          },
+        }),
+      )
       const response = await streamChatCompletion({
-        chunks: backend.stream(prepared, target, context),
-        call,
-        includeUsage: prepared.stream_options?.include_usage === true,
+        chunks: deferred.items,
+        call: deferred.call,
+        includeUsage: request.stream_options?.include_usage === true,
         keepAliveMs: deps.options.keepAliveMs,
         logger: deps.logger,
         record: open,
         now: deps.now,
       })
-      if (dropped.length > 0) response.headers.set(DROPPED_PARAMS_HEADER, dropped.join(', '))
+      announceStream(response, deferred, prepareFor, deps.logger, request.model)
       return response
     }
-    const since = deps.now()
+    const served = await runAttempts(deps.resilience, {
+      ...attempts,
+      run: (choice, call) => {
+        const { backend, prepared, target, context } = callOn(choice, call.signal)
+        return backend.complete(prepared, target, context)
+      },
+    })
     try {
-      const completion = await backend.complete(prepared, target, context)
       open.record.firstTokenAt = deps.now()
-      open.record.usage = fromChatUsage(completion.usage)
-      return c.json(completion)
-    } catch (error) {
-      throw call.explain(error)
+      open.record.usage = fromChatUsage(served.value.usage)
+      announce(served.candidate.backend)
+      return c.json(served.value)
     } finally {
-      // The wait ended when the answer arrived; serialising it is the gateway's own time.
-      open.addUpstreamTime(since, open.record.firstTokenAt ?? deps.now())
-      call.release()
+      served.finish()
     }
   }
 }

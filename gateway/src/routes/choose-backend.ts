@@ -83,6 +83,17 @@ export function announceDropped(
 ): void {
   if (dropped.length === 0) return
   c.header(DROPPED_PARAMS_HEADER, dropped.join(', '))
+  logDropped(logger, dropped, kind, model)
+}
+
+/** The log half of announceDropped, alone when the headers are already sent. */
+export function logDropped(
+  logger: Logger,
+  dropped: string[],
+  kind: BackendKind,
+  model: string,
+): void {
+  if (dropped.length === 0) return
   logger.info('parameters accepted but not honoured by the backend', {
     dropped,
     backend: kind,

@@ -91,16 +91,27 @@ describe('POST /v1/responses', () => {
   })
 
   it('ends with an error event when the stream fails after it started', async () => {
-    const { backend } = stubBackend([{ type: 'response.created', sequence_number: 0 }, throttled()])
+    // The first token, not `response.created`, is what commits the answer (resilience/first-token.ts).
+    const { backend } = stubBackend([
+      { type: 'response.created', sequence_number: 0 },
+      { type: 'response.output_text.delta', sequence_number: 1, delta: 'Hi' },
+      throttled(),
+    ])
     const response = await post(appWith(backend), { model: 'claude', input: 'Hi', stream: true })
     expect(response.status).toBe(200)
     const last = (await response.text()).trim().split('\n\n').at(-1) ?? ''
     expect(last).toMatch(/^event: error\ndata: /)
     expect(JSON.parse(last.slice(last.indexOf('{')))).toMatchObject({
       type: 'error',
-      sequence_number: 1,
+      sequence_number: 2,
       code: 'rate_limit_exceeded',
       error: { type: 'rate_limit_error' },
     })
+  })
+
+  it('still answers with a faithful status when the stream fails before the first token', async () => {
+    const { backend } = stubBackend([{ type: 'response.created', sequence_number: 0 }, throttled()])
+    const response = await post(appWith(backend), { model: 'claude', input: 'Hi', stream: true })
+    expect(response.status).toBe(429)
   })
 })

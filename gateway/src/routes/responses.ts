@@ -1,27 +1,27 @@
 // POST /v1/responses: validate, resolve the alias in the caller's project, choose a backend, then
 // answer with one Response object or its SSE event stream. Mirrors routes/chat-completions.ts.
 // Reference: https://platform.openai.com/docs/api-reference/responses/create
-import type { Route } from '@strata/crds'
+import type { Route, RouteBackend } from '@strata/crds'
 import type { Handler } from 'hono'
 import type { AppDeps, GatewayEnv } from '../app-deps.ts'
 import { dispatchResponses } from '../dispatch/dispatch-request.ts'
 import { parseResponsesRequest, type ResponsesRequest } from '../openai/responses.ts'
 import { backendTarget } from '../routing/backend-target.ts'
 import { fromResponsesUsage } from '../observe/token-usage.ts'
-import {
-  announceDropped,
-  chooseBackend,
-  DROPPED_PARAMS_HEADER,
-  findModelRoute,
-  noteChoice,
-} from './choose-backend.ts'
+import type { Resilience } from '../resilience/resilience.ts'
+import { isFirstResponsesToken } from '../resilience/first-token.ts'
+import { deferredStream } from '../resilience/deferred-stream.ts'
+import { firstItem } from '../resilience/resume-stream.ts'
+import { implementationOf, noteRoute, stickyValueOf } from '../resilience/route-hooks.ts'
+import { runAttempts } from '../resilience/run-attempts.ts'
+import { drain, mirror } from '../resilience/shadow.ts'
+import { announceDropped, findModelRoute } from './choose-backend.ts'
+import { announceStream } from './stream-dropped.ts'
 import { streamResponse } from './responses-stream.ts'
-import { startUpstreamCall } from './upstream-call.ts'
 
-export type ResponsesDeps = Pick<
-  AppDeps,
-  'responses' | 'clock' | 'now' | 'random' | 'logger' | 'options'
->
+export type ResponsesDeps = Pick<AppDeps, 'responses' | 'clock' | 'now' | 'logger' | 'options'> & {
+  resilience: Resilience
+}
 
 // The route's defaults and output cap, as routing/route-policy.ts applies them to chat requests.
 function applyRoutePolicy(request: ResponsesRequest, route: Route): ResponsesRequest {
@@ -43,49 +43,85 @@ export function responses(deps: ResponsesDeps): Handler<GatewayEnv> {
     const open = c.get('record')
     open.start('responses', parsed.stream === true)
     const route = findModelRoute(caller, parsed.model)
+    noteRoute(open.record, caller, route, parsed.model)
     const request = applyRoutePolicy(parsed, route)
-    const { choice, backend, service } = chooseBackend(
-      route,
-      deps.random,
-      deps.responses,
-      'Responses API',
-    )
-    noteChoice(open.record, caller, route, choice, request.model)
-    const dispatched = dispatchResponses({ parsed, prepared: request, route, choice })
-    announceDropped(c, deps.logger, dispatched.dropped, choice.kind, request.model)
-    const target = backendTarget(choice, caller.project.projectId)
-    const call = startUpstreamCall(c.req.raw.signal, route.limits?.timeoutMs)
-    const context = {
-      id: service.newId(),
+    // Reasoning and budgets depend on the backend's family, so each attempt gets its own request.
+    const prepareFor = (choice: RouteBackend) =>
+      dispatchResponses({ parsed, prepared: request, route, choice })
+    const service = deps.responses
+    const base = {
+      id: service?.newId() ?? '',
       createdAt: Math.floor(deps.clock() / 1000),
       model: request.model,
-      signal: call.signal,
     }
-    if (request.stream === true) {
+    const implemented = (choice: RouteBackend): boolean =>
+      service?.backends[choice.kind] !== undefined
+    const callOn = (choice: RouteBackend, signal: AbortSignal) => ({
+      backend: implementationOf(service?.backends, choice),
+      prepared: prepareFor(choice).request,
+      target: backendTarget(choice, caller.project.projectId),
+      context: { ...base, signal },
+    })
+    const stream = request.stream === true
+    mirror(deps.resilience, {
+      route,
+      implemented,
+      send: (choice, signal) => {
+        const { backend, prepared, target, context } = callOn(choice, signal)
+        return stream
+          ? drain(backend.stream(prepared, target, context))
+          : backend.create(prepared, target, context)
+      },
+    })
+    const attempts = {
+      route,
+      open,
+      clientSignal: c.req.raw.signal,
+      stickyValue: stickyValueOf(route, (name) => c.req.header(name)),
+      implemented,
+      api: 'Responses API',
+    }
+    const announce = (choice: RouteBackend): string[] => {
+      const { dropped } = prepareFor(choice)
+      announceDropped(c, deps.logger, dropped, choice.kind, request.model)
+      return dropped
+    }
+    if (stream) {
+      const deferred = deferredStream(c.req.raw.signal, (clientSignal) =>
+        runAttempts(deps.resilience, {
+          ...attempts,
+          clientSignal,
+          run: (choice, call) => {
+            const { backend, prepared, target, context } = callOn(choice, call.signal)
+            return firstItem(backend.stream(prepared, target, context), isFirstResponsesToken)
+          },
+        }),
+      )
       const response = await streamResponse({
-        events: backend.stream(dispatched.request, target, context),
-        call,
+        events: deferred.items,
+        call: deferred.call,
         keepAliveMs: deps.options.keepAliveMs,
         logger: deps.logger,
         record: open,
         now: deps.now,
       })
-      if (dispatched.dropped.length > 0)
-        response.headers.set(DROPPED_PARAMS_HEADER, dispatched.dropped.join(', '))
+      announceStream(response, deferred, prepareFor, deps.logger, request.model)
       return response
     }
-    const since = deps.now()
+    const served = await runAttempts(deps.resilience, {
+      ...attempts,
+      run: (choice, call) => {
+        const { backend, prepared, target, context } = callOn(choice, call.signal)
+        return backend.create(prepared, target, context)
+      },
+    })
     try {
-      const response = await backend.create(dispatched.request, target, context)
       open.record.firstTokenAt = deps.now()
-      if (response.usage != null) open.record.usage = fromResponsesUsage(response.usage)
-      return c.json(response)
-    } catch (error) {
-      throw call.explain(error)
+      if (served.value.usage != null) open.record.usage = fromResponsesUsage(served.value.usage)
+      announce(served.candidate.backend)
+      return c.json(served.value)
     } finally {
-      // The wait ended when the answer arrived; serialising it is the gateway's own time.
-      open.addUpstreamTime(since, open.record.firstTokenAt ?? deps.now())
-      call.release()
+      served.finish()
     }
   }
 }

@@ -4,7 +4,7 @@
 // .../API_runtime_ConverseStream.html and shared/reference/bedrock-api.md §3.1–§3.2 (paths; the
 // modelId label is percent-encoded like the SDK does, `:` → %3A, `/` → %2F), §5 (errors), §7.
 import { Agent, type Dispatcher } from 'undici'
-import { bedrockError } from '../errors/bedrock-errors.ts'
+import { bedrockError, retryAfterSeconds } from '../errors/bedrock-errors.ts'
 import { invalidResponse, type GatewayError } from '../errors/gateway-error.ts'
 import {
   converseResponseSchema,
@@ -69,10 +69,12 @@ export async function errorFromResponse(response: Dispatcher.ResponseData): Prom
   const body = parseJson(await readLimited(response.body))
   const name =
     headerValue(response.headers, 'x-amzn-errortype') ?? stringField(body, 'code', '__type')
+  const retryAfter = retryAfterSeconds(headerValue(response.headers, 'retry-after'))
   return bedrockError({
     name,
     message: stringField(body, 'message', 'Message'),
     status: response.statusCode,
+    ...(retryAfter === undefined ? {} : { retryAfterSeconds: retryAfter }),
   })
 }
 

@@ -141,7 +141,14 @@ describe('compileTable', () => {
       [project()],
       [
         route('chat', 'chat', '2026-01-01T00:00:00Z', {
-          limits: { maxOutputTokens: 512, timeouts: { totalMs: 30_000 } },
+          limits: {
+            maxOutputTokens: 512,
+            timeouts: { firstTokenMs: 5_000, idleMs: 2_000, totalMs: 30_000 },
+            retryBudgetPercent: 10,
+          },
+          sticky: { header: 'x-session-id' },
+          shadow: { backend: 'candidate', percent: 5 },
+          breaker: { consecutiveFailures: 3, coolDownMs: 1_000 },
         }),
       ],
     )
@@ -153,7 +160,15 @@ describe('compileTable', () => {
       projects,
     }
     expect(routingTableSchema.safeParse(table).success).toBe(true)
-    expect(projects[0]?.routes[0]?.limits).toEqual({ maxOutputTokens: 512, timeoutMs: 30_000 })
+    const compiled = projects[0]?.routes[0]
+    expect(compiled?.limits).toEqual({
+      maxOutputTokens: 512,
+      timeouts: { firstTokenMs: 5_000, idleMs: 2_000, totalMs: 30_000 },
+      retryBudgetPercent: 10,
+    })
+    expect(compiled?.sticky).toEqual({ header: 'x-session-id' })
+    expect(compiled?.shadow).toEqual({ backend: 'candidate', percent: 5 })
+    expect(compiled?.breaker).toEqual({ consecutiveFailures: 3, coolDownMs: 1_000 })
   })
   it('copies strict mode and the reasoning share into the table, and leaves strict out when false', () => {
     const { projects } = compileTable(

@@ -55,8 +55,11 @@ function tableRoute(route: RouteInput, project: ProjectInput): TableRoute {
     ...(spec.limits?.maxReasoningPercent !== undefined
       ? { maxReasoningPercent: spec.limits.maxReasoningPercent }
       : {}),
-    ...(spec.limits?.timeouts?.totalMs !== undefined
-      ? { timeoutMs: spec.limits.timeouts.totalMs }
+    ...(spec.limits?.timeouts !== undefined && Object.keys(spec.limits.timeouts).length > 0
+      ? { timeouts: spec.limits.timeouts }
+      : {}),
+    ...(spec.limits?.retryBudgetPercent !== undefined
+      ? { retryBudgetPercent: spec.limits.retryBudgetPercent }
       : {}),
   }
   return {
@@ -79,6 +82,9 @@ function tableRoute(route: RouteInput, project: ProjectInput): TableRoute {
     ...(Object.keys(limits).length > 0 ? { limits } : {}),
     ...(spec.defaults ? { defaults: spec.defaults } : {}),
     ...(spec.strict ? { strict: true } : {}),
+    ...(spec.sticky ? { sticky: spec.sticky } : {}),
+    ...(spec.shadow ? { shadow: spec.shadow } : {}),
+    ...(spec.breaker ? { breaker: spec.breaker } : {}),
   }
 }
 

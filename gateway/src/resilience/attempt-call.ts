@@ -1,0 +1,106 @@
+// The cancellation of one upstream attempt, with the route's deadlines. The attempt is aborted
+// when the client goes away, when the request's total deadline passes, when the first token is
+// late, or when a started stream stays silent too long. Each deadline aborts with the GatewayError
+// the client should see, so whatever the backend throws on abort is explained as that error.
+// Implements routes/upstream-call.ts's UpstreamCall, which sse-response.ts drives.
+import { GatewayError } from '../errors/gateway-error.ts'
+import { clientClosed, type UpstreamCall } from '../routes/upstream-call.ts'
+import type { Timeouts } from './route-resilience-defaults.ts'
+
+export interface AttemptCall extends UpstreamCall {
+  /** The gateway waits on the stream again: the idle deadline starts afresh. */
+  touch(): void
+  /** The gateway is not waiting on the stream (the client is reading): no idle deadline. */
+  hold(): void
+}
+
+export const firstTokenTimeout = (ms: number): GatewayError =>
+  new GatewayError(504, 'timeout_error', `The model did not answer within ${ms} ms.`, {
+    code: 'upstream_timeout',
+  })
+
+export const idleTimeout = (ms: number): GatewayError =>
+  new GatewayError(504, 'timeout_error', `The model stream stayed silent for more than ${ms} ms.`, {
+    code: 'stream_idle_timeout',
+  })
+
+export const totalTimeout = (ms: number): GatewayError =>
+  new GatewayError(504, 'timeout_error', `The request did not complete within ${ms} ms.`, {
+    code: 'request_timeout',
+  })
+
+/** The request's end-to-end deadline, shared by all its attempts. */
+export interface RequestDeadline {
+  readonly signal: AbortSignal
+  remainingMs(): number
+  release(): void
+}
+
+export function startDeadline(totalMs: number, now: () => number): RequestDeadline {
+  const controller = new AbortController()
+  const endsAt = now() + totalMs
+  const timer = setTimeout(() => {
+    controller.abort(totalTimeout(totalMs))
+  }, totalMs)
+  return {
+    signal: controller.signal,
+    remainingMs: () => Math.max(0, endsAt - now()),
+    release: () => {
+      clearTimeout(timer)
+    },
+  }
+}
+
+export function startAttemptCall(
+  clientSignal: AbortSignal,
+  deadline: RequestDeadline,
+  timeouts: Pick<Timeouts, 'firstTokenMs' | 'idleMs'>,
+): AttemptCall {
+  const controller = new AbortController()
+  const parents = [clientSignal, deadline.signal]
+  const onParentAbort = (event: Event): void => {
+    controller.abort((event.target as AbortSignal).reason)
+  }
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const arm = (ms: number, error: () => GatewayError): void => {
+    clearTimeout(timer)
+    timer = setTimeout(() => {
+      controller.abort(error())
+    }, ms)
+  }
+  const release = (): void => {
+    clearTimeout(timer)
+    for (const parent of parents) parent.removeEventListener('abort', onParentAbort)
+  }
+  for (const parent of parents) {
+    if (parent.aborted) controller.abort(parent.reason)
+    else parent.addEventListener('abort', onParentAbort, { once: true })
+  }
+  controller.signal.addEventListener('abort', release)
+  // When the request's deadline comes first, it aborts the attempt with its own error.
+  if (!controller.signal.aborted && timeouts.firstTokenMs < deadline.remainingMs())
+    arm(timeouts.firstTokenMs, () => firstTokenTimeout(timeouts.firstTokenMs))
+  return {
+    signal: controller.signal,
+    abort: (reason) => {
+      controller.abort(reason)
+    },
+    release,
+    // sse-response.ts calls this once the first item is in hand: from now on silence is bounded.
+    clearTimeout: () => {
+      if (!controller.signal.aborted) arm(timeouts.idleMs, () => idleTimeout(timeouts.idleMs))
+    },
+    hold: () => {
+      clearTimeout(timer)
+    },
+    touch: () => {
+      if (!controller.signal.aborted) arm(timeouts.idleMs, () => idleTimeout(timeouts.idleMs))
+    },
+    explain(error) {
+      if (clientSignal.aborted) return clientClosed(error)
+      const reason: unknown = controller.signal.reason
+      if (controller.signal.aborted && reason instanceof GatewayError) return reason
+      return error
+    },
+  }
+}

@@ -1,0 +1,47 @@
+// A stream whose attempts may still be running when routes/sse-response.ts commits the 200: a
+// model silent for longer than one keep-alive interval gets keep-alive comments so that proxies
+// keep the connection open. Comments are not content, so until the first token the attempts may
+// still fall back; only the way a final failure reaches the client changes (an error event instead
+// of an HTTP status). Until an attempt is served, the call handed to sse-response.ts stands for
+// all of them.
+import type { UpstreamCall } from '../routes/upstream-call.ts'
+import { resumeStream, type FirstItem } from './resume-stream.ts'
+import type { Served } from './run-attempts.ts'
+
+export interface DeferredStream<T> {
+  items: AsyncIterable<T>
+  call: UpstreamCall
+  /** Settles with the attempts: the served attempt, or the error that ended them. */
+  served: Promise<Served<FirstItem<T>>>
+  /** The served attempt once there is one. */
+  current(): Served<FirstItem<T>> | undefined
+}
+
+export function deferredStream<T>(
+  clientSignal: AbortSignal,
+  start: (signal: AbortSignal) => Promise<Served<FirstItem<T>>>,
+): DeferredStream<T> {
+  let served: Served<FirstItem<T>> | undefined
+  const stop = new AbortController()
+  const signal = AbortSignal.any([clientSignal, stop.signal])
+  const attempts = start(signal).then((value) => {
+    served = value
+    return value
+  })
+  // Whoever reads the items hears of a failure; this copy only keeps it from being unhandled.
+  attempts.catch(() => undefined)
+  async function* items(): AsyncGenerator<T> {
+    yield* resumeStream(await attempts)
+  }
+  const call: UpstreamCall = {
+    signal,
+    abort(reason) {
+      served?.call.abort(reason)
+      stop.abort(reason)
+    },
+    release: () => served?.call.release(),
+    clearTimeout: () => served?.call.clearTimeout(),
+    explain: (error) => (served === undefined ? error : served.call.explain(error)),
+  }
+  return { items: items(), call, served: attempts, current: () => served }
+}
