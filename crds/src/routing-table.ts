@@ -3,6 +3,13 @@
 // could have written. Objects are strict: a misspelt field in a hand-written standalone table
 // must fail loudly rather than fall back to a default; new fields come with a new apiVersion.
 import { z } from 'zod'
+import {
+  budgetsSchema,
+  failClosedSchema,
+  projectLimitsSchema,
+  requestsPerMinuteSchema,
+  tokensPerMinuteSchema,
+} from './governance.ts'
 
 export const ROUTING_TABLE_API_VERSION = 'strata.dev/v1alpha1'
 export const ROUTING_TABLE_KIND = 'RoutingTable'
@@ -96,6 +103,9 @@ export const routeLimitsSchema = z
       .describe(
         'Upper bound on waiting for the model, in milliseconds: the whole call without streaming, the first chunk with it.',
       ),
+    requestsPerMinute: requestsPerMinuteSchema.optional(),
+    tokensPerMinute: tokensPerMinuteSchema.optional(),
+    failClosed: failClosedSchema.optional(),
   })
   .describe('Per-route limits.')
 
@@ -145,6 +155,8 @@ export const projectSchema = z
       .describe('Cost-attribution tags of the project.'),
     keys: z.array(clientKeySchema).describe('Client keys that authenticate as this project.'),
     routes: z.array(routeSchema).describe('Model aliases the project may call.'),
+    limits: projectLimitsSchema.optional(),
+    budgets: budgetsSchema.optional(),
   })
   .describe('A Bedrock project with its client keys and routes.')
 
