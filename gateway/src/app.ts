@@ -1,11 +1,12 @@
 // The gateway's HTTP surface as a Hono app. A factory: it never listens and never reads env, so
 // tests call app.request() with stub backends and server.ts serves the same app over Node.
-import { Hono } from 'hono'
+import { Hono, type MiddlewareHandler } from 'hono'
 import type { AppDeps, GatewayEnv } from './app-deps.ts'
 import { authenticate } from './middleware/authenticate.ts'
 import { errorHandler, notFound } from './middleware/error-handler.ts'
 import { inFlightListener } from './metrics/in-flight.ts'
 import { jsonBody } from './middleware/json-body.ts'
+import { enforceLimits } from './limits/enforce-limits.ts'
 import { recordRequest } from './middleware/record-request.ts'
 import { requestMetrics } from './middleware/request-metrics.ts'
 import { chatCompletions } from './routes/chat-completions.ts'
@@ -25,7 +26,11 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
   app.use(
     '/v1/*',
     recordRequest({
-      listeners: [inFlightListener(deps.metrics), ...deps.requestListeners],
+      listeners: [
+        inFlightListener(deps.metrics),
+        ...(deps.limits ? [deps.limits.listener] : []),
+        ...deps.requestListeners,
+      ],
       logger: deps.logger,
       now: deps.now,
     }),
@@ -33,22 +38,30 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
   // Authentication comes before the body is read, so that a caller without a key cannot make
   // the gateway buffer anything.
   const caller = authenticate({ routing: deps.routing, clock: deps.clock })
+  const limits: MiddlewareHandler<GatewayEnv> = deps.limits
+    ? enforceLimits(deps.limits)
+    : async (_c, next) => {
+        await next()
+      }
   app.post(
     '/v1/chat/completions',
     caller,
     jsonBody({ maxBytes: deps.options.maxBodyBytes }),
+    limits,
     chatCompletions(deps),
   )
   app.post(
     '/v1/responses',
     caller,
     jsonBody({ maxBytes: deps.options.maxBodyBytes }),
+    limits,
     responses(deps),
   )
   app.post(
     '/v1/embeddings',
     caller,
     jsonBody({ maxBytes: deps.options.maxBodyBytes }),
+    limits,
     embeddings(deps),
   )
   app.get('/v1/models', caller, listModels())

@@ -25,6 +25,8 @@ import { createMantleClient, type MantleClient } from './upstream/mantle-client.
 import { mantleConfigFromEnv } from './upstream/mantle-client-config.ts'
 import { createImageFetcher } from './upstream/image-fetcher.ts'
 import { createGatewayMetrics } from './metrics/gateway-metrics.ts'
+import { unknownCost } from './limits/cost-of.ts'
+import { startLimitsRuntime, type LimitsRuntime } from './limits/limits-runtime.ts'
 import type { RoutingTable } from '@strata/crds'
 import { inClusterOptions, kubeApiAccess } from './kubernetes/api-access.ts'
 import { watchRoutingTableConfigMap } from './kubernetes/config-map-watcher.ts'
@@ -49,6 +51,10 @@ const usage = `usage: strata-gateway (--routes FILE | --routes-configmap NS/NAME
   --max-body-bytes N   largest request body; env STRATA_MAX_BODY_BYTES (default 20 MiB)
   --fetch-image-urls   fetch https image URLs for Converse (off: only data URLs); env
                        STRATA_FETCH_IMAGE_URLS=true. Enable only where egress is restricted.
+  --redis-url URL      Redis shared by all replicas for rate limits and budgets; env
+                       STRATA_REDIS_URL. Without it, limits are held per replica.
+  --replicas-hint N    replicas sharing each limit, for per-replica shares when Redis is absent or
+                       down; env STRATA_REPLICAS_HINT (default: the count Redis last saw, else 1)
 
 AWS: the region comes from each route's backend; credentials from the default chain (env, IRSA,
 Pod Identity, IMDS) or AWS_BEARER_TOKEN_BEDROCK; AWS_ENDPOINT_URL_BEDROCK_RUNTIME and
@@ -74,6 +80,8 @@ const configSchema = z
     drainTimeoutMs: integer.default(25_000),
     maxBodyBytes: integer.positive().default(defaultAppOptions.maxBodyBytes),
     fetchImageUrls: z.boolean().default(false),
+    redisUrl: z.url({ protocol: /^rediss?$/ }).optional(),
+    replicasHint: integer.positive().optional(),
     /** What the AWS client configuration reads; passed through, never read elsewhere. */
     env: z.custom<NodeJS.ProcessEnv>(),
   })
@@ -101,6 +109,8 @@ export function parseServerConfig(argv: string[], env: NodeJS.ProcessEnv): Serve
       'drain-timeout': { type: 'string' },
       'max-body-bytes': { type: 'string' },
       'fetch-image-urls': { type: 'boolean' },
+      'redis-url': { type: 'string' },
+      'replicas-hint': { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -117,6 +127,8 @@ export function parseServerConfig(argv: string[], env: NodeJS.ProcessEnv): Serve
     drainTimeoutMs: values['drain-timeout'] ?? env['STRATA_DRAIN_TIMEOUT_MS'],
     maxBodyBytes: values['max-body-bytes'] ?? env['STRATA_MAX_BODY_BYTES'],
     fetchImageUrls: values['fetch-image-urls'] ?? env['STRATA_FETCH_IMAGE_URLS'] === 'true',
+    redisUrl: values['redis-url'] ?? env['STRATA_REDIS_URL'],
+    replicasHint: values['replicas-hint'] ?? env['STRATA_REPLICAS_HINT'],
     env,
   })
   if (!result.success) throw new Error(`${z.prettifyError(result.error)}\n\n${usage}`)
@@ -133,6 +145,7 @@ interface Gateway {
   converse: ConverseClient
   mantle: MantleClient
   invoke: InvokeClient
+  limits: LimitsRuntime
   logger: Logger
 }
 
@@ -187,6 +200,16 @@ async function startGateway(config: ServerConfig, logger: Logger): Promise<Gatew
   const converse = createConverseClient(fromEnv(config.env, credentials))
   const mantle = createMantleClient(mantleConfigFromEnv(config.env, credentials))
   const invoke = createInvokeClient(fromEnv(config.env, credentials))
+  const metrics = createGatewayMetrics()
+  const limits = startLimitsRuntime({
+    redisUrl: config.redisUrl,
+    replicasHint: config.replicasHint,
+    metrics: metrics.limits,
+    // TODO(lead): estimateCostUsd from observe/cost.ts once merged; USD budgets stay empty until then.
+    costOf: unknownCost,
+    logger,
+    clock: Date.now,
+  })
   const deps: AppDeps = {
     routing: routing.current,
     backends: {
@@ -197,7 +220,8 @@ async function startGateway(config: ServerConfig, logger: Logger): Promise<Gatew
       }),
       mantle: createMantleBackend({ client: mantle }),
     },
-    metrics: createGatewayMetrics(),
+    metrics,
+    limits: limits.limiter,
     clock: Date.now,
     now: () => performance.now(),
     requestListeners: [],
@@ -231,7 +255,7 @@ async function startGateway(config: ServerConfig, logger: Logger): Promise<Gatew
       resolveServer(started as Server)
     })
   })
-  return { server, watcher, converse, mantle, invoke, logger }
+  return { server, watcher, converse, mantle, invoke, limits, logger }
 }
 
 // Stop accepting, let requests in flight finish, and cut whatever is left at the deadline.
@@ -253,6 +277,7 @@ function drain(gateway: Gateway, timeoutMs: number): Promise<void> {
         gateway.converse.close(),
         gateway.mantle.close(),
         gateway.invoke.close(),
+        gateway.limits.close(),
       ]).finally(resolveDrain)
     })
     gateway.server.closeIdleConnections()
