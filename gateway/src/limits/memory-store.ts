@@ -30,7 +30,7 @@ export interface MemoryStore extends LimitStore {
 export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
   const buckets = new Map<string, Bucket>()
   const counters = new Map<string, Counter>()
-  const share = (limit: number): number => Math.max(1, limit / Math.max(1, options.replicas()))
+  const share = (limit: number): number => limit / Math.max(1, options.replicas())
 
   function sweep(now: number): void {
     for (const [key, bucket] of buckets) if (bucket.expiresAt <= now) buckets.delete(key)
