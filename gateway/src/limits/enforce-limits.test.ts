@@ -3,7 +3,14 @@
 // settled when a record closes.
 import { routingTableSchema, type RoutingTableInput } from '@strata/crds'
 import { describe, expect, it } from 'vitest'
-import { createTestApp, NOW_MS, postChat, textChunk, type TestApp } from '../app-test-kit.ts'
+import {
+  authorized,
+  createTestApp,
+  NOW_MS,
+  postChat,
+  textChunk,
+  type TestApp,
+} from '../app-test-kit.ts'
 import { createGatewayMetrics } from '../metrics/gateway-metrics.ts'
 import { testTableInput } from '../routing/test-tables.ts'
 import type { CostOf } from './cost-of.ts'
@@ -165,6 +172,31 @@ describe('rate limits in the app', () => {
     )
     const open = limitedApp({ routeLimits: { requestsPerMinute: 100 }, degraded: true })
     expect((await postChat(open.app, chat())).status).toBe(200)
+  })
+})
+
+describe('every model endpoint', () => {
+  it('limits /v1/responses and /v1/embeddings on the same route counters as chat', async () => {
+    const app = limitedApp({ routeLimits: { requestsPerMinute: 2 } })
+    const post = (path: string, body: unknown) =>
+      app.app.request(path, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...authorized() },
+        body: JSON.stringify(body),
+      })
+    const first = await post('/v1/responses', { model: 'claude', input: 'hi' })
+    expect(first.headers.get('x-ratelimit-remaining-requests')).toBe('1')
+    const second = await post('/v1/embeddings', { model: 'claude', input: 'hi' })
+    expect(second.headers.get('x-ratelimit-remaining-requests')).toBe('0')
+    const refused = await postChat(app.app, chat())
+    expect(refused.status).toBe(429)
+  })
+
+  it('lets an unknown alias through to the endpoint, which answers 404', async () => {
+    const app = limitedApp({ routeLimits: { requestsPerMinute: 1 } })
+    const unknown = await postChat(app.app, chat({ model: 'nope' }))
+    expect(unknown.status).toBe(404)
+    expect(unknown.headers.get('x-ratelimit-limit-requests')).toBeNull()
   })
 })
 

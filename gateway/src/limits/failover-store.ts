@@ -4,10 +4,11 @@
 // take the gateway down with it.
 import type { AdmitResult, LimitStore, Settlement } from './limit-store.ts'
 import type { Check } from './limit-plan.ts'
+import type { MemoryStore } from './memory-store.ts'
 
 export interface FailoverStoreOptions {
   primary: LimitStore
-  fallback: LimitStore
+  fallback: MemoryStore
   /** Whether the primary's connection is up; when not, it is not even tried. */
   connected: () => boolean
   /** Called on every change of the degraded flag. */
@@ -43,11 +44,30 @@ export function createFailoverStore(options: FailoverStoreOptions): FailoverStor
     }
   }
 
+  // What each budget had used when Redis last answered, to seed the fallback's counters with.
+  const lastUsed = new Map<string, number>()
+  const remember = (checks: readonly Check[], result: AdmitResult): AdmitResult => {
+    checks.forEach((check, index) => {
+      const state = result.states[index]
+      if (check.kind === 'budget' && state !== undefined) lastUsed.set(check.key, state.level)
+    })
+    return result
+  }
+  const seed = (checks: readonly Check[]): void => {
+    for (const check of checks) {
+      const used = lastUsed.get(check.key)
+      if (check.kind === 'budget' && used !== undefined) options.fallback.seedBudget(check, used)
+    }
+  }
+
   return {
     admit: (checks: readonly Check[], now: number): Promise<AdmitResult> =>
       attempt(
-        () => options.primary.admit(checks, now),
-        () => options.fallback.admit(checks, now),
+        async () => remember(checks, await options.primary.admit(checks, now)),
+        () => {
+          seed(checks)
+          return options.fallback.admit(checks, now)
+        },
       ),
     settle: (settlements: readonly Settlement[], now: number): Promise<void> =>
       attempt(

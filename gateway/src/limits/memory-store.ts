@@ -1,7 +1,7 @@
 // Counters in this replica's memory. Alone, it is the whole store (no Redis configured); behind
 // failover-store.ts, it is the fallback while Redis is unreachable, enforcing `limit / replicas` so
 // that the fleet as a whole stays near the configured limit without talking to anyone.
-import type { Check } from './limit-plan.ts'
+import type { BudgetCheck, Check } from './limit-plan.ts'
 import type { AdmitResult, CheckState, LimitStore, Settlement } from './limit-store.ts'
 import { bucketTtlMs, canTake, levelAt } from './token-bucket.ts'
 
@@ -25,6 +25,11 @@ interface Counter {
 export interface MemoryStore extends LimitStore {
   /** Number of live counters, for tests of expiry. */
   size(): number
+  /**
+   * Starts a budget counter that does not exist yet from what the shared store last reported, in
+   * proportion to this replica's share: a budget spent before Redis went away stays spent.
+   */
+  seedBudget(check: BudgetCheck, used: number): void
 }
 
 export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
@@ -79,5 +84,12 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
       return Promise.resolve()
     },
     size: () => buckets.size + counters.size,
+    seedBudget(check, used) {
+      if (counters.has(check.key)) return
+      counters.set(check.key, {
+        used: used / Math.max(1, options.replicas()),
+        expiresAt: check.endsAt + 86_400_000,
+      })
+    },
   }
 }

@@ -142,7 +142,12 @@ describe('failover to per-replica shares', () => {
         onDegraded: (degraded) => changes.push(degraded),
       })
       expect((await store.admit([rpm(40)], NOW)).states[0]?.limit).toBe(40)
+      // A budget spent while Redis was up stays spent after it goes.
+      expect((await store.admit([dayTokens(10)], NOW)).admitted).toBe(true)
+      await store.settle([{ check: dayTokens(10), delta: 10 }], NOW)
+      expect((await store.admit([dayTokens(10)], NOW)).admitted).toBe(false)
       await server.kill()
+      expect((await store.admit([dayTokens(10)], NOW)).admitted).toBe(false)
       const during = await Promise.all(
         Array.from({ length: 20 }, () => store.admit([rpm(40)], NOW)),
       )
