@@ -18,6 +18,7 @@ beforeAll(async () => {
       { model: 'rpm', limits: { requestsPerMinute: RPM } },
       { model: 'headers', limits: { requestsPerMinute: 5, tokensPerMinute: 100_000 } },
       { model: 'tpm', limits: { tokensPerMinute: TPM } },
+      { model: 'capped', limits: { maxOutputTokens: 16 } },
     ]),
   )
 })
@@ -149,5 +150,18 @@ describe('project budgets', () => {
       code: 'insufficient_quota',
     })
     expect((refused as APIError).headers?.get('x-should-retry')).toBe('false')
+  })
+})
+
+describe('response caps', () => {
+  it('sends Bedrock at most the route maxOutputTokens, whatever the client asks', async () => {
+    await world.bedrock.reset()
+    await world.replicas[0].openai.chat.completions.create({
+      model: 'capped',
+      messages: hello,
+      max_completion_tokens: 4_000,
+    })
+    const [request] = await world.bedrock.requests()
+    expect(request?.body).toMatchObject({ inferenceConfig: { maxTokens: 16 } })
   })
 })
