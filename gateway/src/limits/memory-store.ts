@@ -37,7 +37,11 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
   const counters = new Map<string, Counter>()
   const share = (limit: number): number => limit / Math.max(1, options.replicas())
 
+  // Expired keys are dropped at most once a second, so that admission stays O(checks).
+  let sweptAt = Number.NEGATIVE_INFINITY
   function sweep(now: number): void {
+    if (now - sweptAt < 1_000) return
+    sweptAt = now
     for (const [key, bucket] of buckets) if (bucket.expiresAt <= now) buckets.delete(key)
     for (const [key, counter] of counters) if (counter.expiresAt <= now) counters.delete(key)
   }
