@@ -12,6 +12,7 @@ import {
   type TestApp,
 } from '../app-test-kit.ts'
 import { createGatewayMetrics } from '../metrics/gateway-metrics.ts'
+import type { RequestRecord } from '../observe/request-record.ts'
 import { testTableInput } from '../routing/test-tables.ts'
 import type { CostOf } from './cost-of.ts'
 import { createLimiter } from './limiter.ts'
@@ -24,7 +25,7 @@ interface Setup {
   costOf?: CostOf
 }
 
-function limitedApp(setup: Setup): TestApp & { clock: { now: number } } {
+function limitedApp(setup: Setup): TestApp & { clock: { now: number }; finished: RequestRecord[] } {
   const input: RoutingTableInput = testTableInput()
   const support = input.projects[0]
   if (support === undefined) throw new Error('test table has no support project')
@@ -45,9 +46,15 @@ function limitedApp(setup: Setup): TestApp & { clock: { now: number } } {
       throw error
     },
   })
-  const app = createTestApp({ metrics, limits: limiter, clock: () => clock.now })
+  const finished: RequestRecord[] = []
+  const app = createTestApp({
+    metrics,
+    limits: limiter,
+    clock: () => clock.now,
+    requestListeners: [{ finished: (record) => finished.push({ ...record }) }],
+  })
   app.routing.replace(table)
-  return { ...app, clock }
+  return { ...app, clock, finished }
 }
 
 const chat = (extra: Record<string, unknown> = {}) => ({
@@ -88,6 +95,11 @@ describe('rate limits in the app', () => {
       },
     })
     expect(app.backend.calls).toHaveLength(2)
+    const last = app.finished.at(-1)
+    expect(last).toMatchObject({ operation: 'chat', status: 429, model: 'claude' })
+    expect(last?.route?.name).toBe('claude')
+    expect(last?.project?.name).toBe('support')
+    expect(last?.error?.code).toBe('rate_limit_exceeded')
     expect(await metricValue(app, 'strata_gateway_rate_limited_total')).toContain(
       'strata_gateway_rate_limited_total{project="team-a/support",route="team-a/claude",limit="requests_per_minute"} 1',
     )

@@ -4,11 +4,20 @@
 // endpoint answers its usual 404.
 import type { MiddlewareHandler } from 'hono'
 import type { GatewayEnv } from '../app-deps.ts'
+import type { Operation } from '../observe/request-record.ts'
 import { findRoute } from '../routing/routing-index.ts'
 import type { Limiter } from './limiter.ts'
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
+
+const operations: Record<string, Operation> = {
+  '/v1/chat/completions': 'chat',
+  '/v1/responses': 'responses',
+  '/v1/embeddings': 'embeddings',
+}
+
+const operationOf = (path: string): Operation | undefined => operations[path]
 
 export function enforceLimits(limiter: Limiter): MiddlewareHandler<GatewayEnv> {
   return async function limits(c, next) {
@@ -30,7 +39,10 @@ export function enforceLimits(limiter: Limiter): MiddlewareHandler<GatewayEnv> {
     })
     if (admission.refusal !== undefined) {
       // The handler that would name these never runs; metrics and logs still want them.
-      const { record } = c.get('record')
+      const open = c.get('record')
+      const operation = operationOf(c.req.path)
+      if (operation !== undefined) open.start(operation, body['stream'] === true)
+      const { record } = open
       record.project = caller.project
       record.route = route
       record.model = model
