@@ -6,6 +6,7 @@ export * from './conditions.ts'
 export * from './bedrock-project-tags.ts'
 export * from './bedrock-project.ts'
 export * from './model-route-limits.ts'
+export * from './governance.ts'
 export * from './model-route.ts'
 export * from './route-resilience.ts'
 export {

@@ -1,6 +1,7 @@
 // ModelRoute limits. Every bound is finite: an unbounded timeout or rate is how one route starves
 // the gateway, and finite bounds keep the CEL cost estimate small.
 import { z } from 'zod'
+import { failClosedSchema } from './governance.ts'
 import { kubernetes } from './kubernetes-extensions.ts'
 
 const MAX_CONNECT_MS = 60_000
@@ -105,6 +106,7 @@ export const modelRouteLimitsSchema = z
       .describe(
         'Requests allowed per minute across all gateway replicas; excess requests get 429.',
       ),
+    failClosed: failClosedSchema.optional(),
   })
   .describe('Limits that protect the project budget and the Bedrock quotas.')
 

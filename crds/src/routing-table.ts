@@ -5,6 +5,13 @@
 import { z } from 'zod'
 import { modelRouteTimeoutsSchema } from './model-route-limits.ts'
 import { routeBreakerSchema, routeShadowSchema, routeStickySchema } from './route-resilience.ts'
+import {
+  budgetsSchema,
+  failClosedSchema,
+  projectLimitsSchema,
+  requestsPerMinuteSchema,
+  tokensPerMinuteSchema,
+} from './governance.ts'
 
 export const ROUTING_TABLE_API_VERSION = 'strata.dev/v1alpha1'
 export const ROUTING_TABLE_KIND = 'RoutingTable'
@@ -116,6 +123,9 @@ export const routeLimitsSchema = z
       .describe(
         'Extra upstream attempts (retries and fallbacks) allowed, as a percentage of requests over a sliding window (default 20; 0 disables them).',
       ),
+    requestsPerMinute: requestsPerMinuteSchema.optional(),
+    tokensPerMinute: tokensPerMinuteSchema.optional(),
+    failClosed: failClosedSchema.optional(),
   })
   .describe('Per-route limits.')
 
@@ -172,6 +182,8 @@ export const projectSchema = z
       .describe('Cost-attribution tags of the project.'),
     keys: z.array(clientKeySchema).describe('Client keys that authenticate as this project.'),
     routes: z.array(routeSchema).describe('Model aliases the project may call.'),
+    limits: projectLimitsSchema.optional(),
+    budgets: budgetsSchema.optional(),
   })
   .describe('A Bedrock project with its client keys and routes.')
 

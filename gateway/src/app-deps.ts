@@ -5,6 +5,7 @@ import type { Logger } from './app-logger.ts'
 import type { BackendKind, ChatBackend } from './backends/chat-backend.ts'
 import type { EmbeddingsBackend } from './backends/embeddings-backend.ts'
 import type { ResponsesBackend } from './backends/responses-backend.ts'
+import type { Limiter } from './limits/limiter.ts'
 import type { GatewayMetrics } from './metrics/gateway-metrics.ts'
 import type { ContentCapture } from './observe/content-capture.ts'
 import type { PriceTable } from './observe/cost.ts'
@@ -52,6 +53,8 @@ export interface AppDeps {
     /** A fresh `resp_…` id. */
     newId: () => string
   }
+  /** Rate limits and budgets (limits/); without it nothing is limited. */
+  limits?: Limiter
   /** The Embeddings API (`/v1/embeddings`); without it the route answers 503. */
   embeddings?: {
     backends: Record<BackendKind, EmbeddingsBackend | undefined>

@@ -1,6 +1,6 @@
 // The gateway's HTTP surface as a Hono app. A factory: it never listens and never reads env, so
 // tests call app.request() with stub backends and server.ts serves the same app over Node.
-import { Hono } from 'hono'
+import { Hono, type MiddlewareHandler } from 'hono'
 import type { AppDeps, GatewayEnv } from './app-deps.ts'
 import { authenticate } from './middleware/authenticate.ts'
 import { errorHandler, notFound } from './middleware/error-handler.ts'
@@ -10,6 +10,7 @@ import { defaultPriceTable } from './observe/cost.ts'
 import { jsonBody } from './middleware/json-body.ts'
 import { captureContent } from './middleware/capture-content.ts'
 import { overheadHeader } from './middleware/overhead-header.ts'
+import { enforceLimits } from './limits/enforce-limits.ts'
 import { recordRequest } from './middleware/record-request.ts'
 import { requestMetrics } from './middleware/request-metrics.ts'
 import { chatCompletions } from './routes/chat-completions.ts'
@@ -34,6 +35,7 @@ export function createApp(appDeps: AppDeps): Hono<GatewayEnv> {
       listeners: [
         inFlightListener(deps.metrics),
         recordMetricsListener(deps.metrics.genAi, deps.prices ?? defaultPriceTable),
+        ...(deps.limits ? [deps.limits.listener] : []),
         ...deps.requestListeners,
       ],
       logger: deps.logger,
@@ -45,22 +47,30 @@ export function createApp(appDeps: AppDeps): Hono<GatewayEnv> {
   // Authentication comes before the body is read, so that a caller without a key cannot make
   // the gateway buffer anything.
   const caller = authenticate({ routing: deps.routing, clock: deps.clock })
+  const limits: MiddlewareHandler<GatewayEnv> = deps.limits
+    ? enforceLimits(deps.limits)
+    : async (_c, next) => {
+        await next()
+      }
   app.post(
     '/v1/chat/completions',
     caller,
     jsonBody({ maxBytes: deps.options.maxBodyBytes }),
+    limits,
     chatCompletions(deps),
   )
   app.post(
     '/v1/responses',
     caller,
     jsonBody({ maxBytes: deps.options.maxBodyBytes }),
+    limits,
     responses(deps),
   )
   app.post(
     '/v1/embeddings',
     caller,
     jsonBody({ maxBytes: deps.options.maxBodyBytes }),
+    limits,
     embeddings(deps),
   )
   app.get('/v1/models', caller, listModels())

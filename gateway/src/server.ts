@@ -26,6 +26,8 @@ import { mantleConfigFromEnv } from './upstream/mantle-client-config.ts'
 import { createImageFetcher } from './upstream/image-fetcher.ts'
 import { createGatewayMetrics } from './metrics/gateway-metrics.ts'
 import { observability } from './server-observability.ts'
+import { recordCostUsd } from './observe/cost.ts'
+import { startLimitsRuntime, type LimitsRuntime } from './limits/limits-runtime.ts'
 import type { RoutingTable } from '@strata/crds'
 import { inClusterOptions, kubeApiAccess } from './kubernetes/api-access.ts'
 import { watchRoutingTableConfigMap } from './kubernetes/config-map-watcher.ts'
@@ -60,6 +62,10 @@ const usage = `usage: strata-gateway (--routes FILE | --routes-configmap NS/NAME
                        STRATA_ACCESS_LOG=false
   --log-content        add the prompt and the answer text, truncated, to the access log (off by
                        default: prompts may hold personal data); env STRATA_LOG_CONTENT=true
+  --redis-url URL      Redis shared by all replicas for rate limits and budgets; env
+                       STRATA_REDIS_URL. Without it, limits are held per replica.
+  --replicas-hint N    replicas sharing each limit, for per-replica shares when Redis is absent or
+                       down; env STRATA_REPLICAS_HINT (default: the count Redis last saw, else 1)
 
 AWS: the region comes from each route's backend; credentials from the default chain (env, IRSA,
 Pod Identity, IMDS) or AWS_BEARER_TOKEN_BEDROCK; AWS_ENDPOINT_URL_BEDROCK_RUNTIME and
@@ -89,6 +95,8 @@ const configSchema = z
     priceTableFile: z.string().min(1).optional(),
     accessLog: z.boolean().default(true),
     logContent: z.boolean().default(false),
+    redisUrl: z.url({ protocol: /^rediss?$/ }).optional(),
+    replicasHint: integer.positive().optional(),
     /** What the AWS client configuration reads; passed through, never read elsewhere. */
     env: z.custom<NodeJS.ProcessEnv>(),
   })
@@ -120,6 +128,8 @@ export function parseServerConfig(argv: string[], env: NodeJS.ProcessEnv): Serve
       'price-table': { type: 'string' },
       'access-log': { type: 'boolean' },
       'log-content': { type: 'boolean' },
+      'redis-url': { type: 'string' },
+      'replicas-hint': { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -141,6 +151,8 @@ export function parseServerConfig(argv: string[], env: NodeJS.ProcessEnv): Serve
     priceTableFile: values['price-table'] ?? env['STRATA_PRICE_TABLE'],
     accessLog: values['access-log'] ?? env['STRATA_ACCESS_LOG'] !== 'false',
     logContent: values['log-content'] ?? env['STRATA_LOG_CONTENT'] === 'true',
+    redisUrl: values['redis-url'] ?? env['STRATA_REDIS_URL'],
+    replicasHint: values['replicas-hint'] ?? env['STRATA_REPLICAS_HINT'],
     env,
   })
   if (!result.success) throw new Error(`${z.prettifyError(result.error)}\n\n${usage}`)
@@ -157,6 +169,7 @@ interface Gateway {
   converse: ConverseClient
   mantle: MantleClient
   invoke: InvokeClient
+  limits: LimitsRuntime
   logger: Logger
 }
 
@@ -212,6 +225,16 @@ async function startGateway(config: ServerConfig, logger: Logger): Promise<Gatew
   const converse = createConverseClient(fromEnv(config.env, credentials))
   const mantle = createMantleClient(mantleConfigFromEnv(config.env, credentials))
   const invoke = createInvokeClient(fromEnv(config.env, credentials))
+  const metrics = createGatewayMetrics()
+  const limits = startLimitsRuntime({
+    redisUrl: config.redisUrl,
+    replicasHint: config.replicasHint,
+    metrics: metrics.limits,
+    // The same prices as gen_ai_client_cost_usd_total, so a USD budget and the dashboard agree.
+    costOf: (record) => recordCostUsd(record, observe.prices),
+    logger,
+    clock: Date.now,
+  })
   const deps: AppDeps = {
     routing: routing.current,
     backends: {
@@ -222,7 +245,8 @@ async function startGateway(config: ServerConfig, logger: Logger): Promise<Gatew
       }),
       mantle: createMantleBackend({ client: mantle }),
     },
-    metrics: createGatewayMetrics(),
+    metrics,
+    limits: limits.limiter,
     clock: Date.now,
     now: () => performance.now(),
     requestListeners: [...observe.listeners],
@@ -262,7 +286,7 @@ async function startGateway(config: ServerConfig, logger: Logger): Promise<Gatew
       resolveServer(started as Server)
     })
   })
-  return { server, watcher, converse, mantle, invoke, logger }
+  return { server, watcher, converse, mantle, invoke, limits, logger }
 }
 
 // Stop accepting, let requests in flight finish, and cut whatever is left at the deadline.
@@ -284,6 +308,7 @@ function drain(gateway: Gateway, timeoutMs: number): Promise<void> {
         gateway.converse.close(),
         gateway.mantle.close(),
         gateway.invoke.close(),
+        gateway.limits.close(),
       ]).finally(resolveDrain)
     })
     gateway.server.closeIdleConnections()

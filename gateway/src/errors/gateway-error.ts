@@ -12,6 +12,11 @@ export type OpenAIErrorType =
   | 'timeout_error'
   | 'api_error'
   | 'server_error'
+  // api.openai.com names the exhausted rate limit in `type` (code rate_limit_exceeded), and an
+  // exhausted quota is its own type (code insufficient_quota).
+  | 'requests'
+  | 'tokens'
+  | 'insufficient_quota'
 
 export interface OpenAIErrorBody {
   error: { message: string; type: OpenAIErrorType; param: string | null; code: string | null }

@@ -41,6 +41,9 @@ const statusOfType: Readonly<Record<OpenAIErrorType, number>> = {
   timeout_error: 504,
   api_error: 502,
   server_error: 502,
+  requests: 429,
+  tokens: 429,
+  insufficient_quota: 429,
 }
 
 interface ErrorFields {

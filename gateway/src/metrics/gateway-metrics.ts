@@ -3,6 +3,7 @@
 // set of methods and status codes; never keys, users or request ids.
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client'
 import { createGenAiMetrics, type GenAiMetrics } from './genai-metrics.ts'
+import { createLimitsMetrics, type LimitsMetrics } from './limits-metrics.ts'
 import { createResilienceMetrics, type ResilienceMetrics } from './resilience-metrics.ts'
 
 export interface GatewayMetrics {
@@ -14,6 +15,8 @@ export interface GatewayMetrics {
   readonly genAi: GenAiMetrics
   /** Circuit states and shadow outcomes. */
   readonly resilience: ResilienceMetrics
+  /** Rate-limit refusals and the Redis-degraded alert. */
+  readonly limits: LimitsMetrics
 }
 
 export interface GatewayMetricsOptions {
@@ -42,5 +45,6 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
     inFlight,
     genAi: createGenAiMetrics(registry),
     resilience: createResilienceMetrics(registry),
+    limits: createLimitsMetrics(registry),
   }
 }

@@ -196,4 +196,48 @@ describe('compileTable', () => {
     }
     expect(routingTableSchema.safeParse(table).success).toBe(true)
   })
+
+  it('copies route and project rate limits and project budgets into the table', () => {
+    const { projects } = compileTable(
+      [
+        project({
+          limits: { requestsPerMinute: 600, tokensPerMinute: 90_000, failClosed: true },
+          budgets: [
+            { period: 'day', tokens: 1_000_000 },
+            { period: 'month', usd: 250.5 },
+          ],
+        }),
+      ],
+      [
+        route('chat', 'chat', '2026-01-01T00:00:00Z', {
+          limits: { requestsPerMinute: 60, tokensPerMinute: 10_000, failClosed: false },
+        }),
+        route('plain', 'plain', '2026-01-01T00:00:00Z'),
+      ],
+    )
+    const table = {
+      apiVersion: 'strata.dev/v1alpha1',
+      kind: 'RoutingTable',
+      version: 1,
+      generatedAt: '2026-11-22T00:00:00Z',
+      projects,
+    }
+    expect(routingTableSchema.safeParse(table).success).toBe(true)
+    expect(projects[0]?.limits).toEqual({
+      requestsPerMinute: 600,
+      tokensPerMinute: 90_000,
+      failClosed: true,
+    })
+    expect(projects[0]?.budgets).toEqual([
+      { period: 'day', tokens: 1_000_000 },
+      { period: 'month', usd: 250.5 },
+    ])
+    const byName = new Map(projects[0]?.routes.map((r) => [r.name, r]))
+    expect(byName.get('chat')?.limits).toEqual({
+      requestsPerMinute: 60,
+      tokensPerMinute: 10_000,
+      failClosed: false,
+    })
+    expect(byName.get('plain')?.limits).toBeUndefined()
+  })
 })

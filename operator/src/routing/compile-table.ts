@@ -1,7 +1,13 @@
 // Compiles the routing table from what the operator knows: ready projects, their client keys and
 // inference profiles, and the routes that point at them. Pure; it also decides each route's
 // Accepted/ResolvedRefs outcome, because alias conflicts are only visible across all routes.
-import type { ClientKey, ModelRouteSpec, RoutingTableInput } from '@strata/crds'
+import type {
+  Budget,
+  ClientKey,
+  ModelRouteSpec,
+  ProjectLimits,
+  RoutingTableInput,
+} from '@strata/crds'
 
 type TableProject = RoutingTableInput['projects'][number]
 type TableRoute = TableProject['routes'][number]
@@ -17,6 +23,9 @@ export interface ProjectInput {
   keys: ClientKey[]
   /** Application inference profile ARN per Converse model id. */
   profiles: Record<string, string>
+  /** Project-wide rate limits and budgets, enforced by the gateway (docs/limits.md). */
+  limits?: ProjectLimits | undefined
+  budgets?: Budget[] | undefined
 }
 
 export interface RouteInput {
@@ -46,6 +55,22 @@ function byAge(a: RouteInput, b: RouteInput): number {
   return a.creationTimestamp.localeCompare(b.creationTimestamp) || a.name.localeCompare(b.name)
 }
 
+// Only the fields that are set, so a table without limits stays byte-identical to before.
+function rateLimitsOf(limits: ProjectLimits | undefined): ProjectLimits {
+  return {
+    ...(limits?.requestsPerMinute !== undefined
+      ? { requestsPerMinute: limits.requestsPerMinute }
+      : {}),
+    ...(limits?.tokensPerMinute !== undefined ? { tokensPerMinute: limits.tokensPerMinute } : {}),
+    ...(limits?.failClosed !== undefined ? { failClosed: limits.failClosed } : {}),
+  }
+}
+
+function limitsEntry(limits: ProjectLimits | undefined): { limits?: ProjectLimits } {
+  const copied = rateLimitsOf(limits)
+  return Object.keys(copied).length > 0 ? { limits: copied } : {}
+}
+
 function tableRoute(route: RouteInput, project: ProjectInput): TableRoute {
   const { spec } = route
   const limits = {
@@ -61,6 +86,7 @@ function tableRoute(route: RouteInput, project: ProjectInput): TableRoute {
     ...(spec.limits?.retryBudgetPercent !== undefined
       ? { retryBudgetPercent: spec.limits.retryBudgetPercent }
       : {}),
+    ...rateLimitsOf(spec.limits),
   }
   return {
     name: route.name,
@@ -184,6 +210,8 @@ export function compileTable(
       ...(project.projectArn ? { projectArn: project.projectArn } : {}),
       tags: project.tags,
       keys: project.keys,
+      ...limitsEntry(project.limits),
+      ...(project.budgets?.length ? { budgets: project.budgets } : {}),
       routes: (routesByProject.get(routeKey(project.namespace, project.name)) ?? []).sort((a, b) =>
         a.model.localeCompare(b.model),
       ),

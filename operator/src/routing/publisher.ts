@@ -54,6 +54,8 @@ function projectInput(project: BedrockProject): ProjectInput {
     profiles: Object.fromEntries(
       (status?.inferenceProfiles ?? []).map((profile) => [profile.modelId, profile.arn]),
     ),
+    limits: spec.limits,
+    budgets: spec.budgets,
   }
 }
 

@@ -1,0 +1,58 @@
+// The Hono middleware of token governance, placed after the JSON body is read on the model
+// endpoints: it finds the route the body names, asks the limiter, and puts OpenAI's x-ratelimit-*
+// headers on whatever is answered, refusal included. An unknown alias passes through, so the
+// endpoint answers its usual 404.
+import type { MiddlewareHandler } from 'hono'
+import type { GatewayEnv } from '../app-deps.ts'
+import type { Operation } from '../observe/request-record.ts'
+import { findRoute } from '../routing/routing-index.ts'
+import type { Limiter } from './limiter.ts'
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+const operations: Record<string, Operation> = {
+  '/v1/chat/completions': 'chat',
+  '/v1/responses': 'responses',
+  '/v1/embeddings': 'embeddings',
+}
+
+const operationOf = (path: string): Operation | undefined => operations[path]
+
+export function enforceLimits(limiter: Limiter): MiddlewareHandler<GatewayEnv> {
+  return async function limits(c, next) {
+    const body = c.get('body')
+    const caller = c.get('caller')
+    const model = isObject(body) ? body['model'] : undefined
+    const route =
+      typeof model === 'string' ? findRoute(caller.index, caller.project, model) : undefined
+    if (route === undefined || !isObject(body) || typeof model !== 'string') {
+      await next()
+      return
+    }
+    const admission = await limiter.admit({
+      project: caller.project,
+      route,
+      model,
+      body,
+      record: c.get('record').record,
+    })
+    if (admission.refusal !== undefined) {
+      // The handler that would name these never runs; metrics and logs still want them.
+      const open = c.get('record')
+      const operation = operationOf(c.req.path)
+      if (operation !== undefined) open.start(operation, body['stream'] === true)
+      const { record } = open
+      record.project = caller.project
+      record.route = route
+      record.model = model
+      // The error handler renders the refusal with c.json, which keeps headers set here.
+      for (const [name, value] of Object.entries(admission.headers)) c.header(name, value)
+      if (admission.refusal.code === 'insufficient_quota') c.header('x-should-retry', 'false')
+      throw admission.refusal
+    }
+    await next()
+    // A stream's Response is built by hand, so the headers go onto it rather than through c.header.
+    for (const [name, value] of Object.entries(admission.headers)) c.res.headers.set(name, value)
+  }
+}
