@@ -16,6 +16,7 @@ import { conditionsSchema } from './conditions.ts'
 import { clientKeySchema } from './routing-table.ts'
 import { immutable, kubernetes } from './kubernetes-extensions.ts'
 import { tagsSchema } from './bedrock-project-tags.ts'
+import { guardrailSchema } from './guardrail.ts'
 
 export const BEDROCK_PROJECT_KIND = 'BedrockProject'
 
@@ -86,6 +87,7 @@ export const bedrockProjectSpecSchema = z
     ),
     deletionPolicy: deletionPolicySchema.default('Archive'),
     access: accessSchema.optional(),
+    guardrail: guardrailSchema.optional(),
   })
   .describe('The desired Bedrock project.')
 

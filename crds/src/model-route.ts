@@ -13,6 +13,7 @@ import {
 import { conditionsSchema } from './conditions.ts'
 import { kubernetes } from './kubernetes-extensions.ts'
 import { modelRouteLimitsSchema } from './model-route-limits.ts'
+import { guardrailSchema } from './guardrail.ts'
 import { backendKindSchema } from './routing-table.ts'
 
 export const MODEL_ROUTE_KIND = 'ModelRoute'
@@ -142,6 +143,7 @@ export const modelRouteSpecSchema = z
     backends: modelRouteBackendsSchema,
     limits: modelRouteLimitsSchema.optional(),
     defaults: modelRouteDefaultsSchema.optional(),
+    guardrail: guardrailSchema.optional(),
     strict: z
       .boolean()
       .default(false)

@@ -3,6 +3,8 @@
 // could have written. Objects are strict: a misspelt field in a hand-written standalone table
 // must fail loudly rather than fall back to a default; new fields come with a new apiVersion.
 import { z } from 'zod'
+import { guardrailSchema } from './guardrail.ts'
+import { tableAccessSchema } from './routing-table-access.ts'
 
 export const ROUTING_TABLE_API_VERSION = 'strata.dev/v1alpha1'
 export const ROUTING_TABLE_KIND = 'RoutingTable'
@@ -126,6 +128,7 @@ export const routeSchema = z
     backends: z.array(routeBackendSchema).min(1).describe('Backends that can serve the alias.'),
     limits: routeLimitsSchema.optional(),
     defaults: routeDefaultsSchema.optional(),
+    guardrail: guardrailSchema.optional(),
   })
   .describe('A client-facing model alias bound to Bedrock backends.')
 
@@ -145,6 +148,8 @@ export const projectSchema = z
       .describe('Cost-attribution tags of the project.'),
     keys: z.array(clientKeySchema).describe('Client keys that authenticate as this project.'),
     routes: z.array(routeSchema).describe('Model aliases the project may call.'),
+    access: tableAccessSchema.optional(),
+    guardrail: guardrailSchema.optional(),
   })
   .describe('A Bedrock project with its client keys and routes.')
 

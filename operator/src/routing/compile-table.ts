@@ -1,7 +1,13 @@
 // Compiles the routing table from what the operator knows: ready projects, their client keys and
 // inference profiles, and the routes that point at them. Pure; it also decides each route's
 // Accepted/ResolvedRefs outcome, because alias conflicts are only visible across all routes.
-import type { ClientKey, ModelRouteSpec, RoutingTableInput } from '@strata/crds'
+import type {
+  BedrockProjectSpec,
+  ClientKey,
+  Guardrail,
+  ModelRouteSpec,
+  RoutingTableInput,
+} from '@strata/crds'
 
 type TableProject = RoutingTableInput['projects'][number]
 type TableRoute = TableProject['routes'][number]
@@ -17,6 +23,9 @@ export interface ProjectInput {
   keys: ClientKey[]
   /** Application inference profile ARN per Converse model id. */
   profiles: Record<string, string>
+  /** spec.access: who may call with a ServiceAccount token (the gateway's TokenReview mapping). */
+  access?: BedrockProjectSpec['access']
+  guardrail?: Guardrail | undefined
 }
 
 export interface RouteInput {
@@ -75,6 +84,15 @@ function tableRoute(route: RouteInput, project: ProjectInput): TableRoute {
     }),
     ...(Object.keys(limits).length > 0 ? { limits } : {}),
     ...(spec.defaults ? { defaults: spec.defaults } : {}),
+    ...(spec.guardrail ? { guardrail: spec.guardrail } : {}),
+  }
+}
+
+// Only the lists the gateway reads; empty lists are left out so the table stays small.
+function tableAccess(access: NonNullable<BedrockProjectSpec['access']>) {
+  return {
+    ...(access.serviceAccounts?.length ? { serviceAccounts: access.serviceAccounts } : {}),
+    ...(access.namespaces?.length ? { namespaces: access.namespaces } : {}),
   }
 }
 
@@ -174,6 +192,8 @@ export function compileTable(
       ...(project.projectArn ? { projectArn: project.projectArn } : {}),
       tags: project.tags,
       keys: project.keys,
+      ...(project.access ? { access: tableAccess(project.access) } : {}),
+      ...(project.guardrail ? { guardrail: project.guardrail } : {}),
       routes: (routesByProject.get(routeKey(project.namespace, project.name)) ?? []).sort((a, b) =>
         a.model.localeCompare(b.model),
       ),
