@@ -22,6 +22,8 @@ import { createConverseClient, type ConverseClient } from './upstream/converse-c
 import { defaultCredentials, fromEnv } from './upstream/converse-client-config.ts'
 import { createInvokeClient, type InvokeClient } from './upstream/invoke-client.ts'
 import { createMantleClient, type MantleClient } from './upstream/mantle-client.ts'
+import { createGuardrailClient, type GuardrailClient } from './upstream/guardrail-client.ts'
+import { withApplyGuardrail } from './guardrails/mantle-guardrail.ts'
 import { mantleConfigFromEnv } from './upstream/mantle-client-config.ts'
 import { createImageFetcher } from './upstream/image-fetcher.ts'
 import { createGatewayMetrics } from './metrics/gateway-metrics.ts'
@@ -133,6 +135,7 @@ interface Gateway {
   converse: ConverseClient
   mantle: MantleClient
   invoke: InvokeClient
+  guardrails: GuardrailClient
   logger: Logger
 }
 
@@ -187,6 +190,7 @@ async function startGateway(config: ServerConfig, logger: Logger): Promise<Gatew
   const converse = createConverseClient(fromEnv(config.env, credentials))
   const mantle = createMantleClient(mantleConfigFromEnv(config.env, credentials))
   const invoke = createInvokeClient(fromEnv(config.env, credentials))
+  const guardrails = createGuardrailClient(fromEnv(config.env, credentials))
   const deps: AppDeps = {
     routing: routing.current,
     backends: {
@@ -195,7 +199,7 @@ async function startGateway(config: ServerConfig, logger: Logger): Promise<Gatew
         ...(config.fetchImageUrls ? { resolveImage: createImageFetcher() } : {}),
         baseModelIdOf: (target) => routing.current()?.baseModelIds.get(target.modelId),
       }),
-      mantle: createMantleBackend({ client: mantle }),
+      mantle: withApplyGuardrail(createMantleBackend({ client: mantle }), { client: guardrails }),
     },
     metrics: createGatewayMetrics(),
     clock: Date.now,
@@ -231,7 +235,7 @@ async function startGateway(config: ServerConfig, logger: Logger): Promise<Gatew
       resolveServer(started as Server)
     })
   })
-  return { server, watcher, converse, mantle, invoke, logger }
+  return { server, watcher, converse, mantle, invoke, guardrails, logger }
 }
 
 // Stop accepting, let requests in flight finish, and cut whatever is left at the deadline.
@@ -253,6 +257,7 @@ function drain(gateway: Gateway, timeoutMs: number): Promise<void> {
         gateway.converse.close(),
         gateway.mantle.close(),
         gateway.invoke.close(),
+        gateway.guardrails.close(),
       ]).finally(resolveDrain)
     })
     gateway.server.closeIdleConnections()

@@ -81,7 +81,9 @@ afterAll(async () => {
   await rm(workDirectory, { recursive: true, force: true })
 })
 
-async function refusal(call: Promise<unknown>): Promise<{ status: number; code: unknown }> {
+async function refusal(
+  call: Promise<unknown>,
+): Promise<{ status: number | undefined; code: unknown }> {
   const error: unknown = await call.then(
     () => undefined,
     (caught: unknown) => caught,

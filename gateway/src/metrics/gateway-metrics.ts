@@ -2,12 +2,14 @@
 // test, a benchmark) never collides with the first. Labels stay bounded: route patterns, a fixed
 // set of methods and status codes; never keys, users or request ids.
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client'
+import { createGuardrailMetrics, type GuardrailInterventions } from './guardrail-metrics.ts'
 
 export interface GatewayMetrics {
   readonly registry: Registry
   readonly requests: Counter<'route' | 'method' | 'status'>
   /** The per-replica load signal KEDA scales on (charts/strata gateway-scaledobject.yaml). */
   readonly inFlight: Gauge<'operation' | 'stream'>
+  readonly guardrailInterventions: GuardrailInterventions
 }
 
 export interface GatewayMetricsOptions {
@@ -30,5 +32,6 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
     labelNames: ['operation', 'stream'] as const,
     registers: [registry],
   })
-  return { registry, requests, inFlight }
+  const guardrailInterventions = createGuardrailMetrics(registry)
+  return { registry, requests, inFlight, guardrailInterventions }
 }

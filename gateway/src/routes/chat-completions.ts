@@ -6,6 +6,7 @@ import type { AppDeps, GatewayEnv } from '../app-deps.ts'
 import { parseChatCompletionRequest } from '../openai/chat-completions.ts'
 import { backendTarget } from '../routing/backend-target.ts'
 import { applyRoutePolicy } from '../routing/route-policy.ts'
+import { guardrailTarget } from '../guardrails/guardrail-target.ts'
 import { streamChatCompletion } from './chat-completions-stream.ts'
 import {
   announceDropped,
@@ -19,7 +20,7 @@ import { startUpstreamCall } from './upstream-call.ts'
 
 export type ChatCompletionsDeps = Pick<
   AppDeps,
-  'backends' | 'clock' | 'now' | 'newId' | 'random' | 'logger' | 'options'
+  'backends' | 'clock' | 'now' | 'newId' | 'random' | 'logger' | 'options' | 'metrics'
 >
 
 export function chatCompletions(deps: ChatCompletionsDeps): Handler<GatewayEnv> {
@@ -39,7 +40,12 @@ export function chatCompletions(deps: ChatCompletionsDeps): Handler<GatewayEnv> 
     const dropped = backend.droppedParameters?.(request) ?? []
     announceDropped(c, deps.logger, dropped, choice.kind, request.model)
     const prepared = applyRoutePolicy(request, route)
-    const target = backendTarget(choice, caller.project.projectId)
+    const target = {
+      ...backendTarget(choice, caller.project.projectId),
+      ...guardrailTarget(caller.project, route, (labels) =>
+        deps.metrics.guardrailInterventions.inc(labels),
+      ),
+    }
     const call = startUpstreamCall(c.req.raw.signal, route.limits?.timeoutMs)
     const context = {
       id: deps.newId(),
