@@ -49,3 +49,17 @@ export function blockedInput(message: string | undefined): GatewayError {
     { code: 'content_filter', param: 'messages' },
   )
 }
+
+/**
+ * The Responses API does not enforce guardrails yet, so a guarded route refuses it rather than
+ * serve it unguarded: a guardrail a caller can step around by changing endpoint guards nothing.
+ */
+export function refuseUnguardedApi(project: Project, route: Route, api: string): void {
+  if (guardrailOf(project, route) === undefined) return
+  throw new GatewayError(
+    400,
+    'invalid_request_error',
+    `The model \`${route.model}\` has a content guardrail, which the ${api} does not apply yet; use the Chat Completions API.`,
+    { code: 'unsupported_with_guardrail', param: 'model' },
+  )
+}

@@ -10,6 +10,7 @@ import { fromResponsesUsage } from '../observe/token-usage.ts'
 import { chooseBackend, findModelRoute, noteChoice } from './choose-backend.ts'
 import { streamResponse } from './responses-stream.ts'
 import { startUpstreamCall } from './upstream-call.ts'
+import { refuseUnguardedApi } from '../guardrails/guardrail-target.ts'
 
 export type ResponsesDeps = Pick<
   AppDeps,
@@ -36,6 +37,7 @@ export function responses(deps: ResponsesDeps): Handler<GatewayEnv> {
     const open = c.get('record')
     open.start('responses', parsed.stream === true)
     const route = findModelRoute(caller, parsed.model)
+    refuseUnguardedApi(caller.project, route, 'Responses API')
     const request = applyRoutePolicy(parsed, route)
     const { choice, backend, service } = chooseBackend(
       route,
