@@ -32,7 +32,11 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
   )
   // Authentication comes before the body is read, so that a caller without a key cannot make
   // the gateway buffer anything.
-  const caller = authenticate({ routing: deps.routing, clock: deps.clock })
+  const caller = authenticate({
+    routing: deps.routing,
+    clock: deps.clock,
+    serviceAccounts: deps.serviceAccounts,
+  })
   app.post(
     '/v1/chat/completions',
     caller,

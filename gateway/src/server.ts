@@ -28,7 +28,8 @@ import { mantleConfigFromEnv } from './upstream/mantle-client-config.ts'
 import { createImageFetcher } from './upstream/image-fetcher.ts'
 import { createGatewayMetrics } from './metrics/gateway-metrics.ts'
 import type { RoutingTable } from '@strata/crds'
-import { inClusterOptions, kubeApiAccess } from './kubernetes/api-access.ts'
+import { inClusterOptions, kubeApiAccess, type KubeApiOptions } from './kubernetes/api-access.ts'
+import { serviceAccountAuth } from './auth/service-account-setup.ts'
 import { watchRoutingTableConfigMap } from './kubernetes/config-map-watcher.ts'
 import { createRoutingState, type RoutingState } from './routing/routing-state.ts'
 import { parseRoutingTableText } from './routing/table-file.ts'
@@ -49,6 +50,11 @@ const usage = `usage: strata-gateway (--routes FILE | --routes-configmap NS/NAME
   --drain-timeout MS   how long SIGTERM waits for requests in flight; env STRATA_DRAIN_TIMEOUT_MS
                        (default 25000, inside Kubernetes' default 30 s grace period)
   --max-body-bytes N   largest request body; env STRATA_MAX_BODY_BYTES (default 20 MiB)
+  --service-account-auth
+                       also accept Kubernetes ServiceAccount tokens (audience strata) as API keys,
+                       verified with TokenReview and mapped to projects by their access lists; env
+                       STRATA_SERVICE_ACCOUNT_AUTH=true. Needs the pod's ServiceAccount (or the
+                       --kube-* flags) allowed to create tokenreviews.
   --fetch-image-urls   fetch https image URLs for Converse (off: only data URLs); env
                        STRATA_FETCH_IMAGE_URLS=true. Enable only where egress is restricted.
 
@@ -76,6 +82,7 @@ const configSchema = z
     drainTimeoutMs: integer.default(25_000),
     maxBodyBytes: integer.positive().default(defaultAppOptions.maxBodyBytes),
     fetchImageUrls: z.boolean().default(false),
+    serviceAccountAuth: z.boolean().default(false),
     /** What the AWS client configuration reads; passed through, never read elsewhere. */
     env: z.custom<NodeJS.ProcessEnv>(),
   })
@@ -103,6 +110,7 @@ export function parseServerConfig(argv: string[], env: NodeJS.ProcessEnv): Serve
       'drain-timeout': { type: 'string' },
       'max-body-bytes': { type: 'string' },
       'fetch-image-urls': { type: 'boolean' },
+      'service-account-auth': { type: 'boolean' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -119,6 +127,8 @@ export function parseServerConfig(argv: string[], env: NodeJS.ProcessEnv): Serve
     drainTimeoutMs: values['drain-timeout'] ?? env['STRATA_DRAIN_TIMEOUT_MS'],
     maxBodyBytes: values['max-body-bytes'] ?? env['STRATA_MAX_BODY_BYTES'],
     fetchImageUrls: values['fetch-image-urls'] ?? env['STRATA_FETCH_IMAGE_URLS'] === 'true',
+    serviceAccountAuth:
+      values['service-account-auth'] ?? env['STRATA_SERVICE_ACCOUNT_AUTH'] === 'true',
     env,
   })
   if (!result.success) throw new Error(`${z.prettifyError(result.error)}\n\n${usage}`)
@@ -137,6 +147,15 @@ interface Gateway {
   invoke: InvokeClient
   guardrails: GuardrailClient
   logger: Logger
+}
+
+function kubeOptions(config: ServerConfig, feature: string): KubeApiOptions {
+  const options = config.kubeApi
+    ? { server: config.kubeApi, tokenFile: config.kubeTokenFile ?? '', caFile: config.kubeCaFile }
+    : inClusterOptions(config.env)
+  if (!options)
+    throw new Error(`${feature} outside a cluster needs --kube-api and --kube-token-file`)
+  return options
 }
 
 async function watchTable(
@@ -162,11 +181,7 @@ async function watchTable(
     return watchRoutingTableFile({ path: routesFile, initialText, onTable, onInvalid })
   }
   const [namespace = '', name = ''] = (config.routesConfigMap ?? '').split('/')
-  const options = config.kubeApi
-    ? { server: config.kubeApi, tokenFile: config.kubeTokenFile ?? '', caFile: config.kubeCaFile }
-    : inClusterOptions(config.env)
-  if (!options)
-    throw new Error('--routes-configmap outside a cluster needs --kube-api and --kube-token-file')
+  const options = kubeOptions(config, '--routes-configmap')
   // In-cluster, no table yet is not fatal: /readyz stays 503 until the operator publishes one.
   const watcher = watchRoutingTableConfigMap({
     api: kubeApiAccess(options),
@@ -191,7 +206,16 @@ async function startGateway(config: ServerConfig, logger: Logger): Promise<Gatew
   const mantle = createMantleClient(mantleConfigFromEnv(config.env, credentials))
   const invoke = createInvokeClient(fromEnv(config.env, credentials))
   const guardrails = createGuardrailClient(fromEnv(config.env, credentials))
+  const metrics = createGatewayMetrics()
   const deps: AppDeps = {
+    ...(config.serviceAccountAuth
+      ? {
+          serviceAccounts: serviceAccountAuth(
+            kubeApiAccess(kubeOptions(config, '--service-account-auth')),
+            metrics,
+          ),
+        }
+      : {}),
     routing: routing.current,
     backends: {
       converse: createConverseBackend({
@@ -201,7 +225,7 @@ async function startGateway(config: ServerConfig, logger: Logger): Promise<Gatew
       }),
       mantle: withApplyGuardrail(createMantleBackend({ client: mantle }), { client: guardrails }),
     },
-    metrics: createGatewayMetrics(),
+    metrics,
     clock: Date.now,
     now: () => performance.now(),
     requestListeners: [],

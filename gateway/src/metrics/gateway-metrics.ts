@@ -3,6 +3,7 @@
 // set of methods and status codes; never keys, users or request ids.
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client'
 import { createGuardrailMetrics, type GuardrailInterventions } from './guardrail-metrics.ts'
+import { createTokenReviewMetrics, type TokenReviews } from './token-review-metrics.ts'
 
 export interface GatewayMetrics {
   readonly registry: Registry
@@ -10,6 +11,7 @@ export interface GatewayMetrics {
   /** The per-replica load signal KEDA scales on (charts/strata gateway-scaledobject.yaml). */
   readonly inFlight: Gauge<'operation' | 'stream'>
   readonly guardrailInterventions: GuardrailInterventions
+  readonly tokenReviews: TokenReviews
 }
 
 export interface GatewayMetricsOptions {
@@ -33,5 +35,6 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
     registers: [registry],
   })
   const guardrailInterventions = createGuardrailMetrics(registry)
-  return { registry, requests, inFlight, guardrailInterventions }
+  const tokenReviews = createTokenReviewMetrics(registry)
+  return { registry, requests, inFlight, guardrailInterventions, tokenReviews }
 }
