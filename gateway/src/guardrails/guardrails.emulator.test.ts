@@ -192,7 +192,7 @@ describe('guardrails on mantle (ApplyGuardrail)', () => {
     expect(emulator.requests().map((recorded) => recorded.operation)).toEqual(['apply-guardrail'])
     const streamed = await refusal(
       Array.fromAsync(
-        mantle.stream(request(`${GUARDRAIL_TRIGGER_WORD}`, true), guarded('mantle'), context()),
+        mantle.stream(request(GUARDRAIL_TRIGGER_WORD, true), guarded('mantle'), context()),
       ),
     )
     expect(streamed.code).toBe('content_filter')

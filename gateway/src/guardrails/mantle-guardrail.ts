@@ -127,7 +127,8 @@ export function withApplyGuardrail(
     let held: ChatCompletionChunk[] = []
     let heldText = ''
     let previousTail = ''
-    let blocked = false
+    // An object, not a `let`: it is set inside verdictOnHeld and read by the loop.
+    const state = { blocked: false }
 
     async function verdictOnHeld(): Promise<ChatCompletionChunk[]> {
       const chunks = held
@@ -144,7 +145,7 @@ export function withApplyGuardrail(
       )
       previousTail = text.slice(-OVERLAP_CHARS)
       if (!verdict.intervened) return chunks
-      blocked = true
+      state.blocked = true
       guardrail.onIntervention('output')
       const template = chunks[0]
       if (template === undefined) return []
@@ -165,7 +166,7 @@ export function withApplyGuardrail(
 
     for await (const chunk of inner.stream(request, target, context)) {
       const isUsage = chunk.choices.length === 0 && chunk.usage != null
-      if (blocked && !isUsage) continue
+      if (state.blocked && !isUsage) continue
       if (isUsage) {
         yield* await verdictOnHeld()
         yield chunk
@@ -176,7 +177,7 @@ export function withApplyGuardrail(
       const finished = chunk.choices.some((choice) => choice.finish_reason !== null)
       if (heldText.length >= windowChars || finished) yield* await verdictOnHeld()
     }
-    if (!blocked) yield* await verdictOnHeld()
+    if (!state.blocked) yield* await verdictOnHeld()
   }
 
   return {
