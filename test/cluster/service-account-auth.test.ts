@@ -193,9 +193,16 @@ const ask = [{ role: 'user' as const, content: 'who am I?' }]
 describe('ServiceAccount tokens as API keys', () => {
   it('accepts a mapped ServiceAccount, and reviews its token once', async () => {
     const mapped = client(tokens['mapped'] ?? '')
+    let startedAt = performance.now()
     const answer = await mapped.chat.completions.create({ model: 'chat', messages: ask })
+    const reviewedMs = performance.now() - startedAt
     expect(answer.choices[0]?.message.content).toBe('Echo: who am I?')
+    startedAt = performance.now()
     const models = await mapped.models.list()
+    const cachedMs = performance.now() - startedAt
+    process.stdout.write(
+      `first request with TokenReview: ${reviewedMs.toFixed(1)} ms; /v1/models with the cached verdict: ${cachedMs.toFixed(1)} ms\n`,
+    )
     expect(models.data.map((model) => [model.id, model.owned_by])).toEqual([['chat', 'research']])
     await mapped.chat.completions.create({ model: 'chat', messages: ask })
     const calls = await createEmulatorClient(started(emulator).url).requests()

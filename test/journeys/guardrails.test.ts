@@ -118,6 +118,19 @@ describe('a guardrail intervention on input', () => {
     expect(await interventions('gpt', 'input')).toBe(1)
   })
 
+  it('refuses blocked input on a Mantle stream with the same 400, before any chunk', async () => {
+    const error = await badRequest(
+      openai.chat.completions.create({
+        model: 'gpt',
+        messages: ask(`A ${GUARDRAIL_TRIGGER_WORD} question`),
+        stream: true,
+      }),
+    )
+    expect(error.code).toBe('content_filter')
+    expect((await bedrock.requests()).map((call) => call.operation)).toEqual(['apply-guardrail'])
+    expect(await interventions('gpt', 'input')).toBe(2)
+  })
+
   it('refuses blocked input on a Converse route with the route guardrail, not the project one', async () => {
     const error = await badRequest(
       openai.chat.completions.create({
