@@ -197,9 +197,31 @@ describe('a guardrail intervention on streamed output', () => {
   })
 })
 
-describe('APIs that do not apply guardrails', () => {
-  it('refuse a guarded route rather than serve it unguarded', async () => {
-    const error = await badRequest(openai.responses.create({ model: 'claude', input: 'hello' }))
+describe('the Responses API on guarded routes', () => {
+  it('applies the guardrail on a Converse route: blocked input is a 400', async () => {
+    const error = await badRequest(
+      openai.responses.create({ model: 'claude', input: `The ${GUARDRAIL_TRIGGER_WORD} one` }),
+    )
+    expect(error.code).toBe('content_filter')
+    const [call] = await bedrock.requests()
+    expect((call?.body as Record<string, unknown>)['guardrailConfig']).toMatchObject({
+      guardrailIdentifier: 'gr0route',
+    })
+  })
+
+  it('ends a blocked Converse answer as incomplete with reason content_filter', async () => {
+    await bedrock.script({
+      match: { operation: 'converse' },
+      scenario: { reply: { text: `A ${GUARDRAIL_TRIGGER_WORD} answer.` } },
+    })
+    const response = await openai.responses.create({ model: 'claude', input: 'hello' })
+    expect(response.status).toBe('incomplete')
+    expect(response.incomplete_details?.reason).toBe('content_filter')
+    expect(response.output_text).toBe(BLOCKED_OUTPUT_MESSAGE)
+  })
+
+  it('refuses a guarded Mantle route rather than serve it unguarded', async () => {
+    const error = await badRequest(openai.responses.create({ model: 'gpt', input: 'hello' }))
     expect(error.code).toBe('unsupported_with_guardrail')
     expect(await bedrock.requests()).toEqual([])
   })

@@ -51,15 +51,18 @@ export function blockedInput(message: string | undefined): GatewayError {
 }
 
 /**
- * The Responses API does not enforce guardrails yet, so a guarded route refuses it rather than
- * serve it unguarded: a guardrail a caller can step around by changing endpoint guards nothing.
+ * The Responses API applies guardrails on Converse backends only (Mantle's would need the
+ * ApplyGuardrail wrapper for Responses events), so a guarded route with any Mantle backend refuses
+ * it rather than serve it unguarded: a guardrail a caller can step around by changing endpoint
+ * guards nothing. Deciding on the route, not on the backend picked, keeps the answer stable.
  */
 export function refuseUnguardedApi(project: Project, route: Route, api: string): void {
   if (guardrailOf(project, route) === undefined) return
+  if (!route.backends.some((backend) => backend.kind === 'mantle')) return
   throw new GatewayError(
     400,
     'invalid_request_error',
-    `The model \`${route.model}\` has a content guardrail, which the ${api} does not apply yet; use the Chat Completions API.`,
+    `The model \`${route.model}\` has a content guardrail, which the ${api} does not apply on its Mantle backends yet; use the Chat Completions API.`,
     { code: 'unsupported_with_guardrail', param: 'model' },
   )
 }

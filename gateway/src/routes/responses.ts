@@ -10,11 +10,11 @@ import { fromResponsesUsage } from '../observe/token-usage.ts'
 import { chooseBackend, findModelRoute, noteChoice } from './choose-backend.ts'
 import { streamResponse } from './responses-stream.ts'
 import { startUpstreamCall } from './upstream-call.ts'
-import { refuseUnguardedApi } from '../guardrails/guardrail-target.ts'
+import { guardrailTarget, refuseUnguardedApi } from '../guardrails/guardrail-target.ts'
 
 export type ResponsesDeps = Pick<
   AppDeps,
-  'responses' | 'clock' | 'now' | 'random' | 'logger' | 'options'
+  'responses' | 'clock' | 'now' | 'random' | 'logger' | 'options' | 'metrics'
 >
 
 // The route's defaults and output cap, as routing/route-policy.ts applies them to chat requests.
@@ -46,7 +46,12 @@ export function responses(deps: ResponsesDeps): Handler<GatewayEnv> {
       'Responses API',
     )
     noteChoice(open.record, caller, route, choice, request.model)
-    const target = backendTarget(choice, caller.project.projectId)
+    const target = {
+      ...backendTarget(choice, caller.project.projectId),
+      ...guardrailTarget(caller.project, route, (labels) =>
+        deps.metrics.guardrailInterventions.inc(labels),
+      ),
+    }
     const call = startUpstreamCall(c.req.raw.signal, route.limits?.timeoutMs)
     const context = {
       id: service.newId(),
