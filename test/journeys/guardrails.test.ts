@@ -203,6 +203,7 @@ describe('the Responses API on guarded routes', () => {
       openai.responses.create({ model: 'claude', input: `The ${GUARDRAIL_TRIGGER_WORD} one` }),
     )
     expect(error.code).toBe('content_filter')
+    expect(error.param).toBe('input')
     const [call] = await bedrock.requests()
     expect((call?.body as Record<string, unknown>)['guardrailConfig']).toMatchObject({
       guardrailIdentifier: 'gr0route',

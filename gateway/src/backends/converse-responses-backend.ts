@@ -62,7 +62,7 @@ export function createConverseResponsesBackend(
   return {
     async create(request, target, context) {
       const response = await client.converse(call(request, target, context.signal, false))
-      checkConverseResponse(response, target.guardrail)
+      checkConverseResponse(response, target.guardrail, 'input')
       return toResponse(response, responseContext(request, context))
     },
     async *stream(request, target, context) {

@@ -58,13 +58,15 @@ export function interventionDirection(trace: unknown): GuardrailDirection {
 export function checkConverseResponse(
   response: ConverseResponse,
   guardrail: GuardrailTarget | undefined,
+  /** The request field holding the input: `messages` (chat) or `input` (responses). */
+  param = 'messages',
 ): void {
   if (guardrail === undefined || response.stopReason !== 'guardrail_intervened') return
   const direction = interventionDirection(response['trace'])
   guardrail.onIntervention(direction)
   if (direction === 'input') {
     const text = (response.output?.message?.content ?? []).map((block) => block.text ?? '').join('')
-    throw blockedInput(text === '' ? undefined : text)
+    throw blockedInput(text === '' ? undefined : text, param)
   }
 }
 

@@ -41,12 +41,12 @@ export function guardrailTarget(
  * Blocked input is the caller's request being refused, so a 400 like OpenAI's own moderation
  * refusals; the guardrail's message says why, in the words the platform team configured.
  */
-export function blockedInput(message: string | undefined): GatewayError {
+export function blockedInput(message: string | undefined, param = 'messages'): GatewayError {
   return new GatewayError(
     400,
     'invalid_request_error',
     message ?? 'The request was blocked by a content guardrail.',
-    { code: 'content_filter', param: 'messages' },
+    { code: 'content_filter', param },
   )
 }
 
