@@ -68,7 +68,13 @@ export function createTokenReviewer(options: TokenReviewOptions): TokenReviewer 
     // 401/403 here are about the gateway's own credentials, never the caller's token.
     if (status !== 201 && status !== 200)
       throw new TokenReviewUnavailable(`TokenReview answered ${status}: ${text.slice(0, 200)}`)
-    const parsed = tokenReviewSchema.safeParse(JSON.parse(text))
+    let json: unknown
+    try {
+      json = JSON.parse(text)
+    } catch (error) {
+      throw new TokenReviewUnavailable('TokenReview answered with no JSON', { cause: error })
+    }
+    const parsed = tokenReviewSchema.safeParse(json)
     const review = parsed.success ? parsed.data.status : undefined
     const username = review?.user?.username
     if (review?.authenticated !== true || !username)
