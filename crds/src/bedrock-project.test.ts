@@ -68,7 +68,7 @@ describe('BedrockProject spec', () => {
     ['a leading separator', { name: '-support' }, 'name: must be 1-64 letters or digits'],
     ['a region that is no region', { region: 'mars' }, 'region: must be an AWS region'],
     ['an unknown deletion policy', { deletionPolicy: 'Delete' }, 'deletionPolicy: Invalid option'],
-    ['an unknown field', { guardrail: 'x' }, ': Unrecognized key: "guardrail"'],
+    ['an unknown field', { quota: 'x' }, ': Unrecognized key: "quota"'],
   ])('rejects %s', (_what, change, expected) => {
     expect(issuesOf({ ...validSpec(), ...change }).join('\n')).toContain(expected)
   })

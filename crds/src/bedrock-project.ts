@@ -17,6 +17,7 @@ import { clientKeySchema } from './routing-table.ts'
 import { immutable, kubernetes } from './kubernetes-extensions.ts'
 import { tagsSchema } from './bedrock-project-tags.ts'
 import { budgetsSchema, projectLimitsSchema } from './governance.ts'
+import { guardrailSchema } from './guardrail.ts'
 
 export const BEDROCK_PROJECT_KIND = 'BedrockProject'
 
@@ -89,6 +90,7 @@ export const bedrockProjectSpecSchema = z
     access: accessSchema.optional(),
     limits: projectLimitsSchema.optional(),
     budgets: budgetsSchema.optional(),
+    guardrail: guardrailSchema.optional(),
   })
   .describe('The desired Bedrock project.')
 

@@ -1,5 +1,7 @@
 // The public seam of @strata/crds: the schemas shared by the operator and the gateway.
 export * from './routing-table.ts'
+export * from './routing-table-access.ts'
+export * from './guardrail.ts'
 export * from './routing-table-config-map.ts'
 export * from './common-fields.ts'
 export * from './conditions.ts'

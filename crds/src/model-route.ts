@@ -13,6 +13,7 @@ import {
 import { conditionsSchema } from './conditions.ts'
 import { kubernetes } from './kubernetes-extensions.ts'
 import { modelRouteLimitsSchema } from './model-route-limits.ts'
+import { guardrailSchema } from './guardrail.ts'
 import { backendKindSchema } from './routing-table.ts'
 import { routeBreakerSchema, routeShadowSchema, routeStickySchema } from './route-resilience.ts'
 
@@ -146,6 +147,7 @@ export const modelRouteSpecSchema = z
     sticky: routeStickySchema.optional(),
     shadow: routeShadowSchema.optional(),
     breaker: routeBreakerSchema.optional(),
+    guardrail: guardrailSchema.optional(),
     strict: z
       .boolean()
       .default(false)

@@ -12,6 +12,8 @@ import {
   requestsPerMinuteSchema,
   tokensPerMinuteSchema,
 } from './governance.ts'
+import { guardrailSchema } from './guardrail.ts'
+import { tableAccessSchema } from './routing-table-access.ts'
 
 export const ROUTING_TABLE_API_VERSION = 'strata.dev/v1alpha1'
 export const ROUTING_TABLE_KIND = 'RoutingTable'
@@ -163,6 +165,7 @@ export const routeSchema = z
     sticky: routeStickySchema.optional(),
     shadow: routeShadowSchema.optional(),
     breaker: routeBreakerSchema.optional(),
+    guardrail: guardrailSchema.optional(),
   })
   .describe('A client-facing model alias bound to Bedrock backends.')
 
@@ -184,6 +187,8 @@ export const projectSchema = z
     routes: z.array(routeSchema).describe('Model aliases the project may call.'),
     limits: projectLimitsSchema.optional(),
     budgets: budgetsSchema.optional(),
+    access: tableAccessSchema.optional(),
+    guardrail: guardrailSchema.optional(),
   })
   .describe('A Bedrock project with its client keys and routes.')
 

@@ -2,6 +2,7 @@
 // or the network comes in here, so tests build an app with stubs and server.ts with real parts.
 import type { Project } from '@strata/crds'
 import type { Logger } from './app-logger.ts'
+import type { ServiceAccountAuth } from './auth/service-account-auth.ts'
 import type { BackendKind, ChatBackend } from './backends/chat-backend.ts'
 import type { EmbeddingsBackend } from './backends/embeddings-backend.ts'
 import type { ResponsesBackend } from './backends/responses-backend.ts'
@@ -55,6 +56,8 @@ export interface AppDeps {
   }
   /** Rate limits and budgets (limits/); without it nothing is limited. */
   limits?: Limiter
+  /** ServiceAccount tokens accepted as API keys (TokenReview); without it only keys are. */
+  serviceAccounts?: ServiceAccountAuth
   /** The Embeddings API (`/v1/embeddings`); without it the route answers 503. */
   embeddings?: {
     backends: Record<BackendKind, EmbeddingsBackend | undefined>

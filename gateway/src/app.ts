@@ -46,7 +46,11 @@ export function createApp(appDeps: AppDeps): Hono<GatewayEnv> {
   if (deps.contentCapture) app.use('/v1/*', captureContent(deps.contentCapture))
   // Authentication comes before the body is read, so that a caller without a key cannot make
   // the gateway buffer anything.
-  const caller = authenticate({ routing: deps.routing, clock: deps.clock })
+  const caller = authenticate({
+    routing: deps.routing,
+    clock: deps.clock,
+    serviceAccounts: deps.serviceAccounts,
+  })
   const limits: MiddlewareHandler<GatewayEnv> = deps.limits
     ? enforceLimits(deps.limits)
     : async (_c, next) => {

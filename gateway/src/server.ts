@@ -22,6 +22,8 @@ import { createConverseClient, type ConverseClient } from './upstream/converse-c
 import { defaultCredentials, fromEnv } from './upstream/converse-client-config.ts'
 import { createInvokeClient, type InvokeClient } from './upstream/invoke-client.ts'
 import { createMantleClient, type MantleClient } from './upstream/mantle-client.ts'
+import { createGuardrailClient, type GuardrailClient } from './upstream/guardrail-client.ts'
+import { withApplyGuardrail } from './guardrails/mantle-guardrail.ts'
 import { mantleConfigFromEnv } from './upstream/mantle-client-config.ts'
 import { createImageFetcher } from './upstream/image-fetcher.ts'
 import { createGatewayMetrics } from './metrics/gateway-metrics.ts'
@@ -29,7 +31,8 @@ import { observability } from './server-observability.ts'
 import { recordCostUsd } from './observe/cost.ts'
 import { startLimitsRuntime, type LimitsRuntime } from './limits/limits-runtime.ts'
 import type { RoutingTable } from '@strata/crds'
-import { inClusterOptions, kubeApiAccess } from './kubernetes/api-access.ts'
+import { inClusterOptions, kubeApiAccess, type KubeApiOptions } from './kubernetes/api-access.ts'
+import { serviceAccountAuth } from './auth/service-account-setup.ts'
 import { watchRoutingTableConfigMap } from './kubernetes/config-map-watcher.ts'
 import { createRoutingState, type RoutingState } from './routing/routing-state.ts'
 import { parseRoutingTableText } from './routing/table-file.ts'
@@ -53,6 +56,11 @@ const usage = `usage: strata-gateway (--routes FILE | --routes-configmap NS/NAME
   --keep-alive-ms MS   SSE comment sent whenever a stream is silent this long, also before its
                        first event; env STRATA_KEEP_ALIVE_MS (default 15000, under the 60 s idle
                        timeout of common load balancers)
+  --service-account-auth
+                       also accept Kubernetes ServiceAccount tokens (audience strata) as API keys,
+                       verified with TokenReview and mapped to projects by their access lists; env
+                       STRATA_SERVICE_ACCOUNT_AUTH=true. Needs the pod's ServiceAccount (or the
+                       --kube-* flags) allowed to create tokenreviews.
   --fetch-image-urls   fetch https image URLs for Converse (off: only data URLs); env
                        STRATA_FETCH_IMAGE_URLS=true. Enable only where egress is restricted.
   --price-table FILE   prices for gen_ai_client_cost_usd_total and the access log (JSON,
@@ -97,6 +105,7 @@ const configSchema = z
     logContent: z.boolean().default(false),
     redisUrl: z.url({ protocol: /^rediss?$/ }).optional(),
     replicasHint: integer.positive().optional(),
+    serviceAccountAuth: z.boolean().default(false),
     /** What the AWS client configuration reads; passed through, never read elsewhere. */
     env: z.custom<NodeJS.ProcessEnv>(),
   })
@@ -130,6 +139,7 @@ export function parseServerConfig(argv: string[], env: NodeJS.ProcessEnv): Serve
       'log-content': { type: 'boolean' },
       'redis-url': { type: 'string' },
       'replicas-hint': { type: 'string' },
+      'service-account-auth': { type: 'boolean' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -153,6 +163,8 @@ export function parseServerConfig(argv: string[], env: NodeJS.ProcessEnv): Serve
     logContent: values['log-content'] ?? env['STRATA_LOG_CONTENT'] === 'true',
     redisUrl: values['redis-url'] ?? env['STRATA_REDIS_URL'],
     replicasHint: values['replicas-hint'] ?? env['STRATA_REPLICAS_HINT'],
+    serviceAccountAuth:
+      values['service-account-auth'] ?? env['STRATA_SERVICE_ACCOUNT_AUTH'] === 'true',
     env,
   })
   if (!result.success) throw new Error(`${z.prettifyError(result.error)}\n\n${usage}`)
@@ -170,7 +182,17 @@ interface Gateway {
   mantle: MantleClient
   invoke: InvokeClient
   limits: LimitsRuntime
+  guardrails: GuardrailClient
   logger: Logger
+}
+
+function kubeOptions(config: ServerConfig, feature: string): KubeApiOptions {
+  const options = config.kubeApi
+    ? { server: config.kubeApi, tokenFile: config.kubeTokenFile ?? '', caFile: config.kubeCaFile }
+    : inClusterOptions(config.env)
+  if (!options)
+    throw new Error(`${feature} outside a cluster needs --kube-api and --kube-token-file`)
+  return options
 }
 
 async function watchTable(
@@ -196,11 +218,7 @@ async function watchTable(
     return watchRoutingTableFile({ path: routesFile, initialText, onTable, onInvalid })
   }
   const [namespace = '', name = ''] = (config.routesConfigMap ?? '').split('/')
-  const options = config.kubeApi
-    ? { server: config.kubeApi, tokenFile: config.kubeTokenFile ?? '', caFile: config.kubeCaFile }
-    : inClusterOptions(config.env)
-  if (!options)
-    throw new Error('--routes-configmap outside a cluster needs --kube-api and --kube-token-file')
+  const options = kubeOptions(config, '--routes-configmap')
   // In-cluster, no table yet is not fatal: /readyz stays 503 until the operator publishes one.
   const watcher = watchRoutingTableConfigMap({
     api: kubeApiAccess(options),
@@ -225,6 +243,7 @@ async function startGateway(config: ServerConfig, logger: Logger): Promise<Gatew
   const converse = createConverseClient(fromEnv(config.env, credentials))
   const mantle = createMantleClient(mantleConfigFromEnv(config.env, credentials))
   const invoke = createInvokeClient(fromEnv(config.env, credentials))
+  const guardrails = createGuardrailClient(fromEnv(config.env, credentials))
   const metrics = createGatewayMetrics()
   const limits = startLimitsRuntime({
     redisUrl: config.redisUrl,
@@ -236,6 +255,14 @@ async function startGateway(config: ServerConfig, logger: Logger): Promise<Gatew
     clock: Date.now,
   })
   const deps: AppDeps = {
+    ...(config.serviceAccountAuth
+      ? {
+          serviceAccounts: serviceAccountAuth(
+            kubeApiAccess(kubeOptions(config, '--service-account-auth')),
+            metrics,
+          ),
+        }
+      : {}),
     routing: routing.current,
     backends: {
       converse: createConverseBackend({
@@ -243,7 +270,7 @@ async function startGateway(config: ServerConfig, logger: Logger): Promise<Gatew
         ...(config.fetchImageUrls ? { resolveImage: createImageFetcher() } : {}),
         baseModelIdOf: (target) => routing.current()?.baseModelIds.get(target.modelId),
       }),
-      mantle: createMantleBackend({ client: mantle }),
+      mantle: withApplyGuardrail(createMantleBackend({ client: mantle }), { client: guardrails }),
     },
     metrics,
     limits: limits.limiter,
@@ -286,7 +313,7 @@ async function startGateway(config: ServerConfig, logger: Logger): Promise<Gatew
       resolveServer(started as Server)
     })
   })
-  return { server, watcher, converse, mantle, invoke, limits, logger }
+  return { server, watcher, converse, mantle, invoke, limits, guardrails, logger }
 }
 
 // Stop accepting, let requests in flight finish, and cut whatever is left at the deadline.
@@ -309,6 +336,7 @@ function drain(gateway: Gateway, timeoutMs: number): Promise<void> {
         gateway.mantle.close(),
         gateway.invoke.close(),
         gateway.limits.close(),
+        gateway.guardrails.close(),
       ]).finally(resolveDrain)
     })
     gateway.server.closeIdleConnections()

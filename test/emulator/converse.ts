@@ -11,6 +11,7 @@ import {
 import { converseResponse, converseStreamEvents } from './converse-output.ts'
 import { planReply, type ReplyPlan } from './converse-reply.ts'
 import { validateConverseRequest } from './converse-validation.ts'
+import { guardConverse } from './guardrails.ts'
 import type { EmulatorState } from './emulator-state.ts'
 import { eventFrame, exceptionFrame } from './event-stream-encoder.ts'
 import { answeredByFault } from './fault-response.ts'
@@ -28,6 +29,7 @@ async function sendConverse(
   exchange: Exchange,
   plan: ReplyPlan,
   scenario: Scenario,
+  trace: Record<string, unknown> | undefined,
 ): Promise<void> {
   // Generation time as if streamed: first token, then one token delay per further delta.
   const chunkSize = scenario.chunkSize ?? defaultChunkSize
@@ -36,7 +38,7 @@ async function sendConverse(
   const wait =
     (scenario.firstTokenDelayMs ?? 0) + (scenario.tokenDelayMs ?? 0) * Math.max(0, deltas - 1)
   if (!(await pause(wait, exchange.signal))) return
-  const body = converseResponse(plan, elapsed(exchange)())
+  const body = { ...converseResponse(plan, elapsed(exchange)()), ...(trace ? { trace } : {}) }
   sendJson(exchange.res, 200, body, { 'x-amzn-RequestId': exchange.requestId })
 }
 
@@ -44,6 +46,7 @@ async function sendConverseStream(
   exchange: Exchange,
   plan: ReplyPlan,
   scenario: Scenario,
+  trace: Record<string, unknown> | undefined,
 ): Promise<void> {
   const { res, signal } = exchange
   const fault = scenario.fault
@@ -66,7 +69,9 @@ async function sendConverseStream(
       const delay = deltas++ === 0 ? scenario.firstTokenDelayMs : scenario.tokenDelayMs
       if (!(await pause(delay ?? 0, signal))) return
     }
-    if (!(await write(res, eventFrame(event.type, event.body), signal))) return
+    // The guardrail trace travels in the stream's last event, metadata.
+    const body = event.type === 'metadata' && trace ? { ...event.body, trace } : event.body
+    if (!(await write(res, eventFrame(event.type, body), signal))) return
     sent++
   }
   if (fault?.kind === 'reset') {
@@ -101,9 +106,12 @@ async function handle(
     sendAwsError(exchange.res, exchange.requestId, 'ValidationException', validation.message)
     return
   }
-  const plan = planReply(validation.request, scenario.reply)
-  if (stream) await sendConverseStream(exchange, plan, scenario)
-  else await sendConverse(exchange, plan, scenario)
+  const { plan, trace } = guardConverse(
+    validation.request,
+    planReply(validation.request, scenario.reply),
+  )
+  if (stream) await sendConverseStream(exchange, plan, scenario, trace)
+  else await sendConverse(exchange, plan, scenario, trace)
 }
 
 export function converseRoutes(state: EmulatorState): Route[] {

@@ -8,6 +8,7 @@ import { sendAwsError, sendErrorResponse } from './aws-errors.ts'
 import { controlPlaneRoutes } from './control-plane.ts'
 import { controlRoutes } from './control.ts'
 import { converseRoutes } from './converse.ts'
+import { guardrailRoutes } from './guardrails.ts'
 import { createEmulatorState, resetState, type EmulatorState } from './emulator-state.ts'
 import { parseBody, readBody } from './http-io.ts'
 import { invokeModelRoutes } from './invoke-model.ts'
@@ -44,6 +45,7 @@ function createRouter(state: EmulatorState): Router {
   return new Router().add(
     ...controlRoutes(state),
     ...converseRoutes(state),
+    ...guardrailRoutes(state),
     ...invokeModelRoutes(state),
     ...mantleRoutes(state),
     ...projectRoutes(state),

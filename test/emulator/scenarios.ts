@@ -32,6 +32,7 @@ export const controlPlaneOperations = [
 export const operationNames = [
   ...converseOperations,
   'invoke-model',
+  'apply-guardrail',
   ...mantleOperations,
   ...projectOperations,
   ...controlPlaneOperations,

@@ -5,6 +5,7 @@ import type {
   ChatCompletionChunk,
   ChatCompletionRequest,
 } from '../openai/chat-completions.ts'
+import type { GuardrailTarget } from '../guardrails/guardrail-target.ts'
 
 export type BackendKind = 'converse' | 'mantle'
 
@@ -18,6 +19,8 @@ export interface BackendTarget {
    * `OpenAI-Project`; Converse attributes cost through the profile in `modelId` instead.
    */
   projectId?: string
+  /** The route's or project's Bedrock guardrail; each backend kind enforces it its own way. */
+  guardrail?: GuardrailTarget
 }
 
 export interface ChatCallContext {

@@ -14,6 +14,11 @@ import {
   type ChatResponseContext,
 } from '../translators/openai-to-converse/response.ts'
 import { toChatCompletionChunks } from '../translators/openai-to-converse/stream.ts'
+import {
+  checkConverseResponse,
+  converseGuardrailConfig,
+  observeConverseStream,
+} from '../guardrails/converse-guardrail.ts'
 import type { ConverseClient } from '../upstream/converse-client.ts'
 import type { ConverseRequest } from '../upstream/converse-shapes.ts'
 import type { ImageResolver } from '../upstream/image-fetcher.ts'
@@ -62,14 +67,17 @@ export function createConverseBackend(dependencies: ConverseBackendDependencies)
     request: ChatCompletionRequest,
     target: BackendTarget,
     context: ChatCallContext,
+    stream: boolean,
   ): Promise<ConverseRequest> {
     const images = await resolveImages(request, resolveImage, context.signal)
     const baseModelId = baseModelIdOf?.(target)
-    return toConverseRequest(request, {
+    const body = toConverseRequest(request, {
       modelId: target.modelId,
       ...(baseModelId === undefined ? {} : { baseModelId }),
       ...(images === undefined ? {} : { images }),
     })
+    if (target.guardrail === undefined) return body
+    return { ...body, guardrailConfig: converseGuardrailConfig(target.guardrail, stream) }
   }
 
   const responseContext = (
@@ -85,17 +93,18 @@ export function createConverseBackend(dependencies: ConverseBackendDependencies)
   return {
     droppedParameters,
     async complete(request, target, context) {
-      const body = await prepare(request, target, context)
+      const body = await prepare(request, target, context, false)
       const response = await client.converse({
         modelId: target.modelId,
         region: target.region,
         body,
         signal: context.signal,
       })
+      checkConverseResponse(response, target.guardrail)
       return toChatCompletion(response, responseContext(request, context))
     },
     async *stream(request, target, context) {
-      const body = await prepare(request, target, context)
+      const body = await prepare(request, target, context, true)
       const bytes = await client.converseStream({
         modelId: target.modelId,
         region: target.region,
@@ -103,7 +112,7 @@ export function createConverseBackend(dependencies: ConverseBackendDependencies)
         signal: context.signal,
       })
       yield* toChatCompletionChunks(
-        converseStreamEvents(decodeEventStream(bytes)),
+        observeConverseStream(converseStreamEvents(decodeEventStream(bytes)), target.guardrail),
         responseContext(request, context),
       )
     },

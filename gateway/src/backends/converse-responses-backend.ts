@@ -10,6 +10,11 @@ import {
 } from '../translators/responses-to-converse/response.ts'
 import { toResponseEvents } from '../translators/responses-to-converse/stream.ts'
 import type { ConverseClient } from '../upstream/converse-client.ts'
+import {
+  checkConverseResponse,
+  converseGuardrailConfig,
+  observeConverseStream,
+} from '../guardrails/converse-guardrail.ts'
 import type { ResponsesRequest } from '../openai/responses.ts'
 import type { BackendTarget } from './chat-backend.ts'
 import type { ResponsesBackend, ResponsesCallContext } from './responses-backend.ts'
@@ -27,12 +32,21 @@ export function createConverseResponsesBackend(
   const { client, baseModelIdOf } = dependencies
 
   // Remote image URLs are a 400 here (data URLs only): image fetching stays with the chat backend.
-  const call = (request: ResponsesRequest, target: BackendTarget, signal: AbortSignal) => {
+  const call = (
+    request: ResponsesRequest,
+    target: BackendTarget,
+    signal: AbortSignal,
+    stream: boolean,
+  ) => {
     const baseModelId = baseModelIdOf?.(target)
-    const body = toConverseRequestFromResponses(request, {
+    const translated = toConverseRequestFromResponses(request, {
       modelId: target.modelId,
       ...(baseModelId === undefined ? {} : { baseModelId }),
     })
+    const body =
+      target.guardrail === undefined
+        ? translated
+        : { ...translated, guardrailConfig: converseGuardrailConfig(target.guardrail, stream) }
     return { modelId: target.modelId, region: target.region, body, signal }
   }
   const responseContext = (
@@ -47,13 +61,14 @@ export function createConverseResponsesBackend(
 
   return {
     async create(request, target, context) {
-      const response = await client.converse(call(request, target, context.signal))
+      const response = await client.converse(call(request, target, context.signal, false))
+      checkConverseResponse(response, target.guardrail, 'input')
       return toResponse(response, responseContext(request, context))
     },
     async *stream(request, target, context) {
-      const bytes = await client.converseStream(call(request, target, context.signal))
+      const bytes = await client.converseStream(call(request, target, context.signal, true))
       yield* toResponseEvents(
-        converseStreamEvents(decodeEventStream(bytes)),
+        observeConverseStream(converseStreamEvents(decodeEventStream(bytes)), target.guardrail),
         responseContext(request, context),
       )
     },

@@ -3,8 +3,10 @@
 // set of methods and status codes; never keys, users or request ids.
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client'
 import { createGenAiMetrics, type GenAiMetrics } from './genai-metrics.ts'
+import { createGuardrailMetrics, type GuardrailInterventions } from './guardrail-metrics.ts'
 import { createLimitsMetrics, type LimitsMetrics } from './limits-metrics.ts'
 import { createResilienceMetrics, type ResilienceMetrics } from './resilience-metrics.ts'
+import { createTokenReviewMetrics, type TokenReviews } from './token-review-metrics.ts'
 
 export interface GatewayMetrics {
   readonly registry: Registry
@@ -17,6 +19,10 @@ export interface GatewayMetrics {
   readonly resilience: ResilienceMetrics
   /** Rate-limit refusals and the Redis-degraded alert. */
   readonly limits: LimitsMetrics
+  /** Guardrail interventions by direction. */
+  readonly guardrailInterventions: GuardrailInterventions
+  /** TokenReviews made for ServiceAccount-token callers, by outcome. */
+  readonly tokenReviews: TokenReviews
 }
 
 export interface GatewayMetricsOptions {
@@ -46,5 +52,7 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
     genAi: createGenAiMetrics(registry),
     resilience: createResilienceMetrics(registry),
     limits: createLimitsMetrics(registry),
+    guardrailInterventions: createGuardrailMetrics(registry),
+    tokenReviews: createTokenReviewMetrics(registry),
   }
 }

@@ -6,10 +6,18 @@ import type { Caller, GatewayEnv } from '../app-deps.ts'
 import { GatewayError } from '../errors/gateway-error.ts'
 import { lookupKey } from '../routing/key-lookup.ts'
 import type { RoutingIndex } from '../routing/routing-index.ts'
+import {
+  looksLikeJwt,
+  PROJECT_HEADERS,
+  serviceAccountCaller,
+  type ServiceAccountAuth,
+} from '../auth/service-account-auth.ts'
 
 export interface AuthenticateOptions {
   routing: () => RoutingIndex | undefined
   clock: () => number
+  /** Accept ServiceAccount tokens too (--service-account-auth); see auth/service-account-auth.ts. */
+  serviceAccounts?: ServiceAccountAuth | undefined
 }
 
 const missingKey = (): GatewayError =>
@@ -55,9 +63,35 @@ export function resolveCaller(
   return { index, project: lookup.project }
 }
 
+// A bearer that is no known key but is JWT-shaped goes to TokenReview; keys are looked up first,
+// so a key never costs a review.
+async function resolveAnyCaller(
+  options: AuthenticateOptions,
+  authorization: string | undefined,
+  header: (name: string) => string | undefined,
+): Promise<Caller> {
+  const key = bearerKey(authorization)
+  const index = options.routing()
+  const { serviceAccounts } = options
+  if (
+    serviceAccounts === undefined ||
+    key === undefined ||
+    index === undefined ||
+    !looksLikeJwt(key)
+  )
+    return resolveCaller(options, authorization)
+  if (lookupKey(index, key, options.clock()).outcome !== 'unknown')
+    return resolveCaller(options, authorization)
+  const project = PROJECT_HEADERS.map(header).find((value) => value !== undefined)
+  return serviceAccountCaller(serviceAccounts, index, key, project)
+}
+
 export function authenticate(options: AuthenticateOptions): MiddlewareHandler<GatewayEnv> {
   return async function authenticateCaller(c, next) {
-    c.set('caller', resolveCaller(options, c.req.header('authorization')))
+    c.set(
+      'caller',
+      await resolveAnyCaller(options, c.req.header('authorization'), (name) => c.req.header(name)),
+    )
     await next()
   }
 }

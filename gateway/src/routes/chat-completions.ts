@@ -16,6 +16,7 @@ import { runAttempts } from '../resilience/run-attempts.ts'
 import { drain, mirror } from '../resilience/shadow.ts'
 import { backendTarget } from '../routing/backend-target.ts'
 import { applyRoutePolicy } from '../routing/route-policy.ts'
+import { guardrailTarget } from '../guardrails/guardrail-target.ts'
 import { streamChatCompletion } from './chat-completions-stream.ts'
 import { announceDropped, findModelRoute } from './choose-backend.ts'
 import { announceStream } from './stream-dropped.ts'
@@ -23,7 +24,7 @@ import { fromChatUsage } from '../observe/token-usage.ts'
 
 export type ChatCompletionsDeps = Pick<
   AppDeps,
-  'backends' | 'clock' | 'now' | 'newId' | 'logger' | 'options'
+  'backends' | 'clock' | 'now' | 'newId' | 'logger' | 'options' | 'metrics'
 > & { resilience: Resilience }
 
 export function chatCompletions(deps: ChatCompletionsDeps): Handler<GatewayEnv> {
@@ -53,7 +54,12 @@ export function chatCompletions(deps: ChatCompletionsDeps): Handler<GatewayEnv> 
     const callOn = (choice: RouteBackend, signal: AbortSignal) => ({
       backend: implementationOf(deps.backends, choice),
       prepared: prepareFor(choice).request,
-      target: backendTarget(choice, caller.project.projectId),
+      target: {
+        ...backendTarget(choice, caller.project.projectId),
+        ...guardrailTarget(caller.project, route, (labels) =>
+          deps.metrics.guardrailInterventions.inc(labels),
+        ),
+      },
       context: { ...base, signal },
     })
     const stream = request.stream === true

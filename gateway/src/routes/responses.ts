@@ -15,11 +15,15 @@ import { firstItem } from '../resilience/resume-stream.ts'
 import { implementationOf, noteRoute, stickyValueOf } from '../resilience/route-hooks.ts'
 import { runAttempts } from '../resilience/run-attempts.ts'
 import { drain, mirror } from '../resilience/shadow.ts'
+import { guardrailTarget, refuseUnguardedApi } from '../guardrails/guardrail-target.ts'
 import { announceDropped, findModelRoute } from './choose-backend.ts'
 import { announceStream } from './stream-dropped.ts'
 import { streamResponse } from './responses-stream.ts'
 
-export type ResponsesDeps = Pick<AppDeps, 'responses' | 'clock' | 'now' | 'logger' | 'options'> & {
+export type ResponsesDeps = Pick<
+  AppDeps,
+  'responses' | 'clock' | 'now' | 'logger' | 'options' | 'metrics'
+> & {
   resilience: Resilience
 }
 
@@ -44,6 +48,7 @@ export function responses(deps: ResponsesDeps): Handler<GatewayEnv> {
     open.start('responses', parsed.stream === true)
     const route = findModelRoute(caller, parsed.model)
     noteRoute(open.record, caller, route, parsed.model)
+    refuseUnguardedApi(caller.project, route, 'Responses API')
     const request = applyRoutePolicy(parsed, route)
     // Reasoning and budgets depend on the backend's family, so each attempt gets its own request.
     const prepareFor = (choice: RouteBackend) =>
@@ -59,7 +64,12 @@ export function responses(deps: ResponsesDeps): Handler<GatewayEnv> {
     const callOn = (choice: RouteBackend, signal: AbortSignal) => ({
       backend: implementationOf(service?.backends, choice),
       prepared: prepareFor(choice).request,
-      target: backendTarget(choice, caller.project.projectId),
+      target: {
+        ...backendTarget(choice, caller.project.projectId),
+        ...guardrailTarget(caller.project, route, (labels) =>
+          deps.metrics.guardrailInterventions.inc(labels),
+        ),
+      },
       context: { ...base, signal },
     })
     const stream = request.stream === true

@@ -1,5 +1,12 @@
 // Client keys are stored only as SHA-256 hashes. A presented key is hashed and the hash looked up;
 // hashes of high-entropy keys need no salt, and a hash leaks nothing an attacker could replay.
+//
+// Why this is constant-time with respect to the secret: the only thing that ever touches the
+// presented key is SHA-256, whose running time depends on the key's length, not its content.
+// The map lookup then compares digests, and whatever its timing reveals is about digest bytes:
+// learning that a guess's digest shares a prefix with a stored digest tells an attacker nothing
+// about which key would share more (that would need a SHA-256 preimage), so the usual byte-by-byte
+// timing attack on a plain `===` of secrets has nothing to climb. See docs/security.md.
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { Project } from '@strata/crds'
 import type { RoutingIndex } from './routing-index.ts'

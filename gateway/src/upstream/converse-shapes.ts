@@ -81,6 +81,12 @@ export interface ConverseRequest {
   requestMetadata?: Record<string, string>
   outputConfig?: OutputConfig
   serviceTier?: { type: ServiceTierType }
+  guardrailConfig?: {
+    guardrailIdentifier: string
+    guardrailVersion: string
+    trace?: 'enabled' | 'disabled' | 'enabled_full'
+    streamProcessingMode?: 'sync' | 'async'
+  }
 }
 
 export const converseUsageSchema = z.looseObject({

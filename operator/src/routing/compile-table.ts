@@ -2,8 +2,10 @@
 // inference profiles, and the routes that point at them. Pure; it also decides each route's
 // Accepted/ResolvedRefs outcome, because alias conflicts are only visible across all routes.
 import type {
+  BedrockProjectSpec,
   Budget,
   ClientKey,
+  Guardrail,
   ModelRouteSpec,
   ProjectLimits,
   RoutingTableInput,
@@ -26,6 +28,9 @@ export interface ProjectInput {
   /** Project-wide rate limits and budgets, enforced by the gateway (docs/limits.md). */
   limits?: ProjectLimits | undefined
   budgets?: Budget[] | undefined
+  /** spec.access: who may call with a ServiceAccount token (the gateway's TokenReview mapping). */
+  access?: BedrockProjectSpec['access']
+  guardrail?: Guardrail | undefined
 }
 
 export interface RouteInput {
@@ -111,6 +116,15 @@ function tableRoute(route: RouteInput, project: ProjectInput): TableRoute {
     ...(spec.sticky ? { sticky: spec.sticky } : {}),
     ...(spec.shadow ? { shadow: spec.shadow } : {}),
     ...(spec.breaker ? { breaker: spec.breaker } : {}),
+    ...(spec.guardrail ? { guardrail: spec.guardrail } : {}),
+  }
+}
+
+// Only the lists the gateway reads; empty lists are left out so the table stays small.
+function tableAccess(access: NonNullable<BedrockProjectSpec['access']>) {
+  return {
+    ...(access.serviceAccounts?.length ? { serviceAccounts: access.serviceAccounts } : {}),
+    ...(access.namespaces?.length ? { namespaces: access.namespaces } : {}),
   }
 }
 
@@ -212,6 +226,8 @@ export function compileTable(
       keys: project.keys,
       ...limitsEntry(project.limits),
       ...(project.budgets?.length ? { budgets: project.budgets } : {}),
+      ...(project.access ? { access: tableAccess(project.access) } : {}),
+      ...(project.guardrail ? { guardrail: project.guardrail } : {}),
       routes: (routesByProject.get(routeKey(project.namespace, project.name)) ?? []).sort((a, b) =>
         a.model.localeCompare(b.model),
       ),

@@ -51,6 +51,8 @@ function projectInput(project: BedrockProject): ProjectInput {
     projectArn: status?.projectArn,
     tags: spec.tags,
     keys: status?.clientKeys ?? [],
+    ...(spec.access ? { access: spec.access } : {}),
+    ...(spec.guardrail ? { guardrail: spec.guardrail } : {}),
     profiles: Object.fromEntries(
       (status?.inferenceProfiles ?? []).map((profile) => [profile.modelId, profile.arn]),
     ),
