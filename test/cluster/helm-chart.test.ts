@@ -11,6 +11,7 @@ import {
   CoordinationV1Api,
   CoreV1Api,
   CustomObjectsApi,
+  EventsV1Api,
   RbacAuthorizationV1Api,
   type V1ClusterRole,
   type V1Deployment,
@@ -22,7 +23,6 @@ import {
 import { renderCustomResourceDefinitions } from '@strata/crds'
 import { parse, stringify } from 'yaml'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { installCrds } from '../support/crds.ts'
 import { eventually, kubeConfigFrom, statusCode } from '../support/kube.ts'
 import {
   makeWorkDirectory,
@@ -75,7 +75,7 @@ const restrictedPod: V1PodSecurityContext = {
   seccompProfile: { type: 'RuntimeDefault' },
 }
 
-export const expectedOperatorClusterRules = [
+const expectedOperatorClusterRules = [
   { apiGroups: ['strata.dev'], resources: ['bedrockprojects'], verbs: ['list', 'watch', 'patch'] },
   { apiGroups: ['strata.dev'], resources: ['modelroutes'], verbs: ['list', 'watch'] },
   {
@@ -87,7 +87,7 @@ export const expectedOperatorClusterRules = [
   { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'create', 'patch'] },
   { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create'] },
 ]
-export const expectedOperatorNamespacedRules = [
+const expectedOperatorNamespacedRules = [
   { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
   {
     apiGroups: ['coordination.k8s.io'],
@@ -95,12 +95,11 @@ export const expectedOperatorNamespacedRules = [
     resourceNames: ['strata-operator'],
     verbs: ['get', 'update'],
   },
-  { apiGroups: [''], resources: ['configmaps'], verbs: ['create'] },
   {
     apiGroups: [''],
     resources: ['configmaps'],
     resourceNames: ['strata-routing-table'],
-    verbs: ['get', 'patch'],
+    verbs: ['get', 'create', 'patch'],
   },
 ]
 const expectedGatewayRules = [
@@ -393,6 +392,7 @@ describe('charts/strata: installed into the local control plane', () => {
   const custom = config.makeApiClient(CustomObjectsApi)
   const rbac = config.makeApiClient(RbacAuthorizationV1Api)
   const extensions = config.makeApiClient(ApiextensionsV1Api)
+  const crdNames = ['bedrockprojects.strata.dev', 'modelroutes.strata.dev']
   const tags = {
     owner: 'team-a',
     cost_center: 'cc-42',
@@ -409,6 +409,7 @@ describe('charts/strata: installed into the local control plane', () => {
   const kubectl = (args: string[]): string =>
     execFileSync(helm.kubectlPath, ['--kubeconfig', inject('kubeconfig'), ...args], {
       encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
     })
 
   /** A token of one of the chart's ServiceAccounts, through the TokenRequest API. */
@@ -424,10 +425,15 @@ describe('charts/strata: installed into the local control plane', () => {
 
   beforeAll(async () => {
     workDirectory = await makeWorkDirectory('chart')
-    // Other test files install the same CRDs; mark them as this release's so Helm adopts them
-    // rather than refusing to install over objects it does not own.
-    await installCrds(config)
-    for (const crd of ['bedrockprojects.strata.dev', 'modelroutes.strata.dev']) {
+    // Earlier test files may have installed the same CRDs; mark those as this release's so Helm
+    // adopts them rather than refusing to install over objects it does not own. Otherwise the
+    // install below creates them.
+    for (const crd of crdNames) {
+      const exists = await extensions.readCustomResourceDefinition({ name: crd }).then(
+        () => true,
+        () => false,
+      )
+      if (!exists) continue
       kubectl(['label', '--overwrite', 'crd', crd, 'app.kubernetes.io/managed-by=Helm'])
       kubectl([
         'annotate',
@@ -503,10 +509,15 @@ describe('charts/strata: installed into the local control plane', () => {
 
   it('installs: CRDs established, RBAC and ServiceAccounts in place, NOTES with the base URL', async () => {
     expect(installOutput).toContain(`http://strata-gateway.${system}.svc/v1`)
-    for (const name of ['bedrockprojects.strata.dev', 'modelroutes.strata.dev']) {
-      const crd = await extensions.readCustomResourceDefinition({ name })
-      expect(crd.status?.conditions?.find((c) => c.type === 'Established')?.status).toBe('True')
+    for (const name of crdNames) {
+      const crd = await eventually(`${name} Established`, async () => {
+        const stored = await extensions.readCustomResourceDefinition({ name })
+        const established = stored.status?.conditions?.find((c) => c.type === 'Established')
+        return established?.status === 'True' ? stored : undefined
+      })
       expect(crd.metadata?.annotations?.['helm.sh/resource-policy']).toBe('keep')
+      expect(crd.metadata?.annotations?.['meta.helm.sh/release-name']).toBe(chartRelease)
+      expect(crd.metadata?.labels?.['app.kubernetes.io/part-of']).toBe('strata')
     }
     const clusterRole = await rbac.readClusterRole({ name: `${chartRelease}-strata-operator` })
     expect(clusterRole.rules).toEqual(expectedOperatorClusterRules)
@@ -535,20 +546,32 @@ describe('charts/strata: installed into the local control plane', () => {
 
   it('refuses a BedrockProject without a tag the platform policy requires', async () => {
     const withoutTeam = Object.fromEntries(Object.entries(tags).filter(([key]) => key !== 'team'))
-    const refused = await custom
-      .createNamespacedCustomObject({
-        group: 'strata.dev',
-        version: 'v1alpha1',
-        namespace: team,
-        plural: 'bedrockprojects',
-        body: project('untagged', withoutTeam),
-      })
-      .then(
-        () => undefined,
-        (error: unknown) => error,
-      )
+    const projects = { group: 'strata.dev', version: 'v1alpha1', namespace: team }
+    // A new policy takes effect a moment after it is stored; until then the create succeeds, so
+    // undo it and try again. No operator runs yet, so no finalizer holds the deletion.
+    const refused = await eventually('the tag policy enforced', () =>
+      custom
+        .createNamespacedCustomObject({
+          ...projects,
+          plural: 'bedrockprojects',
+          body: project('untagged', withoutTeam),
+        })
+        .then(
+          async () => {
+            await custom.deleteNamespacedCustomObject({
+              ...projects,
+              plural: 'bedrockprojects',
+              name: 'untagged',
+            })
+            return undefined
+          },
+          (error: unknown) => error,
+        ),
+    )
     expect(statusCode(refused)).toBe(422)
-    expect(String(refused)).toContain('spec.tags must include a non-empty \\"team\\" tag')
+    expect(String(refused)).toMatch(
+      /denied request: spec\.tags must include a non-empty \W+team\W+ tag/,
+    )
   })
 
   it('runs the real operator with only its chart ServiceAccount: Ready project, published table', async () => {
@@ -643,6 +666,13 @@ describe('charts/strata: installed into the local control plane', () => {
       .makeApiClient(CoordinationV1Api)
       .readNamespacedLease({ name: 'strata-operator', namespace: system })
     expect(lease.spec?.holderIdentity).toBeTruthy()
+    // Events are best effort in the operator, so a missing permission would only show in its log.
+    const events = await config
+      .makeApiClient(EventsV1Api)
+      .listNamespacedEvent({ namespace: team, fieldSelector: 'reason=ProjectCreated' })
+    expect(events.items.map((event) => event.reportingController)).toContain(
+      'strata.dev/strata-operator',
+    )
     expect(await operator.log()).not.toMatch(/forbidden/i)
   })
 

@@ -1,13 +1,18 @@
-{{/* Labels shared by every object. */}}
-{{- define "strata.labels" -}}
+{{/* Labels shared by every object, apart from the instance label the selectors carry. */}}
+{{- define "strata.baseLabels" -}}
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
 app.kubernetes.io/part-of: strata
-app.kubernetes.io/instance: {{ .Release.Name }}
 app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- with .Values.commonLabels }}
 {{ toYaml . }}
 {{- end }}
+{{- end }}
+
+{{/* Labels of objects that belong to no one component. */}}
+{{- define "strata.labels" -}}
+{{ include "strata.baseLabels" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 
 {{/* Selector labels of one component ("operator" or "gateway"). */}}
@@ -17,7 +22,7 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 {{- end }}
 
 {{- define "strata.componentLabels" -}}
-{{ include "strata.labels" .root }}
+{{ include "strata.baseLabels" .root }}
 {{ include "strata.selectorLabels" . }}
 app.kubernetes.io/component: {{ .component }}
 {{- end }}
