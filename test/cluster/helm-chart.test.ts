@@ -107,7 +107,7 @@ const expectedGatewayRules = [
     apiGroups: [''],
     resources: ['configmaps'],
     resourceNames: ['strata-routing-table'],
-    verbs: ['get', 'list', 'watch'],
+    verbs: ['list', 'watch'],
   },
 ]
 
@@ -416,6 +416,17 @@ describe('charts/strata: installed into the local control plane', () => {
   const tokenOf = (serviceAccount: string): string =>
     kubectl(['create', 'token', serviceAccount, '-n', system, '--duration=1h']).trim()
 
+  const modelRoute = (name: string, model: string) => ({
+    apiVersion: 'strata.dev/v1alpha1',
+    kind: 'ModelRoute',
+    metadata: { name, namespace: team },
+    spec: {
+      projectRef: { name: 'search' },
+      model,
+      backends: [{ kind: 'converse', modelId: 'anthropic.claude-sonnet-4-6' }],
+    },
+  })
+
   const project = (name: string, projectTags: Record<string, string>) => ({
     apiVersion: 'strata.dev/v1alpha1',
     kind: 'BedrockProject',
@@ -612,16 +623,7 @@ describe('charts/strata: installed into the local control plane', () => {
       version: 'v1alpha1',
       namespace: team,
       plural: 'modelroutes',
-      body: {
-        apiVersion: 'strata.dev/v1alpha1',
-        kind: 'ModelRoute',
-        metadata: { name: 'chat', namespace: team },
-        spec: {
-          projectRef: { name: 'search' },
-          model: 'search-chat',
-          backends: [{ kind: 'converse', modelId: 'anthropic.claude-sonnet-4-6' }],
-        },
-      },
+      body: modelRoute('chat', 'search-chat'),
     })
     const ready = (object: unknown) =>
       (
@@ -662,10 +664,16 @@ describe('charts/strata: installed into the local control plane', () => {
     expect(Buffer.from(secret.data?.['OPENAI_BASE_URL'] ?? '', 'base64').toString()).toBe(
       `http://strata-gateway.${system}.svc/v1`,
     )
-    const lease = await config
-      .makeApiClient(CoordinationV1Api)
-      .readNamespacedLease({ name: 'strata-operator', namespace: system })
-    expect(lease.spec?.holderIdentity).toBeTruthy()
+    // Renewing (every 2 s) is an update of the Lease, which the first acquisition is not.
+    const leases = config.makeApiClient(CoordinationV1Api)
+    const readLease = () =>
+      leases.readNamespacedLease({ name: 'strata-operator', namespace: system })
+    const acquired = await readLease()
+    expect(acquired.spec?.holderIdentity).toBeTruthy()
+    await eventually('the operator renewing its Lease', async () => {
+      const renewed = await readLease()
+      return String(renewed.spec?.renewTime) !== String(acquired.spec?.renewTime) || undefined
+    })
     // Events are best effort in the operator, so a missing permission would only show in its log.
     const events = await config
       .makeApiClient(EventsV1Api)
@@ -700,5 +708,20 @@ describe('charts/strata: installed into the local control plane', () => {
     })
     expect(models.data?.map((m) => m.id)).toContain('search-chat')
     expect((await fetch(`${gateway.url}/readyz`)).status).toBe(200)
+    // A table published after the gateway started arrives through the watch.
+    await custom.createNamespacedCustomObject({
+      group: 'strata.dev',
+      version: 'v1alpha1',
+      namespace: team,
+      plural: 'modelroutes',
+      body: modelRoute('chat-later', 'search-later'),
+    })
+    await eventually('search-later served through the watch', async () => {
+      const response = await fetch(`${gateway?.url ?? ''}/v1/models`, {
+        headers: { authorization: `Bearer ${apiKey}` },
+      })
+      const body = (await response.json()) as { data?: { id: string }[] }
+      return body.data?.some((m) => m.id === 'search-later') || undefined
+    })
   })
 })
