@@ -2,7 +2,9 @@
 // field by field, an install into the local control plane, and then the real operator and gateway
 // run with nothing but the ServiceAccount tokens of the installed chart. The operator reaching
 // Ready and the gateway serving its table prove the chart's RBAC sufficient; the exact rule lists
-// below keep it minimal (each rule is justified in the templates).
+// below keep it minimal (each rule is justified in the templates). Longer than our usual file:
+// the render assertions and the install share one chart, one helm and one set of expectations, and
+// the brief names this one file as the chart's test.
 import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -723,5 +725,24 @@ describe('charts/strata: installed into the local control plane', () => {
       const body = (await response.json()) as { data?: { id: string }[] }
       return body.data?.some((m) => m.id === 'search-later') || undefined
     })
+  })
+
+  it('updates the CRDs on helm upgrade, unlike a chart crds/ directory would', async () => {
+    helm.ok([
+      'upgrade',
+      chartRelease,
+      chartDirectory,
+      '--kubeconfig',
+      inject('kubeconfig'),
+      '--namespace',
+      system,
+      '--reuse-values',
+      '--set',
+      `commonLabels.strata\\.dev/upgraded=${suffix}`,
+    ])
+    for (const name of crdNames) {
+      const crd = await extensions.readCustomResourceDefinition({ name })
+      expect(crd.metadata?.labels?.['strata.dev/upgraded']).toBe(suffix)
+    }
   })
 })
