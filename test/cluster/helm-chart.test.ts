@@ -3,8 +3,8 @@
 // run with nothing but the ServiceAccount tokens of the installed chart. The operator reaching
 // Ready and the gateway serving its table prove the chart's RBAC sufficient; the exact rule lists
 // below keep it minimal (each rule is justified in the templates). Longer than our usual file:
-// the render assertions and the install share one chart, one helm and one set of expectations, and
-// the brief names this one file as the chart's test.
+// the render assertions and the install share one chart, one helm and one set of expected rules,
+// so the chart keeps a single test entry point.
 import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
