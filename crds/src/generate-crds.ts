@@ -1,15 +1,21 @@
-// Writes the CRD YAML generated from the zod schemas. `make check` reruns this and fails when the
-// committed files differ, so the schemas stay the one source of truth.
+// Writes the CRD YAML generated from the zod schemas, and the same CRDs as Helm templates into
+// charts/strata. `make check` reruns this and fails when the committed files differ, so the
+// schemas stay the one source of truth.
 // Usage: node crds/src/generate-crds.ts
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { CHART_CRD_DIRECTORY, chartCrdTemplate } from './chart-crd-templates.ts'
 import { renderCustomResourceDefinitions } from './custom-resource-definitions.ts'
 
-// Every directory that receives a copy of the CRDs. Add the Helm chart's CRD directory here.
-const outputDirectories = [join(import.meta.dirname, '..', 'generated')]
+const repoRoot = join(import.meta.dirname, '..', '..')
+// Every directory that receives a copy of the CRDs, with how each copy is written.
+const outputs = [
+  { directory: join(repoRoot, 'crds', 'generated'), render: (content: string) => content },
+  { directory: join(repoRoot, CHART_CRD_DIRECTORY), render: chartCrdTemplate },
+]
 
-for (const directory of outputDirectories) {
+for (const { directory, render } of outputs) {
   mkdirSync(directory, { recursive: true })
   for (const { fileName, content } of renderCustomResourceDefinitions())
-    writeFileSync(join(directory, fileName), content)
+    writeFileSync(join(directory, fileName), render(content))
 }
