@@ -43,6 +43,9 @@ let prometheus: RunningPrometheus | undefined
 let keda: RunningKeda | undefined
 let load: StreamLoad | undefined
 let workDirectory = ''
+/** Resident memory of both replicas while idle, for the per-stream memory figure. */
+let idleMemoryBytes = 0
+const MEMORY = `sum(process_resident_memory_bytes{namespace="${NAMESPACE}",service="${SERVICE}"})`
 
 const figure = (text: string): void => {
   process.stderr.write(`[autoscaling] ${text}\n`)
@@ -191,6 +194,8 @@ describe('autoscaling on in-flight requests per replica', () => {
     await waitForCondition('Ready', 'True')
     await waitForCondition('Active', 'False')
     expect(await queryValue(QUERY)).toBe(0)
+    idleMemoryBytes = await queryValue(MEMORY)
+    expect(idleMemoryBytes).toBeGreaterThan(0)
 
     const hpa = await eventually('HPA keda-hpa-strata-gateway', () =>
       autoscaling.readNamespacedHorizontalPodAutoscaler({
@@ -245,6 +250,12 @@ describe('autoscaling on in-flight requests per replica', () => {
       `sum by (pod) (strata_gateway_in_flight_requests{namespace="${NAMESPACE}",service="${SERVICE}"})`,
     )
     expect(perPod?.map((sample) => sample.value)).toEqual([STREAMS / REPLICAS, STREAMS / REPLICAS])
+    // A figure, not an assertion: what the default threshold of 32 per replica is weighed against.
+    const loadedMemoryBytes = await queryValue(MEMORY)
+    const perStreamKb = (loadedMemoryBytes - idleMemoryBytes) / STREAMS / 1024
+    figure(
+      `gateway RSS (2 replicas) idle ${(idleMemoryBytes / 2 ** 20).toFixed(0)} MB, under ${String(STREAMS)} streams ${(loadedMemoryBytes / 2 ** 20).toFixed(0)} MB (~${perStreamKb.toFixed(0)} kB per open stream)`,
+    )
   })
 
   it('under that load, KEDA evaluates the same query and reports the ScaledObject Active', async () => {

@@ -31,6 +31,13 @@ complete() {
   local c; for c in "${crds[@]}"; do [[ -f "$OUT/crds/$c.yaml" ]] || return 1; done
 }
 if complete; then log "cached: $OUT"; exit 0; fi
+
+# Two callers at once (setup and a test's ensureKeda) must not both build in one work directory:
+# the second waits for the first, then finds the cache complete.
+mkdir -p "$CACHE_ROOT"
+exec 9>"$CACHE_ROOT/keda-v$KEDA_VERSION.lock"
+if ! flock -n 9; then log "another build of KEDA is running; waiting for it"; flock 9; fi
+if complete; then log "cached: $OUT"; exit 0; fi
 log "building keda-operator v$KEDA_VERSION into $OUT (first time only; takes minutes on 2 cores)"
 
 command -v go >/dev/null || { echo "build-keda: Go is required to build the KEDA operator" >&2; exit 1; }
@@ -59,7 +66,7 @@ cd "$WORK"
 # `go list -deps` fetches exactly the modules the operator imports (the whole graph would be far
 # more: KEDA has a scaler for every cloud), so the compile step that follows works offline.
 log "downloading the modules ./cmd/operator imports"
-run_with_ticker "downloading KEDA's dependencies" go list -deps ./cmd/operator >/dev/null
+run_with_ticker "downloading KEDA's dependencies" go list -deps ./cmd/operator 2>&1 >/dev/null | tail -n 3
 
 mkdir -p "$OUT/bin" "$OUT/crds"
 ld="-s -w -X $MODULE/version.Version=$KEDA_VERSION -X $MODULE/version.GitCommit=go-proxy-build"
