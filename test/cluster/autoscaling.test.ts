@@ -3,7 +3,7 @@
 // scraping their /metrics with the labels Kubernetes service discovery would add; and the KEDA
 // operator (built from the Go module proxy) reading the ScaledObject the chart renders. No kubelet
 // runs here, so the Deployment's pods never start: KEDA only needs its /scale subresource.
-import { readFile } from 'node:fs/promises'
+import { readFile, rm } from 'node:fs/promises'
 import { AppsV1Api, AutoscalingV2Api, CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node'
 import OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
@@ -42,7 +42,8 @@ const gateways: RunningProcess[] = []
 let prometheus: RunningPrometheus | undefined
 let keda: RunningKeda | undefined
 let load: StreamLoad | undefined
-let workDirectory = ''
+/** One per process: each announces its URL in a log named after it, which must not be shared. */
+const workDirectories: string[] = []
 /** Resident memory of both replicas while idle, for the per-stream memory figure. */
 let idleMemoryBytes = 0
 const MEMORY = `sum(process_resident_memory_bytes{namespace="${NAMESPACE}",service="${SERVICE}"})`
@@ -142,17 +143,22 @@ async function createScaleTarget(): Promise<void> {
 beforeAll(async () => {
   // Instant when test/setup.sh has built it; otherwise the first build runs here (minutes).
   const build = ensureKeda()
-  workDirectory = await makeWorkDirectory('autoscaling')
-  emulator = await startEmulatorProcess(workDirectory)
+  const workDirectory = async (name: string): Promise<string> => {
+    workDirectories.push(await makeWorkDirectory(name))
+    return workDirectories.at(-1) ?? ''
+  }
+  emulator = await startEmulatorProcess(await workDirectory('autoscaling-emulator'))
   for (let index = 0; index < REPLICAS; index += 1) {
     gateways.push(
       await startGatewayProcess({
-        workDirectory,
+        workDirectory: await workDirectory(`autoscaling-gateway-${String(index)}`),
         table: journeyTable(),
         emulatorUrl: emulator.url,
       }),
     )
   }
+  if (new Set(gateways.map((gateway) => gateway.url)).size !== REPLICAS)
+    throw new Error(`gateway replicas share a URL: ${gateways.map((g) => g.url).join(', ')}`)
   prometheus = await startPrometheus(
     gateways.map((gateway, index) => ({
       address: new URL(gateway.url).host,
@@ -185,6 +191,7 @@ afterAll(async () => {
   await prometheus?.stop()
   await Promise.all(gateways.map((gateway) => gateway.stop()))
   await emulator?.stop()
+  await Promise.all(workDirectories.map((dir) => rm(dir, { recursive: true, force: true })))
   await core.deleteNamespace({ name: NAMESPACE }).catch(() => undefined)
 })
 
