@@ -45,7 +45,8 @@ export CGO_ENABLED=0 GOFLAGS=-mod=mod GOTOOLCHAIN=local
 
 run_with_ticker() {
   local what=$1; shift
-  ( while sleep 30; do log "  ... still $what"; done ) & local ticker=$!
+  # 9>&-: the ticker's `sleep` must not hold the build lock after the build has finished.
+  ( while sleep 30; do log "  ... still $what"; done ) 9>&- & local ticker=$!
   local rc=0
   "$@" || rc=$?
   kill "$ticker" 2>/dev/null; wait "$ticker" 2>/dev/null || true
