@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createEmulatorClient } from '../emulator/emulator-client.ts'
 import { CLAUDE_MODEL_ID, DEMO_KEY, journeyTable } from '../support/journey.ts'
 import { ensureKeda, installKedaCrds, startKeda, type RunningKeda } from '../support/keda.ts'
-import { eventually, kubeConfigFrom } from '../support/kube.ts'
+import { eventually, kubeConfigFrom, statusCode } from '../support/kube.ts'
 import {
   makeWorkDirectory,
   startEmulatorProcess,
@@ -210,6 +210,9 @@ describe('autoscaling on in-flight requests per replica', () => {
         name: `keda-hpa-${SERVICE}`,
       }),
     )
+    expect(hpa.metadata?.ownerReferences).toEqual([
+      expect.objectContaining({ kind: 'ScaledObject', name: SERVICE, controller: true }),
+    ])
     expect(hpa.spec.scaleTargetRef).toMatchObject({ kind: 'Deployment', name: SERVICE })
     expect(hpa.spec.minReplicas).toBe(REPLICAS)
     expect(hpa.spec.maxReplicas).toBe(10)
@@ -281,5 +284,30 @@ describe('autoscaling on in-flight requests per replica', () => {
     await eventually('query = 0', async () => ((await queryValue(QUERY)) === 0 ? true : undefined))
     await waitForCondition('Active', 'False')
     figure(`load stopped → KEDA Active=False after ${String(Date.now() - began)} ms`)
+  })
+
+  // KEDA drops its finalizer; the HPA goes by its owner reference (the control plane runs the GC).
+  it('deleting the ScaledObject: KEDA lets it go, and its HPA is collected with it', async () => {
+    await custom.deleteNamespacedCustomObject({
+      group: 'keda.sh',
+      version: 'v1alpha1',
+      namespace: NAMESPACE,
+      plural: 'scaledobjects',
+      name: SERVICE,
+    })
+    const gone = (read: Promise<unknown>) =>
+      read.then(
+        () => undefined,
+        (error: unknown) => (statusCode(error) === 404 ? true : undefined),
+      )
+    await eventually('ScaledObject deleted', () => gone(scaledObjectConditions()))
+    await eventually('HPA deleted', () =>
+      gone(
+        autoscaling.readNamespacedHorizontalPodAutoscaler({
+          namespace: NAMESPACE,
+          name: `keda-hpa-${SERVICE}`,
+        }),
+      ),
+    )
   })
 })
