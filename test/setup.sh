@@ -25,3 +25,4 @@ fi
 
 bash test/setup-python.sh
 bash test/control-plane/build-binaries.sh
+bash test/control-plane/build-keda.sh

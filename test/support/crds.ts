@@ -17,13 +17,14 @@ const generatedDir = join(import.meta.dirname, '..', '..', 'crds', 'generated')
 export async function installCrds(
   config: KubeConfig,
   fieldManager = 'strata-tests',
+  dir = generatedDir,
 ): Promise<void> {
   const objects = KubernetesObjectApi.makeApiClient(config)
   const extensions = config.makeApiClient(ApiextensionsV1Api)
-  for (const file of readdirSync(generatedDir).sort()) {
+  for (const file of readdirSync(dir).sort()) {
     // loadYaml maps the YAML onto client-node's models; a plain object would lose every keyword
     // whose model property is renamed (enum, default, x-kubernetes-validations) on the way out.
-    const crd = loadYaml<V1CustomResourceDefinition>(readFileSync(join(generatedDir, file), 'utf8'))
+    const crd = loadYaml<V1CustomResourceDefinition>(readFileSync(join(dir, file), 'utf8'))
     await objects.patch(
       crd,
       undefined,

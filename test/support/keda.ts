@@ -1,0 +1,134 @@
+// The real KEDA operator (built from the Go module proxy by build-keda.sh), run out of cluster
+// against the test apiserver. What it needs outside a cluster, read from KEDA v2.21.0's
+// cmd/operator/main.go and pkg/util/env_resolver.go:
+// - WATCH_NAMESPACE must be set (empty means all namespaces); we watch only the test namespace.
+// - KEDA_CLUSTER_OBJECT_NAMESPACE, or it reads the in-pod ServiceAccount namespace file and exits.
+// - Its gRPC metrics service (for keda-operator-metrics-apiserver) loads ca.crt, tls.crt and
+//   tls.key from --cert-dir and the manager exits if they are missing, so we make a throwaway
+//   self-signed pair. Nothing connects to it here: no metrics adapter runs without a kubelet.
+// - Every listener gets a loopback port of its own; leader election stays off (one instance).
+import { execFileSync } from 'node:child_process'
+import { copyFileSync, existsSync } from 'node:fs'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { KubeConfig } from '@kubernetes/client-node'
+import {
+  freePort,
+  startProcess,
+  stopPid,
+  waitFor,
+  type Started,
+} from '../control-plane/processes.ts'
+import { installCrds } from './crds.ts'
+
+const buildScript = join(import.meta.dirname, '..', 'control-plane', 'build-keda.sh')
+
+export interface KedaBuild {
+  binary: string
+  crdDir: string
+}
+
+/** Finds the cached build, building it once if missing (progress goes to stderr). */
+export function ensureKeda(): KedaBuild {
+  const dir = execFileSync('bash', [buildScript, '--print-dir'], { encoding: 'utf8' }).trim()
+  const build = { binary: join(dir, 'bin', 'keda-operator'), crdDir: join(dir, 'crds') }
+  if (!existsSync(build.binary)) {
+    execFileSync('bash', [buildScript], { stdio: ['ignore', 'inherit', 'inherit'] })
+  }
+  if (!existsSync(build.binary))
+    throw new Error(`keda-operator missing after ${buildScript}; see its output above`)
+  return build
+}
+
+/** KEDA's six CRDs, server-side applied; the operator starts a controller for each kind. */
+export function installKedaCrds(config: KubeConfig, build: KedaBuild): Promise<void> {
+  return installCrds(config, 'strata-tests-keda', build.crdDir)
+}
+
+/** A self-signed certificate that is its own CA: enough for a gRPC server nobody calls. */
+function makeMetricsServiceCerts(dir: string): void {
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      'tls.key',
+      '-out',
+      'tls.crt',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=keda-operator',
+      '-addext',
+      'subjectAltName=DNS:localhost,IP:127.0.0.1',
+    ],
+    { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
+  )
+  copyFileSync(join(dir, 'tls.crt'), join(dir, 'ca.crt'))
+}
+
+export interface KedaOptions {
+  build: KedaBuild
+  kubeconfig: string
+  /** The only namespace KEDA watches; also where it looks for its own cluster objects. */
+  namespace: string
+}
+
+export interface RunningKeda {
+  process: Started
+  log(): Promise<string>
+  stop(): Promise<void>
+}
+
+export async function startKeda(options: KedaOptions): Promise<RunningKeda> {
+  const dir = await mkdtemp(join(tmpdir(), 'strata-keda-'))
+  makeMetricsServiceCerts(dir)
+  const [metricsPort, probePort, grpcPort] = [await freePort(), await freePort(), await freePort()]
+  const logPath = join(dir, 'keda-operator.log')
+  const started = startProcess(
+    'keda-operator',
+    options.build.binary,
+    [
+      `--metrics-bind-address=127.0.0.1:${String(metricsPort)}`,
+      `--health-probe-bind-address=127.0.0.1:${String(probePort)}`,
+      `--metrics-service-bind-address=127.0.0.1:${String(grpcPort)}`,
+      `--cert-dir=${dir}`,
+      `--ca-dir=${join(dir, 'no-custom-ca')}`,
+      '--leader-elect=false',
+      '--zap-log-level=info',
+    ],
+    logPath,
+    {
+      env: {
+        PATH: process.env['PATH'],
+        HOME: dir,
+        KUBECONFIG: options.kubeconfig,
+        WATCH_NAMESPACE: options.namespace,
+        KEDA_CLUSTER_OBJECT_NAMESPACE: options.namespace,
+        POD_NAMESPACE: options.namespace,
+      },
+    },
+  )
+  const stop = async (): Promise<void> => {
+    await stopPid(started.pid)
+    await rm(dir, { recursive: true, force: true })
+  }
+  try {
+    await waitFor(
+      started,
+      async () => (await fetch(`http://127.0.0.1:${String(probePort)}/readyz`)).ok,
+      60_000,
+    )
+  } catch (error) {
+    await stop()
+    throw error
+  }
+  return { process: started, log: () => readFile(logPath, 'utf8').catch(() => ''), stop }
+}
