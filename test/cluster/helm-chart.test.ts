@@ -683,7 +683,9 @@ describe('charts/strata: installed into the local control plane', () => {
     expect(events.items.map((event) => event.reportingController)).toContain(
       'strata.dev/strata-operator',
     )
-    expect(await operator.log()).not.toMatch(/forbidden/i)
+    // An RBAC refusal names the user ("is forbidden: User ... cannot ..."). Other 403s can appear on
+    // the shared control plane: events in namespaces that earlier test files are still deleting.
+    expect(await operator.log()).not.toMatch(/forbidden: User/)
   })
 
   it('serves the published table from a gateway holding only its chart ServiceAccount token', async () => {
