@@ -11,7 +11,14 @@ import OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createEmulatorClient } from '../emulator/emulator-client.ts'
 import { CLAUDE_MODEL_ID, DEMO_KEY, journeyTable } from '../support/journey.ts'
-import { ensureKeda, installKedaCrds, startKeda, type RunningKeda } from '../support/keda.ts'
+import {
+  ensureKeda,
+  installKedaCrds,
+  startKeda,
+  uninstallKedaCrds,
+  type KedaBuild,
+  type RunningKeda,
+} from '../support/keda.ts'
 import {
   applyServerSide,
   renderGatewayAutoscaling,
@@ -46,6 +53,7 @@ let emulator: RunningProcess | undefined
 const gateways: RunningProcess[] = []
 let prometheus: RunningPrometheus | undefined
 let keda: RunningKeda | undefined
+let kedaBuild: KedaBuild | undefined
 let load: StreamLoad | undefined
 /** The chart's render, aimed at this test's Prometheus; set in beforeAll. */
 let chart: GatewayAutoscaling | undefined
@@ -76,6 +84,7 @@ async function queryValue(promql: string): Promise<number> {
 beforeAll(async () => {
   // Instant when test/setup.sh has built it; otherwise the first build runs here (minutes).
   const build = ensureKeda()
+  kedaBuild = build
   const workDirectory = async (name: string): Promise<string> => {
     workDirectories.push(await makeWorkDirectory(name))
     return workDirectories.at(-1) ?? ''
@@ -115,6 +124,15 @@ beforeAll(async () => {
 afterAll(async () => {
   await load?.stop()
   if (keda) {
+    // Normally the last test has done this; after a failure, KEDA must still run to release the
+    // ScaledObject's finalizer, or the namespace and the CRDs below could never go.
+    await scaledObject.delete().catch(() => undefined)
+    await eventually('ScaledObject deleted', () =>
+      scaledObject.conditions().then(
+        () => undefined,
+        (error: unknown) => (statusCode(error) === 404 ? true : undefined),
+      ),
+    )
     const rss = /VmRSS:\s+(\d+) kB/.exec(
       await readFile(`/proc/${String(keda.process.pid)}/status`, 'utf8').catch(() => ''),
     )?.[1]
@@ -126,6 +144,7 @@ afterAll(async () => {
   await emulator?.stop()
   await Promise.all(workDirectories.map((dir) => rm(dir, { recursive: true, force: true })))
   await core.deleteNamespace({ name: NAMESPACE }).catch(() => undefined)
+  if (kedaBuild) await uninstallKedaCrds(config, kedaBuild)
 })
 
 // One story in order: idle, under load, idle again. Each step builds on the one before.
