@@ -1,15 +1,29 @@
 // The autoscaling proof, with every part real: two gateway processes ("replicas") in front of the
 // Bedrock emulator, held under 20 slow streams by the `openai` client; the Debian Prometheus
 // scraping their /metrics with the labels Kubernetes service discovery would add; and the KEDA
-// operator (built from the Go module proxy) reading the ScaledObject the chart renders. No kubelet
-// runs here, so the Deployment's pods never start: KEDA only needs its /scale subresource.
+// operator (built from the Go module proxy) reading the ScaledObject that charts/strata renders,
+// applied as rendered together with the chart's gateway Deployment it scales. The PromQL checked in
+// Prometheus below is the one read from that render. No kubelet or ReplicaSet controller runs
+// here, so the Deployment's pods never start: KEDA only needs its /scale subresource.
 import { readFile, rm } from 'node:fs/promises'
-import { AppsV1Api, AutoscalingV2Api, CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node'
+import { AutoscalingV2Api, CoreV1Api } from '@kubernetes/client-node'
 import OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createEmulatorClient } from '../emulator/emulator-client.ts'
 import { CLAUDE_MODEL_ID, DEMO_KEY, journeyTable } from '../support/journey.ts'
-import { ensureKeda, installKedaCrds, startKeda, type RunningKeda } from '../support/keda.ts'
+import {
+  ensureKeda,
+  installKedaCrds,
+  startKeda,
+  uninstallKedaCrds,
+  type KedaBuild,
+  type RunningKeda,
+} from '../support/keda.ts'
+import {
+  applyServerSide,
+  renderGatewayAutoscaling,
+  type GatewayAutoscaling,
+} from '../support/chart-scaled-object.ts'
 import { eventually, kubeConfigFrom, statusCode } from '../support/kube.ts'
 import {
   makeWorkDirectory,
@@ -18,6 +32,7 @@ import {
   type RunningProcess,
 } from '../support/processes.ts'
 import { startPrometheus, type RunningPrometheus } from '../support/prometheus.ts'
+import { scaledObjectStatus } from '../support/scaled-object-status.ts'
 import { startStreamLoad, type StreamLoad } from '../support/stream-load.ts'
 
 const NAMESPACE = 'strata-autoscaling'
@@ -26,22 +41,29 @@ const REPLICAS = 2
 const STREAMS = 20
 /** values.yaml `autoscaling.keda.targetInFlightPerReplica` default (brief: KEDA contract). */
 const TARGET_PER_REPLICA = 32
-// The ScaledObject's query exactly as the KEDA contract in the brief states it; charts/strata is
-// built in parallel on another branch, so it is not read from the template here. Keep in step.
-const QUERY = `sum(strata_gateway_in_flight_requests{namespace="${NAMESPACE}",service="${SERVICE}"})`
+/** values.yaml `autoscaling.maxReplicas` default. */
+const MAX_REPLICAS = 20
 const READY_REPLICAS = `count(up{namespace="${NAMESPACE}",service="${SERVICE}"} == 1)`
 
 const config = kubeConfigFrom(inject('kubeconfig'))
 const core = config.makeApiClient(CoreV1Api)
-const apps = config.makeApiClient(AppsV1Api)
 const autoscaling = config.makeApiClient(AutoscalingV2Api)
-const custom = config.makeApiClient(CustomObjectsApi)
 
 let emulator: RunningProcess | undefined
 const gateways: RunningProcess[] = []
 let prometheus: RunningPrometheus | undefined
 let keda: RunningKeda | undefined
+let kedaBuild: KedaBuild | undefined
 let load: StreamLoad | undefined
+/** The chart's render, aimed at this test's Prometheus; set in beforeAll. */
+let chart: GatewayAutoscaling | undefined
+const query = (): string => {
+  if (!chart) throw new Error('chart not rendered')
+  return chart.query
+}
+const scaledObject = scaledObjectStatus(config, NAMESPACE, SERVICE, async () =>
+  ((await keda?.log()) ?? '').split('\n').slice(-20).join('\n'),
+)
 /** One per process: each announces its URL in a log named after it, which must not be shared. */
 const workDirectories: string[] = []
 /** Resident memory of both replicas while idle, for the per-stream memory figure. */
@@ -59,90 +81,10 @@ async function queryValue(promql: string): Promise<number> {
   return (await prometheus.query(promql))[0]?.value ?? 0
 }
 
-interface Condition {
-  type: string
-  status: string
-  reason?: string
-  message?: string
-}
-
-async function scaledObjectConditions(): Promise<Condition[]> {
-  const object = (await custom.getNamespacedCustomObject({
-    group: 'keda.sh',
-    version: 'v1alpha1',
-    namespace: NAMESPACE,
-    plural: 'scaledobjects',
-    name: SERVICE,
-  })) as { status?: { conditions?: Condition[] } }
-  return object.status?.conditions ?? []
-}
-
-async function waitForCondition(type: string, status: string, timeoutMs = 60_000): Promise<void> {
-  let last: Condition[] = []
-  await eventually(
-    `ScaledObject ${type}=${status}`,
-    async () => {
-      last = await scaledObjectConditions()
-      return last.some((c) => c.type === type && c.status === status) || undefined
-    },
-    timeoutMs,
-    250,
-  ).catch(async (error: unknown) => {
-    throw new Error(
-      `${String(error)}\nconditions: ${JSON.stringify(last)}\nkeda log tail:\n${(await keda?.log())?.split('\n').slice(-20).join('\n') ?? ''}`,
-    )
-  })
-}
-
-/** The ScaledObject the chart renders (KEDA contract), aimed at this test's Prometheus. */
-function scaledObject(prometheusUrl: string): Record<string, unknown> {
-  return {
-    apiVersion: 'keda.sh/v1alpha1',
-    kind: 'ScaledObject',
-    metadata: { name: SERVICE, namespace: NAMESPACE },
-    spec: {
-      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: SERVICE },
-      // Short for the test; the chart keeps KEDA's defaults.
-      pollingInterval: 2,
-      minReplicaCount: REPLICAS,
-      maxReplicaCount: 10,
-      triggers: [
-        {
-          type: 'prometheus',
-          metricType: 'AverageValue',
-          metadata: {
-            serverAddress: prometheusUrl,
-            query: QUERY,
-            threshold: String(TARGET_PER_REPLICA),
-          },
-        },
-      ],
-    },
-  }
-}
-
-async function createScaleTarget(): Promise<void> {
-  const labels = { 'app.kubernetes.io/name': SERVICE }
-  await core.createNamespace({ body: { metadata: { name: NAMESPACE } } })
-  await apps.createNamespacedDeployment({
-    namespace: NAMESPACE,
-    body: {
-      metadata: { name: SERVICE, labels },
-      spec: {
-        replicas: REPLICAS,
-        selector: { matchLabels: labels },
-        template: {
-          metadata: { labels },
-          spec: { containers: [{ name: 'gateway', image: 'strata-gateway:test' }] },
-        },
-      },
-    },
-  })
-}
-
 beforeAll(async () => {
   // Instant when test/setup.sh has built it; otherwise the first build runs here (minutes).
   const build = ensureKeda()
+  kedaBuild = build
   const workDirectory = async (name: string): Promise<string> => {
     workDirectories.push(await makeWorkDirectory(name))
     return workDirectories.at(-1) ?? ''
@@ -167,21 +109,30 @@ beforeAll(async () => {
   )
   await prometheus.waitForTargets(REPLICAS)
 
-  await createScaleTarget()
+  chart = renderGatewayAutoscaling({
+    namespace: NAMESPACE,
+    prometheusAddress: prometheus.url,
+    // A short poll keeps the test quick; the chart's default is 15 s.
+    values: { 'autoscaling.minReplicas': REPLICAS, 'autoscaling.keda.pollingInterval': 2 },
+  })
+  await core.createNamespace({ body: { metadata: { name: NAMESPACE } } })
   await installKedaCrds(config, build)
   keda = await startKeda({ build, kubeconfig: inject('kubeconfig'), namespace: NAMESPACE })
-  await custom.createNamespacedCustomObject({
-    group: 'keda.sh',
-    version: 'v1alpha1',
-    namespace: NAMESPACE,
-    plural: 'scaledobjects',
-    body: scaledObject(prometheus.url),
-  })
+  applyServerSide(inject('kubeconfig'), [chart.deployment, chart.scaledObject])
 }, 1_800_000)
 
 afterAll(async () => {
   await load?.stop()
   if (keda) {
+    // Normally the last test has done this; after a failure, KEDA must still run to release the
+    // ScaledObject's finalizer, or the namespace and the CRDs below could never go.
+    await scaledObject.delete().catch(() => undefined)
+    await eventually('ScaledObject deleted', () =>
+      scaledObject.conditions().then(
+        () => undefined,
+        (error: unknown) => (statusCode(error) === 404 ? true : undefined),
+      ),
+    )
     const rss = /VmRSS:\s+(\d+) kB/.exec(
       await readFile(`/proc/${String(keda.process.pid)}/status`, 'utf8').catch(() => ''),
     )?.[1]
@@ -193,14 +144,30 @@ afterAll(async () => {
   await emulator?.stop()
   await Promise.all(workDirectories.map((dir) => rm(dir, { recursive: true, force: true })))
   await core.deleteNamespace({ name: NAMESPACE }).catch(() => undefined)
+  if (kedaBuild) await uninstallKedaCrds(config, kedaBuild)
 })
 
 // One story in order: idle, under load, idle again. Each step builds on the one before.
 describe('autoscaling on in-flight requests per replica', () => {
+  it('the chart renders the contract: the in-flight query of this namespace, 32 per replica', () => {
+    expect(chart?.scaledObject.spec).toMatchObject({
+      scaleTargetRef: { kind: 'Deployment', name: SERVICE },
+      minReplicaCount: REPLICAS,
+      maxReplicaCount: MAX_REPLICAS,
+      pollingInterval: 2,
+    })
+    expect(chart?.threshold).toBe(String(TARGET_PER_REPLICA))
+    // The label matchers the static scrape config adds (test/support/prometheus.ts) must be the
+    // ones the chart queries, or every value below would be an empty vector read as 0.
+    expect(query()).toContain(`namespace="${NAMESPACE}"`)
+    expect(query()).toContain(`service="${SERVICE}"`)
+    expect(chart?.deployment.metadata).toMatchObject({ name: SERVICE, namespace: NAMESPACE })
+  })
+
   it('idle: KEDA reads the ScaledObject, creates its HPA, and reports it Ready but not Active', async () => {
-    await waitForCondition('Ready', 'True')
-    await waitForCondition('Active', 'False')
-    expect(await queryValue(QUERY)).toBe(0)
+    await scaledObject.waitFor('Ready', 'True')
+    await scaledObject.waitFor('Active', 'False')
+    expect(await queryValue(query())).toBe(0)
     idleMemoryBytes = await queryValue(MEMORY)
     expect(idleMemoryBytes).toBeGreaterThan(0)
 
@@ -215,7 +182,7 @@ describe('autoscaling on in-flight requests per replica', () => {
     ])
     expect(hpa.spec.scaleTargetRef).toMatchObject({ kind: 'Deployment', name: SERVICE })
     expect(hpa.spec.minReplicas).toBe(REPLICAS)
-    expect(hpa.spec.maxReplicas).toBe(10)
+    expect(hpa.spec.maxReplicas).toBe(MAX_REPLICAS)
     // AverageValue: the HPA divides KEDA's total by the current replicas and compares it to 32.
     expect(hpa.spec.metrics).toHaveLength(1)
     const metric = hpa.spec.metrics?.[0]
@@ -248,14 +215,14 @@ describe('autoscaling on in-flight requests per replica', () => {
     load = startStreamLoad({ clients, workers: STREAMS, model: 'claude' })
 
     await eventually(`query = ${String(STREAMS)}`, async () =>
-      (await queryValue(QUERY)) === STREAMS ? true : undefined,
+      (await queryValue(query())) === STREAMS ? true : undefined,
     )
     figure(
       `load started → Prometheus query = ${String(STREAMS)} after ${String(Date.now() - began)} ms`,
     )
     expect(load.stats.failures).toEqual([])
     // What the HPA does with KEDA's value: divide by the replicas that serve it.
-    expect(await queryValue(`${QUERY} / ${READY_REPLICAS}`)).toBe(STREAMS / REPLICAS)
+    expect(await queryValue(`${query()} / ${READY_REPLICAS}`)).toBe(STREAMS / REPLICAS)
     const perPod = await prometheus?.query(
       `sum by (pod) (strata_gateway_in_flight_requests{namespace="${NAMESPACE}",service="${SERVICE}"})`,
     )
@@ -270,9 +237,9 @@ describe('autoscaling on in-flight requests per replica', () => {
 
   it('under that load, KEDA evaluates the same query and reports the ScaledObject Active', async () => {
     const began = Date.now()
-    await waitForCondition('Active', 'True')
+    await scaledObject.waitFor('Active', 'True')
     figure(`KEDA Active=True ${String(Date.now() - began)} ms after Prometheus showed the load`)
-    expect(await queryValue(QUERY)).toBe(STREAMS)
+    expect(await queryValue(query())).toBe(STREAMS)
     expect(load?.stats.failures).toEqual([])
   })
 
@@ -281,26 +248,22 @@ describe('autoscaling on in-flight requests per replica', () => {
     expect(chunks).toBeGreaterThan(STREAMS)
     const began = Date.now()
     await load?.stop()
-    await eventually('query = 0', async () => ((await queryValue(QUERY)) === 0 ? true : undefined))
-    await waitForCondition('Active', 'False')
+    await eventually('query = 0', async () =>
+      (await queryValue(query())) === 0 ? true : undefined,
+    )
+    await scaledObject.waitFor('Active', 'False')
     figure(`load stopped → KEDA Active=False after ${String(Date.now() - began)} ms`)
   })
 
   // KEDA drops its finalizer; the HPA goes by its owner reference (the control plane runs the GC).
   it('deleting the ScaledObject: KEDA lets it go, and its HPA is collected with it', async () => {
-    await custom.deleteNamespacedCustomObject({
-      group: 'keda.sh',
-      version: 'v1alpha1',
-      namespace: NAMESPACE,
-      plural: 'scaledobjects',
-      name: SERVICE,
-    })
+    await scaledObject.delete()
     const gone = (read: Promise<unknown>) =>
       read.then(
         () => undefined,
         (error: unknown) => (statusCode(error) === 404 ? true : undefined),
       )
-    await eventually('ScaledObject deleted', () => gone(scaledObjectConditions()))
+    await eventually('ScaledObject deleted', () => gone(scaledObject.conditions()))
     await eventually('HPA deleted', () =>
       gone(
         autoscaling.readNamespacedHorizontalPodAutoscaler({

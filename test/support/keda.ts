@@ -8,11 +8,17 @@
 //   self-signed pair. Nothing connects to it here: no metrics adapter runs without a kubelet.
 // - Every listener gets a loopback port of its own; leader election stays off (one instance).
 import { execFileSync } from 'node:child_process'
-import { copyFileSync, existsSync } from 'node:fs'
+import { copyFileSync, existsSync, readFileSync, readdirSync } from 'node:fs'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { KubeConfig } from '@kubernetes/client-node'
+import {
+  ApiextensionsV1Api,
+  ApisApi,
+  loadYaml,
+  type KubeConfig,
+  type V1CustomResourceDefinition,
+} from '@kubernetes/client-node'
 import {
   freePort,
   startProcess,
@@ -21,6 +27,7 @@ import {
   type Started,
 } from '../control-plane/processes.ts'
 import { installCrds } from './crds.ts'
+import { eventually, statusCode } from './kube.ts'
 
 const buildScript = join(import.meta.dirname, '..', 'control-plane', 'build-keda.sh')
 
@@ -44,6 +51,34 @@ export function ensureKeda(): KedaBuild {
 /** KEDA's six CRDs, server-side applied; the operator starts a controller for each kind. */
 export function installKedaCrds(config: KubeConfig, build: KedaBuild): Promise<void> {
   return installCrds(config, 'strata-tests-keda', build.crdDir)
+}
+
+/**
+ * Deletes KEDA's CRDs and waits until discovery no longer serves their groups. The control plane
+ * is shared by every cluster test, and a leftover keda.sh/v1alpha1 makes `helm install` of our
+ * chart render a ScaledObject where the chart test expects the HPA of a cluster without KEDA.
+ * Delete the ScaledObjects first, while KEDA still runs to release their finalizers.
+ */
+export async function uninstallKedaCrds(config: KubeConfig, build: KedaBuild): Promise<void> {
+  const extensions = config.makeApiClient(ApiextensionsV1Api)
+  const names = readdirSync(build.crdDir).map(
+    (file) =>
+      loadYaml<V1CustomResourceDefinition>(readFileSync(join(build.crdDir, file), 'utf8')).metadata
+        ?.name ?? file,
+  )
+  const missing = (error: unknown): void => {
+    if (statusCode(error) !== 404) throw error
+  }
+  await Promise.all(
+    names.map((name) =>
+      extensions.deleteCustomResourceDefinition({ name }).then(() => undefined, missing),
+    ),
+  )
+  const groups = new Set(names.map((name) => name.slice(name.indexOf('.') + 1)))
+  await eventually('KEDA API groups gone from discovery', async () => {
+    const served = (await config.makeApiClient(ApisApi).getAPIVersions()).groups
+    return served.some((group) => groups.has(group.name)) ? undefined : true
+  })
 }
 
 /** A self-signed certificate that is its own CA: enough for a gRPC server nobody calls. */
