@@ -19,6 +19,7 @@ import {
   summariseProject,
 } from './metrics-summary.ts'
 import { startControlPlane } from '../control-plane/control-plane.ts'
+import { stopPid } from '../control-plane/processes.ts'
 import { eventually, kubeConfigFrom } from '../support/kube.ts'
 import {
   makeWorkDirectory,
@@ -45,8 +46,17 @@ const shutdown = async (code = 0) => {
   if (stopping) return
   stopping = true
   step('stopping everything')
-  for (const process of running.reverse()) await process.stop()
-  await plane.stop()
+  const timed = async (name: string, stop: () => Promise<void>) => {
+    const from = Date.now()
+    await stop()
+    print(`stopped ${name} (${((Date.now() - from) / 1000).toFixed(1)}s)\n`)
+  }
+  // A terminal's Ctrl-C signals the whole process group, so kube-apiserver stops with everyone
+  // else and the operator's last Lease call can hang on it (leader-election.ts has no request
+  // timeout): a short grace before SIGKILL keeps Ctrl-C snappy.
+  for (const child of running.reverse())
+    await timed(child.process.name, () => stopPid(child.process.pid, 3_000))
+  await timed('the control plane', () => plane.stop())
   if (work) rmSync(work, { recursive: true, force: true })
   process.exit(code)
 }
