@@ -90,7 +90,7 @@ they can do exactly what the chart's RBAC grants and nothing more.\n`)
   const gatewayUser = `system:serviceaccount:${system}:strata-gateway`
   for (const [question, args] of [
     ['watch its routing table', ['watch', 'configmaps/strata-routing-table', '-n', system]],
-    ['read Secrets', ['get', 'secrets', '-n', system]],
+    ['read the Secrets in namespace support', ['get', 'secrets', '-n', 'support']],
   ] as const)
     print(
       `chart RBAC: may strata-gateway ${question}? ` +
