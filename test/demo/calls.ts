@@ -8,12 +8,14 @@ export async function listModels(client: OpenAI, print: Print): Promise<void> {
   for (const model of (await client.models.list()).data) print(`  ${model.id}\n`)
 }
 
+/** One chat completion; prints the answer, its usage and the gateway's own share of the time. */
 export async function chat(client: OpenAI, model: string, prompt: string, print: Print) {
-  const reply = await client.chat.completions.create({
-    model,
-    messages: [{ role: 'user', content: prompt }],
-  })
+  const { data: reply, response } = await client.chat.completions
+    .create({ model, messages: [{ role: 'user', content: prompt }] })
+    .withResponse()
   print(`  ${reply.choices[0]?.message.content ?? ''}\n  usage: ${JSON.stringify(reply.usage)}\n`)
+  const overhead = response.headers.get('x-strata-overhead-ms')
+  print(`  x-strata-overhead-ms: ${overhead ?? '(absent)'} (time spent in the gateway itself)\n`)
 }
 
 export async function streamChat(client: OpenAI, model: string, prompt: string, print: Print) {
@@ -45,13 +47,4 @@ export async function crossProject(client: OpenAI, model: string, print: Print) 
     if (!(error instanceof OpenAI.APIError)) throw error
     print(`  ${String(error.status)} ${error.code ?? ''}: ${error.message}\n`)
   }
-}
-
-/** The metric lines of one project, for the excerpt; process metrics are left out. */
-export function projectExcerpt(metrics: string, project: string): string {
-  const lines = metrics
-    .split('\n')
-    .filter((line) => line.includes(`project="${project}"`))
-    .filter((line) => !line.includes('_bucket{'))
-  return lines.length > 0 ? lines.join('\n') : '  (no per-project series yet)'
 }

@@ -1,15 +1,25 @@
 // `make demo`: the whole system on one machine, offline. A real control plane, the Bedrock
-// emulator standing in for AWS, strata-operator and strata-gateway as processes (no kubelet runs
-// pods here), the example manifests applied with kubectl, and the official openai client calling
+// emulator standing in for AWS, `helm install` of charts/strata (CRDs, RBAC, Services, PDB,
+// Deployments), then strata-operator and strata-gateway as processes because no kubelet runs pods
+// here, each holding only a token of the chart's ServiceAccount so the chart's RBAC is what they
+// work with. The example manifests are applied with kubectl and the official openai client calls
 // the gateway with the credentials the operator generated. Ctrl-C stops everything.
 import { execFileSync } from 'node:child_process'
+import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node'
 import OpenAI from 'openai'
-import { chat, crossProject, embed, listModels, projectExcerpt, streamChat } from './calls.ts'
+import { chat, crossProject, embed, listModels, streamChat } from './calls.ts'
+import { canI, gatewayAccess, helmInstall, operatorKubeconfig, tokenOf } from './chart.ts'
+import {
+  formatProject,
+  formatUnattributed,
+  meanOverheadMs,
+  parseExposition,
+  summariseProject,
+} from './metrics-summary.ts'
 import { startControlPlane } from '../control-plane/control-plane.ts'
-import { installCrds } from '../support/crds.ts'
-import { grantGatewayAccess } from '../support/gateway-access.ts'
+import { stopPid } from '../control-plane/processes.ts'
 import { eventually, kubeConfigFrom } from '../support/kube.ts'
 import {
   makeWorkDirectory,
@@ -25,6 +35,8 @@ const step = (message: string) => {
   process.stdout.write(`\n==> [${((Date.now() - began) / 1000).toFixed(1)}s] ${message}\n`)
 }
 const running: RunningProcess[] = []
+let work: string | undefined
+const system = 'strata-system'
 const print = (text: string) => process.stdout.write(text)
 
 step('starting the local control plane (etcd, kube-apiserver, kube-controller-manager)')
@@ -34,8 +46,18 @@ const shutdown = async (code = 0) => {
   if (stopping) return
   stopping = true
   step('stopping everything')
-  for (const process of running.reverse()) await process.stop()
-  await plane.stop()
+  const timed = async (name: string, stop: () => Promise<void>) => {
+    const from = Date.now()
+    await stop()
+    print(`stopped ${name} (${((Date.now() - from) / 1000).toFixed(1)}s)\n`)
+  }
+  // A terminal's Ctrl-C signals the whole process group, so kube-apiserver stops with everyone
+  // else and the operator's last Lease call can hang on it (leader-election.ts has no request
+  // timeout): a short grace before SIGKILL keeps Ctrl-C snappy.
+  for (const child of running.reverse())
+    await timed(child.process.name, () => stopPid(child.process.pid, 3_000))
+  await timed('the control plane', () => plane.stop())
+  if (work) rmSync(work, { recursive: true, force: true })
   process.exit(code)
 }
 process.on('SIGINT', () => void shutdown())
@@ -51,22 +73,39 @@ try {
   process.stdout.write(kubectl('get', '--raw', '/version'))
 
   step('starting the Bedrock emulator (Converse, Mantle, Projects API, inference profiles)')
-  const work = await makeWorkDirectory('demo')
+  work = await makeWorkDirectory('demo')
   const emulator = await startEmulatorProcess(work)
   running.push(emulator)
   process.stdout.write(`emulator at ${emulator.url}\n`)
 
-  step('installing the CRDs generated from the zod schemas')
-  await installCrds(config)
+  step(`helm install strata charts/strata --namespace ${system} --create-namespace`)
+  process.stdout.write(helmInstall(plane.kubeconfig, system))
+  kubectl('wait', '--for=condition=Established', '--timeout=60s', 'crd', '--all')
   process.stdout.write(kubectl('get', 'crds'))
-  for (const namespace of ['strata-system', 'support', 'research'])
+  process.stdout.write(kubectl('get', 'deploy,svc,pdb,hpa,sa', '-n', system))
+  print(`NOTE: the Deployments strata-operator and strata-gateway exist but their pods will never
+run: this local control plane has no kubelet and no scheduler to run pods. The demo runs the same
+two programs as processes instead, each holding only a token of the chart's ServiceAccount, so
+they can do exactly what the chart's RBAC grants and nothing more.\n`)
+  const gatewayUser = `system:serviceaccount:${system}:strata-gateway`
+  for (const [question, args] of [
+    ['watch its routing table', ['watch', 'configmaps/strata-routing-table', '-n', system]],
+    ['read the Secrets in namespace support', ['get', 'secrets', '-n', 'support']],
+  ] as const)
+    print(
+      `chart RBAC: may strata-gateway ${question}? ` +
+        `${canI(plane.kubeconfig, plane.binaries.kubectl, [...args, '--as', gatewayUser])}\n`,
+    )
+  for (const namespace of ['support', 'research'])
     await core.createNamespace({ body: { metadata: { name: namespace } } })
 
-  step('starting strata-operator as a process (no kubelet here to run its Deployment)')
+  step(
+    `starting strata-operator as a process with the token of ServiceAccount ${system}/strata-operator`,
+  )
   const operator = await startOperatorProcess({
     workDirectory: work,
-    kubeconfig: plane.kubeconfig,
-    namespace: 'strata-system',
+    kubeconfig: operatorKubeconfig(config, tokenOf(kubectl, system, 'strata-operator'), work),
+    namespace: system,
     emulatorUrl: emulator.url,
   })
   running.push(operator)
@@ -93,12 +132,14 @@ try {
   )
   process.stdout.write(kubectl('get', 'bp,mr', '-A'))
 
-  step('starting strata-gateway in in-cluster mode, watching the routing-table ConfigMap')
-  const access = await grantGatewayAccess(config, 'strata-system', work)
+  step(
+    `starting strata-gateway as a process with the token of ServiceAccount ${system}/strata-gateway`,
+  )
+  print('(in-cluster mode: it watches the routing-table ConfigMap the operator publishes)\n')
   const gateway = await startInClusterGateway({
     workDirectory: work,
-    access,
-    namespace: 'strata-system',
+    access: gatewayAccess(config, tokenOf(kubectl, system, 'strata-gateway'), work),
+    namespace: system,
     emulatorUrl: emulator.url,
     port: process.env['STRATA_DEMO_PORT'] ?? '8080',
   })
@@ -140,21 +181,27 @@ try {
   step("research's key asking for support's alias")
   await crossProject(research.client, 'support-chat', print)
 
-  step('gateway metrics excerpt, per project')
-  const metrics = await (await fetch(`${gateway.url}/metrics`)).text()
+  step('gateway /metrics, per project (gen_ai_client_token_usage_total, _cost_usd_total, ...)')
+  const samples = parseExposition(await (await fetch(`${gateway.url}/metrics`)).text())
   for (const project of ['support/support', 'research/research'])
-    print(`-- project ${project}\n${projectExcerpt(metrics, project)}\n`)
+    print(`${formatProject(project, summariseProject(samples, project))}\n`)
+  print(`${formatUnattributed(summariseProject(samples, ''))}\n`)
+  const overhead = meanOverheadMs(samples)
   print(
-    `${metrics
-      .split('\n')
-      .filter((line) => line.startsWith('strata_gateway_requests_total'))
-      .join('\n')}\n`,
+    `  gateway overhead: mean ${overhead.meanMs.toFixed(2)} ms over ${String(overhead.count)} ` +
+      'requests (strata_gateway_overhead_seconds)\n',
   )
+  // Anything the chart's RBAC refused would only show in the programs' logs: fail loudly on it.
+  for (const program of [operator, gateway]) {
+    const refused = (await program.log()).split('\n').find((line) => /forbidden/i.test(line))
+    if (refused) throw new Error(`the chart's RBAC refused a call: ${refused}`)
+  }
 
   if (process.env['STRATA_DEMO_EXIT']) await shutdown()
   step(`running. Try it:
   curl -s ${gateway.url}/v1/chat/completions -H 'Authorization: Bearer ${support.key}' \\
     -H 'Content-Type: application/json' -d '{"model":"support-chat","messages":[{"role":"user","content":"hi"}]}'
+  curl -s ${gateway.url}/metrics | grep gen_ai_client_cost_usd_total
   export KUBECONFIG=${plane.kubeconfig}; kubectl get bp,mr -A
 Ctrl-C stops everything.`)
   setInterval(() => undefined, 1 << 30)
