@@ -164,3 +164,24 @@ describe('models', () => {
     )
   })
 })
+
+describe('attribution of refusals', () => {
+  it('counts an unknown model against the caller’s project', async () => {
+    const { app, deps } = createTestApp()
+    const response = await postChat(app, {
+      model: 'nova',
+      messages: [{ role: 'user', content: 'Hi' }],
+    })
+    expect(response.status).toBe(404)
+    const errors = await deps.metrics.registry.getSingleMetric('strata_gateway_errors_total')?.get()
+    expect(errors?.values).toEqual([
+      expect.objectContaining({
+        value: 1,
+        labels: expect.objectContaining({
+          error_type: 'model_not_found',
+          project: expect.stringMatching(/\/./),
+        }),
+      }),
+    ])
+  })
+})

@@ -88,10 +88,14 @@ async function resolveAnyCaller(
 
 export function authenticate(options: AuthenticateOptions): MiddlewareHandler<GatewayEnv> {
   return async function authenticateCaller(c, next) {
-    c.set(
-      'caller',
-      await resolveAnyCaller(options, c.req.header('authorization'), (name) => c.req.header(name)),
+    const caller = await resolveAnyCaller(options, c.req.header('authorization'), (name) =>
+      c.req.header(name),
     )
+    c.set('caller', caller)
+    // Known from here on, so that a refusal later (an unknown model, a rate limit) is still
+    // attributed to the project in metrics and the access log.
+    const open = c.get('record') as GatewayEnv['Variables']['record'] | undefined
+    if (open !== undefined) open.record.project = caller.project
     await next()
   }
 }
