@@ -25,6 +25,20 @@ export interface LeaderElectionOptions {
   log: (message: string) => void
 }
 
+// A Lease call to an apiserver that stopped answering would otherwise hang: a leader could then
+// neither notice its renew deadline nor shut down. The call itself is left to fail on its own.
+function within<T>(ms: number, what: string, call: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const expired = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      reject(new Error(`${what} took longer than ${ms} ms`))
+    }, ms)
+  })
+  return Promise.race([call, expired]).finally(() => {
+    clearTimeout(timer)
+  })
+}
+
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, ms)
@@ -88,7 +102,11 @@ export class LeaderElector {
   async run(signal: AbortSignal): Promise<void> {
     const { retryPeriodSeconds, renewDeadlineSeconds } = this.#options
     while (!signal.aborted) {
-      const held = await this.#tryAcquireOrRenew().catch((error: unknown) => {
+      const held = await within(
+        renewDeadlineSeconds * 1000,
+        'acquiring or renewing the lease',
+        this.#tryAcquireOrRenew(),
+      ).catch((error: unknown) => {
         this.#options.log(
           `leader election: ${error instanceof Error ? error.message : String(error)}`,
         )
@@ -108,7 +126,14 @@ export class LeaderElector {
       }
       await sleep(retryPeriodSeconds * 1000, signal)
     }
-    if (this.#leading && this.#options.releaseOnCancel) await this.#release()
+    if (this.#leading && this.#options.releaseOnCancel)
+      await within(retryPeriodSeconds * 1000, 'releasing the lease', this.#release()).catch(
+        (error: unknown) => {
+          this.#options.log(
+            `leader election: ${error instanceof Error ? error.message : String(error)}`,
+          )
+        },
+      )
     this.#leading = false
   }
 
