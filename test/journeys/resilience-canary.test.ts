@@ -29,10 +29,9 @@ const stickyRoute = route('sticky', [backend('a', CLAUDE_MODEL_ID), backend('b',
 let journey: Journey
 
 beforeAll(async () => {
-  journey = await startJourney(
-    'resilience-canary',
-    { table: resilienceTable(1, [canaryRoute(90, 10), stickyRoute]) },
-  )
+  journey = await startJourney('resilience-canary', {
+    table: resilienceTable(1, [canaryRoute(90, 10), stickyRoute]),
+  })
 })
 
 afterAll(async () => {
