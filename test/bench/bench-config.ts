@@ -14,7 +14,10 @@ const list = z
   .string()
   .transform((text) => text.split(',').map((item) => item.trim()))
   .pipe(z.array(z.string().min(1)))
-const numbers = list.pipe(z.array(z.coerce.number().int().positive()))
+const numbers = z
+  .string()
+  .transform((text) => text.split(',').map((item) => Number(item.trim())))
+  .pipe(z.array(z.number().int().positive()))
 const positive = z.coerce.number().int().positive()
 
 export interface BenchConfig {

@@ -84,7 +84,7 @@ export async function runAtRate(run: RateRun): Promise<RateResult> {
   // after the schedule ends counts as failed, so the run stays bounded.
   const drained = await Promise.race([
     Promise.all(pending).then(() => true),
-    new Promise<false>((resolve) => setTimeout(() => resolve(false), 5_000)),
+    new Promise<false>((resolve) => setTimeout(() => resolve(false), 3_000)),
   ])
   agent.destroy()
   if (!drained) failed = sent - latencies.length
