@@ -7,6 +7,7 @@
 //   STRATA_BENCH_STREAMS=100,1000  concurrent streams
 //   STRATA_BENCH_CONNECTIONS=N     wrk connections for maximum throughput
 //   STRATA_BENCH_TARGETS=a,b       only these targets (ids in targets.ts); floors always run
+//   STRATA_BENCH_PHASES=throughput,rates,streams   which measurements to run (default all)
 //   STRATA_BENCH_OUTPUT=dir        where benchmarks.md and benchmarks.svg go (default docs/)
 import { z } from 'zod'
 
@@ -20,6 +21,9 @@ const numbers = z
   .pipe(z.array(z.number().int().positive()))
 const positive = z.coerce.number().int().positive()
 
+const phaseNames = ['throughput', 'rates', 'streams'] as const
+export type Phase = (typeof phaseNames)[number]
+
 export interface BenchConfig {
   quick: boolean
   seconds: number
@@ -30,6 +34,7 @@ export interface BenchConfig {
   streamSeconds: number
   connections: number
   targets: string[] | undefined
+  phases: Phase[]
   output: string
 }
 
@@ -57,6 +62,7 @@ export function benchConfig(env: NodeJS.ProcessEnv, repoRoot: string): BenchConf
     streamSeconds: read('STRATA_BENCH_STREAM_SECONDS', positive, quick ? 3 : 4),
     connections: read('STRATA_BENCH_CONNECTIONS', positive, 32),
     targets: read('STRATA_BENCH_TARGETS', list.optional(), undefined),
+    phases: read('STRATA_BENCH_PHASES', list.pipe(z.array(z.enum(phaseNames))), [...phaseNames]),
     output: read('STRATA_BENCH_OUTPUT', z.string().min(1), `${repoRoot}docs`),
   }
 }

@@ -109,7 +109,7 @@ async function main(): Promise<void> {
       )
     for (let round = 0; round < config.rounds; round++) {
       const order = rotate(targets, round)
-      for (const target of order) {
+      for (const target of config.phases.includes('throughput') ? order : []) {
         const sample = await attempt(`wrk ${target.id}`, () =>
           measureThroughput(target, {
             connections: config.connections,
@@ -122,7 +122,7 @@ async function main(): Promise<void> {
           `round ${String(round + 1)}/${String(config.rounds)} max ${target.id}: ${fixed(sample?.requestsPerSecond)} req/s, ${fixed(sample?.cpuMicrosPerRequest)} µs CPU/req, ${String(sample?.failures ?? 'n/a')} failures`,
         )
       }
-      for (const rate of config.rates) {
+      for (const rate of config.phases.includes('rates') ? config.rates : []) {
         for (const target of order) {
           const result = await attempt(`${String(rate)}/s ${target.id}`, () =>
             measureRate(
@@ -144,7 +144,7 @@ async function main(): Promise<void> {
       }
     }
     await scriptStreams(started.emulator.url)
-    for (const concurrency of config.streams) {
+    for (const concurrency of config.phases.includes('streams') ? config.streams : []) {
       for (let round = 0; round < config.rounds; round++) {
         for (const target of rotate(targets, round)) {
           const result = await attempt(`${String(concurrency)} streams ${target.id}`, () =>
