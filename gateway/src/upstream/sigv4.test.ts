@@ -4,13 +4,20 @@ import { describe, expect, it } from 'vitest'
 import { amzDate, canonicalPath, createSigV4, escapeUri, type SigV4Credentials } from './sigv4.ts'
 
 // The checksum class smithy expects (`new (secret?)`, update, async digest), on node:crypto.
+type Data = string | ArrayBuffer | ArrayBufferView
+const bytes = (data: Data): string | Uint8Array =>
+  typeof data === 'string'
+    ? data
+    : ArrayBuffer.isView(data)
+      ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+      : new Uint8Array(data)
 class Sha256 {
   #hash: ReturnType<typeof createHash> | ReturnType<typeof createHmac>
-  constructor(secret?: string | Uint8Array) {
-    this.#hash = secret === undefined ? createHash('sha256') : createHmac('sha256', secret)
+  constructor(secret?: Data) {
+    this.#hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret))
   }
-  update(chunk: string | Uint8Array): void {
-    this.#hash.update(chunk)
+  update(chunk: Data): void {
+    this.#hash.update(bytes(chunk))
   }
   digest(): Promise<Uint8Array> {
     return Promise.resolve(new Uint8Array(this.#hash.digest()))
