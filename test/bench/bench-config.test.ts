@@ -7,7 +7,7 @@ describe('bench configuration', () => {
     expect(full).toMatchObject({ rounds: 3, rates: [200, 500, 1000], streams: [100, 1000] })
     expect(full.output).toBe('/repo/docs')
     const quick = benchConfig({ STRATA_BENCH_QUICK: '1' }, '/repo/')
-    expect(quick).toMatchObject({ quick: true, rounds: 1, seconds: 3, rates: [500] })
+    expect(quick).toMatchObject({ quick: true, rounds: 1, seconds: 2, rates: [500] })
   })
 
   it('reads overrides and names a bad one', () => {

@@ -1,6 +1,6 @@
 // How long and how hard `make bench` runs, from the environment, so a full run stays bounded
 // (about 15 minutes) and a smoke run takes about two:
-//   STRATA_BENCH_QUICK=1           smoke run: 1 round, 3 s per measurement, one rate, 100 streams
+//   STRATA_BENCH_QUICK=1           smoke run: 1 round, 2 s per measurement, one rate, 100 streams
 //   STRATA_BENCH_SECONDS=N         seconds per throughput or fixed-rate measurement
 //   STRATA_BENCH_ROUNDS=N          rounds; targets alternate within each, figures are medians
 //   STRATA_BENCH_RATES=200,500     fixed request rates for latency
@@ -8,6 +8,7 @@
 //   STRATA_BENCH_CONNECTIONS=N     wrk connections for maximum throughput
 //   STRATA_BENCH_TARGETS=a,b       only these targets (ids in targets.ts); floors always run
 //   STRATA_BENCH_PHASES=throughput,rates,streams   which measurements to run (default all)
+//   STRATA_BENCH_GATEWAY_NODE_OPTIONS='…'  Node flags for strata-gateway (V8 heap sizing)
 //   STRATA_BENCH_OUTPUT=dir        where benchmarks.md and benchmarks.svg go (default docs/)
 import { z } from 'zod'
 
@@ -51,7 +52,7 @@ export function benchConfig(env: NodeJS.ProcessEnv, repoRoot: string): BenchConf
     if (!parsed.success) throw new Error(`${name}=${raw}: ${z.prettifyError(parsed.error)}`)
     return parsed.data
   }
-  const seconds = read('STRATA_BENCH_SECONDS', positive, quick ? 3 : 6)
+  const seconds = read('STRATA_BENCH_SECONDS', positive, quick ? 2 : 6)
   return {
     quick,
     seconds,
@@ -59,7 +60,7 @@ export function benchConfig(env: NodeJS.ProcessEnv, repoRoot: string): BenchConf
     rounds: read('STRATA_BENCH_ROUNDS', positive, quick ? 1 : 3),
     rates: read('STRATA_BENCH_RATES', numbers, quick ? [500] : [200, 500, 1000]),
     streams: read('STRATA_BENCH_STREAMS', numbers, quick ? [100] : [100, 1000]),
-    streamSeconds: read('STRATA_BENCH_STREAM_SECONDS', positive, quick ? 3 : 4),
+    streamSeconds: read('STRATA_BENCH_STREAM_SECONDS', positive, quick ? 2 : 4),
     connections: read('STRATA_BENCH_CONNECTIONS', positive, 32),
     targets: read('STRATA_BENCH_TARGETS', list.optional(), undefined),
     phases: read('STRATA_BENCH_PHASES', list.pipe(z.array(z.enum(phaseNames))), [...phaseNames]),

@@ -80,6 +80,10 @@ async function main(): Promise<void> {
     wanted: (id) => config.targets === undefined || config.targets.includes(id),
     litellmVenv: process.env['LITELLM_VENV'],
     log,
+    // e.g. '--max-old-space-size=96' to see how V8 heap sizing moves the gateway's RSS.
+    strataNodeOptions: (process.env['STRATA_BENCH_GATEWAY_NODE_OPTIONS'] ?? '')
+      .split(' ')
+      .filter(Boolean),
   })
   const { targets } = started
   const samples = new Map<string, TargetSamples>(
@@ -103,7 +107,8 @@ async function main(): Promise<void> {
       await attempt(`warm-up ${target.id}`, () =>
         measureThroughput(target, {
           connections: config.connections,
-          seconds: config.quick ? 1 : 2,
+          // Strata's CPU per request keeps falling for ~10 s of load while V8 optimises.
+          seconds: config.quick ? 1 : 5,
           workDirectory,
         }),
       )
