@@ -1,4 +1,4 @@
-// `node test/bench/ab-gateway.ts BASELINE [converse|mantle] [rounds]`: CPU per request of two
+// `node test/bench/ab-gateway.ts BASELINE [converse|mantle|converse-stream|mantle-stream] [rounds]`: CPU per request of two
 // strata-gateway builds side by side, alternating short wrk runs, for judging an optimisation on
 // a noisy machine. BASELINE holds an older `gateway/` inside the repository, so its imports
 // resolve against the same node_modules, e.g.
@@ -15,7 +15,8 @@ import { strataTargets, type Target } from './targets.ts'
 const [baseline, routeName = 'converse', roundsText = '6'] = process.argv.slice(2)
 if (baseline === undefined)
   throw new Error('usage: ab-gateway.ts BASELINE [converse|mantle] [rounds]')
-const route = routeName === 'mantle' ? 'strata-mantle' : 'strata-converse'
+const route = routeName.startsWith('mantle') ? 'strata-mantle' : 'strata-converse'
+const streaming = routeName.endsWith('-stream')
 const workDirectory = await mkdtemp(join(tmpdir(), 'strata-ab-'))
 const emulator = await startBenchEmulator(workDirectory)
 try {
@@ -37,7 +38,7 @@ try {
   const pick = (running: typeof current): Target => {
     const target = strataTargets(running).find((t) => t.id === route)
     if (target === undefined) throw new Error(`no target ${route}`)
-    return target
+    return streaming ? { ...target, request: target.stream } : target
   }
   const sides = [
     { name: 'baseline', target: pick(old), cpu: [] as number[] },
@@ -57,7 +58,7 @@ try {
   }
   for (const side of sides)
     process.stdout.write(
-      `${side.name.padEnd(8)} ${route}: CPU µs/req median ${median(side.cpu).toFixed(0)} (rounds ${side.cpu.map((v) => v.toFixed(0)).join(' ')})\n`,
+      `${side.name.padEnd(8)} ${routeName}: CPU µs/req median ${median(side.cpu).toFixed(0)} (rounds ${side.cpu.map((v) => v.toFixed(0)).join(' ')})\n`,
     )
   await Promise.all([current.stop(), old.stop()])
 } finally {
