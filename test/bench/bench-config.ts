@@ -52,7 +52,7 @@ export function benchConfig(env: NodeJS.ProcessEnv, repoRoot: string): BenchConf
     if (!parsed.success) throw new Error(`${name}=${raw}: ${z.prettifyError(parsed.error)}`)
     return parsed.data
   }
-  const seconds = read('STRATA_BENCH_SECONDS', positive, quick ? 2 : 6)
+  const seconds = read('STRATA_BENCH_SECONDS', positive, quick ? 2 : 5)
   return {
     quick,
     seconds,
@@ -60,7 +60,7 @@ export function benchConfig(env: NodeJS.ProcessEnv, repoRoot: string): BenchConf
     rounds: read('STRATA_BENCH_ROUNDS', positive, quick ? 1 : 3),
     rates: read('STRATA_BENCH_RATES', numbers, quick ? [500] : [200, 500, 1000]),
     streams: read('STRATA_BENCH_STREAMS', numbers, quick ? [100] : [100, 1000]),
-    streamSeconds: read('STRATA_BENCH_STREAM_SECONDS', positive, quick ? 2 : 4),
+    streamSeconds: read('STRATA_BENCH_STREAM_SECONDS', positive, quick ? 2 : 3),
     connections: read('STRATA_BENCH_CONNECTIONS', positive, 32),
     targets: read('STRATA_BENCH_TARGETS', list.optional(), undefined),
     phases: read('STRATA_BENCH_PHASES', list.pipe(z.array(z.enum(phaseNames))), [...phaseNames]),

@@ -11,7 +11,8 @@ import {
   PatchStrategy,
   setHeaderOptions,
 } from '@kubernetes/client-node'
-import { rm } from 'node:fs/promises'
+import { rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { startControlPlane } from '../control-plane/control-plane.ts'
 import { installCrds } from '../support/crds.ts'
 import { grantGatewayAccess } from '../support/gateway-access.ts'
@@ -188,7 +189,7 @@ try {
   }
   const swapped = await swapping
   const gatewayPeak = peakRssMebibytes([gateway.process.pid])
-  process.stdout.write(`
+  const table = `
 Control plane, end to end (real apiserver, strata-operator and in-cluster strata-gateway as processes)
 
 | what | figure |
@@ -200,7 +201,14 @@ Control plane, end to end (real apiserver, strata-operator and in-cluster strata
 | gateway RSS at ${String(routeCount)} routes (now / peak incl. swaps) | ${ms(gatewayRss)} / ${ms(gatewayPeak)} MiB |
 | chat at 100 req/s, no table change: p50 / p99 / max | ${quiet.latency.p50.toFixed(2)} / ${quiet.latency.p99.toFixed(2)} / ${quiet.latency.max.toFixed(2)} ms |
 | same while the ${String(routeCount)}-route table is republished 3 times: p50 / p99 / max | ${swapped.latency.p50.toFixed(2)} / ${swapped.latency.p99.toFixed(2)} / ${swapped.latency.max.toFixed(2)} ms (failed ${String(swapped.failed)}) |
-`)
+`
+  process.stdout.write(table)
+  const output =
+    process.env['STRATA_BENCH_OUTPUT'] ?? new URL('../../docs', import.meta.url).pathname
+  await writeFile(
+    join(output, 'benchmarks-control-plane.md'),
+    `# Benchmarks: control plane\n\nWritten by \`make bench\` (\`test/bench/control-plane-scale.ts\`, ${new Date().toISOString()}${quick ? ', quick run' : ''}); do not edit by hand. Goals of issue 8: a route edit served within 1 s at p99; 5,000 routes compiled and published in ≤ 2 s (\`test/bench/publish-scale.ts\`).\n${table}`,
+  )
 } finally {
   for (const stop of stops) await stop().catch(() => undefined)
   await rm(workDirectory, { recursive: true, force: true })

@@ -176,6 +176,8 @@ ${summaryTable(summaries, focus)}
 ## Goals of issue 8
 
 ${goalsList(context.goals)}
+- control-plane goals (route edit → served, 5,000 routes): see
+  [benchmarks-control-plane.md](benchmarks-control-plane.md) and \`test/bench/publish-scale.ts\`
 ${missing}
 ## Latency at fixed request rates
 
