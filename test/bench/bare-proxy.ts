@@ -14,7 +14,8 @@ if (values.upstream === undefined) {
   process.exit(2)
 }
 const upstream = new URL(values.upstream)
-const agent = new Agent({ keepAlive: true, maxSockets: 256 })
+// No socket cap, like Strata's upstream pool: a cap would queue streams behind whole answers.
+const agent = new Agent({ keepAlive: true })
 
 // Hop-by-hop headers (RFC 9110 §7.6.1) belong to one connection and must not be forwarded.
 const hopByHop = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'host'])

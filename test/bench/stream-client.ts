@@ -12,6 +12,8 @@ export interface StreamRun {
   spec: RequestSpec
   concurrency: number
   seconds: number
+  /** Streams started in the first seconds (connection set-up, JIT) are not counted. */
+  warmupSeconds: number
   marker: string
 }
 
@@ -30,8 +32,16 @@ interface Sink {
   streams: number
 }
 
-function stream(agent: Agent, run: StreamRun, url: URL, sink: Sink): Promise<void> {
+function stream(
+  agent: Agent,
+  run: StreamRun,
+  url: URL,
+  sink: Sink,
+  counted: boolean,
+): Promise<void> {
   const marker = Buffer.from(run.marker)
+  // A warm-up stream still runs, into a sink nobody reads.
+  if (!counted) sink = { ttft: [], gaps: [], failed: 0, streams: 0 }
   return new Promise((resolve) => {
     const started = performance.now()
     let last: number | undefined
@@ -79,12 +89,15 @@ export async function runStreams(run: StreamRun): Promise<StreamResult> {
   const url = new URL(run.spec.url)
   const agent = new Agent({ keepAlive: true, maxSockets: run.concurrency })
   const sink: Sink = { ttft: [], gaps: [], failed: 0, streams: 0 }
-  const end = performance.now() + run.seconds * 1000
+  const start = performance.now()
+  const countFrom = start + run.warmupSeconds * 1000
+  const end = countFrom + run.seconds * 1000
   // Closed loop: each of the N lanes starts its next stream when the previous one ends. Lanes
   // start spread over half a second, so the first wave does not measure a connection storm.
   const lane = async (index: number) => {
     await new Promise((resolve) => setTimeout(resolve, (index * 500) / run.concurrency))
-    while (performance.now() < end) await stream(agent, run, url, sink)
+    for (let now = performance.now(); now < end; now = performance.now())
+      await stream(agent, run, url, sink, now >= countFrom)
   }
   await Promise.all(Array.from({ length: run.concurrency }, (_, index) => lane(index)))
   agent.destroy()
