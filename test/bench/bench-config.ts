@@ -1,5 +1,6 @@
 // How long and how hard `make bench` runs, from the environment, so a full run stays bounded
-// (about 15 minutes) and a smoke run takes about two:
+// (about 14 minutes for the data plane, 4 more for the control plane) and a smoke run takes
+// about two:
 //   STRATA_BENCH_QUICK=1           smoke run: 1 round, 2 s per measurement, one rate, 100 streams
 //   STRATA_BENCH_SECONDS=N         seconds per throughput or fixed-rate measurement
 //   STRATA_BENCH_ROUNDS=N          rounds; targets alternate within each, figures are medians
@@ -52,7 +53,7 @@ export function benchConfig(env: NodeJS.ProcessEnv, repoRoot: string): BenchConf
     if (!parsed.success) throw new Error(`${name}=${raw}: ${z.prettifyError(parsed.error)}`)
     return parsed.data
   }
-  const seconds = read('STRATA_BENCH_SECONDS', positive, quick ? 2 : 5)
+  const seconds = read('STRATA_BENCH_SECONDS', positive, quick ? 2 : 4)
   return {
     quick,
     seconds,

@@ -35,7 +35,7 @@ const streamScenario = {
 const streamScenarioText = `Each stream: the emulator answers after 100 ms with a first content chunk, then one chunk every
 100 ms, 10 content chunks in all (about 1 s per stream). N streams are kept in flight (closed
 loop, lanes started over 0.5 s) for ${String(config.streamSeconds)} s per measurement, after
-${config.quick ? '1 s' : '2 s'} whose streams are not counted (connection set-up). TTFT runs from the request to the first
+1 s whose streams are not counted (connection set-up). TTFT runs from the request to the first
 content chunk off the socket; a chunk gap is the time between two content chunks. Added TTFT is
 against the emulator's own stream on the same route (ConverseStream or Mantle SSE).`
 
@@ -159,7 +159,7 @@ async function main(): Promise<void> {
               {
                 concurrency,
                 seconds: config.streamSeconds,
-                warmupSeconds: config.quick ? 1 : 2,
+                warmupSeconds: 1,
                 marker: streamMarker,
               },
               workDirectory,
