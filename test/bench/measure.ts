@@ -62,12 +62,18 @@ export async function measureRate(
   target: Target,
   run: Omit<RateRun, 'spec'>,
   workDirectory: string,
-): Promise<RateResult & { rssMebibytes: number }> {
+): Promise<RateResult & { rssMebibytes: number; cpuMicrosPerRequest: number }> {
   const seconds = run.seconds + run.warmupSeconds
-  const { result, rss } = await charged(target, () =>
+  const { result, cpu, rss } = await charged(target, () =>
     child<RateResult>('rate-client', { ...run, spec: target.request }, workDirectory, seconds),
   )
-  return { ...result, rssMebibytes: rss }
+  // Warm-up requests are charged too, so divide by every request that completed.
+  const completed = result.ok * (1 + run.warmupSeconds / run.seconds)
+  return {
+    ...result,
+    rssMebibytes: rss,
+    cpuMicrosPerRequest: completed > 0 ? (cpu * 1e6) / completed : Number.NaN,
+  }
 }
 
 export async function measureStreams(

@@ -58,11 +58,21 @@ export function latencyTable(summaries: TargetSummary[]): string {
       ms(r.p99),
       s.role === 'floor' ? '—' : ms(r.addedP50),
       s.role === 'floor' ? '—' : ms(r.addedP99),
+      whole(r.cpuMicrosPerRequest),
       r.held ? 'yes' : '**no**',
     ]),
   )
   return table(
-    ['target', 'req/s', 'p50 (ms)', 'p99 (ms)', 'added p50', 'added p99', 'held the rate'],
+    [
+      'target',
+      'req/s',
+      'p50 (ms)',
+      'p99 (ms)',
+      'added p50',
+      'added p99',
+      'CPU µs/req',
+      'held the rate',
+    ],
     rows,
   )
 }
@@ -183,7 +193,8 @@ ${missing}
 
 Open loop, wrk2-style: requests start on an even schedule, latency runs from the scheduled start,
 ${String(config.seconds)} s per measurement after ${String(config.warmupSeconds)} s of warm-up.
-"Held the rate": every round completed at least 95% of the schedule without an error.
+"Held the rate": every round completed at least 95% of the schedule without an error. CPU µs/req
+here is the target's CPU over the run (warm-up included) per completed request, below saturation.
 
 ${latencyTable(summaries)}
 

@@ -16,7 +16,7 @@ export interface TargetSamples {
   floor: FloorId
   /** Index = round; a round may be missing when a run failed. */
   throughput: (ThroughputSample | undefined)[]
-  rates: Record<number, (WithRss<RateResult> | undefined)[]>
+  rates: Record<number, (WithRss<RateResult & { cpuMicrosPerRequest: number }> | undefined)[]>
   streams: Record<number, (WithRss<StreamResult> | undefined)[]>
 }
 
@@ -28,6 +28,8 @@ export interface RateFigures {
   addedP99: number
   /** Whether every round completed ≥ 95% of the schedule with no failure. */
   held: boolean
+  /** CPU of the target per request at this rate (not saturated, unlike the wrk figure). */
+  cpuMicrosPerRequest: number
 }
 
 export interface StreamFigures {
@@ -74,6 +76,7 @@ export function summarizeTarget(samples: TargetSamples, floor: TargetSamples): T
       rate,
       p50: median(done.map((r) => r.latency.p50)),
       p99: median(done.map((r) => r.latency.p99)),
+      cpuMicrosPerRequest: median(done.map((r) => r.cpuMicrosPerRequest)),
       addedP50: addedPerRound(
         rounds.map((r) => r?.latency.p50),
         floorRounds.map((r) => r?.latency.p50),
