@@ -102,5 +102,7 @@ if (import.meta.main) {
   const path = process.argv[2]
   if (path === undefined) throw new Error('usage: rate-client.ts SPEC.json')
   const run = JSON.parse(readFileSync(path, 'utf8')) as RateRun
-  process.stdout.write(`${JSON.stringify(await runAtRate(run))}\n`)
+  const result = await runAtRate(run)
+  // Exit at once: requests a slow target never answered must not hold the process open.
+  process.stdout.write(`${JSON.stringify(result)}\n`, () => process.exit(0))
 }

@@ -114,5 +114,7 @@ if (import.meta.main) {
   const path = process.argv[2]
   if (path === undefined) throw new Error('usage: stream-client.ts SPEC.json')
   const run = JSON.parse(readFileSync(path, 'utf8')) as StreamRun
-  process.stdout.write(`${JSON.stringify(await runStreams(run))}\n`)
+  const result = await runStreams(run)
+  // Exit at once: requests a slow target never answered must not hold the process open.
+  process.stdout.write(`${JSON.stringify(result)}\n`, () => process.exit(0))
 }
