@@ -1,7 +1,6 @@
 // The one runtime-specific file: reads flags and env, builds the app's dependencies, serves it
 // over Node and drains on SIGTERM/SIGINT. Everything it wires is tested apart from it; the
 // journeys in test/journeys run it as a real process.
-import { randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -12,6 +11,7 @@ import { z } from 'zod'
 import { defaultAppOptions, type AppDeps } from './app-deps.ts'
 import { createJsonLogger, errorFields, type Logger } from './app-logger.ts'
 import { createApp } from './app.ts'
+import { newCompletionId, newResponseId } from './random-ids.ts'
 import { createConverseBackend } from './backends/converse-backend.ts'
 import { createMantleBackend } from './backends/mantle-backend.ts'
 import { createConverseResponsesBackend } from './backends/converse-responses-backend.ts'
@@ -170,10 +170,6 @@ export function parseServerConfig(argv: string[], env: NodeJS.ProcessEnv): Serve
   if (!result.success) throw new Error(`${z.prettifyError(result.error)}\n\n${usage}`)
   return result.data
 }
-
-const newCompletionId = (): string => `chatcmpl-${randomBytes(18).toString('base64url')}`
-// Hex, not base64url: item ids are derived from it with `_` separators.
-const newResponseId = (): string => `resp_${randomBytes(24).toString('hex')}`
 
 interface Gateway {
   server: Server

@@ -1,4 +1,5 @@
-// `node test/emulator/cli.ts [--port N] [--region R] [--account-id A] [--strict-profiles]`:
+// `node test/emulator/cli.ts [--port N] [--region R] [--account-id A] [--strict-profiles]
+// [--no-record]`:
 // the emulator as its own process, for the demo and for
 // tests that run the gateway out of process. Prints exactly one line on stdout when listening,
 // `EMULATOR_URL=http://127.0.0.1:<port>`, so a parent can read the URL without parsing logs.
@@ -11,6 +12,8 @@ const { values } = parseArgs({
     region: { type: 'string' },
     'account-id': { type: 'string' },
     'strict-profiles': { type: 'boolean', default: false },
+    // Benchmarks: keep no request log, so memory and per-request cost stay flat over a long run.
+    'no-record': { type: 'boolean', default: false },
   },
 })
 const port = Number(values.port)

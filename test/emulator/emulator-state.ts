@@ -15,12 +15,18 @@ export interface EmulatorConfig {
    * name profile ARNs without creating them.
    */
   strictProfiles: boolean
+  /**
+   * Whether requests are kept for the control API. Benchmarks turn it off: a log that grows by
+   * every request would make the floor slower and fatter as the run goes on.
+   */
+  recordRequests: boolean
 }
 
 export const defaultConfig: EmulatorConfig = {
   region: 'us-east-1',
   accountId: '123456789012',
   strictProfiles: false,
+  recordRequests: true,
 }
 
 export interface EmulatorState {

@@ -27,6 +27,8 @@ export interface EmulatorOptions {
   accountId?: string
   /** Refuse application-inference-profile ARNs the control plane never created. */
   strictProfiles?: boolean
+  /** Keep every request for the control API (the default); benchmarks turn it off. */
+  recordRequests?: boolean
 }
 
 export interface Emulator {
@@ -79,7 +81,7 @@ async function serve(
   // OpenAI SDKs send the project as a header (`new OpenAI({ project })`), bedrock-api.md §1.4.
   const project = record.headers['openai-project']
   if (project !== undefined) record.project = project
-  if (found?.route.record !== false) state.log.add(record)
+  if (found?.route.record !== false && state.config.recordRequests) state.log.add(record)
 
   const disconnected = new AbortController()
   let resetByUs = false
@@ -138,6 +140,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ...(options.region === undefined ? {} : { region: options.region }),
     ...(options.accountId === undefined ? {} : { accountId: options.accountId }),
     ...(options.strictProfiles === undefined ? {} : { strictProfiles: options.strictProfiles }),
+    ...(options.recordRequests === undefined ? {} : { recordRequests: options.recordRequests }),
   })
   const server = createEmulatorServer(state)
   await new Promise<void>((resolve, reject) => {

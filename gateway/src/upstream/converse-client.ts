@@ -3,7 +3,8 @@
 // References: https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html,
 // .../API_runtime_ConverseStream.html and shared/reference/bedrock-api.md §3.1–§3.2 (paths; the
 // modelId label is percent-encoded like the SDK does, `:` → %3A, `/` → %2F), §5 (errors), §7.
-import { Agent, type Dispatcher } from 'undici'
+import type { Dispatcher } from 'undici'
+import { createBedrockAgent } from './bedrock-agent.ts'
 import { bedrockError, retryAfterSeconds } from '../errors/bedrock-errors.ts'
 import { invalidResponse, type GatewayError } from '../errors/gateway-error.ts'
 import {
@@ -81,7 +82,7 @@ export async function errorFromResponse(response: Dispatcher.ResponseData): Prom
 /** createConverseClient builds a client; it reads no environment (see converse-client-config.ts). */
 export function createConverseClient(config: ConverseClientConfig): ConverseClient {
   const ownsDispatcher = config.dispatcher === undefined
-  const dispatcher = config.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, connections: 128 })
+  const dispatcher = config.dispatcher ?? createBedrockAgent()
 
   function send(
     call: ConverseCall,

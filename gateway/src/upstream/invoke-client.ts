@@ -2,7 +2,7 @@
 // (service `bedrock`), URL encoding and error map as Converse, with model-native JSON bodies.
 // References: https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_InvokeModel.html
 // and shared/reference/bedrock-api.md §4 (the `x-amzn-bedrock-input-token-count` header), §5.
-import { Agent } from 'undici'
+import { createBedrockAgent } from './bedrock-agent.ts'
 import { errorFromResponse, operationUrl, type ConverseClientConfig } from './converse-client.ts'
 import { headerValue, readJson, signedPost } from './signed-exchange.ts'
 
@@ -34,7 +34,7 @@ function tokenCount(value: string | undefined): number | undefined {
 /** createInvokeClient builds a client from the Converse client's config (same endpoint and auth). */
 export function createInvokeClient(config: ConverseClientConfig): InvokeClient {
   const ownsDispatcher = config.dispatcher === undefined
-  const dispatcher = config.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, connections: 128 })
+  const dispatcher = config.dispatcher ?? createBedrockAgent()
 
   return {
     async invoke(call) {

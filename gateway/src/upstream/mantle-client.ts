@@ -4,7 +4,8 @@
 // (`OpenAI-Project`; without it Mantle bills the account's `default` project), §1.5 (SSE, errors)
 // and https://platform.openai.com/docs/api-reference/chat/create, …/responses/create,
 // …/embeddings/create.
-import { Agent, type Dispatcher } from 'undici'
+import type { Dispatcher } from 'undici'
+import { createBedrockAgent } from './bedrock-agent.ts'
 import { invalidResponse, type GatewayError } from '../errors/gateway-error.ts'
 import { mantleError } from '../errors/mantle-errors.ts'
 import { discardBody } from './discard-body.ts'
@@ -90,7 +91,7 @@ async function errorFromResponse(response: Dispatcher.ResponseData): Promise<Gat
 /** createMantleClient builds a client; it reads no environment (see mantle-client-config.ts). */
 export function createMantleClient(config: MantleClientConfig): MantleClient {
   const ownsDispatcher = config.dispatcher === undefined
-  const dispatcher = config.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, connections: 128 })
+  const dispatcher = config.dispatcher ?? createBedrockAgent()
 
   function send(
     call: MantleCall,

@@ -1,10 +1,9 @@
 // Authentication of Bedrock requests: SigV4 (service `bedrock` for Bedrock Runtime,
 // `bedrock-mantle` for Mantle and its Projects API) or a Bedrock API key.
 // References: AWS SigV4 (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html),
-// @smithy/signature-v4, and Bedrock API keys (shared/reference/bedrock-api.md §7): a key is sent
+// implemented in sigv4.ts, and Bedrock API keys (shared/reference/bedrock-api.md §7): a key is sent
 // as `Authorization: Bearer <key>` and replaces signing.
-import { SignatureV4 } from '@smithy/signature-v4'
-import { Sha256 } from './sha256.ts'
+import { createSigV4 } from './sigv4.ts'
 
 export interface AwsCredentials {
   accessKeyId: string
@@ -30,38 +29,21 @@ export interface RequestSigner {
   sign(request: SignableRequest): Promise<Record<string, string>>
 }
 
-type SigV4Request = Parameters<SignatureV4['sign']>[0] & { headers: Record<string, string> }
-
 /** sigV4Signer signs with credentials from `credentials`; `now` exists for deterministic tests. */
 export function sigV4Signer(
   credentials: CredentialsProvider,
   now: () => Date = () => new Date(),
   service: 'bedrock' | 'bedrock-mantle' = 'bedrock',
 ): RequestSigner {
-  const signer = new SignatureV4({
-    service,
-    region: 'us-east-1',
-    credentials,
-    sha256: Sha256,
-  })
+  const sign = createSigV4()
   return {
     async sign(request) {
-      const { url } = request
-      const toSign: SigV4Request = {
-        method: request.method,
-        protocol: url.protocol,
-        hostname: url.hostname,
-        ...(url.port === '' ? {} : { port: Number(url.port) }),
-        path: url.pathname,
-        ...(url.search === '' ? {} : { query: Object.fromEntries(url.searchParams) }),
-        headers: { ...request.headers, host: url.host },
-        body: request.body,
-      }
-      const signed = await signer.sign(toSign, {
-        signingRegion: request.region,
-        signingDate: now(),
-      })
-      return signed.headers
+      // The provider caches and refreshes; awaiting it per request is a resolved promise.
+      const current = await credentials()
+      return sign(
+        { method: request.method, url: request.url, headers: request.headers, body: request.body },
+        { region: request.region, service, credentials: current, date: now() },
+      )
     },
   }
 }

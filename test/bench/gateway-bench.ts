@@ -1,0 +1,228 @@
+// `make bench` (data plane): every target side by side in one run. Per round, targets take turns
+// (the order rotates each round): maximum throughput with wrk, then latency at each fixed rate;
+// then streams at each concurrency. Prints the summary table and writes docs/benchmarks.md,
+// docs/benchmarks.svg and docs/benchmarks.json. Bounded: see bench-config.ts for the knobs.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { benchConfig } from './bench-config.ts'
+import { checkGoals } from './goals.ts'
+import { describeMachine } from './machine.ts'
+import { measureRate, measureStreams, measureThroughput } from './measure.ts'
+import { benchmarksMarkdown, goalsList, summaryTable } from './report.ts'
+import { startTargets } from './start-targets.ts'
+import { summarize, type TargetSamples } from './summary.ts'
+import { barChart } from './svg-chart.ts'
+import type { Target } from './targets.ts'
+
+const repoRoot = new URL('../../', import.meta.url).pathname
+const config = benchConfig(process.env, repoRoot)
+const startedAt = new Date()
+const log = (line: string) =>
+  process.stderr.write(
+    `[bench ${((Date.now() - startedAt.getTime()) / 1000).toFixed(0).padStart(4)}s] ${line}\n`,
+  )
+
+// Streams long enough to look like a model: a first token after 100 ms, then one chunk every
+// 100 ms, 10 chunks in all (about 1 s per stream).
+const streamMarker = 'tok'
+const streamScenario = {
+  reply: { text: Array.from({ length: 20 }, () => streamMarker).join(' ') },
+  chunkSize: 8,
+  firstTokenDelayMs: 100,
+  tokenDelayMs: 100,
+}
+const streamScenarioText = `Each stream: the emulator answers after 100 ms with a first content chunk, then one chunk every
+100 ms, 10 content chunks in all (about 1 s per stream). N streams are kept in flight (closed
+loop, lanes started over 0.5 s) for ${String(config.streamSeconds)} s per measurement, after
+1 s whose streams are not counted (connection set-up). TTFT runs from the request to the first
+content chunk off the socket; a chunk gap is the time between two content chunks. Added TTFT is
+against the emulator's own stream on the same route (ConverseStream or Mantle SSE).`
+
+function rotate<T>(items: T[], by: number): T[] {
+  const shift = by % Math.max(1, items.length)
+  return [...items.slice(shift), ...items.slice(0, shift)]
+}
+
+async function scriptStreams(emulatorUrl: string): Promise<void> {
+  for (const operation of ['converse-stream', 'mantle-chat']) {
+    const response = await fetch(`${emulatorUrl}/__emulator/scenarios`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        match: { operation },
+        times: 1_000_000_000,
+        scenario: streamScenario,
+      }),
+    })
+    if (response.status !== 201) throw new Error(`scripting streams: ${await response.text()}`)
+  }
+}
+
+async function attempt<T>(what: string, work: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await work()
+  } catch (error) {
+    log(
+      `${what} failed: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)}`,
+    )
+    return undefined
+  }
+}
+
+const fixed = (value: number | undefined, digits = 0) =>
+  value === undefined || !Number.isFinite(value) ? 'n/a' : value.toFixed(digits)
+
+async function main(): Promise<void> {
+  const workDirectory = await mkdtemp(join(tmpdir(), 'strata-bench-'))
+  log(`config ${JSON.stringify({ ...config, output: undefined })}`)
+  const started = await startTargets({
+    workDirectory,
+    wanted: (id) => config.targets === undefined || config.targets.includes(id),
+    litellmVenv: process.env['LITELLM_VENV'],
+    log,
+    // e.g. '--max-old-space-size=96' to see how V8 heap sizing moves the gateway's RSS.
+    strataNodeOptions: (process.env['STRATA_BENCH_GATEWAY_NODE_OPTIONS'] ?? '')
+      .split(' ')
+      .filter(Boolean),
+  })
+  const { targets } = started
+  const samples = new Map<string, TargetSamples>(
+    targets.map((t) => [
+      t.id,
+      {
+        id: t.id,
+        label: t.label,
+        role: t.role,
+        floor: t.floor,
+        throughput: [],
+        rates: {},
+        streams: {},
+      },
+    ]),
+  )
+  const of = (target: Target) => samples.get(target.id) as TargetSamples
+  try {
+    log(`targets: ${targets.map((t) => t.id).join(', ')}; warming up`)
+    for (const target of targets)
+      await attempt(`warm-up ${target.id}`, () =>
+        measureThroughput(target, {
+          connections: config.connections,
+          // Strata's CPU per request keeps falling for ~10 s of load while V8 optimises.
+          seconds: config.quick ? 1 : 5,
+          workDirectory,
+        }),
+      )
+    for (let round = 0; round < config.rounds; round++) {
+      const order = rotate(targets, round)
+      for (const target of config.phases.includes('throughput') ? order : []) {
+        const sample = await attempt(`wrk ${target.id}`, () =>
+          measureThroughput(target, {
+            connections: config.connections,
+            seconds: config.seconds,
+            workDirectory,
+          }),
+        )
+        of(target).throughput[round] = sample
+        log(
+          `round ${String(round + 1)}/${String(config.rounds)} max ${target.id}: ${fixed(sample?.requestsPerSecond)} req/s, ${fixed(sample?.cpuMicrosPerRequest)} µs CPU/req, ${String(sample?.failures ?? 'n/a')} failures`,
+        )
+      }
+      for (const rate of config.phases.includes('rates') ? config.rates : []) {
+        for (const target of order) {
+          const result = await attempt(`${String(rate)}/s ${target.id}`, () =>
+            measureRate(
+              target,
+              {
+                rate,
+                seconds: config.seconds,
+                warmupSeconds: config.warmupSeconds,
+                connections: 256,
+              },
+              workDirectory,
+            ),
+          )
+          ;(of(target).rates[rate] ??= [])[round] = result
+          log(
+            `round ${String(round + 1)}/${String(config.rounds)} ${String(rate)}/s ${target.id}: p50 ${fixed(result?.latency.p50, 2)} ms, p99 ${fixed(result?.latency.p99, 2)} ms, ${String(result?.failed ?? 'n/a')} failed`,
+          )
+        }
+      }
+    }
+    await scriptStreams(started.emulator.url)
+    for (const concurrency of config.phases.includes('streams') ? config.streams : []) {
+      for (let round = 0; round < config.rounds; round++) {
+        for (const target of rotate(targets, round)) {
+          const result = await attempt(`${String(concurrency)} streams ${target.id}`, () =>
+            measureStreams(
+              target,
+              {
+                concurrency,
+                seconds: config.streamSeconds,
+                warmupSeconds: 1,
+                marker: streamMarker,
+              },
+              workDirectory,
+            ),
+          )
+          ;(of(target).streams[concurrency] ??= [])[round] = result
+          log(
+            `round ${String(round + 1)}/${String(config.rounds)} ${String(concurrency)} streams ${target.id}: TTFT p99 ${fixed(result?.ttft.p99, 2)} ms, gap p99 ${fixed(result?.gap.p99, 2)} ms, RSS ${fixed(result?.rssMebibytes)} MiB, ${String(result?.failed ?? 'n/a')} failed`,
+          )
+        }
+      }
+    }
+  } finally {
+    await started.stop()
+    await rm(workDirectory, { recursive: true, force: true })
+  }
+
+  const summaries = summarize([...samples.values()])
+  const goals = checkGoals(summaries)
+  const focus = config.rates.includes(500) ? 500 : (config.rates[0] ?? 500)
+  const wallSeconds = (Date.now() - startedAt.getTime()) / 1000
+  const svg = barChart([
+    {
+      title: 'Maximum throughput',
+      unit: 'req/s, higher is better',
+      bars: summaries.map((s) => ({
+        label: s.label,
+        value: s.maxRps,
+        highlight: s.role === 'strata',
+      })),
+    },
+    {
+      title: 'CPU per request',
+      unit: 'µs, lower is better',
+      bars: summaries.map((s) => ({
+        label: s.label,
+        value: s.cpuMicrosPerRequest,
+        highlight: s.role === 'strata',
+      })),
+    },
+  ])
+  const markdown = benchmarksMarkdown({
+    config,
+    summaries,
+    goals,
+    missing: started.missing,
+    machine: describeMachine(),
+    startedAt,
+    wallSeconds,
+    command: `${config.quick ? 'STRATA_BENCH_QUICK=1 ' : ''}make bench`,
+    streamScenario: streamScenarioText,
+  })
+  await writeFile(join(config.output, 'benchmarks.md'), markdown)
+  await writeFile(join(config.output, 'benchmarks.svg'), svg)
+  await writeFile(
+    join(config.output, 'benchmarks.json'),
+    `${JSON.stringify({ startedAt, config, summaries, goals, missing: started.missing }, null, 2)}\n`,
+  )
+  process.stdout.write(`\n${summaryTable(summaries, focus)}\n\n${goalsList(goals)}\n\n`)
+  log(
+    `wrote ${join(config.output, 'benchmarks.md')} and benchmarks.svg in ${wallSeconds.toFixed(0)} s`,
+  )
+  if (started.missing.length > 0) process.exitCode = 1
+}
+
+await main()

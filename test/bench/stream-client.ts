@@ -1,0 +1,120 @@
+// `node test/bench/stream-client.ts SPEC.json`: keeps N streaming requests in flight for a while
+// and measures, per stream, the time to the first content chunk (TTFT) and the gaps between
+// content chunks as they arrive off the socket. A chunk counts as content when it holds the
+// marker word the emulator is scripted to stream, so role, usage and stop events are ignored on
+// every wire format (SSE and Bedrock's event stream alike). Prints one JSON line of results.
+import { readFileSync } from 'node:fs'
+import { Agent, request } from 'node:http'
+import type { RequestSpec } from './request-spec.ts'
+import { summarize, type LatencySummary } from './stats.ts'
+
+export interface StreamRun {
+  spec: RequestSpec
+  concurrency: number
+  seconds: number
+  /** Streams started in the first seconds (connection set-up, JIT) are not counted. */
+  warmupSeconds: number
+  marker: string
+}
+
+export interface StreamResult {
+  concurrency: number
+  streams: number
+  failed: number
+  ttft: LatencySummary
+  gap: LatencySummary
+}
+
+interface Sink {
+  ttft: number[]
+  gaps: number[]
+  failed: number
+  streams: number
+}
+
+function stream(
+  agent: Agent,
+  run: StreamRun,
+  url: URL,
+  sink: Sink,
+  counted: boolean,
+): Promise<void> {
+  const marker = Buffer.from(run.marker)
+  // A warm-up stream still runs, into a sink nobody reads.
+  if (!counted) sink = { ttft: [], gaps: [], failed: 0, streams: 0 }
+  return new Promise((resolve) => {
+    const started = performance.now()
+    let last: number | undefined
+    const fail = () => {
+      sink.failed++
+      resolve()
+    }
+    const outgoing = request(
+      {
+        agent,
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        headers: { ...run.spec.headers, 'content-length': Buffer.byteLength(run.spec.body) },
+      },
+      (response) => {
+        if (response.statusCode !== 200) {
+          response.resume()
+          fail()
+          return
+        }
+        response.on('data', (chunk: Buffer) => {
+          if (!chunk.includes(marker)) return
+          const now = performance.now()
+          if (last === undefined) sink.ttft.push(now - started)
+          else sink.gaps.push(now - last)
+          last = now
+        })
+        response.on('end', () => {
+          if (last === undefined) sink.failed++
+          else sink.streams++
+          resolve()
+        })
+        response.on('error', fail)
+      },
+    )
+    outgoing.setTimeout(30_000, () => outgoing.destroy())
+    outgoing.on('error', fail)
+    outgoing.end(run.spec.body)
+  })
+}
+
+export async function runStreams(run: StreamRun): Promise<StreamResult> {
+  const url = new URL(run.spec.url)
+  const agent = new Agent({ keepAlive: true, maxSockets: run.concurrency })
+  const sink: Sink = { ttft: [], gaps: [], failed: 0, streams: 0 }
+  const start = performance.now()
+  const countFrom = start + run.warmupSeconds * 1000
+  const end = countFrom + run.seconds * 1000
+  // Closed loop: each of the N lanes starts its next stream when the previous one ends. Lanes
+  // start spread over half a second, so the first wave does not measure a connection storm.
+  const lane = async (index: number) => {
+    await new Promise((resolve) => setTimeout(resolve, (index * 500) / run.concurrency))
+    for (let now = performance.now(); now < end; now = performance.now())
+      await stream(agent, run, url, sink, now >= countFrom)
+  }
+  await Promise.all(Array.from({ length: run.concurrency }, (_, index) => lane(index)))
+  agent.destroy()
+  return {
+    concurrency: run.concurrency,
+    streams: sink.streams,
+    failed: sink.failed,
+    ttft: summarize(sink.ttft),
+    gap: summarize(sink.gaps),
+  }
+}
+
+if (import.meta.main) {
+  const path = process.argv[2]
+  if (path === undefined) throw new Error('usage: stream-client.ts SPEC.json')
+  const run = JSON.parse(readFileSync(path, 'utf8')) as StreamRun
+  const result = await runStreams(run)
+  // Exit at once: requests a slow target never answered must not hold the process open.
+  process.stdout.write(`${JSON.stringify(result)}\n`, () => process.exit(0))
+}
