@@ -180,6 +180,27 @@ describe('client mistakes', () => {
     })
   })
 
+  it('an oversized chunked body (no Content-Length) gets 413 too', async () => {
+    const chunk = new TextEncoder().encode('x'.repeat(1024 * 1024))
+    let sent = 0
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent++ < 24) controller.enqueue(chunk)
+        else controller.close()
+      },
+    })
+    const response = await fetch(`${journey.gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${DEMO_KEY}`, 'Content-Type': 'application/json' },
+      body,
+      duplex: 'half',
+    })
+    expect(response.status).toBe(413)
+    expect(await response.json()).toMatchObject({
+      error: { type: 'invalid_request_error', code: 'request_too_large' },
+    })
+  })
+
   it('an unknown parameter gets 400 naming it', async () => {
     const error = await failure(
       journey.openai.chat.completions.create({
