@@ -12,7 +12,7 @@ import type { ContentCapture } from './observe/content-capture.ts'
 import type { PriceTable } from './observe/cost.ts'
 import type { OpenRecord, RecordListener } from './observe/request-record.ts'
 import type { Resilience } from './resilience/resilience.ts'
-import type { RandomSource } from './routing/pick-backend.ts'
+import type { RandomSource } from './resilience/attempt-order.ts'
 import type { RoutingIndex } from './routing/routing-index.ts'
 
 export interface AppOptions {

@@ -5,6 +5,9 @@
 // Pure: the draw in [0, 1) is passed in (random, or a sticky hash).
 import type { Route, RouteBackend } from '@strata/crds'
 
+/** Returns a number in [0, 1), like Math.random; injected so tests are deterministic. */
+export type RandomSource = () => number
+
 export interface Candidate {
   backend: RouteBackend
   /** Position in the route's list: the `backend_name` of an unnamed backend. */

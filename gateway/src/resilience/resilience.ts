@@ -2,7 +2,7 @@
 // source for the weighted pick and the shadow sample, and where to report. Built once per app.
 import type { Logger } from '../app-logger.ts'
 import type { ResilienceMetrics } from '../metrics/resilience-metrics.ts'
-import type { RandomSource } from '../routing/pick-backend.ts'
+import type { RandomSource } from './attempt-order.ts'
 import { createResilienceState, type ResilienceState } from './resilience-state.ts'
 
 export interface Resilience {

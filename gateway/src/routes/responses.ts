@@ -6,18 +6,15 @@ import type { Handler } from 'hono'
 import type { AppDeps, GatewayEnv } from '../app-deps.ts'
 import { dispatchResponses } from '../dispatch/dispatch-request.ts'
 import { parseResponsesRequest, type ResponsesRequest } from '../openai/responses.ts'
-import { backendTarget } from '../routing/backend-target.ts'
 import { fromResponsesUsage } from '../observe/token-usage.ts'
 import type { Resilience } from '../resilience/resilience.ts'
 import { isFirstResponsesToken } from '../resilience/first-token.ts'
-import { deferredStream } from '../resilience/deferred-stream.ts'
 import { firstItem } from '../resilience/resume-stream.ts'
-import { implementationOf, noteRoute, stickyValueOf } from '../resilience/route-hooks.ts'
-import { runAttempts } from '../resilience/run-attempts.ts'
-import { drain, mirror } from '../resilience/shadow.ts'
-import { guardrailTarget, refuseUnguardedApi } from '../guardrails/guardrail-target.ts'
-import { announceDropped, findModelRoute } from './choose-backend.ts'
-import { announceStream } from './stream-dropped.ts'
+import { noteRoute } from '../resilience/route-hooks.ts'
+import { drain } from '../resilience/shadow.ts'
+import { refuseUnguardedApi } from '../guardrails/guardrail-target.ts'
+import { backendCalls } from './backend-calls.ts'
+import { findModelRoute } from './choose-backend.ts'
 import { streamResponse } from './responses-stream.ts'
 
 export type ResponsesDeps = Pick<
@@ -54,58 +51,29 @@ export function responses(deps: ResponsesDeps): Handler<GatewayEnv> {
     const prepareFor = (choice: RouteBackend) =>
       dispatchResponses({ parsed, prepared: request, route, choice })
     const service = deps.responses
-    const base = {
-      id: service?.newId() ?? '',
-      createdAt: Math.floor(deps.clock() / 1000),
-      model: request.model,
-    }
-    const implemented = (choice: RouteBackend): boolean =>
-      service?.backends[choice.kind] !== undefined
-    const callOn = (choice: RouteBackend, signal: AbortSignal) => ({
-      backend: implementationOf(service?.backends, choice),
-      prepared: prepareFor(choice).request,
-      target: {
-        ...backendTarget(choice, caller.project.projectId),
-        ...guardrailTarget(caller.project, route, (labels) =>
-          deps.metrics.guardrailInterventions.inc(labels),
-        ),
+    const calls = backendCalls({
+      c,
+      deps,
+      api: 'Responses API',
+      route,
+      backends: service?.backends,
+      prepareFor,
+      context: {
+        id: service?.newId() ?? '',
+        createdAt: Math.floor(deps.clock() / 1000),
+        model: request.model,
       },
-      context: { ...base, signal },
+      model: request.model,
     })
     const stream = request.stream === true
-    mirror(deps.resilience, {
-      route,
-      implemented,
-      send: (choice, signal) => {
-        const { backend, prepared, target, context } = callOn(choice, signal)
-        return stream
-          ? drain(backend.stream(prepared, target, context))
-          : backend.create(prepared, target, context)
-      },
-    })
-    const attempts = {
-      route,
-      open,
-      clientSignal: c.req.raw.signal,
-      stickyValue: stickyValueOf(route, (name) => c.req.header(name)),
-      implemented,
-      api: 'Responses API',
-    }
-    const announce = (choice: RouteBackend): string[] => {
-      const { dropped } = prepareFor(choice)
-      announceDropped(c, deps.logger, dropped, choice.kind, request.model)
-      return dropped
-    }
+    calls.mirror(({ backend, request: prepared, target, context }) =>
+      stream
+        ? drain(backend.stream(prepared, target, context))
+        : backend.create(prepared, target, context),
+    )
     if (stream) {
-      const deferred = deferredStream(c.req.raw.signal, (clientSignal) =>
-        runAttempts(deps.resilience, {
-          ...attempts,
-          clientSignal,
-          run: (choice, call) => {
-            const { backend, prepared, target, context } = callOn(choice, call.signal)
-            return firstItem(backend.stream(prepared, target, context), isFirstResponsesToken)
-          },
-        }),
+      const deferred = calls.attemptStream(({ backend, request: prepared, target, context }) =>
+        firstItem(backend.stream(prepared, target, context), isFirstResponsesToken),
       )
       const response = await streamResponse({
         events: deferred.items,
@@ -115,20 +83,16 @@ export function responses(deps: ResponsesDeps): Handler<GatewayEnv> {
         record: open,
         now: deps.now,
       })
-      announceStream(response, deferred, prepareFor, deps.logger, request.model)
+      calls.announceStream(response, deferred)
       return response
     }
-    const served = await runAttempts(deps.resilience, {
-      ...attempts,
-      run: (choice, call) => {
-        const { backend, prepared, target, context } = callOn(choice, call.signal)
-        return backend.create(prepared, target, context)
-      },
-    })
+    const served = await calls.attempt(({ backend, request: prepared, target, context }) =>
+      backend.create(prepared, target, context),
+    )
     try {
       open.record.firstTokenAt = deps.now()
       if (served.value.usage != null) open.record.usage = fromResponsesUsage(served.value.usage)
-      announce(served.candidate.backend)
+      calls.announce(served.candidate.backend)
       return c.json(served.value)
     } finally {
       served.finish()

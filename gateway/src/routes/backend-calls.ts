@@ -1,0 +1,113 @@
+// What the chat completions and responses routes share once the alias is resolved: each attempt
+// calls its backend with its own dispatched request (reasoning and budgets depend on the family),
+// the project's attribution and guardrail; the attempts go through resilience/run-attempts.ts,
+// shadow copies through resilience/shadow.ts, and dropped parameters are announced for the
+// backend that actually served.
+import type { Route, RouteBackend } from '@strata/crds'
+import type { Context } from 'hono'
+import type { AppDeps, GatewayEnv } from '../app-deps.ts'
+import type { BackendKind, BackendTarget } from '../backends/chat-backend.ts'
+import type { Dispatched } from '../dispatch/dispatch-request.ts'
+import { guardrailTarget } from '../guardrails/guardrail-target.ts'
+import { deferredStream, type DeferredStream } from '../resilience/deferred-stream.ts'
+import type { Resilience } from '../resilience/resilience.ts'
+import type { FirstItem } from '../resilience/resume-stream.ts'
+import { implementationOf, stickyValueOf } from '../resilience/route-hooks.ts'
+import { runAttempts, type Served } from '../resilience/run-attempts.ts'
+import { mirror } from '../resilience/shadow.ts'
+import { backendTarget } from '../routing/backend-target.ts'
+import { announceDropped } from './choose-backend.ts'
+import { announceStream } from './stream-dropped.ts'
+
+export interface BackendCallsInput<B, R, C> {
+  c: Context<GatewayEnv>
+  deps: Pick<AppDeps, 'logger' | 'metrics'> & { resilience: Resilience }
+  /** Names the API in a 503 when no backend kind implements it, e.g. "Responses API". */
+  api: string
+  route: Route
+  backends: Partial<Record<BackendKind, B | undefined>> | undefined
+  prepareFor: (backend: RouteBackend) => Dispatched<R>
+  /** What every call's context holds besides its signal (ids, timestamps, the alias). */
+  context: C
+  /** The alias the client sent, for the dropped-parameter log line. */
+  model: string
+}
+
+/** One attempt's call, ready to go. */
+export interface BackendCall<B, R, C> {
+  backend: B
+  request: R
+  target: BackendTarget
+  context: C & { signal: AbortSignal }
+}
+
+export interface BackendCalls<B, R, C> {
+  /** Sends a sample to the route's shadow backend, if it has one; never awaited. */
+  mirror(send: (call: BackendCall<B, R, C>) => Promise<unknown>): void
+  /** Runs the attempts to one answer. */
+  attempt<T>(run: (call: BackendCall<B, R, C>) => Promise<T>): Promise<Served<T>>
+  /** Starts the attempts to a stream that may outlast the 200 (sse-response.ts keep-alives). */
+  attemptStream<T>(run: (call: BackendCall<B, R, C>) => Promise<FirstItem<T>>): DeferredStream<T>
+  /** Announces what the serving backend dropped, on a JSON answer. */
+  announce(backend: RouteBackend): void
+  /** Announces it on a stream: as a header if known before the 200, else in the log. */
+  announceStream<T>(response: Response, stream: DeferredStream<T>): void
+}
+
+export function backendCalls<B, R, C>(input: BackendCallsInput<B, R, C>): BackendCalls<B, R, C> {
+  const { c, deps, route } = input
+  const caller = c.get('caller')
+  const open = c.get('record')
+  const implemented = (backend: RouteBackend): boolean =>
+    input.backends?.[backend.kind] !== undefined
+  const callOn = (backend: RouteBackend, signal: AbortSignal): BackendCall<B, R, C> => ({
+    backend: implementationOf(input.backends, backend),
+    request: input.prepareFor(backend).request,
+    target: {
+      ...backendTarget(backend, caller.project.projectId),
+      ...guardrailTarget(caller.project, route, (labels) =>
+        deps.metrics.guardrailInterventions.inc(labels),
+      ),
+    },
+    context: { ...input.context, signal },
+  })
+  const attempts = {
+    route,
+    open,
+    clientSignal: c.req.raw.signal,
+    stickyValue: stickyValueOf(route, (name) => c.req.header(name)),
+    implemented,
+    api: input.api,
+  }
+  return {
+    mirror(send) {
+      mirror(deps.resilience, {
+        route,
+        implemented,
+        send: (backend, signal) => send(callOn(backend, signal)),
+      })
+    },
+    attempt(run) {
+      return runAttempts(deps.resilience, {
+        ...attempts,
+        run: (backend, call) => run(callOn(backend, call.signal)),
+      })
+    },
+    attemptStream(run) {
+      return deferredStream(c.req.raw.signal, (clientSignal) =>
+        runAttempts(deps.resilience, {
+          ...attempts,
+          clientSignal,
+          run: (backend, call) => run(callOn(backend, call.signal)),
+        }),
+      )
+    },
+    announce(backend) {
+      const { dropped } = input.prepareFor(backend)
+      announceDropped(c, deps.logger, dropped, backend.kind, input.model)
+    },
+    announceStream(response, stream) {
+      announceStream(response, stream, input.prepareFor, deps.logger, input.model)
+    },
+  }
+}
