@@ -23,9 +23,10 @@ import {
   type V1Service,
 } from '@kubernetes/client-node'
 import { renderCustomResourceDefinitions } from '@strata/crds'
-import { parse, stringify } from 'yaml'
+import { parse } from 'yaml'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { eventually, kubeConfigFrom, statusCode } from '../support/kube.ts'
+import { gatewayAccess, operatorKubeconfig } from '../support/service-account-access.ts'
 import {
   makeWorkDirectory,
   startEmulatorProcess,
@@ -589,27 +590,9 @@ describe('charts/strata: installed into the local control plane', () => {
 
   it('runs the real operator with only its chart ServiceAccount: Ready project, published table', async () => {
     emulator = await startEmulatorProcess(workDirectory)
-    const cluster = config.getCurrentCluster()
-    const operatorKubeconfig = join(workDirectory, 'operator.kubeconfig')
-    writeFileSync(
-      operatorKubeconfig,
-      stringify({
-        apiVersion: 'v1',
-        kind: 'Config',
-        clusters: [
-          {
-            name: 'local',
-            cluster: { server: cluster?.server, 'certificate-authority-data': cluster?.caData },
-          },
-        ],
-        users: [{ name: 'strata-operator', user: { token: tokenOf('strata-operator') } }],
-        contexts: [{ name: 'chart', context: { cluster: 'local', user: 'strata-operator' } }],
-        'current-context': 'chart',
-      }),
-    )
     operator = await startOperatorProcess({
       workDirectory,
-      kubeconfig: operatorKubeconfig,
+      kubeconfig: operatorKubeconfig(config, tokenOf('strata-operator'), workDirectory),
       namespace: system,
       emulatorUrl: emulator.url,
     })
@@ -690,14 +673,9 @@ describe('charts/strata: installed into the local control plane', () => {
 
   it('serves the published table from a gateway holding only its chart ServiceAccount token', async () => {
     if (!emulator) throw new Error('the operator test must run first: it starts the emulator')
-    const cluster = config.getCurrentCluster()
-    const tokenFile = join(workDirectory, 'gateway.token')
-    const caFile = join(workDirectory, 'cluster-ca.crt')
-    writeFileSync(tokenFile, tokenOf('strata-gateway'))
-    writeFileSync(caFile, Buffer.from(cluster?.caData ?? '', 'base64'))
     gateway = await startInClusterGateway({
       workDirectory,
-      access: { server: cluster?.server ?? '', tokenFile, caFile },
+      access: gatewayAccess(config, tokenOf('strata-gateway'), workDirectory),
       namespace: system,
       emulatorUrl: emulator.url,
     })

@@ -10,7 +10,8 @@ import { join } from 'node:path'
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node'
 import OpenAI from 'openai'
 import { chat, crossProject, embed, listModels, streamChat } from './calls.ts'
-import { canI, gatewayAccess, helmInstall, operatorKubeconfig, tokenOf } from './chart.ts'
+import { gatewayAccess, operatorKubeconfig } from '../support/service-account-access.ts'
+import { canI, helmInstall, tokenOf } from './chart.ts'
 import {
   formatProject,
   formatUnattributed,

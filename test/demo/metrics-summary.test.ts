@@ -56,7 +56,7 @@ describe('the demo metrics excerpt', () => {
     const unattributed = summariseProject(samples, '')
     expect(unattributed.errorTypes).toEqual({ model_not_found: 3 })
     expect(formatUnattributed(unattributed)).toBe(
-      '  without a project label (model lists, refusals before a route is chosen): ' +
+      '  without a project label (model lists, requests refused before authentication): ' +
         '3 requests (errors 3: model_not_found 3)',
     )
   })

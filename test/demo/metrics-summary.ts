@@ -104,7 +104,7 @@ export function formatUnattributed(summary: ProjectSummary): string {
     .map(([type, count]) => `${type} ${String(count)}`)
     .join(', ')
   return (
-    `  without a project label (model lists, refusals before a route is chosen): ` +
+    `  without a project label (model lists, requests refused before authentication): ` +
     `${String(summary.requests)} requests (errors ${String(summary.errors)}${errors === '' ? '' : `: ${errors}`})`
   )
 }
