@@ -37,7 +37,9 @@ const streamScenarioText = `Each stream: the emulator answers after 100 ms with 
 loop, lanes started over 0.5 s) for ${String(config.streamSeconds)} s per measurement, after
 1 s whose streams are not counted (connection set-up). TTFT runs from the request to the first
 content chunk off the socket; a chunk gap is the time between two content chunks. Added TTFT is
-against the emulator's own stream on the same route (ConverseStream or Mantle SSE).`
+the median over rounds minus the fastest round of the emulator's own stream on the same route
+(ConverseStream or Mantle SSE): a floor round disturbed by a saturated peer before it is slower,
+never faster.`
 
 function rotate<T>(items: T[], by: number): T[] {
   const shift = by % Math.max(1, items.length)

@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { asGatewayError, GatewayError } from '../errors/gateway-error.ts'
 import type { OpenRecord } from '../observe/request-record.ts'
 import { clientClosed } from '../routes/upstream-call.ts'
+import { withConnectTimeout } from '../upstream/connect-timeout.ts'
 import { startAttemptCall, startDeadline, type AttemptCall } from './attempt-call.ts'
 import { attemptOrder, backendLabel, type Candidate } from './attempt-order.ts'
 import type { Resilience } from './resilience.ts'
@@ -123,7 +124,9 @@ export async function runAttempts<T>(
       const call = startAttemptCall(clientSignal, deadline, timeouts)
       const since = now()
       try {
-        const value = await input.run(ready.backend, call)
+        const value = await withConnectTimeout(timeouts.connectMs, () =>
+          input.run(ready.backend, call),
+        )
         open.addUpstreamTime(since, now())
         health.breaker.onSuccess()
         return {

@@ -4,11 +4,7 @@
 // shape (gateway/src/errors/gateway-error.ts).
 import { GatewayError } from '../errors/gateway-error.ts'
 
-const timeoutCodes = new Set([
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_CONNECT_TIMEOUT',
-])
+const timeoutCodes = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'])
 
 function codeOf(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined
@@ -42,6 +38,14 @@ export function upstreamFailure(error: unknown, signal: AbortSignal): GatewayErr
     })
   }
   const code = codeOf(error)
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') {
+    return new GatewayError(
+      504,
+      'timeout_error',
+      'The gateway could not connect to the model provider in time.',
+      { code: 'connect_timeout', cause: error },
+    )
+  }
   if (code !== undefined && timeoutCodes.has(code)) {
     return new GatewayError(504, 'timeout_error', 'The model provider did not respond in time.', {
       code: 'upstream_timeout',
