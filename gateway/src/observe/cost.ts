@@ -106,8 +106,26 @@ export function normaliseModelId(modelId: string): string {
   return id.replace(geoPrefix, '')
 }
 
+// Every answer is priced two or three times (metrics, access log, budgets) against a table that
+// never changes while the gateway runs: remember the match per table and model id. Model ids come
+// from routes, so the memory is bounded by the table; the cap guards against hand-made churn.
+const MAX_REMEMBERED = 1024
+const remembered = new WeakMap<PriceTable, Map<string, PriceEntry | undefined>>()
+
 /** The longest matching prefix wins, so `claude-opus-4-5` beats `claude-opus-4`. */
 export function findPrice(modelId: string, table: PriceTable): PriceEntry | undefined {
+  let known = remembered.get(table)
+  if (known === undefined) {
+    known = new Map()
+    remembered.set(table, known)
+  }
+  if (known.has(modelId)) return known.get(modelId)
+  const found = matchPrice(modelId, table)
+  if (known.size < MAX_REMEMBERED) known.set(modelId, found)
+  return found
+}
+
+function matchPrice(modelId: string, table: PriceTable): PriceEntry | undefined {
   const id = normaliseModelId(modelId)
   let best: PriceEntry | undefined
   for (const entry of table.models) {
