@@ -174,6 +174,10 @@ describe('charts/strata: lint and render', () => {
       '--drain-timeout=25000',
       '--max-body-bytes=20971520',
     ])
+    expect(gatewayContainer?.env).toContainEqual({
+      name: 'NODE_OPTIONS',
+      value: '--max-old-space-size=128',
+    })
     expect(gatewayContainer?.livenessProbe?.httpGet).toEqual({ path: '/healthz', port: 'http' })
     expect(gatewayContainer?.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'http' })
     expect(gateway.spec?.template.spec?.serviceAccountName).toBe('strata-gateway')
