@@ -43,36 +43,3 @@ export function errorFields(error: unknown): LogFields {
   if (error.cause !== undefined) fields['cause'] = errorFields(error.cause)
   return fields
 }
-
-export interface BatchedLines {
-  write: (line: string) => void
-  /** Writes what is pending now; the program calls it on exit. */
-  flush: () => void
-}
-
-/**
- * Joins the lines logged in one turn of the event loop into one write. Under load the access log
- * writes a line per request, and writing them one by one cost about a tenth of the gateway's CPU
- * (docs/gateway-performance.md).
- */
-export function batchedLines(write: (text: string) => void): BatchedLines {
-  let pending: string[] = []
-  let scheduled = false
-  const flush = (): void => {
-    scheduled = false
-    if (pending.length === 0) return
-    const text = pending.join('')
-    pending = []
-    write(text)
-  }
-  return {
-    write: (line) => {
-      pending.push(line)
-      if (!scheduled) {
-        scheduled = true
-        setImmediate(flush)
-      }
-    },
-    flush,
-  }
-}

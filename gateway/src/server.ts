@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util'
 import { serve } from '@hono/node-server'
 import { z } from 'zod'
 import { defaultAppOptions, type AppDeps } from './app-deps.ts'
-import { batchedLines, createJsonLogger, errorFields, type Logger } from './app-logger.ts'
+import { createJsonLogger, errorFields, type Logger } from './app-logger.ts'
 import { createApp } from './app.ts'
 import { newCompletionId, newResponseId } from './random-ids.ts'
 import { createConverseBackend } from './backends/converse-backend.ts'
@@ -349,10 +349,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void
     process.exitCode = 2
     return
   }
-  const out = batchedLines((text) => process.stdout.write(text))
-  // stdout to a file or a pipe is written synchronously on Linux, so this lands before exit.
-  process.on('exit', out.flush)
-  const logger = createJsonLogger(out.write)
+  const logger = createJsonLogger((line) => process.stdout.write(line))
   let gateway: Gateway
   try {
     gateway = await startGateway(config, logger)
