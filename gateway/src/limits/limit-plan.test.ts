@@ -69,7 +69,7 @@ describe('planChecks', () => {
         ],
       }),
       route({ requestsPerMinute: 10 }),
-      42,
+      () => 42,
       NOW,
     )
     expect(checks.map((check) => check.key)).toEqual([
@@ -84,7 +84,7 @@ describe('planChecks', () => {
   })
 
   it('plans nothing for a request without limits, and fails closed when either level says so', () => {
-    expect(planChecks(project(), route(), 10, NOW)).toEqual([])
+    expect(planChecks(project(), route(), () => 10, NOW)).toEqual([])
     expect(failsClosed(project(), route())).toBe(false)
     expect(failsClosed(project({ limits: { failClosed: true } }), route())).toBe(true)
     expect(failsClosed(project(), route({ failClosed: true }))).toBe(true)

@@ -38,7 +38,7 @@ function rateChecks(
   scope: RateCheck['scope'],
   base: string,
   limits: { requestsPerMinute?: number | undefined; tokensPerMinute?: number | undefined },
-  tokens: number,
+  tokens: () => number,
 ): RateCheck[] {
   const checks: RateCheck[] = []
   if (limits.requestsPerMinute !== undefined)
@@ -57,7 +57,7 @@ function rateChecks(
       scope,
       unit: 'tokens',
       limit: limits.tokensPerMinute,
-      cost: tokens,
+      cost: tokens(),
     })
   return checks
 }
@@ -65,7 +65,8 @@ function rateChecks(
 export function planChecks(
   project: Project,
   route: Route,
-  estimatedTokens: number,
+  /** Called only when a token limit applies: estimating reads the whole request body. */
+  estimatedTokens: () => number,
   now: number,
 ): Check[] {
   const base = `${KEY_PREFIX}:{${projectName(project)}}`

@@ -88,9 +88,11 @@ export function createLimiter(options: LimiterOptions): Limiter {
   return {
     async admit(request) {
       const { project, route } = request
-      const estimate = estimateTokens(request.body, route)
-      const checks = planChecks(project, route, estimate, options.clock())
+      let known: number | undefined
+      const estimated = (): number => (known ??= estimateTokens(request.body, route))
+      const checks = planChecks(project, route, estimated, options.clock())
       if (checks.length === 0) return { headers: {} }
+      const estimate = estimated()
       const labels = { project: projectName(project), route: routeName(route) }
       if (options.degraded() && failsClosed(project, route)) {
         options.metrics.rateLimited.inc({ ...labels, limit: 'store_unavailable' })
