@@ -11,6 +11,7 @@ const profileSchema = z.object({
         url: z.string(),
         lineNumber: z.number(),
       }),
+      children: z.array(z.number()).optional(),
     }),
   ),
   samples: z.array(z.number()),
@@ -59,4 +60,34 @@ export function rankSelfTime(
       .slice(0, top)
       .map(([name, time]) => ({ name, percent: (100 * time) / Math.max(1, total) }))
   return { functions: rank(functions), packages: rank(packages) }
+}
+
+// Inclusive time: a sample counts once for every distinct function on its stack, so a caller's
+// share includes what it calls. This shows which of our steps is expensive as a whole, where
+// self time spreads the same cost over Node's internals.
+export function rankTotalTime(json: unknown, top = 40, match = /\/gateway\/src\//): SelfTime[] {
+  const profile = profileSchema.parse(json)
+  const parents = new Map<number, number>()
+  for (const node of profile.nodes)
+    for (const child of node.children ?? []) parents.set(child, node.id)
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]))
+  const totals = new Map<string, number>()
+  let total = 0
+  profile.samples.forEach((id, index) => {
+    const delta = profile.timeDeltas[index] ?? 0
+    if (byId.get(id)?.callFrame.functionName === '(idle)') return
+    total += delta
+    const seen = new Set<string>()
+    for (let at: number | undefined = id; at !== undefined; at = parents.get(at)) {
+      const frame = byId.get(at)?.callFrame
+      if (frame === undefined || !match.test(frame.url)) continue
+      const file = frame.url.split('/').slice(-2).join('/')
+      seen.add(`${frame.functionName || '(anonymous)'} ${file}:${String(frame.lineNumber + 1)}`)
+    }
+    for (const key of seen) totals.set(key, (totals.get(key) ?? 0) + delta)
+  })
+  return [...totals.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([name, time]) => ({ name, percent: (100 * time) / Math.max(1, total) }))
 }

@@ -4,7 +4,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { rankSelfTime } from './cpu-profile.ts'
+import { rankSelfTime, rankTotalTime } from './cpu-profile.ts'
 import { measureThroughput } from './measure.ts'
 import { startBenchEmulator, startStrata } from './target-processes.ts'
 import { strataTargets } from './targets.ts'
@@ -32,11 +32,14 @@ try {
   await gateway.stop()
   const [file] = await readdir(profiles)
   if (file === undefined) throw new Error('the gateway wrote no CPU profile')
-  const ranked = rankSelfTime(JSON.parse(await readFile(join(profiles, file), 'utf8')), 30)
+  const json: unknown = JSON.parse(await readFile(join(profiles, file), 'utf8'))
+  const ranked = rankSelfTime(json, 30)
+  const inclusive = rankTotalTime(json, 40)
   process.stdout.write(
     `${mode}: ${sample.requestsPerSecond.toFixed(0)} req/s, ${sample.cpuMicrosPerRequest.toFixed(0)} µs CPU/req (profiler on)\n\n` +
       `self time by package:\n${ranked.packages.map((p) => `  ${p.percent.toFixed(1).padStart(5)}%  ${p.name}`).join('\n')}\n\n` +
-      `self time by function:\n${ranked.functions.map((f) => `  ${f.percent.toFixed(1).padStart(5)}%  ${f.name}`).join('\n')}\n`,
+      `self time by function:\n${ranked.functions.map((f) => `  ${f.percent.toFixed(1).padStart(5)}%  ${f.name}`).join('\n')}\n\n` +
+      `total time (with callees) of gateway functions:\n${inclusive.map((f) => `  ${f.percent.toFixed(1).padStart(5)}%  ${f.name}`).join('\n')}\n`,
   )
 } finally {
   await emulator.stop()
