@@ -19,6 +19,8 @@ export function overheadHeader(options: OverheadHeaderOptions): MiddlewareHandle
   return async function addOverheadHeader(c, next) {
     await next()
     const open = c.get('record')
+    // A started stream wrote its own header (routes/sse-response.ts) before its first byte.
+    if (open.record.stream && c.res.status === 200) return
     try {
       c.res.headers.set(OVERHEAD_HEADER, overheadMs(open.record, options.now()).toFixed(2))
     } catch {

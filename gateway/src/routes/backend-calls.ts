@@ -17,7 +17,8 @@ import { runAttempts, type Served } from '../resilience/run-attempts.ts'
 import { mirror } from '../resilience/shadow.ts'
 import { backendTarget } from '../routing/backend-target.ts'
 import { announceDropped } from './choose-backend.ts'
-import { announceStream } from './stream-dropped.ts'
+import { nodeResponseOf, nodeSink, webSink, type SseSink } from './sse-sink.ts'
+import { droppedHeaders } from './stream-dropped.ts'
 
 export interface BackendCallsInput<B, R, C> {
   c: Context<GatewayEnv>
@@ -50,8 +51,14 @@ export interface BackendCalls<B, R, C> {
   attemptStream<T>(run: (call: BackendCall<B, R, C>) => Promise<FirstItem<T>>): DeferredStream<T>
   /** Announces what the serving backend dropped, on a JSON answer. */
   announce(backend: RouteBackend): void
-  /** Announces it on a stream: as a header if known before the 200, else in the log. */
-  announceStream<T>(response: Response, stream: DeferredStream<T>): void
+  /**
+   * Where a stream is written, and the headers of its 200: what the serving backend dropped, if
+   * known by then (else the log line announces it).
+   */
+  streamTo<T>(stream: DeferredStream<T>): {
+    sink: SseSink
+    startHeaders: () => Record<string, string>
+  }
 }
 
 export function backendCalls<B, R, C>(input: BackendCallsInput<B, R, C>): BackendCalls<B, R, C> {
@@ -106,8 +113,12 @@ export function backendCalls<B, R, C>(input: BackendCallsInput<B, R, C>): Backen
       const { dropped } = input.prepareFor(backend)
       announceDropped(c, deps.logger, dropped, backend.kind, input.model)
     },
-    announceStream(response, stream) {
-      announceStream(response, stream, input.prepareFor, deps.logger, input.model)
+    streamTo(stream) {
+      const outgoing = nodeResponseOf(c.env)
+      return {
+        sink: outgoing === undefined ? webSink() : nodeSink(outgoing),
+        startHeaders: () => droppedHeaders(stream, input.prepareFor, deps.logger, input.model),
+      }
     },
   }
 }

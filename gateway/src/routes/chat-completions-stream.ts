@@ -3,12 +3,12 @@
 import type { ChatCompletionChunk } from '../openai/chat-completions.ts'
 import { chatChunkHasToken } from '../observe/first-token.ts'
 import { fromChatUsage } from '../observe/token-usage.ts'
-import { toChatCompletionSse } from '../streaming/sse.ts'
+import { chatCompletionSse } from '../streaming/sse.ts'
 import { sseResponse, type SseResponseOptions } from './sse-response.ts'
 
 export interface StreamChatCompletionOptions extends Omit<
   SseResponseOptions<ChatCompletionChunk>,
-  'items' | 'encode' | 'what' | 'usageOf' | 'hasToken'
+  'items' | 'encoding' | 'what' | 'usageOf' | 'hasToken'
 > {
   chunks: AsyncIterable<ChatCompletionChunk>
   /** `stream_options.include_usage`: only then does the final usage chunk reach the client. */
@@ -20,7 +20,7 @@ export function streamChatCompletion(options: StreamChatCompletionOptions): Prom
   return sseResponse({
     ...rest,
     items: chunks,
-    encode: (items) => toChatCompletionSse(items, { includeUsage }),
+    encoding: chatCompletionSse({ includeUsage }),
     what: 'stream',
     // The backend always ends with a usage chunk, asked for or not, so it is always counted.
     usageOf: (chunk) => (chunk.usage == null ? undefined : fromChatUsage(chunk.usage)),

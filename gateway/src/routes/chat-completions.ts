@@ -61,7 +61,8 @@ export function chatCompletions(deps: ChatCompletionsDeps): Handler<GatewayEnv> 
       const deferred = calls.attemptStream(({ backend, request: prepared, target, context }) =>
         firstItem(backend.stream(prepared, target, context), isFirstChatToken),
       )
-      const response = await streamChatCompletion({
+      return streamChatCompletion({
+        ...calls.streamTo(deferred),
         chunks: deferred.items,
         call: deferred.call,
         includeUsage: request.stream_options?.include_usage === true,
@@ -70,8 +71,6 @@ export function chatCompletions(deps: ChatCompletionsDeps): Handler<GatewayEnv> 
         record: open,
         now: deps.now,
       })
-      calls.announceStream(response, deferred)
-      return response
     }
     const served = await calls.attempt(({ backend, request: prepared, target, context }) =>
       backend.complete(prepared, target, context),

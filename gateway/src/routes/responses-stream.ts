@@ -3,12 +3,12 @@
 import type { ResponseObject, ResponseStreamEvent } from '../openai/responses.ts'
 import { responsesEventHasToken } from '../observe/first-token.ts'
 import { fromResponsesUsage, type TokenUsage } from '../observe/token-usage.ts'
-import { toResponsesSse } from '../streaming/responses-sse.ts'
+import { responsesSse } from '../streaming/responses-sse.ts'
 import { sseResponse, type SseResponseOptions } from './sse-response.ts'
 
 export interface StreamResponseOptions extends Omit<
   SseResponseOptions<ResponseStreamEvent>,
-  'items' | 'encode' | 'what' | 'usageOf' | 'hasToken'
+  'items' | 'encoding' | 'what' | 'usageOf' | 'hasToken'
 > {
   events: AsyncIterable<ResponseStreamEvent>
 }
@@ -25,7 +25,7 @@ export function streamResponse(options: StreamResponseOptions): Promise<Response
   return sseResponse({
     ...rest,
     items: events,
-    encode: toResponsesSse,
+    encoding: responsesSse(),
     what: 'response stream',
     usageOf,
     hasToken: responsesEventHasToken,

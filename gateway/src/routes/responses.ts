@@ -75,7 +75,8 @@ export function responses(deps: ResponsesDeps): Handler<GatewayEnv> {
       const deferred = calls.attemptStream(({ backend, request: prepared, target, context }) =>
         firstItem(backend.stream(prepared, target, context), isFirstResponsesToken),
       )
-      const response = await streamResponse({
+      return streamResponse({
+        ...calls.streamTo(deferred),
         events: deferred.items,
         call: deferred.call,
         keepAliveMs: deps.options.keepAliveMs,
@@ -83,8 +84,6 @@ export function responses(deps: ResponsesDeps): Handler<GatewayEnv> {
         record: open,
         now: deps.now,
       })
-      calls.announceStream(response, deferred)
-      return response
     }
     const served = await calls.attempt(({ backend, request: prepared, target, context }) =>
       backend.create(prepared, target, context),

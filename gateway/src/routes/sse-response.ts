@@ -4,19 +4,28 @@
 // model id) is still an ordinary HTTP error with a faithful status; but only for one keep-alive
 // interval: a model silent for longer gets the 200 and keep-alive comments, so that a proxy's idle
 // timeout cannot cut the wait (hidden reasoning can take minutes). After that the status is 200
-// for good: the endpoint's encoder turns a later failure into one OpenAI-shaped error event, which
+// for good: the endpoint's encoding turns a later failure into one OpenAI-shaped error event, which
 // OpenAI SDKs raise as an APIError rather than mistaking it for a clean end.
+//
+// Once committed, one loop (pump) moves the items to the sink: every layer between the model's
+// bytes and the client's socket costs promises per event, and at a thousand concurrent streams
+// that per-event cost is what decides the gateway's CPU.
 import type { Logger } from '../app-logger.ts'
-import { asGatewayError } from '../errors/gateway-error.ts'
-import type { OpenRecord } from '../observe/request-record.ts'
+import { asGatewayError, type GatewayError } from '../errors/gateway-error.ts'
+import { OVERHEAD_HEADER } from '../middleware/overhead-header.ts'
+import { overheadMs, type OpenRecord } from '../observe/request-record.ts'
 import type { TokenUsage } from '../observe/token-usage.ts'
-import { sseKeepAlive, withKeepAlive } from '../streaming/sse.ts'
+import { keepAlive } from '../streaming/keep-alive.ts'
+import { sseKeepAlive, type SseEncoding } from '../streaming/sse.ts'
+import type { SseSink } from './sse-sink.ts'
 import { clientClosed, type UpstreamCall } from './upstream-call.ts'
 
 export interface SseResponseOptions<T> {
   items: AsyncIterable<T>
-  /** Turns the items into SSE text, error event included. */
-  encode: (items: AsyncIterable<T>) => AsyncIterable<string>
+  encoding: SseEncoding<T>
+  sink: SseSink
+  /** Headers known only once the stream starts (which backend serves it), added to the 200's. */
+  startHeaders?: () => Record<string, string>
   call: UpstreamCall
   keepAliveMs: number
   logger: Logger
@@ -39,55 +48,6 @@ const sseHeaders = {
   'X-Accel-Buffering': 'no',
 }
 
-// The items again, with the one already taken put back in front, and failures logged on their
-// way to becoming an error event.
-async function* resumed<T>(
-  first: IteratorResult<T>,
-  rest: AsyncIterator<T>,
-  options: SseResponseOptions<T>,
-): AsyncGenerator<T> {
-  const { logger, what, record, usageOf, now } = options
-  const noteUsage = (item: T): void => {
-    const usage = usageOf(item)
-    if (usage !== undefined) record.record.usage = usage
-  }
-  const noteArrival = (item: T): void => {
-    if (record.record.firstTokenAt === undefined && options.hasToken(item))
-      record.record.firstTokenAt = now()
-  }
-  // Every wait on the model counts as upstream time, not only the first, so that what is left of
-  // a stream's duration is the gateway's own (strata_gateway_overhead_seconds).
-  const pull = async (): Promise<IteratorResult<T>> => {
-    const since = now()
-    try {
-      return await rest.next()
-    } finally {
-      record.addUpstreamTime(since, now())
-    }
-  }
-  if (first.done === true) return
-  noteUsage(first.value)
-  yield first.value
-  try {
-    for (let next = await pull(); next.done !== true; next = await pull()) {
-      noteArrival(next.value)
-      noteUsage(next.value)
-      yield next.value
-    }
-  } catch (error) {
-    const gatewayError = asGatewayError(error)
-    record.record.error = gatewayError
-    logger.warn(`${what} failed after it started`, {
-      status: gatewayError.status,
-      upstreamType: gatewayError.upstreamType,
-      error: gatewayError.message,
-    })
-    throw gatewayError
-  } finally {
-    await rest.return?.()
-  }
-}
-
 // Whether `pending` settled within `ms`; it is left running either way.
 async function settledWithin<T>(pending: Promise<T>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined
@@ -105,91 +65,135 @@ async function settledWithin<T>(pending: Promise<T>, ms: number): Promise<boolea
   }
 }
 
+export async function sseResponse<T>(options: SseResponseOptions<T>): Promise<Response> {
+  const { call, record, now, sink } = options
+  const iterator = options.items[Symbol.asyncIterator]()
+  const pending = iterator.next()
+  let first: IteratorResult<T> | undefined
+  if (await settledWithin(pending, options.keepAliveMs)) {
+    // No upstream time is added for this wait: run-attempts.ts counts each attempt's own.
+    try {
+      first = await pending
+    } catch (error) {
+      call.release()
+      throw call.explain(error)
+    }
+    if (first.done !== true && options.hasToken(first.value)) record.record.firstTokenAt = now()
+    // The route's timeout bounds the wait for the model to start, not the length of its answer.
+    call.clearTimeout()
+  }
+  // A stream's overhead header is the gateway's own time up to its first byte.
+  sink.open({
+    ...sseHeaders,
+    ...options.startHeaders?.(),
+    [OVERHEAD_HEADER]: overheadMs(record.record, now()).toFixed(2),
+  })
+  pump(options, iterator, first ?? lateStart(pending, options)).catch((error: unknown) => {
+    options.logger.error(`${options.what} could not be closed cleanly`, {
+      error: String(error),
+    })
+  })
+  return sink.response()
+}
+
 // A model silent for longer than the keep-alive interval before its first item (hidden reasoning,
 // a long prompt): the 200 is already sent so that keep-alives flow, and the wait ends here.
-async function* lateStart<T>(
+async function lateStart<T>(
   pending: Promise<IteratorResult<T>>,
-  rest: AsyncIterator<T>,
   options: SseResponseOptions<T>,
-  waitingSince: number,
-): AsyncGenerator<T> {
+): Promise<IteratorResult<T>> {
   const { call, record, now, logger, what } = options
   let first: IteratorResult<T>
   try {
     first = await pending
   } catch (error) {
     const gatewayError = asGatewayError(call.explain(error))
-    record.record.error = gatewayError
     logger.warn(`${what} failed before its first event, after keep-alives`, {
       status: gatewayError.status,
       error: gatewayError.message,
     })
-    throw gatewayError
-  } finally {
-    record.addUpstreamTime(waitingSince, now())
+    throw new LoggedFailure(gatewayError)
   }
   if (first.done !== true && options.hasToken(first.value)) record.record.firstTokenAt = now()
-  // The route's timeout bounds the wait for the model to start, not the length of its answer.
   call.clearTimeout()
-  yield* resumed(first, rest, options)
+  return first
 }
 
-async function* startingWith<T>(head: T, tail: AsyncGenerator<T>): AsyncGenerator<T> {
-  yield head
-  yield* tail
-}
-
-export async function sseResponse<T>(options: SseResponseOptions<T>): Promise<Response> {
-  const { call, record, now } = options
-  const iterator = options.items[Symbol.asyncIterator]()
-  const waitingSince = now()
-  const pending = iterator.next()
-  let text: AsyncGenerator<string>
-  if (await settledWithin(pending, options.keepAliveMs)) {
-    let first: IteratorResult<T>
-    try {
-      first = await pending
-    } catch (error) {
-      call.release()
-      throw call.explain(error)
-    } finally {
-      record.addUpstreamTime(waitingSince, now())
-    }
-    if (first.done !== true && options.hasToken(first.value)) record.record.firstTokenAt = now()
-    // The route's timeout bounds the wait for the model to start, not the length of its answer.
-    call.clearTimeout()
-    text = withKeepAlive(
-      options.encode(resumed(first, iterator, options)),
-      options.keepAliveMs,
-      sseKeepAlive,
-    )
-  } else {
-    const items = lateStart(pending, iterator, options, waitingSince)
-    text = startingWith(
-      sseKeepAlive,
-      withKeepAlive(options.encode(items), options.keepAliveMs, sseKeepAlive),
-    )
+// A failure already logged on its way to the error event.
+class LoggedFailure extends Error {
+  readonly failure: GatewayError
+  constructor(failure: GatewayError) {
+    super(failure.message)
+    this.failure = failure
   }
-  const encoder = new TextEncoder()
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const next = await text.next()
-      if (next.done === true) {
-        controller.close()
-        call.release()
-        record.finish(now())
-      } else {
-        controller.enqueue(encoder.encode(next.value))
-      }
-    },
-    async cancel(reason) {
-      // The client went away. Abort first: the generators may be waiting on the upstream, and
-      // return() would queue behind that wait.
-      call.abort(reason)
-      await text.return(undefined).catch(() => undefined)
-      record.record.error = clientClosed(reason)
-      record.finish(now())
-    },
+}
+
+// Moves the items to the sink until the stream ends, fails, or the client goes away; it never
+// throws. Every wait on the model counts as upstream time, not only the first, so that what is
+// left of a stream's duration is the gateway's own (strata_gateway_overhead_seconds).
+async function pump<T>(
+  options: SseResponseOptions<T>,
+  rest: AsyncIterator<T>,
+  start: IteratorResult<T> | Promise<IteratorResult<T>>,
+): Promise<void> {
+  const { sink, record, call, now, encoding } = options
+  let closed = false
+  // Set from the sink's close event: a function, so that no check is narrowed away.
+  const gone = (): boolean => closed
+  sink.onClose((reason) => {
+    closed = true
+    // Abort first: the iterator may be waiting on the upstream, and return() would queue behind
+    // that wait.
+    call.abort(reason)
+    record.record.error = clientClosed(reason)
+    // The request is over for the client now, whatever the upstream still takes to stop.
+    record.finish(now())
   })
-  return new Response(body, { status: 200, headers: sseHeaders })
+  const alive = keepAlive(options.keepAliveMs, now, () => sink.write(sseKeepAlive))
+  const send = async (text: string | undefined): Promise<void> => {
+    if (text === undefined) return
+    alive.wrote(now())
+    if (!sink.write(text)) await sink.drained()
+  }
+  try {
+    let next = await start
+    while (next.done !== true && !gone()) {
+      const usage = options.usageOf(next.value)
+      if (usage !== undefined) record.record.usage = usage
+      await send(encoding.item(next.value))
+      if (gone()) break
+      const since = now()
+      try {
+        next = await rest.next()
+      } finally {
+        record.addUpstreamTime(since, now())
+      }
+      if (
+        next.done !== true &&
+        record.record.firstTokenAt === undefined &&
+        options.hasToken(next.value)
+      )
+        record.record.firstTokenAt = now()
+    }
+    if (!gone()) await send(encoding.end)
+  } catch (error) {
+    if (!gone()) {
+      const failure = error instanceof LoggedFailure ? error.failure : asGatewayError(error)
+      if (!(error instanceof LoggedFailure)) {
+        options.logger.warn(`${options.what} failed after it started`, {
+          status: failure.status,
+          upstreamType: failure.upstreamType,
+          error: failure.message,
+        })
+      }
+      record.record.error = failure
+      await send(encoding.error(failure)).catch(() => undefined)
+    }
+  } finally {
+    alive.stop()
+    await rest.return?.(undefined).catch(() => undefined)
+    call.release()
+    sink.end()
+    record.finish(now())
+  }
 }

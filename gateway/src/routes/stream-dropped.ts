@@ -6,13 +6,13 @@ import type { Logger } from '../app-logger.ts'
 import type { DeferredStream } from '../resilience/deferred-stream.ts'
 import { DROPPED_PARAMS_HEADER, logDropped } from './choose-backend.ts'
 
-export function announceStream<T>(
-  response: Response,
+/** The headers announcing what the serving backend dropped, asked when the 200 is committed. */
+export function droppedHeaders<T>(
   deferred: DeferredStream<T>,
   prepareFor: (backend: RouteBackend) => { dropped: string[] },
   logger: Logger,
   model: string,
-): void {
+): Record<string, string> {
   const announce = (backend: RouteBackend): string[] => {
     const { dropped } = prepareFor(backend)
     logDropped(logger, dropped, backend.kind, model)
@@ -24,8 +24,8 @@ export function announceStream<T>(
       (late) => announce(late.candidate.backend),
       () => undefined,
     )
-    return
+    return {}
   }
   const dropped = announce(served.candidate.backend)
-  if (dropped.length > 0) response.headers.set(DROPPED_PARAMS_HEADER, dropped.join(', '))
+  return dropped.length > 0 ? { [DROPPED_PARAMS_HEADER]: dropped.join(', ') } : {}
 }

@@ -1,48 +1,33 @@
 import { describe, expect, it } from 'vitest'
 import { GatewayError } from '../errors/gateway-error.ts'
 import type { ResponseStreamEvent } from '../openai/responses.ts'
-import { toResponsesSse } from './responses-sse.ts'
+import { responsesSse } from './responses-sse.ts'
 
-async function* eventsThenFail(
-  events: ResponseStreamEvent[],
-  failure?: Error,
-): AsyncGenerator<ResponseStreamEvent> {
-  for (const event of events) {
-    await Promise.resolve()
-    yield event
-  }
-  if (failure !== undefined) throw failure
-}
-
-async function textOf(source: AsyncIterable<string>): Promise<string> {
-  let text = ''
-  for await (const piece of source) text += piece
-  return text
+// What routes/sse-response.ts writes for these events and this failure.
+function textOf(events: ResponseStreamEvent[], failure?: GatewayError): string {
+  const encoding = responsesSse()
+  const texts = events.map((event) => encoding.item(event) ?? '')
+  const last = failure === undefined ? encoding.end : encoding.error(failure)
+  return [...texts, last ?? ''].join('')
 }
 
 describe('toResponsesSse', () => {
-  it('names each event and sends no [DONE]', async () => {
-    const text = await textOf(
-      toResponsesSse(
-        eventsThenFail([
-          { type: 'response.created', sequence_number: 0, response: {} },
-          { type: 'response.output_text.delta', sequence_number: 1, delta: 'a\nb' },
-        ]),
-      ),
-    )
+  it('names each event and sends no [DONE]', () => {
+    const text = textOf([
+      { type: 'response.created', sequence_number: 0, response: {} },
+      { type: 'response.output_text.delta', sequence_number: 1, delta: 'a\nb' },
+    ])
     expect(text).toBe(
       'event: response.created\ndata: {"type":"response.created","sequence_number":0,"response":{}}\n\n' +
         'event: response.output_text.delta\ndata: {"type":"response.output_text.delta","sequence_number":1,"delta":"a\\nb"}\n\n',
     )
   })
 
-  it('ends a failed stream with one error event the SDK raises', async () => {
+  it('ends a failed stream with one error event the SDK raises', () => {
     const failure = new GatewayError(429, 'rate_limit_error', 'Slow down.', {
       code: 'rate_limit_exceeded',
     })
-    const text = await textOf(
-      toResponsesSse(eventsThenFail([{ type: 'response.created', sequence_number: 0 }], failure)),
-    )
+    const text = textOf([{ type: 'response.created', sequence_number: 0 }], failure)
     const last = text.trim().split('\n\n').at(-1) ?? ''
     expect(last.split('\n')[0]).toBe('event: error')
     expect(JSON.parse(last.split('\n')[1]?.slice('data: '.length) ?? '')).toEqual({

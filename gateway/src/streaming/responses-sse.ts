@@ -5,33 +5,33 @@
 // event carries the usual `error` object, because that is what the `openai` npm SDK (6.x,
 // core/streaming.ts) raises as an APIError; without it the SDK would hand the failure over as an
 // ordinary event (gateway-peers.md §7a).
-import { asGatewayError } from '../errors/gateway-error.ts'
 import type { ResponseStreamEvent } from '../openai/responses.ts'
+import type { SseEncoding } from './sse.ts'
 
 /** sseEvent encodes one event; JSON.stringify never emits a raw newline, so one line holds it. */
 export function sseEvent(event: ResponseStreamEvent): string {
   return `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`
 }
 
-/** toResponsesSse encodes events as SSE text. It never throws: a failure is the last event. */
-export async function* toResponsesSse(
-  events: AsyncIterable<ResponseStreamEvent>,
-): AsyncGenerator<string> {
+/** responsesSse encodes events; there is no end marker, and a failure is the last event. */
+export function responsesSse(): SseEncoding<ResponseStreamEvent> {
   let sequence = 0
-  try {
-    for await (const event of events) {
+  return {
+    item(event) {
       sequence = event.sequence_number + 1
-      yield sseEvent(event)
-    }
-  } catch (failure) {
-    const body = asGatewayError(failure).toBody()
-    yield sseEvent({
-      type: 'error',
-      sequence_number: sequence,
-      code: body.error.code,
-      message: body.error.message,
-      param: body.error.param,
-      error: body.error,
-    })
+      return sseEvent(event)
+    },
+    end: undefined,
+    error(failure) {
+      const body = failure.toBody()
+      return sseEvent({
+        type: 'error',
+        sequence_number: sequence,
+        code: body.error.code,
+        message: body.error.message,
+        param: body.error.param,
+        error: body.error,
+      })
+    },
   }
 }

@@ -3,15 +3,16 @@ import type { AddressInfo } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import OpenAI, { APIError } from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { GatewayError } from '../errors/gateway-error.ts'
+import { asGatewayError, GatewayError } from '../errors/gateway-error.ts'
 import type { ChatCompletionChunk } from '../openai/chat-completions.ts'
+import { keepAlive } from './keep-alive.ts'
 import {
+  chatCompletionSse,
   sseData,
   sseDone,
   sseError,
   sseKeepAlive,
-  toChatCompletionSse,
-  withKeepAlive,
+  type SseEncoding,
 } from './sse.ts'
 
 const base = { id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'm' } as const
@@ -32,22 +33,19 @@ const throttled = new GatewayError(429, 'rate_limit_error', 'Slow down.', {
   code: 'rate_limit_exceeded',
 })
 
-async function* chunksThen(
-  chunks: ChatCompletionChunk[],
-  failure?: Error,
-): AsyncGenerator<ChatCompletionChunk> {
-  for (const chunk of chunks) {
-    await Promise.resolve()
-    yield chunk
-  }
-  if (failure !== undefined) throw failure
+// What routes/sse-response.ts writes for these chunks and this failure (which it turns into a
+// GatewayError first).
+function encodeAll<T>(encoding: SseEncoding<T>, items: T[], failure?: Error): string[] {
+  const texts = items.map((item) => encoding.item(item) ?? '').filter((text) => text !== '')
+  const last = failure === undefined ? encoding.end : encoding.error(asGatewayError(failure))
+  return last === undefined ? texts : [...texts, last]
 }
 
-async function text(events: AsyncIterable<string>): Promise<string> {
-  let out = ''
-  for await (const event of events) out += event
-  return out
-}
+const text = (
+  chunks: ChatCompletionChunk[],
+  options: { includeUsage: boolean },
+  failure?: Error,
+): string => encodeAll(chatCompletionSse(options), chunks, failure).join('')
 
 describe('SSE encoding', () => {
   it('writes data lines, the done marker and keep-alive comments', () => {
@@ -59,28 +57,20 @@ describe('SSE encoding', () => {
     )
   })
 
-  it('ends a good stream with [DONE] and forwards usage only when asked', async () => {
-    const without = await text(
-      toChatCompletionSse(chunksThen([content('a'), finish, usage]), { includeUsage: false }),
-    )
+  it('ends a good stream with [DONE] and forwards usage only when asked', () => {
+    const without = text([content('a'), finish, usage], { includeUsage: false })
     expect(without).toBe(`${sseData(content('a'))}${sseData(finish)}${sseDone}`)
-    const withUsage = await text(
-      toChatCompletionSse(chunksThen([content('a'), finish, usage]), { includeUsage: true }),
-    )
+    const withUsage = text([content('a'), finish, usage], { includeUsage: true })
     expect(withUsage).toBe(`${sseData(content('a'))}${sseData(finish)}${sseData(usage)}${sseDone}`)
   })
 
-  it('ends a failed stream with exactly one error event and no [DONE]', async () => {
-    const out = await text(
-      toChatCompletionSse(chunksThen([content('a')], throttled), { includeUsage: true }),
-    )
+  it('ends a failed stream with exactly one error event and no [DONE]', () => {
+    const out = text([content('a')], { includeUsage: true }, throttled)
     expect(out).toBe(`${sseData(content('a'))}${sseError(throttled)}`)
   })
 
-  it('hides the details of unexpected failures', async () => {
-    const out = await text(
-      toChatCompletionSse(chunksThen([], new Error('secret internals')), { includeUsage: false }),
-    )
+  it('hides the details of unexpected failures', () => {
+    const out = text([], { includeUsage: false }, new Error('secret internals'))
     expect(out).toBe(
       'data: {"error":{"message":"The gateway failed to process the request.","type":"server_error","param":null,"code":"internal_error"}}\n\n',
     )
@@ -95,14 +85,13 @@ describe('the openai npm client reading our stream', () => {
   beforeAll(async () => {
     server = createServer((_request, response) => {
       response.writeHead(200, { 'content-type': 'text/event-stream' })
-      void (async () => {
-        for await (const event of toChatCompletionSse(
-          chunksThen([content('Hel'), content('lo')], failure),
-          { includeUsage: false },
-        ))
-          response.write(event)
-        response.end()
-      })()
+      const events = encodeAll(
+        chatCompletionSse({ includeUsage: false }),
+        [content('Hel'), content('lo')],
+        failure,
+      )
+      for (const event of events) response.write(event)
+      response.end()
     })
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     const { port } = server.address() as AddressInfo
@@ -150,41 +139,27 @@ describe('the openai npm client reading our stream', () => {
   })
 })
 
-describe('withKeepAlive', () => {
-  it('fills silences with keep-alives without losing or reordering items', async () => {
-    let release: () => void = () => undefined
-    const gate = new Promise<void>((resolve) => (release = resolve))
-    async function* slow(): AsyncGenerator<string> {
-      yield 'first'
-      await gate
-      yield 'second'
+describe('keepAlive', () => {
+  it('sends a comment only after a whole silent interval', async () => {
+    const sent: number[] = []
+    const started = performance.now()
+    const alive = keepAlive(
+      30,
+      () => performance.now(),
+      () => sent.push(performance.now()),
+    )
+    // Writes every 10 ms keep the stream from being silent.
+    for (let index = 0; index < 6; index++) {
+      await sleep(10)
+      alive.wrote(performance.now())
     }
-    const seen: string[] = []
-    const reading = (async () => {
-      for await (const item of withKeepAlive(slow(), 10, 'ping')) seen.push(item)
-    })()
-    await sleep(55)
-    release()
-    await reading
-    expect(seen[0]).toBe('first')
-    expect(seen.at(-1)).toBe('second')
-    expect(seen.filter((item) => item === 'ping').length).toBeGreaterThanOrEqual(2)
-    expect(seen.filter((item) => item !== 'ping')).toEqual(['first', 'second'])
-  })
-
-  it('stops the source when the consumer stops', async () => {
-    let closed = false
-    async function* endless(): AsyncGenerator<number> {
-      try {
-        for (let index = 0; ; index++) {
-          await Promise.resolve()
-          yield index
-        }
-      } finally {
-        closed = true
-      }
-    }
-    for await (const item of withKeepAlive(endless(), 1000, -1)) if (item === 3) break
-    expect(closed).toBe(true)
+    expect(sent).toEqual([])
+    await sleep(100)
+    alive.stop()
+    expect(sent.length).toBeGreaterThanOrEqual(2)
+    expect((sent[0] ?? 0) - started).toBeGreaterThanOrEqual(60 + 29)
+    const count = sent.length
+    await sleep(70)
+    expect(sent.length).toBe(count)
   })
 })

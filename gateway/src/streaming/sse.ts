@@ -7,7 +7,7 @@
 //
 // Stream contract: chunks as `data: <json>\n\n`, then `data: [DONE]\n\n`. A failure after the
 // first byte is exactly one `data: {"error":{...}}\n\n` and the stream closes, with no [DONE].
-import { asGatewayError, type GatewayError } from '../errors/gateway-error.ts'
+import type { GatewayError } from '../errors/gateway-error.ts'
 import type { ChatCompletionChunk } from '../openai/chat-completions.ts'
 
 export const sseDone = 'data: [DONE]\n\n'
@@ -25,6 +25,18 @@ export function sseError(error: GatewayError): string {
   return sseData(error.toBody())
 }
 
+/**
+ * How the items of one stream become SSE text. A failure after the first byte cannot change the
+ * status any more, so it becomes `error`'s event and the stream closes.
+ */
+export interface SseEncoding<T> {
+  /** The text of one item, or undefined to leave it out. */
+  item(item: T): string | undefined
+  /** What follows the last item of a clean end, if anything. */
+  readonly end: string | undefined
+  error(error: GatewayError): string
+}
+
 export interface ChatCompletionSseOptions {
   /** `stream_options.include_usage`: forward the final usage chunk (`choices: []`). */
   includeUsage: boolean
@@ -33,68 +45,13 @@ export interface ChatCompletionSseOptions {
 const isUsageChunk = (chunk: ChatCompletionChunk): boolean =>
   chunk.choices.length === 0 && chunk.usage !== undefined
 
-/**
- * toChatCompletionSse encodes a chunk stream as SSE text. It never throws: a failure becomes the
- * final error event. An HTTP layer that wants a real HTTP error for failures before the first
- * chunk pulls the first chunk itself before committing to a 200.
- */
-export async function* toChatCompletionSse(
-  chunks: AsyncIterable<ChatCompletionChunk>,
+/** chatCompletionSse encodes chunks as `data:` events and a clean end as `[DONE]`. */
+export function chatCompletionSse(
   options: ChatCompletionSseOptions,
-): AsyncGenerator<string> {
-  try {
-    for await (const chunk of chunks) {
-      if (isUsageChunk(chunk) && !options.includeUsage) continue
-      yield sseData(chunk)
-    }
-  } catch (error) {
-    yield sseError(asGatewayError(error))
-    return
-  }
-  yield sseDone
-}
-
-/**
- * withKeepAlive interleaves `keepAlive` whenever `source` is silent for `intervalMs`, without
- * losing or reordering the source's items. Stopping the consumer stops the source.
- */
-export async function* withKeepAlive<T>(
-  source: AsyncIterable<T>,
-  intervalMs: number,
-  keepAlive: T,
-): AsyncGenerator<T> {
-  const iterator = source[Symbol.asyncIterator]()
-  const tick: unique symbol = Symbol('tick')
-  let pending: Promise<IteratorResult<T>> | undefined
-  // One timer for the whole stream, re-armed per item: a fresh AbortController and timer per
-  // chunk cost a tenth of the gateway's CPU on streams (aborting builds a DOMException each time).
-  let wake: ((value: typeof tick) => void) | undefined
-  const timer = setTimeout(() => wake?.(tick), intervalMs)
-  timer.unref()
-  try {
-    for (;;) {
-      pending ??= iterator.next()
-      timer.refresh()
-      const silence = new Promise<typeof tick>((resolve) => {
-        wake = resolve
-      })
-      const winner = await Promise.race([pending, silence])
-      wake = undefined
-      if (typeof winner === 'symbol') {
-        yield keepAlive
-        continue
-      }
-      pending = undefined
-      if (winner.done === true) return
-      yield winner.value
-    }
-  } finally {
-    clearTimeout(timer)
-    if (pending === undefined) await iterator.return?.()
-    else {
-      // The source is mid-step; its return() would queue behind that step, so do not wait on it.
-      pending.catch(() => undefined)
-      void iterator.return?.().catch(() => undefined)
-    }
+): SseEncoding<ChatCompletionChunk> {
+  return {
+    item: (chunk) => (isUsageChunk(chunk) && !options.includeUsage ? undefined : sseData(chunk)),
+    end: sseDone,
+    error: sseError,
   }
 }

@@ -1,0 +1,123 @@
+// Where a stream's SSE text goes. Served over Node (server.ts), the text is written straight to
+// the Node response: a Web ReadableStream in between costs a promise, a pull and a Uint8Array per
+// event, which at a thousand concurrent streams was a large share of the gateway's CPU. Served
+// through `app.request()` (tests, other runtimes) there is no Node response, and a ReadableStream
+// carries the same text.
+// Reference: @hono/node-server's RESPONSE_ALREADY_SENT, the documented way to tell the adapter
+// that a handler wrote the answer itself.
+import type { ServerResponse } from 'node:http'
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
+
+export interface SseSink {
+  /** Commits the 200 with these headers; the first write sends them. */
+  open(headers: Record<string, string>): void
+  /** Queues text; false when the client is not keeping up: wait for drained() before more. */
+  write(text: string): boolean
+  /** Resolves when the client has read enough to take more text, or is gone. */
+  drained(): Promise<void>
+  end(): void
+  /** The client went away before end(); told at most once. */
+  onClose(listener: (reason: unknown) => void): void
+  /** What the handler returns to Hono once open() was called. */
+  response(): Response
+}
+
+/** The Node response of a request served by @hono/node-server (`c.env.outgoing`), if any. */
+export function nodeResponseOf(env: unknown): ServerResponse | undefined {
+  if (typeof env !== 'object' || env === null || !('outgoing' in env)) return undefined
+  return env.outgoing as ServerResponse
+}
+
+export function nodeSink(outgoing: ServerResponse): SseSink {
+  let ended = false
+  let corked = false
+  // Events produced in one turn (several frames in one network read) leave in one socket write.
+  // Also called before end(): Node drops text still corked when a chunked response ends.
+  const uncork = (): void => {
+    if (!corked) return
+    corked = false
+    outgoing.uncork()
+  }
+  return {
+    open(headers) {
+      outgoing.writeHead(200, headers)
+    },
+    write(text) {
+      if (ended || outgoing.destroyed) return true
+      if (!corked) {
+        corked = true
+        outgoing.cork()
+        process.nextTick(uncork)
+      }
+      return outgoing.write(text)
+    },
+    drained() {
+      return new Promise((resolve) => {
+        const done = (): void => {
+          outgoing.off('drain', done)
+          outgoing.off('close', done)
+          resolve()
+        }
+        outgoing.on('drain', done)
+        outgoing.on('close', done)
+      })
+    },
+    end() {
+      if (ended) return
+      ended = true
+      uncork()
+      outgoing.end()
+    },
+    onClose(listener) {
+      outgoing.once('close', () => {
+        if (!ended) listener(new Error('the client closed the connection'))
+      })
+    },
+    response: () => RESPONSE_ALREADY_SENT,
+  }
+}
+
+export function webSink(): SseSink {
+  const encoder = new TextEncoder()
+  let headers: Record<string, string> = {}
+  let controller: ReadableStreamDefaultController<Uint8Array> | undefined
+  let closed = false
+  let onClose: ((reason: unknown) => void) | undefined
+  let wake: (() => void) | undefined
+  const body = new ReadableStream<Uint8Array>({
+    start(started) {
+      controller = started
+    },
+    pull() {
+      wake?.()
+      wake = undefined
+    },
+    cancel(reason) {
+      closed = true
+      wake?.()
+      onClose?.(reason)
+    },
+  })
+  return {
+    open(given) {
+      headers = given
+    },
+    write(text) {
+      if (closed || controller === undefined) return true
+      controller.enqueue(encoder.encode(text))
+      return (controller.desiredSize ?? 0) > 0
+    },
+    drained() {
+      return closed ? Promise.resolve() : new Promise((resolve) => (wake = resolve))
+    },
+    end() {
+      if (closed) return
+      closed = true
+      controller?.close()
+    },
+    onClose(listener) {
+      onClose = listener
+    },
+    response: () => new Response(body, { status: 200, headers }),
+  }
+}
