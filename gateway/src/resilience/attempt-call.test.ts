@@ -21,7 +21,12 @@ function reasonOf(signal: AbortSignal): GatewayError {
 
 describe('attempt call', () => {
   it('aborts a late first token with 504 upstream_timeout, and explains errors as it', () => {
-    const call = startAttemptCall(new AbortController().signal, startDeadline(1_000, now), timeouts)
+    const call = startAttemptCall(
+      new AbortController().signal,
+      startDeadline(1_000, now),
+      timeouts,
+      now,
+    )
     vi.advanceTimersByTime(99)
     expect(call.signal.aborted).toBe(false)
     vi.advanceTimersByTime(1)
@@ -30,7 +35,12 @@ describe('attempt call', () => {
   })
 
   it('bounds silence once the stream started, but not while the client reads', () => {
-    const call = startAttemptCall(new AbortController().signal, startDeadline(1_000, now), timeouts)
+    const call = startAttemptCall(
+      new AbortController().signal,
+      startDeadline(1_000, now),
+      timeouts,
+      now,
+    )
     call.clearTimeout()
     vi.advanceTimersByTime(40)
     call.touch()
@@ -45,7 +55,7 @@ describe('attempt call', () => {
 
   it('ends with the request deadline, whichever phase it is in', () => {
     const deadline = startDeadline(80, now)
-    const call = startAttemptCall(new AbortController().signal, deadline, timeouts)
+    const call = startAttemptCall(new AbortController().signal, deadline, timeouts, now)
     vi.advanceTimersByTime(80)
     expect(reasonOf(call.signal)).toMatchObject({ status: 504, code: 'request_timeout' })
     expect(deadline.remainingMs()).toBe(0)
@@ -53,14 +63,19 @@ describe('attempt call', () => {
 
   it('explains anything after the client left as 499', () => {
     const client = new AbortController()
-    const call = startAttemptCall(client.signal, startDeadline(1_000, now), timeouts)
+    const call = startAttemptCall(client.signal, startDeadline(1_000, now), timeouts, now)
     client.abort()
     expect(call.signal.aborted).toBe(true)
     expect(call.explain(new Error('socket hang up'))).toMatchObject({ status: 499 })
   })
 
   it('stops its timers once released', () => {
-    const call = startAttemptCall(new AbortController().signal, startDeadline(1_000, now), timeouts)
+    const call = startAttemptCall(
+      new AbortController().signal,
+      startDeadline(1_000, now),
+      timeouts,
+      now,
+    )
     call.release()
     vi.advanceTimersByTime(200)
     expect(call.signal.aborted).toBe(false)

@@ -55,6 +55,7 @@ export function startAttemptCall(
   clientSignal: AbortSignal,
   deadline: RequestDeadline,
   timeouts: Pick<Timeouts, 'firstTokenMs' | 'idleMs'>,
+  now: () => number,
 ): AttemptCall {
   const controller = new AbortController()
   const parents = [clientSignal, deadline.signal]
@@ -62,11 +63,14 @@ export function startAttemptCall(
     controller.abort((event.target as AbortSignal).reason)
   }
   let timer: ReturnType<typeof setTimeout> | undefined
-  const arm = (ms: number, error: () => GatewayError): void => {
-    clearTimeout(timer)
-    timer = setTimeout(() => {
-      controller.abort(error())
-    }, ms)
+  // Once streaming: when the gateway started waiting on the model, undefined while it is not.
+  // touch() and hold() run for every item of a stream, so they only note the time; one timer
+  // checks it, instead of a timer created and cleared per item.
+  let waitingSince: number | undefined
+  const checkIdle = (): void => {
+    const silent = waitingSince === undefined ? 0 : now() - waitingSince
+    if (silent >= timeouts.idleMs) controller.abort(idleTimeout(timeouts.idleMs))
+    else timer = setTimeout(checkIdle, timeouts.idleMs - silent)
   }
   const release = (): void => {
     clearTimeout(timer)
@@ -78,8 +82,11 @@ export function startAttemptCall(
   }
   controller.signal.addEventListener('abort', release)
   // When the request's deadline comes first, it aborts the attempt with its own error.
-  if (!controller.signal.aborted && timeouts.firstTokenMs < deadline.remainingMs())
-    arm(timeouts.firstTokenMs, () => firstTokenTimeout(timeouts.firstTokenMs))
+  if (!controller.signal.aborted && timeouts.firstTokenMs < deadline.remainingMs()) {
+    timer = setTimeout(() => {
+      controller.abort(firstTokenTimeout(timeouts.firstTokenMs))
+    }, timeouts.firstTokenMs)
+  }
   return {
     signal: controller.signal,
     abort: (reason) => {
@@ -88,13 +95,16 @@ export function startAttemptCall(
     release,
     // sse-response.ts calls this once the first item is in hand: from now on silence is bounded.
     clearTimeout: () => {
-      if (!controller.signal.aborted) arm(timeouts.idleMs, () => idleTimeout(timeouts.idleMs))
+      clearTimeout(timer)
+      if (controller.signal.aborted) return
+      waitingSince = now()
+      timer = setTimeout(checkIdle, timeouts.idleMs)
     },
     hold: () => {
-      clearTimeout(timer)
+      waitingSince = undefined
     },
     touch: () => {
-      if (!controller.signal.aborted) arm(timeouts.idleMs, () => idleTimeout(timeouts.idleMs))
+      waitingSince = now()
     },
     explain(error) {
       if (clientSignal.aborted) return clientClosed(error)

@@ -121,7 +121,7 @@ export async function runAttempts<T>(
       record.backend = ready.backend
       if (previous !== undefined && ready.backend.priority > previous.backend.priority)
         record.fallbacks += 1
-      const call = startAttemptCall(clientSignal, deadline, timeouts)
+      const call = startAttemptCall(clientSignal, deadline, timeouts, now)
       const since = now()
       try {
         const value = await withConnectTimeout(timeouts.connectMs, () =>
