@@ -4,8 +4,6 @@
 // validated events → OpenAI chunks. Reference: shared/DESIGN.md "The flow of one request".
 import { GatewayError } from '../errors/gateway-error.ts'
 import type { ChatCompletionRequest } from '../openai/chat-completions.ts'
-import { converseStreamEvents } from '../streaming/converse-stream-events.ts'
-import { decodeEventStream } from '../streaming/event-stream-decoder.ts'
 import { remoteImageUrls, type ResolvedImage } from '../translators/openai-to-converse/media.ts'
 import { droppedParameters } from '../translators/openai-to-converse/parameter-policy.ts'
 import { toConverseRequest } from '../translators/openai-to-converse/request.ts'
@@ -13,16 +11,12 @@ import {
   toChatCompletion,
   type ChatResponseContext,
 } from '../translators/openai-to-converse/response.ts'
-import { toChatCompletionChunks } from '../translators/openai-to-converse/stream.ts'
-import {
-  checkConverseResponse,
-  converseGuardrailConfig,
-  observeConverseStream,
-} from '../guardrails/converse-guardrail.ts'
+import { checkConverseResponse, converseGuardrailConfig } from '../guardrails/converse-guardrail.ts'
 import type { ConverseClient } from '../upstream/converse-client.ts'
 import type { ConverseRequest } from '../upstream/converse-shapes.ts'
 import type { ImageResolver } from '../upstream/image-fetcher.ts'
 import type { BackendTarget, ChatBackend, ChatCallContext } from './chat-backend.ts'
+import { converseChatChunks } from './converse-chat-stream.ts'
 
 export interface ConverseBackendDependencies {
   client: ConverseClient
@@ -111,10 +105,7 @@ export function createConverseBackend(dependencies: ConverseBackendDependencies)
         body,
         signal: context.signal,
       })
-      yield* toChatCompletionChunks(
-        observeConverseStream(converseStreamEvents(decodeEventStream(bytes)), target.guardrail),
-        responseContext(request, context),
-      )
+      yield* converseChatChunks(bytes, responseContext(request, context), target.guardrail)
     },
   }
 }

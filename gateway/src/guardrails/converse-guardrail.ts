@@ -70,12 +70,34 @@ export function checkConverseResponse(
   }
 }
 
+/** Watches a stream's events for an intervention; `end` counts it once the stream is over. */
+export interface StreamGuardrailWatch {
+  see(event: ConverseStreamEvent): void
+  end(): void
+}
+
 /**
- * Passes stream events through and counts an intervention once the stream has ended (the trace
- * arrives in the last event, metadata). A blocked input on a stream reaches the client as the
- * blocked message with finish_reason content_filter, not a 400: the decision comes after the
- * first chunk could have been sent. It is still counted as direction input.
+ * The trace arrives in the last event (metadata), so an intervention is counted once the stream
+ * has ended. A blocked input on a stream reaches the client as the blocked message with
+ * finish_reason content_filter, not a 400: the decision comes after the first chunk could have
+ * been sent. It is still counted as direction input.
  */
+export function watchConverseStream(guardrail: GuardrailTarget): StreamGuardrailWatch {
+  let intervened = false
+  let trace: unknown
+  return {
+    see(event) {
+      if (event.type === 'messageStop' && event.stopReason === 'guardrail_intervened')
+        intervened = true
+      if (event.type === 'metadata') trace = event['trace']
+    },
+    end() {
+      if (intervened) guardrail.onIntervention(interventionDirection(trace))
+    },
+  }
+}
+
+/** Passes stream events through, watching them (watchConverseStream). */
 export async function* observeConverseStream(
   events: AsyncIterable<ConverseStreamEvent>,
   guardrail: GuardrailTarget | undefined,
@@ -84,13 +106,10 @@ export async function* observeConverseStream(
     yield* events
     return
   }
-  let intervened = false
-  let trace: unknown
+  const watch = watchConverseStream(guardrail)
   for await (const event of events) {
-    if (event.type === 'messageStop' && event.stopReason === 'guardrail_intervened')
-      intervened = true
-    if (event.type === 'metadata') trace = event['trace']
+    watch.see(event)
     yield event
   }
-  if (intervened) guardrail.onIntervention(interventionDirection(trace))
+  watch.end()
 }

@@ -10,7 +10,11 @@ import { z } from 'zod'
 import { bedrockError, streamExceptionName } from '../errors/bedrock-errors.ts'
 import { GatewayError } from '../errors/gateway-error.ts'
 import { converseUsageSchema } from '../upstream/converse-shapes.ts'
-import { EventStreamDecodeError, type EventStreamMessage } from './event-stream-decoder.ts'
+import {
+  EventStreamDecodeError,
+  EventStreamDecoder,
+  type EventStreamMessage,
+} from './event-stream-decoder.ts'
 
 const index = z.number().int().nonnegative()
 
@@ -65,7 +69,8 @@ function invalidUpstream(message: string, cause?: unknown): GatewayError {
 function payloadJson(message: EventStreamMessage): unknown {
   if (message.payload.length === 0) return {}
   try {
-    return JSON.parse(Buffer.from(message.payload).toString('utf8')) as unknown
+    const { buffer, byteOffset, byteLength } = message.payload
+    return JSON.parse(Buffer.from(buffer, byteOffset, byteLength).toString('utf8')) as unknown
   } catch (error) {
     throw invalidUpstream('The model provider sent an unreadable stream event.', error)
   }
@@ -114,6 +119,21 @@ export function toConverseStreamEvent(
   return { type: eventType, ...parsed.data } as ConverseStreamEvent
 }
 
+const asError = (error: unknown): Error =>
+  error instanceof Error ? error : new Error(String(error))
+
+function corrupted(error: EventStreamDecodeError): GatewayError {
+  return new GatewayError(
+    502,
+    'api_error',
+    'The model provider sent a corrupted response stream.',
+    {
+      code: 'upstream_stream_corrupted',
+      cause: error,
+    },
+  )
+}
+
 /** converseStreamEvents validates a stream of frames; framing errors become a 502. */
 export async function* converseStreamEvents(
   messages: AsyncIterable<EventStreamMessage>,
@@ -124,14 +144,36 @@ export async function* converseStreamEvents(
       if (event !== undefined) yield event
     }
   } catch (error) {
-    if (error instanceof EventStreamDecodeError) {
-      throw new GatewayError(
-        502,
-        'api_error',
-        'The model provider sent a corrupted response stream.',
-        { code: 'upstream_stream_corrupted', cause: error },
-      )
+    throw error instanceof EventStreamDecodeError ? corrupted(error) : error
+  }
+}
+
+/**
+ * converseEventBatches decodes and validates the frames of each network read together: one step
+ * per read instead of one per layer and event, which is what a stream's CPU goes to. Events
+ * before a failing frame still come out before the failure.
+ */
+export async function* converseEventBatches(
+  bytes: AsyncIterable<Uint8Array>,
+): AsyncGenerator<ConverseStreamEvent[]> {
+  const decoder = new EventStreamDecoder()
+  for await (const chunk of bytes) {
+    const events: ConverseStreamEvent[] = []
+    let failure: Error | undefined
+    try {
+      for (const message of decoder.push(chunk)) {
+        const event = toConverseStreamEvent(message)
+        if (event !== undefined) events.push(event)
+      }
+    } catch (error) {
+      failure = error instanceof EventStreamDecodeError ? corrupted(error) : asError(error)
     }
-    throw error
+    if (events.length > 0) yield events
+    if (failure !== undefined) throw failure
+  }
+  try {
+    decoder.end()
+  } catch (error) {
+    throw error instanceof EventStreamDecodeError ? corrupted(error) : error
   }
 }

@@ -30,7 +30,8 @@ function decodeFrame(frame: Buffer): EventStreamMessage {
   }
   const headersLength = frame.readUInt32BE(4)
   const headers = decodeHeaders(frame.subarray(preludeLength, preludeLength + headersLength))
-  const payload = new Uint8Array(frame.subarray(preludeLength + headersLength, frame.length - 4))
+  // A view, not a copy: the network's buffers are fresh per read and never written again.
+  const payload = frame.subarray(preludeLength + headersLength, frame.length - 4)
   return { headers, payload }
 }
 

@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { GatewayError } from '../../errors/gateway-error.ts'
 import type { ChatCompletionChunk } from '../../openai/chat-completions.ts'
-import {
-  converseStreamEvents,
-  type ConverseStreamEvent,
-} from '../../streaming/converse-stream-events.ts'
-import { decodeEventStream } from '../../streaming/event-stream-decoder.ts'
+import { converseChatChunks } from '../../backends/converse-chat-stream.ts'
+import type { ConverseStreamEvent } from '../../streaming/converse-stream-events.ts'
 import { feedingsOf, sourceOf } from '../../streaming/fixtures/byte-feedings.ts'
 import { eventStreamOf, fixtureNames, readFixture } from './fixtures/event-fixtures.ts'
 import type { ChatResponseContext } from './response.ts'
@@ -34,8 +31,10 @@ async function outcomeOf(chunks: AsyncIterable<ChatCompletionChunk>): Promise<Ou
   return { chunks: collected, error: null }
 }
 
+// The backend's own path from bytes (converse-chat-stream.ts), fed in every way the network
+// could split the bytes.
 const fromBytes = (pieces: Uint8Array[], options: ChatResponseContext = context) =>
-  toChatCompletionChunks(converseStreamEvents(decodeEventStream(sourceOf(pieces))), options)
+  converseChatChunks(sourceOf(pieces), options)
 
 describe.each(fixtureNames())('the %s stream', (name) => {
   const bytes = readFixture(name, '.eventstream')

@@ -48,15 +48,18 @@ function incompleteStream(): GatewayError {
   )
 }
 
+/** Translates one stream's events as they come; `end` checks that the stream was complete. */
+export interface ChatChunkTranslator {
+  push(event: ConverseStreamEvent): ChatCompletionChunk[]
+  end(): void
+}
+
 /**
- * toChatCompletionChunks translates a validated ConverseStream. It always ends with one usage chunk;
+ * chatChunkTranslator translates a validated ConverseStream. It always ends with one usage chunk;
  * a stream that ends early, or a malformed_* stop reason, throws a GatewayError after the chunks
  * already produced.
  */
-export async function* toChatCompletionChunks(
-  events: AsyncIterable<ConverseStreamEvent>,
-  context: ChatResponseContext,
-): AsyncGenerator<ChatCompletionChunk> {
+export function chatChunkTranslator(context: ChatResponseContext): ChatChunkTranslator {
   const state = new StreamState()
   const chunk = (
     choices: ChatCompletionChunkChoice[],
@@ -72,8 +75,8 @@ export async function* toChatCompletionChunks(
   const delta = (value: ChatCompletionChunkDelta): ChatCompletionChunk =>
     chunk([{ index: 0, delta: value, finish_reason: null, logprobs: null }])
 
-  for await (const event of events) {
-    if (state.usageSent) continue
+  function* translate(event: ConverseStreamEvent): Generator<ChatCompletionChunk> {
+    if (state.usageSent) return
     if (!state.roleSent && event.type !== 'metadata') {
       state.roleSent = true
       yield delta({ role: 'assistant', content: '' })
@@ -106,7 +109,22 @@ export async function* toChatCompletionChunks(
       }
     }
   }
-  if (!state.usageSent) throw incompleteStream()
+  return {
+    push: (event) => [...translate(event)],
+    end() {
+      if (!state.usageSent) throw incompleteStream()
+    },
+  }
+}
+
+/** toChatCompletionChunks translates a whole stream of events (chatChunkTranslator over it). */
+export async function* toChatCompletionChunks(
+  events: AsyncIterable<ConverseStreamEvent>,
+  context: ChatResponseContext,
+): AsyncGenerator<ChatCompletionChunk> {
+  const translator = chatChunkTranslator(context)
+  for await (const event of events) yield* translator.push(event)
+  translator.end()
 }
 
 type DeltaChunk = (value: ChatCompletionChunkDelta) => ChatCompletionChunk
