@@ -3,10 +3,9 @@
 // (translators/openai-to-mantle), the lean client (upstream/mantle-client.ts) and the streaming
 // layers: bytes → SSE data → checked chunks → (HTTP layer) SSE again.
 // Reference: shared/DESIGN.md "The flow of one request", shared/reference/bedrock-api.md §1.
-import { decodeSseData } from '../streaming/sse-decoder.ts'
 import { toMantleRequest } from '../translators/openai-to-mantle/request.ts'
 import { toChatCompletion } from '../translators/openai-to-mantle/response.ts'
-import { toChatCompletionChunks } from '../translators/openai-to-mantle/stream.ts'
+import { mantleChatChunks } from '../translators/openai-to-mantle/stream.ts'
 import type { MantleClient } from '../upstream/mantle-client.ts'
 import type { ChatBackend } from './chat-backend.ts'
 
@@ -37,7 +36,7 @@ export function createMantleBackend(dependencies: MantleBackendDependencies): Ch
         body: toMantleRequest(streaming, { modelId: target.modelId }),
         signal: context.signal,
       })
-      yield* toChatCompletionChunks(decodeSseData(bytes), {
+      yield* mantleChatChunks(bytes, {
         model: context.model,
         clientWantsUsage: request.stream_options?.include_usage === true,
       })

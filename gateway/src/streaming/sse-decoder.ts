@@ -5,31 +5,55 @@
 // the event, and an event with no data is not dispatched; an unterminated last event is discarded.
 // UTF-8 is decoded across chunk boundaries, so a split multi-byte character survives.
 
-/** decodeSseData yields the data payload of each event, in order, as soon as its blank line arrives. */
-export async function* decodeSseData(bytes: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
-  const decoder = new TextDecoder('utf-8')
-  let buffer = ''
-  let data: string[] = []
-  let first = true
+const lineEnd = /[\r\n]/g
 
-  function* lines(final: boolean): Generator<string> {
-    let start = 0
-    for (let index = 0; index < buffer.length; index += 1) {
-      const character = buffer[index]
-      if (character !== '\n' && character !== '\r') continue
-      // A CR at the end of what arrived may be the first half of a CRLF: wait for more.
-      if (character === '\r' && index + 1 === buffer.length && !final) break
-      yield buffer.slice(start, index)
-      if (character === '\r' && buffer[index + 1] === '\n') index += 1
-      start = index + 1
+/**
+ * SseDataDecoder takes bytes in whatever pieces the network delivers and returns the data of each
+ * event completed by them. Use `push` per piece and `end` once the source is done.
+ */
+export class SseDataDecoder {
+  readonly #text = new TextDecoder('utf-8')
+  #buffer = ''
+  #data: string[] = []
+  #first = true
+
+  push(piece: Uint8Array): string[] {
+    this.#buffer += this.#text.decode(piece, { stream: true })
+    if (this.#first && this.#buffer.length > 0) {
+      // A leading byte order mark is not part of the first line.
+      if (this.#buffer.startsWith('\uFEFF')) this.#buffer = this.#buffer.slice(1)
+      this.#first = false
     }
-    buffer = buffer.slice(start)
+    return this.#lines(false)
   }
 
-  function* take(line: string): Generator<string> {
+  end(): string[] {
+    this.#buffer += this.#text.decode()
+    return this.#lines(true)
+  }
+
+  #lines(final: boolean): string[] {
+    const events: string[] = []
+    const buffer = this.#buffer
+    let start = 0
+    lineEnd.lastIndex = 0
+    for (let match = lineEnd.exec(buffer); match !== null; match = lineEnd.exec(buffer)) {
+      const index = match.index
+      const crlf = buffer[index] === '\r'
+      // A CR at the end of what arrived may be the first half of a CRLF: wait for more.
+      if (crlf && index + 1 === buffer.length && !final) break
+      this.#take(buffer.slice(start, index), events)
+      start = crlf && buffer[index + 1] === '\n' ? index + 2 : index + 1
+      lineEnd.lastIndex = start
+    }
+    this.#buffer = buffer.slice(start)
+    return events
+  }
+
+  #take(line: string, events: string[]): void {
     if (line === '') {
-      if (data.length > 0) yield data.join('\n')
-      data = []
+      if (this.#data.length > 0) events.push(this.#data.join('\n'))
+      this.#data = []
       return
     }
     if (line.startsWith(':')) return
@@ -38,18 +62,13 @@ export async function* decodeSseData(bytes: AsyncIterable<Uint8Array>): AsyncGen
     if (field !== 'data') return
     let value = colon === -1 ? '' : line.slice(colon + 1)
     if (value.startsWith(' ')) value = value.slice(1)
-    data.push(value)
+    this.#data.push(value)
   }
+}
 
-  for await (const piece of bytes) {
-    buffer += decoder.decode(piece, { stream: true })
-    if (first && buffer.length > 0) {
-      // A leading byte order mark is not part of the first line.
-      if (buffer.startsWith('\uFEFF')) buffer = buffer.slice(1)
-      first = false
-    }
-    for (const line of lines(false)) yield* take(line)
-  }
-  buffer += decoder.decode()
-  for (const line of lines(true)) yield* take(line)
+/** decodeSseData yields the data payload of each event, in order, as soon as its blank line arrives. */
+export async function* decodeSseData(bytes: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
+  const decoder = new SseDataDecoder()
+  for await (const piece of bytes) yield* decoder.push(piece)
+  yield* decoder.end()
 }

@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { GatewayError } from '../../errors/gateway-error.ts'
 import type { ChatCompletionChunk } from '../../openai/chat-completions.ts'
 import { feedingsOf, sourceOf } from '../../streaming/fixtures/byte-feedings.ts'
-import { decodeSseData } from '../../streaming/sse-decoder.ts'
-import { toChatCompletionChunks } from './stream.ts'
+import { mantleChatChunks } from './stream.ts'
 
 const envelope = (choices: unknown[], usage: unknown = null) => ({
   id: 'chatcmpl-up',
@@ -52,7 +51,7 @@ async function run(
   const chunks: ChatCompletionChunk[] = []
   const bytes = pieces ?? [new TextEncoder().encode(text)]
   try {
-    for await (const chunk of toChatCompletionChunks(decodeSseData(sourceOf(bytes)), {
+    for await (const chunk of mantleChatChunks(sourceOf(bytes), {
       model: 'my-alias',
       clientWantsUsage,
     }))

@@ -1,6 +1,6 @@
-// Mantle's SSE `data` payloads → ChatCompletionChunks, layers 2 and 3 of 4 of our Mantle streaming
-// (layer 1 is streaming/sse-decoder.ts, layer 4 streaming/sse.ts). Chunks are relayed one by one
-// as Mantle sent them, with `model` set back to the client's alias.
+// Mantle's SSE bytes → ChatCompletionChunks, decoded by streaming/sse-decoder.ts and encoded again
+// for the client by streaming/sse.ts. Chunks are relayed one by one as Mantle sent them, with
+// `model` set back to the client's alias.
 // Reference: https://platform.openai.com/docs/api-reference/chat-streaming/streaming and
 // bedrock-api.md §1.5: chunks, then `[DONE]`; a failure is one `data: {"error":…}` and no `[DONE]`.
 //
@@ -12,6 +12,7 @@
 import { GatewayError, invalidResponse } from '../../errors/gateway-error.ts'
 import { mantleStreamError } from '../../errors/mantle-errors.ts'
 import type { ChatCompletionChunk } from '../../openai/chat-completions.ts'
+import { SseDataDecoder } from '../../streaming/sse-decoder.ts'
 import { mantleChunkSchema } from './shapes.ts'
 
 export interface MantleStreamContext {
@@ -40,34 +41,72 @@ function parsePayload(payload: string): unknown {
 const hasError = (value: unknown): boolean =>
   typeof value === 'object' && value !== null && 'error' in value && value.error != null
 
-/** toChatCompletionChunks relays chunks as they come; it throws GatewayErrors for failures. */
-export async function* toChatCompletionChunks(
-  payloads: AsyncIterable<string>,
+/** Relays one stream's payloads as they come; `end` checks that the stream was complete. */
+export interface MantleChunkRelay {
+  /** The chunks one `data` payload makes; after `[DONE]` nothing more is read. */
+  push(payload: string): ChatCompletionChunk[]
+  readonly done: boolean
+  end(): void
+}
+
+/** mantleChunkRelay relays chunks as they come; it throws GatewayErrors for failures. */
+export function mantleChunkRelay(context: MantleStreamContext): MantleChunkRelay {
+  let usage: ChatCompletionChunk | undefined
+  let done = false
+  return {
+    push(payload) {
+      if (done) return []
+      if (payload.trim() === doneMarker) {
+        if (usage === undefined) throw incompleteStream('without token usage')
+        done = true
+        return [usage]
+      }
+      const json = parsePayload(payload)
+      if (hasError(json)) throw mantleStreamError(json)
+      const parsed = mantleChunkSchema.safeParse(json)
+      if (!parsed.success)
+        throw invalidResponse('The model provider sent an invalid stream event.', parsed.error)
+      // The checked fields are what the HTTP layer reads; the rest is relayed as sent.
+      const chunk: ChatCompletionChunk = { ...(json as ChatCompletionChunk), model: context.model }
+      if (chunk.usage != null) {
+        usage = { ...chunk, choices: [], usage: chunk.usage }
+        if (chunk.choices.length === 0) return []
+        if (context.clientWantsUsage) chunk.usage = null
+        else delete chunk.usage
+      } else if (!context.clientWantsUsage) {
+        delete chunk.usage
+      }
+      return [chunk]
+    },
+    get done() {
+      return done
+    },
+    end() {
+      if (!done) throw incompleteStream('early')
+    },
+  }
+}
+
+/**
+ * mantleChatChunks goes from Mantle's SSE bytes to chunks in one step per network read, the
+ * only asynchronous steps being the read and each chunk handed on.
+ */
+export async function* mantleChatChunks(
+  bytes: AsyncIterable<Uint8Array>,
   context: MantleStreamContext,
 ): AsyncGenerator<ChatCompletionChunk> {
-  let usage: ChatCompletionChunk | undefined
-  for await (const payload of payloads) {
-    if (payload.trim() === doneMarker) {
-      if (usage === undefined) throw incompleteStream('without token usage')
-      yield usage
-      return
+  const decoder = new SseDataDecoder()
+  const relay = mantleChunkRelay(context)
+  const relayAll = function* (payloads: string[]): Generator<ChatCompletionChunk> {
+    for (const payload of payloads) {
+      for (const chunk of relay.push(payload)) yield chunk
+      if (relay.done) return
     }
-    const json = parsePayload(payload)
-    if (hasError(json)) throw mantleStreamError(json)
-    const parsed = mantleChunkSchema.safeParse(json)
-    if (!parsed.success)
-      throw invalidResponse('The model provider sent an invalid stream event.', parsed.error)
-    // The checked fields are what the HTTP layer reads; the rest is relayed as sent.
-    const chunk: ChatCompletionChunk = { ...(json as ChatCompletionChunk), model: context.model }
-    if (chunk.usage != null) {
-      usage = { ...chunk, choices: [], usage: chunk.usage }
-      if (chunk.choices.length === 0) continue
-      if (context.clientWantsUsage) chunk.usage = null
-      else delete chunk.usage
-    } else if (!context.clientWantsUsage) {
-      delete chunk.usage
-    }
-    yield chunk
   }
-  throw incompleteStream('early')
+  for await (const piece of bytes) {
+    for (const chunk of relayAll(decoder.push(piece))) yield chunk
+    if (relay.done) return
+  }
+  for (const chunk of relayAll(decoder.end())) yield chunk
+  relay.end()
 }
