@@ -9,7 +9,8 @@
 //   STRATA_BENCH_CONNECTIONS=N     wrk connections for maximum throughput
 //   STRATA_BENCH_TARGETS=a,b       only these targets (ids in targets.ts); floors always run
 //   STRATA_BENCH_PHASES=throughput,rates,streams   which measurements to run (default all)
-//   STRATA_BENCH_GATEWAY_NODE_OPTIONS='…'  Node flags for strata-gateway (V8 heap sizing)
+//   STRATA_BENCH_GATEWAY_NODE_OPTIONS='…'  Node flags for strata-gateway instead of the chart's
+//                                   heap cap (empty: V8's default heap sizing)
 //   STRATA_BENCH_OUTPUT=dir        where benchmarks.md and benchmarks.svg go (default docs/)
 import { z } from 'zod'
 

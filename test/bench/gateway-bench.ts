@@ -6,6 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { benchConfig } from './bench-config.ts'
+import { chartGatewayNodeOptions } from './chart-node-options.ts'
 import { checkGoals } from './goals.ts'
 import { describeMachine } from './machine.ts'
 import { measureRate, measureStreams, measureThroughput } from './measure.ts'
@@ -78,15 +79,17 @@ const fixed = (value: number | undefined, digits = 0) =>
 async function main(): Promise<void> {
   const workDirectory = await mkdtemp(join(tmpdir(), 'strata-bench-'))
   log(`config ${JSON.stringify({ ...config, output: undefined })}`)
+  // As the chart deploys it, unless told otherwise (e.g. '' for V8's default heap sizing).
+  const given = process.env['STRATA_BENCH_GATEWAY_NODE_OPTIONS']
+  const strataNodeOptions =
+    given === undefined ? await chartGatewayNodeOptions(repoRoot) : given.split(' ').filter(Boolean)
+  log(`strata-gateway Node flags: ${strataNodeOptions.join(' ') || '(none)'}`)
   const started = await startTargets({
     workDirectory,
     wanted: (id) => config.targets === undefined || config.targets.includes(id),
     litellmVenv: process.env['LITELLM_VENV'],
     log,
-    // e.g. '--max-old-space-size=96' to see how V8 heap sizing moves the gateway's RSS.
-    strataNodeOptions: (process.env['STRATA_BENCH_GATEWAY_NODE_OPTIONS'] ?? '')
-      .split(' ')
-      .filter(Boolean),
+    strataNodeOptions,
   })
   const { targets } = started
   const samples = new Map<string, TargetSamples>(
@@ -213,6 +216,7 @@ async function main(): Promise<void> {
     wallSeconds,
     command: `${config.quick ? 'STRATA_BENCH_QUICK=1 ' : ''}make bench`,
     streamScenario: streamScenarioText,
+    strataNodeOptions,
   })
   await writeFile(join(config.output, 'benchmarks.md'), markdown)
   await writeFile(join(config.output, 'benchmarks.svg'), svg)

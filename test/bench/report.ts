@@ -153,6 +153,14 @@ export interface ReportContext {
   wallSeconds: number
   command: string
   streamScenario: string
+  /** The Node flags strata-gateway ran with. */
+  strataNodeOptions: string[]
+}
+
+function nodeOptionsText(options: string[]): string {
+  if (options.length === 0) return "V8's default heap sizing (no Node flags)"
+  return `the Node flags \`${options.join(' ')}\`, what the chart gives its pods (\`gateway.maxHeapMiB\`
+  in charts/strata/values.yaml, as NODE_OPTIONS), so its RSS is a pod's`
 }
 
 export function benchmarksMarkdown(context: ReportContext): string {
@@ -221,10 +229,11 @@ ${context.machine}
   \`aws_bedrock_runtime_endpoint\` pointing at the emulator, default single worker).
 - Before the first round every target gets ${config.quick ? '1 s' : '5 s'} of wrk load, so V8 has
   optimised its hot path; Strata's CPU per request keeps falling for about ten seconds of load.
-- Resident memory is mostly V8's heap sizing, not live data: in a \`--trace-gc\` run under wrk the
-  gateway's heap held 36 MB after a full collection while RSS grew to 250–370 MiB and then stayed
-  flat (no leak). \`STRATA_BENCH_GATEWAY_NODE_OPTIONS='--max-old-space-size=96'\` shows the effect
-  of a heap cap; a container memory limit has the same effect, Node sizes its heap from cgroups.
+- strata-gateway runs with ${nodeOptionsText(context.strataNodeOptions)}. Resident memory is mostly
+  V8's heap sizing, not live data: in a \`--trace-gc\` run under wrk the gateway's heap held 36 MB
+  after a full collection, while with V8's default sizing RSS grew to 250–370 MiB and then stayed
+  flat (no leak). \`STRATA_BENCH_GATEWAY_NODE_OPTIONS\` replaces the flags (empty: V8's default
+  sizing).
 - The load generators run on the same machine: wrk for throughput, \`test/bench/rate-client.ts\`
   and \`test/bench/stream-client.ts\` as separate Node processes.
 
