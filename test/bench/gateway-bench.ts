@@ -40,7 +40,9 @@ loop, lanes started over 0.5 s) for ${String(config.streamSeconds)} s per measur
 content chunk off the socket; a chunk gap is the time between two content chunks. Added TTFT is
 the median over rounds minus the fastest round of the emulator's own stream on the same route
 (ConverseStream or Mantle SSE): a floor round disturbed by a saturated peer before it is slower,
-never faster.`
+never faster. CPU is the target's CPU time over the measurement in percent of one core: a
+single-threaded target near 100 is saturated, and what it adds to TTFT is queueing. "done" counts
+the streams that finished inside the window; a saturated target finishes fewer.`
 
 function rotate<T>(items: T[], by: number): T[] {
   const shift = by % Math.max(1, items.length)

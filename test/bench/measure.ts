@@ -80,8 +80,9 @@ export async function measureStreams(
   target: Target,
   run: Omit<StreamRun, 'spec'>,
   workDirectory: string,
-): Promise<StreamResult & { rssMebibytes: number }> {
-  const { result, rss } = await charged(target, () =>
+): Promise<StreamResult & { rssMebibytes: number; cpuPercent: number }> {
+  const started = performance.now()
+  const { result, rss, cpu } = await charged(target, () =>
     child<StreamResult>(
       'stream-client',
       { ...run, spec: target.stream },
@@ -89,5 +90,7 @@ export async function measureStreams(
       run.seconds,
     ),
   )
-  return { ...result, rssMebibytes: rss }
+  // Of one core, over the whole run: near 100 a single-threaded target is saturated.
+  const cpuPercent = (100 * cpu) / ((performance.now() - started) / 1000)
+  return { ...result, rssMebibytes: rss, cpuPercent }
 }

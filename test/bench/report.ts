@@ -89,6 +89,7 @@ export function streamTable(summaries: TargetSummary[]): string {
       ms(r.gapP50),
       ms(r.gapP99),
       whole(r.rssMebibytes),
+      whole(r.cpuPercent),
       `${whole(r.streams)} / ${whole(r.failed)}`,
     ]),
   )
@@ -103,6 +104,7 @@ export function streamTable(summaries: TargetSummary[]): string {
       'chunk gap p50',
       'chunk gap p99',
       'RSS (MiB)',
+      'CPU (% of a core)',
       'done / failed',
     ],
     rows,

@@ -8,6 +8,7 @@ import type { FloorId, TargetId } from './targets.ts'
 import type { ThroughputSample } from './measure.ts'
 
 type WithRss<T> = T & { rssMebibytes: number }
+type StreamSample = WithRss<StreamResult> & { cpuPercent: number }
 
 export interface TargetSamples {
   id: TargetId
@@ -17,7 +18,7 @@ export interface TargetSamples {
   /** Index = round; a round may be missing when a run failed. */
   throughput: (ThroughputSample | undefined)[]
   rates: Record<number, (WithRss<RateResult & { cpuMicrosPerRequest: number }> | undefined)[]>
-  streams: Record<number, (WithRss<StreamResult> | undefined)[]>
+  streams: Record<number, (StreamSample | undefined)[]>
 }
 
 export interface RateFigures {
@@ -41,6 +42,8 @@ export interface StreamFigures {
   gapP50: number
   gapP99: number
   rssMebibytes: number
+  /** CPU time over the run's wall time, in percent of one core. */
+  cpuPercent: number
   streams: number
   failed: number
 }
@@ -118,6 +121,7 @@ export function summarizeTarget(samples: TargetSamples, floor: TargetSamples): T
       gapP50: median(done.map((r) => r.gap.p50)),
       gapP99: median(done.map((r) => r.gap.p99)),
       rssMebibytes: max(done.map((r) => r.rssMebibytes)),
+      cpuPercent: median(done.map((r) => r.cpuPercent)),
       streams: done.reduce((sum, r) => sum + r.streams, 0),
       failed: done.reduce((sum, r) => sum + r.failed, 0),
     }
