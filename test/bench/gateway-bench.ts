@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { benchConfig } from './bench-config.ts'
 import { chartGatewayNodeOptions } from './chart-node-options.ts'
+import { scriptStreams, streamMarker } from './stream-scenario.ts'
 import { checkGoals } from './goals.ts'
 import { describeMachine } from './machine.ts'
 import { measureRate, measureStreams, measureThroughput } from './measure.ts'
@@ -24,15 +25,6 @@ const log = (line: string) =>
     `[bench ${((Date.now() - startedAt.getTime()) / 1000).toFixed(0).padStart(4)}s] ${line}\n`,
   )
 
-// Streams long enough to look like a model: a first token after 100 ms, then one chunk every
-// 100 ms, 10 chunks in all (about 1 s per stream).
-const streamMarker = 'tok'
-const streamScenario = {
-  reply: { text: Array.from({ length: 20 }, () => streamMarker).join(' ') },
-  chunkSize: 8,
-  firstTokenDelayMs: 100,
-  tokenDelayMs: 100,
-}
 const streamScenarioText = `Each stream: the emulator answers after 100 ms with a first content chunk, then one chunk every
 100 ms, 10 content chunks in all (about 1 s per stream). N streams are kept in flight (closed
 loop, lanes started over 0.5 s) for ${String(config.streamSeconds)} s per measurement, after
@@ -47,21 +39,6 @@ the streams that finished inside the window; a saturated target finishes fewer.`
 function rotate<T>(items: T[], by: number): T[] {
   const shift = by % Math.max(1, items.length)
   return [...items.slice(shift), ...items.slice(0, shift)]
-}
-
-async function scriptStreams(emulatorUrl: string): Promise<void> {
-  for (const operation of ['converse-stream', 'mantle-chat']) {
-    const response = await fetch(`${emulatorUrl}/__emulator/scenarios`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        match: { operation },
-        times: 1_000_000_000,
-        scenario: streamScenario,
-      }),
-    })
-    if (response.status !== 201) throw new Error(`scripting streams: ${await response.text()}`)
-  }
 }
 
 async function attempt<T>(what: string, work: () => Promise<T>): Promise<T | undefined> {
