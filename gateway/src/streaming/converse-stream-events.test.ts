@@ -91,6 +91,29 @@ describe('ConverseStream event validation', () => {
     })
   })
 
+  // Text deltas skip zod (isPlainTextDelta); the same payloads must come out the same, and what
+  // the schema refuses must still be refused.
+  it('checks text deltas exactly as their schema does', () => {
+    const delta = { contentBlockIndex: 2, delta: { text: 'hi' }, p: 'abc' }
+    expect(toConverseStreamEvent(decode(eventFrame('contentBlockDelta', delta)))).toEqual({
+      type: 'contentBlockDelta',
+      ...delta,
+    })
+    for (const invalid of [
+      { contentBlockIndex: -1, delta: { text: 'hi' } },
+      { contentBlockIndex: 1.5, delta: { text: 'hi' } },
+      { contentBlockIndex: '1', delta: { text: 'hi' } },
+      { contentBlockIndex: 0, delta: { text: 5 } },
+      { contentBlockIndex: 0, delta: { text: 'hi', toolUse: { input: 7 } } },
+      { contentBlockIndex: 0, delta: null },
+    ]) {
+      const error = thrown(() =>
+        toConverseStreamEvent(decode(eventFrame('contentBlockDelta', invalid))),
+      )
+      expect(error).toMatchObject({ status: 502, code: 'upstream_invalid_response' })
+    }
+  })
+
   it('rejects a payload that is not JSON as a 502', () => {
     const frame = encodeEventStreamMessage(
       [
