@@ -67,8 +67,9 @@ export function checkGoals(summaries: TargetSummary[]): GoalVerdict[] {
     verdict(
       'gateway RSS ≤ 250 MB at 1,000 streams',
       streams?.rssMebibytes ?? NaN,
-      (v) => v <= 250,
-      `${fixed(streams?.rssMebibytes ?? NaN, 0)} MiB`,
+      // The goal is in megabytes (10^6 bytes); RSS is sampled in MiB.
+      (v) => v * 1.048576 <= 250,
+      `${fixed((streams?.rssMebibytes ?? NaN) * 1.048576, 0)} MB (${fixed(streams?.rssMebibytes ?? NaN, 0)} MiB)`,
     ),
   ]
 }
