@@ -17,6 +17,15 @@ function milliseconds(max: number, what: string): z.ZodOptional<z.ZodInt> {
     .describe(`${what} (1-${max} ms). Unset means the gateway default.`)
 }
 
+/** One definition for the CRD and the routing table, so their bounds cannot drift apart. */
+export const retryBudgetPercentSchema = z
+  .int()
+  .min(0)
+  .max(100)
+  .describe(
+    'Extra upstream attempts (retries and fallbacks) allowed, as a percentage of requests over a sliding window (0-100, default 20). 0 disables them; bounded so retries cannot amplify an outage.',
+  )
+
 export const modelRouteTimeoutsSchema = kubernetes(
   z.strictObject({
     connectMs: milliseconds(MAX_CONNECT_MS, 'How long to wait for a connection to Bedrock'),
@@ -82,14 +91,7 @@ export const modelRouteLimitsSchema = z
         'Share of the output-token budget that hidden reasoning may use (0-100, default 50). The gateway lowers the reasoning effort, or sizes the thinking budget, so visible output keeps the rest; 100 lets reasoning use it all.',
       ),
     timeouts: modelRouteTimeoutsSchema.optional(),
-    retryBudgetPercent: z
-      .int()
-      .min(0)
-      .max(100)
-      .optional()
-      .describe(
-        'Retries allowed, as a percentage of requests over a sliding window (0-100). 0 disables retries; bounded so retries cannot amplify an outage.',
-      ),
+    retryBudgetPercent: retryBudgetPercentSchema.optional(),
     tokensPerMinute: z
       .int()
       .min(1)

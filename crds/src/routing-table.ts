@@ -3,7 +3,7 @@
 // could have written. Objects are strict: a misspelt field in a hand-written standalone table
 // must fail loudly rather than fall back to a default; new fields come with a new apiVersion.
 import { z } from 'zod'
-import { modelRouteTimeoutsSchema } from './model-route-limits.ts'
+import { modelRouteTimeoutsSchema, retryBudgetPercentSchema } from './model-route-limits.ts'
 import { routeBreakerSchema, routeShadowSchema, routeStickySchema } from './route-resilience.ts'
 import {
   budgetsSchema,
@@ -117,14 +117,7 @@ export const routeLimitsSchema = z
         'Deprecated, kept for hand-written tables: the same as timeouts.firstTokenMs, which wins when both are set.',
       ),
     timeouts: modelRouteTimeoutsSchema.optional(),
-    retryBudgetPercent: z
-      .int()
-      .min(0)
-      .max(100)
-      .optional()
-      .describe(
-        'Extra upstream attempts (retries and fallbacks) allowed, as a percentage of requests over a sliding window (default 20; 0 disables them).',
-      ),
+    retryBudgetPercent: retryBudgetPercentSchema.optional(),
     requestsPerMinute: requestsPerMinuteSchema.optional(),
     tokensPerMinute: tokensPerMinuteSchema.optional(),
     failClosed: failClosedSchema.optional(),
