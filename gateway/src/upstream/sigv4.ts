@@ -138,8 +138,20 @@ export function createSigV4(): (
     return folded
   }
 
+  // The date has a resolution of one second, and a busy gateway signs many requests in each.
+  let lastSecond = NaN
+  let lastDate = ''
+  const dateOf = (date: Date): string => {
+    const second = Math.floor(date.getTime() / 1000)
+    if (second !== lastSecond) {
+      lastSecond = second
+      lastDate = amzDate(date)
+    }
+    return lastDate
+  }
+
   return (request, scope) => {
-    const longDate = amzDate(scope.date)
+    const longDate = dateOf(scope.date)
     const shortDate = longDate.slice(0, 8)
     const payloadHash = hash('sha256', request.body, 'hex')
     const token = scope.credentials.sessionToken
