@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { serve, type ServerType } from '@hono/node-server'
 import { afterEach, describe, expect, it } from 'vitest'
 import { authorized, createTestApp, textChunk, type TestApp } from './app-test-kit.ts'
+import { OVERHEAD_HEADER } from './middleware/overhead-header.ts'
 
 let server: ServerType | undefined
 
@@ -72,5 +73,24 @@ describe('the app behind @hono/node-server', () => {
     expect(new TextDecoder().decode(first.value as Uint8Array)).toContain('"content":"a"')
     client.abort()
     expect(await backendAborted(testApp)).toBe(true)
+  })
+
+  it('sends x-strata-overhead-ms with JSON answers, errors and streams', async () => {
+    const testApp = createTestApp()
+    testApp.backend.script = [textChunk('a', 'stop')]
+    const url = await listen(testApp)
+    const signal = new AbortController().signal
+    const json = await chat(url, false, signal)
+    expect(json.status).toBe(200)
+    expect(json.headers.get('content-type')).toMatch(/^application\/json/)
+    expect(Number(json.headers.get(OVERHEAD_HEADER))).toBeGreaterThanOrEqual(0)
+    await json.text()
+    const stream = await chat(url, true, signal)
+    expect(stream.headers.get('content-type')).toMatch(/^text\/event-stream/)
+    expect(Number(stream.headers.get(OVERHEAD_HEADER))).toBeGreaterThanOrEqual(0)
+    await stream.text()
+    const refused = await fetch(`${url}/v1/chat/completions`, { method: 'POST', body: '{}' })
+    expect(refused.status).toBe(401)
+    expect(refused.headers.get(OVERHEAD_HEADER)).toMatch(/^\d+\.\d\d$/)
   })
 })

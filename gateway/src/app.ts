@@ -40,9 +40,9 @@ export function createApp(appDeps: AppDeps): Hono<GatewayEnv> {
       ],
       logger: deps.logger,
       now: deps.now,
+      onAnswer: overheadHeader({ now: deps.now }),
     }),
   )
-  app.use('/v1/*', overheadHeader({ now: deps.now }))
   if (deps.contentCapture) app.use('/v1/*', captureContent(deps.contentCapture))
   // Authentication comes before the body is read, so that a caller without a key cannot make
   // the gateway buffer anything.

@@ -10,6 +10,7 @@ import { serve } from '@hono/node-server'
 import { z } from 'zod'
 import { defaultAppOptions, type AppDeps } from './app-deps.ts'
 import { createJsonLogger, errorFields, type Logger } from './app-logger.ts'
+import { batchedLines } from './batched-lines.ts'
 import { createApp } from './app.ts'
 import { newCompletionId, newResponseId } from './random-ids.ts'
 import { createConverseBackend } from './backends/converse-backend.ts'
@@ -349,7 +350,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void
     process.exitCode = 2
     return
   }
-  const logger = createJsonLogger((line) => process.stdout.write(line))
+  const out = batchedLines((text) => process.stdout.write(text))
+  // stdout to a file or a pipe is written synchronously on Linux, so this lands before exit.
+  process.on('exit', out.flush)
+  const logger = createJsonLogger(out.write)
   let gateway: Gateway
   try {
     gateway = await startGateway(config, logger)
@@ -359,6 +363,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void
     return
   }
   const address = gateway.server.address() as AddressInfo
+  out.flush()
   process.stdout.write(`strata-gateway listening on http://${config.host}:${address.port}\n`)
 
   let stopping = false

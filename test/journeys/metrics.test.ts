@@ -7,7 +7,7 @@ import OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { eventually } from '../support/kube.ts'
 import { DEMO_KEY, journeyTable, startJourney, type Journey } from '../support/journey.ts'
-import { startGatewayProcess, type RunningProcess } from '../support/processes.ts'
+import { fromLog, startGatewayProcess, type RunningProcess } from '../support/processes.ts'
 
 const SECRET_PROMPT = 'Describe the zebra that crosses at midnight'
 const hello: OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming = {
@@ -58,12 +58,23 @@ function sampleValue(
   return found[0]?.value
 }
 
+/**
+ * The access lines of every request closed so far. Lines are written just after the event-loop
+ * turn that closed their request, the metrics at once: wait until there are as many lines as the
+ * requests that the duration histogram counted.
+ */
 async function accessLines(gateway: RunningProcess): Promise<Record<string, unknown>[]> {
-  return (await gateway.log())
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as Record<string, unknown>)
-    .filter((entry) => entry['message'] === 'access')
+  const counted = (await scrape(gateway))
+    .filter((sample) => sample.name === 'gen_ai_server_request_duration_seconds_count')
+    .reduce((sum, sample) => sum + sample.value, 0)
+  return fromLog(gateway, `access lines of the ${String(counted)} requests counted`, (log) => {
+    const lines = log
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((entry) => entry['message'] === 'access')
+    return lines.length >= counted ? lines : undefined
+  })
 }
 
 let journey: Journey

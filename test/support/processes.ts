@@ -32,6 +32,31 @@ async function readLog(path: string): Promise<string> {
   return readFile(path, 'utf8').catch(() => '')
 }
 
+/**
+ * Polls a process's log until `check` finds what it needs there, or fails saying what was
+ * missing. The gateway writes its log lines in batches just after the event-loop turn that logged
+ * them, so the line of a request can land a moment after the client has its answer.
+ */
+export async function fromLog<T>(
+  running: Pick<RunningProcess, 'log'>,
+  what: string,
+  check: (log: string) => T | undefined,
+  timeoutMs = 5_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const log = await running.log()
+    const found = check(log)
+    if (found !== undefined) return found
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${String(timeoutMs)} ms waiting for ${what} in the log, which ends:\n` +
+          log.split('\n').slice(-10).join('\n'),
+      )
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}
+
 // Both programs print one line with their URL when they listen; waiting for it also covers the
 // time Node takes to load TypeScript sources.
 export async function startAnnouncing(

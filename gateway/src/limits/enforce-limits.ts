@@ -7,6 +7,7 @@ import type { GatewayEnv } from '../app-deps.ts'
 import type { Operation } from '../observe/request-record.ts'
 import { findRoute } from '../routing/routing-index.ts'
 import type { Limiter } from './limiter.ts'
+import { nodeResponseOf } from '../node-env.ts'
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -51,8 +52,16 @@ export function enforceLimits(limiter: Limiter): MiddlewareHandler<GatewayEnv> {
       if (admission.refusal.code === 'insufficient_quota') c.header('x-should-retry', 'false')
       throw admission.refusal
     }
+    // Over Node the headers go onto the ServerResponse, whose head includes them whoever writes
+    // it (Hono for JSON and errors, routes/sse-sink.ts for streams). Under app.request() they go
+    // onto the answer afterwards: a stream's Response is built by hand, outside c.header.
+    const outgoing = nodeResponseOf(c.env)
+    if (outgoing !== undefined) {
+      for (const [name, value] of Object.entries(admission.headers)) outgoing.setHeader(name, value)
+      await next()
+      return
+    }
     await next()
-    // A stream's Response is built by hand, so the headers go onto it rather than through c.header.
     for (const [name, value] of Object.entries(admission.headers)) c.res.headers.set(name, value)
   }
 }

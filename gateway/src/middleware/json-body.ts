@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http'
 import type { MiddlewareHandler } from 'hono'
 import type { GatewayEnv } from '../app-deps.ts'
 import { GatewayError, invalidRequest } from '../errors/gateway-error.ts'
+import { nodeRequestOf } from '../node-env.ts'
 
 export interface JsonBodyOptions {
   maxBytes: number
@@ -66,11 +67,6 @@ function readIncoming(incoming: IncomingMessage, maxBytes: number): Promise<Buff
     })
     incoming.once('error', reject)
   })
-}
-
-function nodeRequestOf(env: unknown): IncomingMessage | undefined {
-  if (typeof env !== 'object' || env === null || !('incoming' in env)) return undefined
-  return env.incoming as IncomingMessage
 }
 
 export function jsonBody(options: JsonBodyOptions): MiddlewareHandler<GatewayEnv> {

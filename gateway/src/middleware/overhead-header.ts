@@ -3,9 +3,10 @@
 // x-litellm-overhead-duration-ms is the same idea). On a JSON answer it is final but for the body
 // write. A stream's headers leave before its body, so there it is the overhead up to the first
 // byte; the whole stream's figure is in strata_gateway_overhead_seconds and the access log.
-import type { MiddlewareHandler } from 'hono'
+import type { Context } from 'hono'
 import type { GatewayEnv } from '../app-deps.ts'
-import { overheadMs } from '../observe/request-record.ts'
+import { nodeResponseOf } from '../node-env.ts'
+import { overheadMs, type OpenRecord } from '../observe/request-record.ts'
 
 export const OVERHEAD_HEADER = 'x-strata-overhead-ms'
 
@@ -14,15 +15,27 @@ export interface OverheadHeaderOptions {
   now: () => number
 }
 
-/** Runs inside recordRequest on /v1/*, so the record exists and is still open. */
-export function overheadHeader(options: OverheadHeaderOptions): MiddlewareHandler<GatewayEnv> {
-  return async function addOverheadHeader(c, next) {
-    await next()
-    const open = c.get('record')
+/**
+ * Sets the header on the answer just made. recordRequest calls it (its `onAnswer`) before it
+ * closes the record: one middleware fewer on every request.
+ */
+export function overheadHeader(
+  options: OverheadHeaderOptions,
+): (c: Context<GatewayEnv>, open: OpenRecord) => void {
+  return function addOverheadHeader(c, open) {
     // A started stream wrote its own header (routes/sse-response.ts) before its first byte.
     if (open.record.stream && c.res.status === 200) return
+    const value = overheadMs(open.record, options.now()).toFixed(2)
+    // Over Node the header goes straight onto the ServerResponse, which merges it into the head
+    // it writes next. Reading c.res.headers instead makes the adapter turn its lightweight
+    // Response's header record into a Headers object: about 1.5% of a request's CPU.
+    const outgoing = nodeResponseOf(c.env)
+    if (outgoing !== undefined && !outgoing.headersSent) {
+      outgoing.setHeader(OVERHEAD_HEADER, value)
+      return
+    }
     try {
-      c.res.headers.set(OVERHEAD_HEADER, overheadMs(open.record, options.now()).toFixed(2))
+      c.res.headers.set(OVERHEAD_HEADER, value)
     } catch {
       // A response with immutable headers (one passed through from fetch) goes out without it:
       // the figure is informative, never worth failing the answer for.

@@ -1,16 +1,18 @@
 // Opens the request record (observe/request-record.ts) for every API request and closes it when a
 // JSON answer or an error is sent. A stream that started is closed by the SSE response instead,
 // when it really ends, so streams that end early or are abandoned are still counted.
-import type { MiddlewareHandler } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
 import type { GatewayEnv } from '../app-deps.ts'
 import { errorFields, type Logger } from '../app-logger.ts'
-import { openRecord, type RecordListener } from '../observe/request-record.ts'
+import { openRecord, type OpenRecord, type RecordListener } from '../observe/request-record.ts'
 
 export interface RecordRequestOptions {
   listeners: readonly RecordListener[]
   logger: Logger
   /** Milliseconds on a monotonic clock; performance.now in production. */
   now: () => number
+  /** Called with each answer before the record closes (the overhead header). */
+  onAnswer?: (c: Context<GatewayEnv>, open: OpenRecord) => void
 }
 
 export function recordRequest(options: RecordRequestOptions): MiddlewareHandler<GatewayEnv> {
@@ -21,6 +23,7 @@ export function recordRequest(options: RecordRequestOptions): MiddlewareHandler<
     const open = openRecord(options.now(), options.listeners, onListenerError)
     c.set('record', open)
     await next()
+    options.onAnswer?.(c, open)
     open.record.status ??= c.res.status
     if (!open.record.stream || c.res.status !== 200) open.finish(options.now())
   }

@@ -19,6 +19,13 @@ function route(backends: { name: string; weight?: number; priority?: number }[])
 const names = (order: ReturnType<typeof attemptOrder>): string[] => order.map(backendLabel)
 
 describe('attempt order', () => {
+  it('of a route with one backend is that backend, unless weight 0 or unusable turns it off', () => {
+    const single = route([{ name: 'only', priority: 3, weight: 2 }])
+    expect(attemptOrder(single, 0.99)).toEqual([{ backend: single.backends[0], index: 0 }])
+    expect(attemptOrder(single, 0, () => false)).toEqual([])
+    expect(attemptOrder(route([{ name: 'off', weight: 0 }]), 0)).toEqual([])
+  })
+
   const chain = route([
     { name: 'fallback', priority: 1 },
     { name: 'a', weight: 9 },

@@ -46,6 +46,12 @@ export function attemptOrder(
   point: number,
   usable: (candidate: Candidate) => boolean = () => true,
 ): Candidate[] {
+  // Most routes have one backend; the general path below allocates a dozen arrays to say so.
+  const only = route.backends[0]
+  if (only !== undefined && route.backends.length === 1) {
+    const candidate = { backend: only, index: 0 }
+    return only.weight > 0 && usable(candidate) ? [candidate] : []
+  }
   const live = route.backends
     .map((backend, index) => ({ backend, index }))
     .filter((candidate) => candidate.backend.weight > 0 && usable(candidate))

@@ -17,7 +17,8 @@ import { runAttempts, type Served } from '../resilience/run-attempts.ts'
 import { mirror } from '../resilience/shadow.ts'
 import { backendTarget } from '../routing/backend-target.ts'
 import { announceDropped } from './choose-backend.ts'
-import { nodeResponseOf, nodeSink, webSink, type SseSink } from './sse-sink.ts'
+import { nodeResponseOf } from '../node-env.ts'
+import { nodeSink, webSink, type SseSink } from './sse-sink.ts'
 import { droppedHeaders } from './stream-dropped.ts'
 
 export interface BackendCallsInput<B, R, C> {

@@ -22,12 +22,6 @@ export interface SseSink {
   response(): Response
 }
 
-/** The Node response of a request served by @hono/node-server (`c.env.outgoing`), if any. */
-export function nodeResponseOf(env: unknown): ServerResponse | undefined {
-  if (typeof env !== 'object' || env === null || !('outgoing' in env)) return undefined
-  return env.outgoing as ServerResponse
-}
-
 export function nodeSink(outgoing: ServerResponse): SseSink {
   let ended = false
   // No cork() here: a response's write corks its socket until the end of the turn, so a turn's

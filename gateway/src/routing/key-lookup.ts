@@ -7,7 +7,7 @@
 // learning that a guess's digest shares a prefix with a stored digest tells an attacker nothing
 // about which key would share more (that would need a SHA-256 preimage), so the usual byte-by-byte
 // timing attack on a plain `===` of secrets has nothing to climb. See docs/security.md.
-import { createHash, timingSafeEqual } from 'node:crypto'
+import { hash, timingSafeEqual } from 'node:crypto'
 import type { Project } from '@strata/crds'
 import type { RoutingIndex } from './routing-index.ts'
 
@@ -17,12 +17,13 @@ export type KeyLookup =
   | { outcome: 'expired'; project: Project }
 
 export function sha256Hex(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex')
+  return hash('sha256', key, 'hex')
 }
 
 /** Resolves a presented key to its project; `nowMs` decides whether a rotated-out key has expired. */
 export function lookupKey(index: RoutingIndex, presentedKey: string, nowMs: number): KeyLookup {
-  const digest = createHash('sha256').update(presentedKey, 'utf8').digest()
+  // One-shot: a Hash object per request cost more than the digest itself.
+  const digest = hash('sha256', presentedKey, 'buffer')
   const entry = index.keys.get(digest.toString('hex'))
   // The map lookup already matched; the constant-time compare keeps the equality decision itself
   // free of early exits should the index ever be keyed differently.

@@ -14,6 +14,7 @@ import {
 } from './converse-shapes.ts'
 import { discardBody } from './discard-body.ts'
 import type { RequestSigner } from './request-signer.ts'
+import { urlCache } from './url-cache.ts'
 import {
   headerValue,
   parseJson,
@@ -83,6 +84,7 @@ export async function errorFromResponse(response: Dispatcher.ResponseData): Prom
 export function createConverseClient(config: ConverseClientConfig): ConverseClient {
   const ownsDispatcher = config.dispatcher === undefined
   const dispatcher = config.dispatcher ?? createBedrockAgent()
+  const urls = urlCache()
 
   function send(
     call: ConverseCall,
@@ -94,7 +96,9 @@ export function createConverseClient(config: ConverseClientConfig): ConverseClie
       {
         dispatcher,
         signer: config.signer,
-        url: operationUrl(endpointFor(config, call.region), call.modelId, operation),
+        url: urls(`${call.region} ${operation} ${call.modelId}`, () =>
+          operationUrl(endpointFor(config, call.region), call.modelId, operation),
+        ),
         headers,
         body: JSON.stringify(call.body),
         region: call.region,

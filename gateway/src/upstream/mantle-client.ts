@@ -11,6 +11,7 @@ import { mantleError } from '../errors/mantle-errors.ts'
 import { discardBody } from './discard-body.ts'
 import { mantlePrefixFor } from './mantle-prefix.ts'
 import type { RequestSigner } from './request-signer.ts'
+import { urlCache } from './url-cache.ts'
 import {
   headerValue,
   parseJson,
@@ -92,18 +93,24 @@ async function errorFromResponse(response: Dispatcher.ResponseData): Promise<Gat
 export function createMantleClient(config: MantleClientConfig): MantleClient {
   const ownsDispatcher = config.dispatcher === undefined
   const dispatcher = config.dispatcher ?? createBedrockAgent()
+  const urls = urlCache()
 
   function send(
     call: MantleCall,
     accept: 'application/json' | 'text/event-stream',
     operation: Operation = 'chat/completions',
   ): Promise<Dispatcher.ResponseData> {
-    const endpoint = new URL(config.endpoint ?? `https://bedrock-mantle.${call.region}.api.aws`)
     return signedPost(
       {
         dispatcher,
         signer: config.signer,
-        url: operationUrl(endpoint, call.modelId, operation),
+        url: urls(`${call.region} ${operation} ${call.modelId}`, () =>
+          operationUrl(
+            new URL(config.endpoint ?? `https://bedrock-mantle.${call.region}.api.aws`),
+            call.modelId,
+            operation,
+          ),
+        ),
         headers: requestHeaders(call.projectId, accept),
         body: JSON.stringify(call.body),
         region: call.region,

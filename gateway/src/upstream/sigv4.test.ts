@@ -34,6 +34,7 @@ async function smithy(
   credentials: SigV4Credentials,
   region: string,
   service: string,
+  signingDate = date,
 ) {
   const signer = new SignatureV4({ service, region, credentials, sha256: Sha256 })
   const signed = await signer.sign(
@@ -47,7 +48,7 @@ async function smithy(
       headers: { ...headers, host: url.host },
       body,
     },
-    { signingRegion: region, signingDate: date },
+    { signingRegion: region, signingDate },
   )
   return signed.headers
 }
@@ -109,6 +110,24 @@ describe('lean SigV4', () => {
       date,
     })
     expect(signed).toEqual(await smithy(url, {}, '{}', rotated, 'us-east-1', 'bedrock-mantle'))
+  })
+
+  it('signs each request with its own second, across seconds and days', async () => {
+    const sign = createSigV4()
+    const url = new URL(cases[0]?.[1] ?? '')
+    const request = { method: 'POST', url, headers: {}, body: '{}' }
+    const credentials = { accessKeyId: 'AKID', secretAccessKey: 'secret' }
+    for (const when of [
+      date,
+      new Date(date.getTime() + 300),
+      new Date(date.getTime() + 1000),
+      new Date(date.getTime() + 86_400_000),
+    ]) {
+      const scope = { region: 'us-east-1', service: 'bedrock', credentials, date: when }
+      expect(sign(request, scope)).toEqual(
+        await smithy(url, {}, '{}', credentials, 'us-east-1', 'bedrock', when),
+      )
+    }
   })
 
   it('has the canonical forms of the AWS documentation', () => {

@@ -6,7 +6,7 @@
 // Reference: "Create a signed AWS API request" and "Elements of an AWS API request signature"
 // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html);
 // the canonical forms below follow it, and sigv4.test.ts checks them against @smithy/signature-v4.
-import { createHash, createHmac, createSecretKey, type KeyObject } from 'node:crypto'
+import { createHmac, createSecretKey, hash, type KeyObject } from 'node:crypto'
 
 export interface SigV4Credentials {
   accessKeyId: string
@@ -70,6 +70,8 @@ export function canonicalPath(path: string): string {
 }
 
 export function canonicalQuery(url: URL): string {
+  // Reading searchParams builds a URLSearchParams; model URLs have no query.
+  if (url.search === '') return ''
   const entries = new Map<string, string>()
   for (const [key, value] of url.searchParams) entries.set(key, value)
   return [...entries.keys()]
@@ -78,7 +80,6 @@ export function canonicalQuery(url: URL): string {
     .join('&')
 }
 
-const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex')
 const hmac = (key: string | Buffer | KeyObject, text: string) =>
   createHmac('sha256', key).update(text, 'utf8').digest()
 
@@ -123,36 +124,56 @@ export function createSigV4(): (
     return entry.key
   }
 
-  return (request, scope) => {
-    const longDate = amzDate(scope.date)
-    const shortDate = longDate.slice(0, 8)
-    const payloadHash = sha256Hex(request.body)
-    const headers: Record<string, string> = {
-      ...request.headers,
-      host: request.url.host,
-      'x-amz-date': longDate,
-      ...(scope.credentials.sessionToken === undefined
-        ? {}
-        : { 'x-amz-security-token': scope.credentials.sessionToken }),
-      'x-amz-content-sha256': payloadHash,
+  // Header values are trimmed and their inner whitespace runs folded to one space. The values a
+  // caller passes are a few constants (content types), so each is folded once; the ones built
+  // here (host, date, payload hash) hold no whitespace.
+  const foldedValues = new Map<string, string>()
+  const fold = (value: string): string => {
+    let folded = foldedValues.get(value)
+    if (folded === undefined) {
+      if (foldedValues.size >= 256) foldedValues.clear()
+      folded = value.trim().replace(/\s+/g, ' ')
+      foldedValues.set(value, folded)
     }
-    const names = Object.keys(headers)
-      .filter((name) => !unsignableHeaders.has(name))
-      .sort()
-    const canonicalHeaders = names
-      .map((name) => `${name}:${(headers[name] ?? '').trim().replace(/\s+/g, ' ')}\n`)
-      .join('')
+    return folded
+  }
+
+  // The date has a resolution of one second, and a busy gateway signs many requests in each.
+  let lastSecond = NaN
+  let lastDate = ''
+  const dateOf = (date: Date): string => {
+    const second = Math.floor(date.getTime() / 1000)
+    if (second !== lastSecond) {
+      lastSecond = second
+      lastDate = amzDate(date)
+    }
+    return lastDate
+  }
+
+  return (request, scope) => {
+    const longDate = dateOf(scope.date)
+    const shortDate = longDate.slice(0, 8)
+    const payloadHash = hash('sha256', request.body, 'hex')
+    const token = scope.credentials.sessionToken
+    // The headers sent: the caller's, then those of the signature, which win over a caller's
+    // header of the same name.
+    const headers: Record<string, string> = Object.assign({}, request.headers)
+    headers['host'] = request.url.host
+    headers['x-amz-date'] = longDate
+    if (token !== undefined) headers['x-amz-security-token'] = token
+    headers['x-amz-content-sha256'] = payloadHash
+    const names: string[] = []
+    for (const name in headers) if (!unsignableHeaders.has(name)) names.push(name)
+    names.sort()
+    let canonicalHeaders = ''
+    for (const name of names) {
+      const value = headers[name] ?? ''
+      canonicalHeaders += `${name}:${name === 'x-amz-date' || name === 'x-amz-content-sha256' ? value : fold(value)}\n`
+    }
     const signedHeaders = names.join(';')
-    const canonicalRequest = [
-      request.method,
-      pathOf(request.url.pathname),
-      canonicalQuery(request.url),
-      canonicalHeaders,
-      signedHeaders,
-      payloadHash,
-    ].join('\n')
+    const canonicalRequest = `${request.method}\n${pathOf(request.url.pathname)}\n${canonicalQuery(request.url)}\n${canonicalHeaders}\n${signedHeaders}\n${payloadHash}`
     const credentialScope = `${shortDate}/${scope.region}/${scope.service}/aws4_request`
-    const stringToSign = `AWS4-HMAC-SHA256\n${longDate}\n${credentialScope}\n${sha256Hex(canonicalRequest)}`
+    const stringToSign = `AWS4-HMAC-SHA256\n${longDate}\n${credentialScope}\n${hash('sha256', canonicalRequest, 'hex')}`
     const signature = createHmac('sha256', signingKey(shortDate, scope))
       .update(stringToSign, 'utf8')
       .digest('hex')
