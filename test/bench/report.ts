@@ -161,8 +161,8 @@ export interface ReportContext {
 
 function nodeOptionsText(options: string[]): string {
   if (options.length === 0) return "V8's default heap sizing (no Node flags)"
-  return `the Node flags \`${options.join(' ')}\`, what the chart gives its pods (\`gateway.maxHeapMiB\`
-  in charts/strata/values.yaml, as NODE_OPTIONS), so its RSS is a pod's`
+  return `the Node flags \`${options.join(' ')}\`, what the chart gives its pods (\`gateway.maxHeapMiB\` and
+  \`maxSemiSpaceMiB\` in charts/strata/values.yaml, as NODE_OPTIONS), so its RSS is a pod's`
 }
 
 export function benchmarksMarkdown(context: ReportContext): string {

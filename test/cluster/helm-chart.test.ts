@@ -176,7 +176,7 @@ describe('charts/strata: lint and render', () => {
     ])
     expect(gatewayContainer?.env).toContainEqual({
       name: 'NODE_OPTIONS',
-      value: '--max-old-space-size=128',
+      value: '--max-old-space-size=128 --max-semi-space-size=8',
     })
     expect(gatewayContainer?.livenessProbe?.httpGet).toEqual({ path: '/healthz', port: 'http' })
     expect(gatewayContainer?.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'http' })
