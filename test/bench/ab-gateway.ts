@@ -3,6 +3,7 @@
 // a noisy machine. BASELINE holds an older `gateway/` inside the repository, so its imports
 // resolve against the same node_modules, e.g.
 //   mkdir -p .ab-baseline && git archive <commit> gateway | tar -x -C .ab-baseline
+// STRATA_AB_BASELINE_FLAGS and STRATA_AB_CURRENT_FLAGS give each side Node flags (heap sizing).
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -20,11 +21,14 @@ const streaming = routeName.endsWith('-stream')
 const workDirectory = await mkdtemp(join(tmpdir(), 'strata-ab-'))
 const emulator = await startBenchEmulator(workDirectory)
 try {
+  // Node flags per side, e.g. to compare heap sizing on the same build (BASELINE = `.`).
+  const flags = (name: string) => (process.env[name] ?? '').split(' ').filter(Boolean)
   // startStrata writes routes.json into the work directory; the baseline reads the same file.
-  const current = await startStrata(workDirectory, emulator.url)
+  const current = await startStrata(workDirectory, emulator.url, flags('STRATA_AB_CURRENT_FLAGS'))
   const old = await startAnnouncing(
     'gateway-baseline',
     [
+      ...flags('STRATA_AB_BASELINE_FLAGS'),
       join(resolve(baseline), 'gateway/bin/strata-gateway.js'),
       '--routes',
       join(workDirectory, 'routes.json'),

@@ -192,6 +192,9 @@ ${summaryTable(summaries, focus)}
   tree for LiteLLM) during the wrk run, divided by the requests it answered. The emulator's CPU is
   not included, except for the floors, which are the emulator.
 - **peak RSS**: largest VmRSS sampled every 100 ms during the non-streaming runs.
+- Strata runs as the chart deploys it (heap flags below, under "Machine and method"); **V8
+  default heap** is the same Converse route on a second gateway without them, in the same rounds:
+  the flags trade CPU for memory, and the goals are judged on the deployed configuration.
 
 ## Goals of issue 8
 

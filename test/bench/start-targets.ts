@@ -17,6 +17,7 @@ import {
   portkey,
   strataTargets,
   type Target,
+  strataDefaultHeapTarget,
   type TargetId,
 } from './targets.ts'
 
@@ -69,6 +70,13 @@ export async function startTargets(options: {
       )
       targets.push(...strataTargets(gateway).filter((target) => wanted(target.id)))
     }
+    // Only worth a second gateway when the first one runs with heap flags.
+    if (wanted('strata-converse-v8-heap') && (options.strataNodeOptions ?? []).length > 0)
+      targets.push(
+        strataDefaultHeapTarget(
+          keep(await startStrata(workDirectory, emulator.url, [], 'gateway-v8-heap')),
+        ),
+      )
     const peers: [TargetId, () => Promise<Target>][] = [
       ['portkey', async () => portkey(keep(await startPortkey(workDirectory)), emulator.url)],
       [

@@ -61,16 +61,20 @@ function benchTable(): unknown {
   }
 }
 
-/** strata-gateway standalone on the bench table; `nodeOptions` such as --cpu-prof go to Node. */
+/**
+ * strata-gateway standalone on the bench table; `nodeOptions` such as --cpu-prof go to Node.
+ * `name` names its log, so that two gateways in one work directory keep theirs apart.
+ */
 export async function startStrata(
   workDirectory: string,
   emulatorUrl: string,
   nodeOptions: string[] = [],
+  name = 'gateway',
 ): Promise<RunningProcess> {
   const routesFile = join(workDirectory, 'routes.json')
   await writeFile(routesFile, JSON.stringify(benchTable()))
   return startAnnouncing(
-    'gateway',
+    name,
     [
       ...nodeOptions,
       join(repoRoot, 'gateway/bin/strata-gateway.js'),

@@ -12,6 +12,7 @@ export type TargetId =
   | 'bare-proxy'
   | 'strata-converse'
   | 'strata-mantle'
+  | 'strata-converse-v8-heap'
   | 'portkey'
   | 'litellm'
 
@@ -135,6 +136,25 @@ export function strataTargets(gateway: RunningProcess): Target[] {
       auth,
     ),
   ]
+}
+
+/**
+ * The same Converse route on a gateway with V8's default heap sizing instead of the chart's caps:
+ * the caps trade CPU for memory, and this shows by how much, in the same run.
+ */
+export function strataDefaultHeapTarget(gateway: RunningProcess): Target {
+  return openAiTarget(
+    {
+      id: 'strata-converse-v8-heap',
+      label: 'Strata, Converse route, V8 default heap',
+      role: 'strata',
+      floor: 'emulator-converse',
+      process: gateway,
+    },
+    `${gateway.url}/v1/chat/completions`,
+    'claude',
+    { authorization: `Bearer ${BENCH_KEY}` },
+  )
 }
 
 /** Portkey's Bedrock provider, its host overridden per request to the emulator. */
