@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createTestApp, postChat, textChunk } from '../app-test-kit.ts'
+import { createTestApp, postChat, textChunk, usageChunk } from '../app-test-kit.ts'
 import { GatewayError } from '../errors/gateway-error.ts'
 import type { RecordListener, RequestRecord } from './request-record.ts'
 
@@ -47,6 +47,21 @@ describe('the request record', () => {
     expect(closed[0]).toMatchObject({ stream: true, status: 200, usage: { input: 3, output: 2 } })
     expect(closed[0]?.error).toBeUndefined()
     expect(await inFlight()).toBe(0)
+  })
+
+  // The wait for the first chunk is the attempt's upstream time, counted once: counted twice, a
+  // stream's overhead (duration minus upstream time) read as zero.
+  it("counts a stream's wait for its first chunk as upstream time once", async () => {
+    const { app, backend, closed } = recordingApp()
+    backend.script = [{ delayMs: 80 }, textChunk('Hi', 'stop'), usageChunk()]
+    const response = await postChat(app, { ...hello, stream: true })
+    await response.text()
+    const record = closed[0]
+    expect(record?.upstreamMs).toBeGreaterThanOrEqual(75)
+    expect(record?.upstreamMs).toBeLessThan(150)
+    expect((record?.finishedAt ?? 0) - (record?.startedAt ?? 0)).toBeGreaterThan(
+      record?.upstreamMs ?? Infinity,
+    )
   })
 
   it('closes a stream the client abandons, as a client abort', async () => {
