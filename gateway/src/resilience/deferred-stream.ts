@@ -22,8 +22,15 @@ export function deferredStream<T>(
   start: (signal: AbortSignal) => Promise<Served<FirstItem<T>>>,
 ): DeferredStream<T> {
   let served: Served<FirstItem<T>> | undefined
+  // One controller that the client's signal also aborts (rather than AbortSignal.any, whose weak
+  // bookkeeping costs more per stream); the listener goes when the call is released.
   const stop = new AbortController()
-  const signal = AbortSignal.any([clientSignal, stop.signal])
+  const signal = stop.signal
+  const onClientGone = (): void => {
+    stop.abort(clientSignal.reason)
+  }
+  if (clientSignal.aborted) onClientGone()
+  else clientSignal.addEventListener('abort', onClientGone, { once: true })
   const attempts = start(signal).then((value) => {
     served = value
     return value
@@ -39,7 +46,10 @@ export function deferredStream<T>(
       served?.call.abort(reason)
       stop.abort(reason)
     },
-    release: () => served?.call.release(),
+    release: () => {
+      clientSignal.removeEventListener('abort', onClientGone)
+      served?.call.release()
+    },
     clearTimeout: () => served?.call.clearTimeout(),
     explain: (error) => (served === undefined ? error : served.call.explain(error)),
   }
