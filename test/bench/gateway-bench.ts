@@ -93,7 +93,7 @@ async function main(): Promise<void> {
         measureThroughput(target, {
           connections: config.connections,
           // Strata's CPU per request keeps falling for ~10 s of load while V8 optimises.
-          seconds: config.quick ? 1 : 5,
+          seconds: config.quick ? 1 : 10,
           workDirectory,
         }),
       )

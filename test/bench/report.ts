@@ -232,7 +232,7 @@ ${context.machine}
   \`@portkey-ai/gateway\` 1.15.2 (\`build/start-server.js --headless\`, Bedrock provider,
   \`x-portkey-custom-host\` pointing at the emulator), and the LiteLLM proxy (\`litellm --config\`,
   \`aws_bedrock_runtime_endpoint\` pointing at the emulator, default single worker).
-- Before the first round every target gets ${config.quick ? '1 s' : '5 s'} of wrk load, so V8 has
+- Before the first round every target gets ${config.quick ? '1 s' : '10 s'} of wrk load, so V8 has
   optimised its hot path; Strata's CPU per request keeps falling for about ten seconds of load.
 - strata-gateway runs with ${nodeOptionsText(context.strataNodeOptions)}. Resident memory is mostly
   V8's heap sizing, not live data: in a \`--trace-gc\` run under wrk the gateway's heap held 36 MB

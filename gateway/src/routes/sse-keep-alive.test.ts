@@ -50,6 +50,20 @@ describe('keep-alives', () => {
     expect(seen.at(-1)).toBe('[DONE]')
   })
 
+  // The stream has been silent for a whole interval when the 200 goes: its first byte must not
+  // wait for a second one (a proxy's idle timeout counts from the request).
+  it('sends the first keep-alive as soon as the interval has passed', async () => {
+    const { app, backend } = patientApp(150)
+    backend.script = [{ delayMs: 600 }, textChunk('a', 'stop'), usageChunk()]
+    const started = performance.now()
+    const response = await post(app)
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader()
+    const first = await reader.read()
+    expect(new TextDecoder().decode(first.value)).toBe(': keep-alive\n\n')
+    expect(performance.now() - started).toBeLessThan(250)
+    await reader.cancel()
+  })
+
   it('answers a fast failure with its own status, without keep-alives', async () => {
     const { app, backend } = patientApp(50)
     backend.script = [new GatewayError(429, 'rate_limit_error', 'Slow down.')]

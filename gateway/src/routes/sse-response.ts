@@ -88,6 +88,9 @@ export async function sseResponse<T>(options: SseResponseOptions<T>): Promise<Re
     ...options.startHeaders?.(),
     [OVERHEAD_HEADER]: overheadMs(record.record, now()).toFixed(2),
   })
+  // Late, the stream has been silent for a whole interval already: the head and a keep-alive go
+  // now (Node sends a head only with the first write).
+  if (first === undefined) sink.write(sseKeepAlive)
   pump(options, iterator, first ?? lateStart(pending, options)).catch((error: unknown) => {
     options.logger.error(`${options.what} could not be closed cleanly`, {
       error: String(error),
@@ -150,17 +153,19 @@ async function pump<T>(
     record.finish(now())
   })
   const alive = keepAlive(options.keepAliveMs, now, () => sink.write(sseKeepAlive))
-  const send = async (text: string | undefined): Promise<void> => {
-    if (text === undefined) return
+  // False when the client is not keeping up; then the caller waits for drained(). Synchronous,
+  // so that the usual case costs no promise per item.
+  const send = (text: string | undefined): boolean => {
+    if (text === undefined) return true
     alive.wrote(now())
-    if (!sink.write(text)) await sink.drained()
+    return sink.write(text)
   }
   try {
     let next = await start
     while (next.done !== true && !gone()) {
       const usage = options.usageOf(next.value)
       if (usage !== undefined) record.record.usage = usage
-      await send(encoding.item(next.value))
+      if (!send(encoding.item(next.value))) await sink.drained()
       if (gone()) break
       const since = now()
       try {
@@ -175,7 +180,7 @@ async function pump<T>(
       )
         record.record.firstTokenAt = now()
     }
-    if (!gone()) await send(encoding.end)
+    if (!gone()) send(encoding.end)
   } catch (error) {
     if (!gone()) {
       const failure = error instanceof LoggedFailure ? error.failure : asGatewayError(error)
@@ -187,7 +192,7 @@ async function pump<T>(
         })
       }
       record.record.error = failure
-      await send(encoding.error(failure)).catch(() => undefined)
+      send(encoding.error(failure))
     }
   } finally {
     alive.stop()
