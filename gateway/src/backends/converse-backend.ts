@@ -6,6 +6,7 @@ import { GatewayError } from '../errors/gateway-error.ts'
 import type { ChatCompletionRequest } from '../openai/chat-completions.ts'
 import { remoteImageUrls, type ResolvedImage } from '../translators/openai-to-converse/media.ts'
 import { droppedParameters } from '../translators/openai-to-converse/parameter-policy.ts'
+import { chatChunkTranslator } from '../translators/openai-to-converse/stream.ts'
 import { toConverseRequest } from '../translators/openai-to-converse/request.ts'
 import {
   toChatCompletion,
@@ -16,7 +17,7 @@ import type { ConverseClient } from '../upstream/converse-client.ts'
 import type { ConverseRequest } from '../upstream/converse-shapes.ts'
 import type { ImageResolver } from '../upstream/image-fetcher.ts'
 import type { BackendTarget, ChatBackend, ChatCallContext } from './chat-backend.ts'
-import { converseChatChunks } from './converse-chat-stream.ts'
+import { translateConverseStream } from './translate-converse-stream.ts'
 
 export interface ConverseBackendDependencies {
   client: ConverseClient
@@ -105,7 +106,11 @@ export function createConverseBackend(dependencies: ConverseBackendDependencies)
         body,
         signal: context.signal,
       })
-      yield* converseChatChunks(bytes, responseContext(request, context), target.guardrail)
+      yield* translateConverseStream(
+        bytes,
+        chatChunkTranslator(responseContext(request, context)),
+        target.guardrail,
+      )
     },
   }
 }

@@ -1,23 +1,18 @@
 // The `converse` backend kind for the Responses API: the pure translator
 // (translators/responses-to-converse), the same lean Converse client and streaming layers as the
 // chat backend (converse-backend.ts): bytes → checked frames → validated events → Responses events.
-import { converseStreamEvents } from '../streaming/converse-stream-events.ts'
-import { decodeEventStream } from '../streaming/event-stream-decoder.ts'
 import { toConverseRequestFromResponses } from '../translators/responses-to-converse/request.ts'
 import {
   toResponse,
   type ResponsesResponseContext,
 } from '../translators/responses-to-converse/response.ts'
-import { toResponseEvents } from '../translators/responses-to-converse/stream.ts'
+import { responseEventTranslator } from '../translators/responses-to-converse/stream.ts'
 import type { ConverseClient } from '../upstream/converse-client.ts'
-import {
-  checkConverseResponse,
-  converseGuardrailConfig,
-  observeConverseStream,
-} from '../guardrails/converse-guardrail.ts'
+import { checkConverseResponse, converseGuardrailConfig } from '../guardrails/converse-guardrail.ts'
 import type { ResponsesRequest } from '../openai/responses.ts'
 import type { BackendTarget } from './chat-backend.ts'
 import type { ResponsesBackend, ResponsesCallContext } from './responses-backend.ts'
+import { translateConverseStream } from './translate-converse-stream.ts'
 
 export interface ConverseResponsesBackendDependencies {
   client: ConverseClient
@@ -67,9 +62,10 @@ export function createConverseResponsesBackend(
     },
     async *stream(request, target, context) {
       const bytes = await client.converseStream(call(request, target, context.signal, true))
-      yield* toResponseEvents(
-        observeConverseStream(converseStreamEvents(decodeEventStream(bytes)), target.guardrail),
-        responseContext(request, context),
+      yield* translateConverseStream(
+        bytes,
+        responseEventTranslator(responseContext(request, context)),
+        target.guardrail,
       )
     },
   }

@@ -96,20 +96,3 @@ export function watchConverseStream(guardrail: GuardrailTarget): StreamGuardrail
     },
   }
 }
-
-/** Passes stream events through, watching them (watchConverseStream). */
-export async function* observeConverseStream(
-  events: AsyncIterable<ConverseStreamEvent>,
-  guardrail: GuardrailTarget | undefined,
-): AsyncGenerator<ConverseStreamEvent> {
-  if (guardrail === undefined) {
-    yield* events
-    return
-  }
-  const watch = watchConverseStream(guardrail)
-  for await (const event of events) {
-    watch.see(event)
-    yield event
-  }
-  watch.end()
-}

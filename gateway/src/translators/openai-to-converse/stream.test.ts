@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { GatewayError } from '../../errors/gateway-error.ts'
 import type { ChatCompletionChunk } from '../../openai/chat-completions.ts'
-import { converseChatChunks } from '../../backends/converse-chat-stream.ts'
+import { translateConverseStream } from '../../backends/translate-converse-stream.ts'
 import type { ConverseStreamEvent } from '../../streaming/converse-stream-events.ts'
 import { feedingsOf, sourceOf } from '../../streaming/fixtures/byte-feedings.ts'
 import { eventStreamOf, fixtureNames, readFixture } from './fixtures/event-fixtures.ts'
 import type { ChatResponseContext } from './response.ts'
-import { toChatCompletionChunks } from './stream.ts'
+import { chatChunkTranslator, toChatCompletionChunks } from './stream.ts'
 
 const context: ChatResponseContext = {
   id: 'chatcmpl-fixture',
@@ -31,10 +31,10 @@ async function outcomeOf(chunks: AsyncIterable<ChatCompletionChunk>): Promise<Ou
   return { chunks: collected, error: null }
 }
 
-// The backend's own path from bytes (converse-chat-stream.ts), fed in every way the network
+// The backend's own path from bytes (translate-converse-stream.ts), fed in every way the network
 // could split the bytes.
 const fromBytes = (pieces: Uint8Array[], options: ChatResponseContext = context) =>
-  converseChatChunks(sourceOf(pieces), options)
+  translateConverseStream(sourceOf(pieces), chatChunkTranslator(options))
 
 describe.each(fixtureNames())('the %s stream', (name) => {
   const bytes = readFixture(name, '.eventstream')

@@ -3,12 +3,11 @@
 import { describe, expect, it } from 'vitest'
 import { GatewayError } from '../../errors/gateway-error.ts'
 import { parseResponsesRequest, type ResponseStreamEvent } from '../../openai/responses.ts'
-import { converseStreamEvents } from '../../streaming/converse-stream-events.ts'
-import { decodeEventStream } from '../../streaming/event-stream-decoder.ts'
+import { translateConverseStream } from '../../backends/translate-converse-stream.ts'
 import { feedingsOf, sourceOf } from '../../streaming/fixtures/byte-feedings.ts'
 import { fixtureNames, readFixture } from '../openai-to-converse/fixtures/event-fixtures.ts'
 import type { ResponsesResponseContext } from './response.ts'
-import { toResponseEvents } from './stream.ts'
+import { responseEventTranslator } from './stream.ts'
 
 const context: ResponsesResponseContext = {
   id: 'resp_fixture',
@@ -25,8 +24,10 @@ interface Outcome {
 async function outcomeOf(pieces: Uint8Array[]): Promise<Outcome> {
   const events: ResponseStreamEvent[] = []
   try {
-    const source = converseStreamEvents(decodeEventStream(sourceOf(pieces)))
-    for await (const event of toResponseEvents(source, context)) events.push(event)
+    // The backend's own path from bytes (backends/translate-converse-stream.ts).
+    const source = sourceOf(pieces)
+    for await (const event of translateConverseStream(source, responseEventTranslator(context)))
+      events.push(event)
   } catch (error) {
     if (!(error instanceof GatewayError)) throw error
     return { events, error: { status: error.status, code: error.code } }

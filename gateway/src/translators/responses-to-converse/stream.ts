@@ -212,17 +212,22 @@ class ResponsesStream {
   }
 }
 
+/** Translates one stream's events as they come; `end` checks that the stream was complete. */
+export interface ResponseEventTranslator {
+  push(event: ConverseStreamEvent): ResponseStreamEvent[]
+  end(): void
+}
+
 /**
- * toResponseEvents translates a validated ConverseStream. A stream that ends early, or a
+ * responseEventTranslator translates a validated ConverseStream. A stream that ends early, or a
  * malformed_* stop reason, throws a GatewayError after the events already produced.
  */
-export async function* toResponseEvents(
-  events: AsyncIterable<ConverseStreamEvent>,
+export function responseEventTranslator(
   context: ResponsesResponseContext,
-): AsyncGenerator<ResponseStreamEvent> {
+): ResponseEventTranslator {
   const stream = new ResponsesStream(context)
-  for await (const event of events) {
-    if (stream.finished) continue
+  function* translate(event: ConverseStreamEvent): Generator<ResponseStreamEvent> {
+    if (stream.finished) return
     if (!stream.started) yield* stream.start()
     switch (event.type) {
       case 'messageStart':
@@ -246,5 +251,10 @@ export async function* toResponseEvents(
         break
     }
   }
-  if (!stream.finished) throw incompleteStream()
+  return {
+    push: (event) => [...translate(event)],
+    end() {
+      if (!stream.finished) throw incompleteStream()
+    },
+  }
 }
