@@ -4,6 +4,7 @@
 // .../API_runtime_ConverseStream.html and shared/reference/bedrock-api.md §3.1–§3.2 (paths; the
 // modelId label is percent-encoded like the SDK does, `:` → %3A, `/` → %2F), §5 (errors), §7.
 import type { Dispatcher } from 'undici'
+import { boundedMemo } from '../bounded-memo.ts'
 import { createBedrockAgent } from './bedrock-agent.ts'
 import { bedrockError, retryAfterSeconds } from '../errors/bedrock-errors.ts'
 import { invalidResponse, type GatewayError } from '../errors/gateway-error.ts'
@@ -14,7 +15,6 @@ import {
 } from './converse-shapes.ts'
 import { discardBody } from './discard-body.ts'
 import type { RequestSigner } from './request-signer.ts'
-import { urlCache } from './url-cache.ts'
 import {
   headerValue,
   parseJson,
@@ -84,7 +84,8 @@ export async function errorFromResponse(response: Dispatcher.ResponseData): Prom
 export function createConverseClient(config: ConverseClientConfig): ConverseClient {
   const ownsDispatcher = config.dispatcher === undefined
   const dispatcher = config.dispatcher ?? createBedrockAgent()
-  const urls = urlCache()
+  // Parsing the endpoint and the operation URL on every request showed in the profile.
+  const urls = boundedMemo<URL>(1024)
 
   function send(
     call: ConverseCall,

@@ -5,13 +5,13 @@
 // and https://platform.openai.com/docs/api-reference/chat/create, …/responses/create,
 // …/embeddings/create.
 import type { Dispatcher } from 'undici'
+import { boundedMemo } from '../bounded-memo.ts'
 import { createBedrockAgent } from './bedrock-agent.ts'
 import { invalidResponse, type GatewayError } from '../errors/gateway-error.ts'
 import { mantleError } from '../errors/mantle-errors.ts'
 import { discardBody } from './discard-body.ts'
 import { mantlePrefixFor } from './mantle-prefix.ts'
 import type { RequestSigner } from './request-signer.ts'
-import { urlCache } from './url-cache.ts'
 import {
   headerValue,
   parseJson,
@@ -93,7 +93,8 @@ async function errorFromResponse(response: Dispatcher.ResponseData): Promise<Gat
 export function createMantleClient(config: MantleClientConfig): MantleClient {
   const ownsDispatcher = config.dispatcher === undefined
   const dispatcher = config.dispatcher ?? createBedrockAgent()
-  const urls = urlCache()
+  // Parsing the endpoint and the operation URL on every request showed in the profile.
+  const urls = boundedMemo<URL>(1024)
 
   function send(
     call: MantleCall,

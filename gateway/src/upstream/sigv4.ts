@@ -7,6 +7,7 @@
 // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html);
 // the canonical forms below follow it, and sigv4.test.ts checks them against @smithy/signature-v4.
 import { createHmac, createSecretKey, hash, type KeyObject } from 'node:crypto'
+import { boundedMemo } from '../bounded-memo.ts'
 
 export interface SigV4Credentials {
   accessKeyId: string
@@ -99,16 +100,8 @@ export function createSigV4(): (
   // credentials with the same key id never reuse a stale signing key.
   const signingKeys = new Map<string, { secret: string; key: KeyObject }>()
   // A gateway calls a handful of model paths; escaping each once is enough.
-  const paths = new Map<string, string>()
-  const pathOf = (pathname: string): string => {
-    let path = paths.get(pathname)
-    if (path === undefined) {
-      if (paths.size >= 1024) paths.clear()
-      path = canonicalPath(pathname)
-      paths.set(pathname, path)
-    }
-    return path
-  }
+  const paths = boundedMemo<string>(1024)
+  const pathOf = (pathname: string): string => paths(pathname, () => canonicalPath(pathname))
 
   function signingKey(shortDate: string, scope: SigV4Scope): KeyObject {
     const { credentials, region, service } = scope
@@ -127,16 +120,9 @@ export function createSigV4(): (
   // Header values are trimmed and their inner whitespace runs folded to one space. The values a
   // caller passes are a few constants (content types), so each is folded once; the ones built
   // here (host, date, payload hash) hold no whitespace.
-  const foldedValues = new Map<string, string>()
-  const fold = (value: string): string => {
-    let folded = foldedValues.get(value)
-    if (folded === undefined) {
-      if (foldedValues.size >= 256) foldedValues.clear()
-      folded = value.trim().replace(/\s+/g, ' ')
-      foldedValues.set(value, folded)
-    }
-    return folded
-  }
+  const foldedValues = boundedMemo<string>(256)
+  const fold = (value: string): string =>
+    foldedValues(value, () => value.trim().replace(/\s+/g, ' '))
 
   // The date has a resolution of one second, and a busy gateway signs many requests in each.
   let lastSecond = NaN
