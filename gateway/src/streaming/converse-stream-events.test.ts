@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { GatewayError } from '../errors/gateway-error.ts'
 import {
-  converseStreamEvents,
+  converseEventBatches,
   toConverseStreamEvent,
   type ConverseStreamEvent,
 } from './converse-stream-events.ts'
-import { decodeEventStream, EventStreamDecoder } from './event-stream-decoder.ts'
+import { EventStreamDecoder } from './event-stream-decoder.ts'
 import {
   encodeEventStreamMessage,
   errorFrame,
@@ -160,8 +160,7 @@ describe('ConverseStream event validation', () => {
     frame[frame.length - 2] = (frame[frame.length - 2] ?? 0) ^ 1
     const run = async () => {
       const events: unknown[] = []
-      for await (const event of converseStreamEvents(decodeEventStream(sourceOf([frame]))))
-        events.push(event)
+      for await (const batch of converseEventBatches(sourceOf([frame]))) events.push(...batch)
     }
     await expect(run()).rejects.toMatchObject({ status: 502, code: 'upstream_stream_corrupted' })
   })

@@ -153,20 +153,6 @@ function corrupted(error: EventStreamDecodeError): GatewayError {
   )
 }
 
-/** converseStreamEvents validates a stream of frames; framing errors become a 502. */
-export async function* converseStreamEvents(
-  messages: AsyncIterable<EventStreamMessage>,
-): AsyncGenerator<ConverseStreamEvent> {
-  try {
-    for await (const message of messages) {
-      const event = toConverseStreamEvent(message)
-      if (event !== undefined) yield event
-    }
-  } catch (error) {
-    throw error instanceof EventStreamDecodeError ? corrupted(error) : error
-  }
-}
-
 /**
  * converseEventBatches decodes and validates the frames of each network read together: one step
  * per read instead of one per layer and event, which is what a stream's CPU goes to. Events

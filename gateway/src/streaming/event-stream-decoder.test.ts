@@ -2,7 +2,6 @@ import { crc32 } from 'node:zlib'
 import { EventStreamCodec, Int64 } from '@smithy/core/event-streams'
 import { describe, expect, it } from 'vitest'
 import {
-  decodeEventStream,
   EventStreamDecodeError,
   EventStreamDecoder,
   type EventStreamMessage,
@@ -21,9 +20,13 @@ const testVector = Buffer.from(
 
 const text = (payload: Uint8Array): string => Buffer.from(payload).toString('utf8')
 
+// As the gateway reads a stream (streaming/converse-stream-events.ts): push every piece the
+// network delivers, then end().
 async function collect(pieces: readonly Uint8Array[]): Promise<EventStreamMessage[]> {
+  const decoder = new EventStreamDecoder()
   const messages: EventStreamMessage[] = []
-  for await (const message of decodeEventStream(sourceOf(pieces))) messages.push(message)
+  for await (const piece of sourceOf(pieces)) messages.push(...decoder.push(piece))
+  decoder.end()
   return messages
 }
 

@@ -115,13 +115,4 @@ export class EventStreamDecoder {
   }
 }
 
-/** decodeEventStream turns a byte source into checked messages, in order. */
-export async function* decodeEventStream(
-  source: AsyncIterable<Uint8Array>,
-): AsyncGenerator<EventStreamMessage> {
-  const decoder = new EventStreamDecoder()
-  for await (const chunk of source) yield* decoder.push(chunk)
-  decoder.end()
-}
-
 export { EventStreamDecodeError }

@@ -3,8 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { GatewayError } from '../errors/gateway-error.ts'
-import { converseStreamEvents } from '../streaming/converse-stream-events.ts'
-import { decodeEventStream } from '../streaming/event-stream-decoder.ts'
+import { converseEventBatches } from '../streaming/converse-stream-events.ts'
 import { readFixture } from '../translators/openai-to-converse/fixtures/event-fixtures.ts'
 import { createConverseClient, operationUrl, type ConverseClient } from './converse-client.ts'
 import { endpointFromEnv } from './converse-client-config.ts'
@@ -251,7 +250,8 @@ describe('converse client', () => {
     })
     const bytes = await client(endpoint).converseStream(call('us.anthropic.claude-sonnet-4-6'))
     const types: string[] = []
-    for await (const event of converseStreamEvents(decodeEventStream(bytes))) types.push(event.type)
+    for await (const batch of converseEventBatches(bytes))
+      types.push(...batch.map((event) => event.type))
     expect(captured[0]?.url).toBe('/model/us.anthropic.claude-sonnet-4-6/converse-stream')
     expect(types).toEqual([
       'messageStart',

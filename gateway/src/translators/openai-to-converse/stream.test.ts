@@ -6,7 +6,7 @@ import type { ConverseStreamEvent } from '../../streaming/converse-stream-events
 import { feedingsOf, sourceOf } from '../../streaming/fixtures/byte-feedings.ts'
 import { eventStreamOf, fixtureNames, readFixture } from './fixtures/event-fixtures.ts'
 import type { ChatResponseContext } from './response.ts'
-import { chatChunkTranslator, toChatCompletionChunks } from './stream.ts'
+import { chatChunkTranslator } from './stream.ts'
 
 const context: ChatResponseContext = {
   id: 'chatcmpl-fixture',
@@ -51,11 +51,22 @@ describe.each(fixtureNames())('the %s stream', (name) => {
   })
 })
 
+// The translator fed these events one by one, as translate-converse-stream.ts feeds it; a failure
+// comes after the chunks already made.
 async function* eventsOf(...events: ConverseStreamEvent[]): AsyncGenerator<ConverseStreamEvent> {
   for (const event of events) {
     await Promise.resolve()
     yield event
   }
+}
+
+async function* translateEvents(
+  events: AsyncIterable<ConverseStreamEvent>,
+  options: ChatResponseContext,
+): AsyncGenerator<ChatCompletionChunk> {
+  const translator = chatChunkTranslator(options)
+  for await (const event of events) yield* translator.push(event)
+  translator.end()
 }
 
 const usage = { inputTokens: 3, outputTokens: 4 }
@@ -76,7 +87,7 @@ describe('stream translation rules', () => {
 
   it('sends the role chunk even when messageStart is missing', async () => {
     const { chunks } = await outcomeOf(
-      toChatCompletionChunks(
+      translateEvents(
         eventsOf(
           { type: 'contentBlockDelta', contentBlockIndex: 0, delta: { text: 'hi' } },
           { type: 'messageStop', stopReason: 'end_turn' },
@@ -95,7 +106,7 @@ describe('stream translation rules', () => {
 
   it('numbers tool calls by their order, not by contentBlockIndex', async () => {
     const { chunks } = await outcomeOf(
-      toChatCompletionChunks(
+      translateEvents(
         eventsOf(
           { type: 'messageStart', role: 'assistant' },
           {
@@ -133,7 +144,7 @@ describe('stream translation rules', () => {
 
   it('treats usage before messageStop as an incomplete stream', async () => {
     const outcome = await outcomeOf(
-      toChatCompletionChunks(
+      translateEvents(
         eventsOf({ type: 'messageStart', role: 'assistant' }, { type: 'metadata', usage }),
         context,
       ),
@@ -146,7 +157,7 @@ describe('stream translation rules', () => {
 
   it('reports the service tier on the usage chunk', async () => {
     const { chunks } = await outcomeOf(
-      toChatCompletionChunks(
+      translateEvents(
         eventsOf(
           { type: 'messageStop', stopReason: 'max_tokens' },
           { type: 'metadata', usage, serviceTier: { type: 'flex' } },

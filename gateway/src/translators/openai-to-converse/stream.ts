@@ -117,16 +117,6 @@ export function chatChunkTranslator(context: ChatResponseContext): ChatChunkTran
   }
 }
 
-/** toChatCompletionChunks translates a whole stream of events (chatChunkTranslator over it). */
-export async function* toChatCompletionChunks(
-  events: AsyncIterable<ConverseStreamEvent>,
-  context: ChatResponseContext,
-): AsyncGenerator<ChatCompletionChunk> {
-  const translator = chatChunkTranslator(context)
-  for await (const event of events) yield* translator.push(event)
-  translator.end()
-}
-
 type DeltaChunk = (value: ChatCompletionChunkDelta) => ChatCompletionChunk
 
 function* onBlockStart(
