@@ -4,8 +4,8 @@
 // (no coordinated omission). autocannon is not used for this: its histogram keeps whole
 // milliseconds, too coarse for sub-millisecond overheads. Prints one JSON line of results.
 import { readFileSync } from 'node:fs'
-import { Agent, request } from 'node:http'
-import type { RequestSpec } from './request-spec.ts'
+import { Agent } from 'node:http'
+import { postSpec, type RequestSpec } from './request-spec.ts'
 import { summarize, type LatencySummary } from './stats.ts'
 
 export interface RateRun {
@@ -29,24 +29,18 @@ export interface RateResult {
 
 function send(agent: Agent, spec: RequestSpec, url: URL): Promise<boolean> {
   return new Promise((resolve) => {
-    const outgoing = request(
-      {
-        agent,
-        host: url.hostname,
-        port: url.port,
-        path: url.pathname,
-        method: 'POST',
-        headers: { ...spec.headers, 'content-length': Buffer.byteLength(spec.body) },
-      },
+    postSpec(
+      agent,
+      spec,
+      url,
+      10_000,
       (response) => {
         response.resume()
         response.on('end', () => resolve(response.statusCode === 200))
         response.on('error', () => resolve(false))
       },
+      () => resolve(false),
     )
-    outgoing.setTimeout(10_000, () => outgoing.destroy())
-    outgoing.on('error', () => resolve(false))
-    outgoing.end(spec.body)
   })
 }
 

@@ -4,8 +4,8 @@
 // marker word the emulator is scripted to stream, so role, usage and stop events are ignored on
 // every wire format (SSE and Bedrock's event stream alike). Prints one JSON line of results.
 import { readFileSync } from 'node:fs'
-import { Agent, request } from 'node:http'
-import type { RequestSpec } from './request-spec.ts'
+import { Agent } from 'node:http'
+import { postSpec, type RequestSpec } from './request-spec.ts'
 import { summarize, type LatencySummary } from './stats.ts'
 
 export interface StreamRun {
@@ -49,15 +49,11 @@ function stream(
       sink.failed++
       resolve()
     }
-    const outgoing = request(
-      {
-        agent,
-        host: url.hostname,
-        port: url.port,
-        path: url.pathname,
-        method: 'POST',
-        headers: { ...run.spec.headers, 'content-length': Buffer.byteLength(run.spec.body) },
-      },
+    postSpec(
+      agent,
+      run.spec,
+      url,
+      30_000,
       (response) => {
         if (response.statusCode !== 200) {
           response.resume()
@@ -78,10 +74,8 @@ function stream(
         })
         response.on('error', fail)
       },
+      fail,
     )
-    outgoing.setTimeout(30_000, () => outgoing.destroy())
-    outgoing.on('error', fail)
-    outgoing.end(run.spec.body)
   })
 }
 

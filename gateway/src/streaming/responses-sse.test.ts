@@ -11,7 +11,7 @@ function textOf(events: ResponseStreamEvent[], failure?: GatewayError): string {
   return [...texts, last ?? ''].join('')
 }
 
-describe('toResponsesSse', () => {
+describe('responsesSse', () => {
   it('names each event and sends no [DONE]', () => {
     const text = textOf([
       { type: 'response.created', sequence_number: 0, response: {} },
