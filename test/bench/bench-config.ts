@@ -69,3 +69,8 @@ export function benchConfig(env: NodeJS.ProcessEnv, repoRoot: string): BenchConf
     output: read('STRATA_BENCH_OUTPUT', z.string().min(1), `${repoRoot}docs`),
   }
 }
+
+/** The rate the summary's latency columns show: 500 req/s (the goals' rate) when measured. */
+export function focusRate(config: Pick<BenchConfig, 'rates'>): number {
+  return config.rates.includes(500) ? 500 : (config.rates[0] ?? 500)
+}

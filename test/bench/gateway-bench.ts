@@ -5,7 +5,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { benchConfig } from './bench-config.ts'
+import { benchConfig, focusRate } from './bench-config.ts'
 import { chartGatewayNodeOptions } from './chart-node-options.ts'
 import { scriptStreams, streamMarker } from './stream-scenario.ts'
 import { checkGoals } from './goals.ts'
@@ -163,7 +163,6 @@ async function main(): Promise<void> {
 
   const summaries = summarize([...samples.values()])
   const goals = checkGoals(summaries)
-  const focus = config.rates.includes(500) ? 500 : (config.rates[0] ?? 500)
   const wallSeconds = (Date.now() - startedAt.getTime()) / 1000
   const svg = barChart([
     {
@@ -203,7 +202,7 @@ async function main(): Promise<void> {
     join(config.output, 'benchmarks.json'),
     `${JSON.stringify({ startedAt, config, summaries, goals, missing: started.missing }, null, 2)}\n`,
   )
-  process.stdout.write(`\n${summaryTable(summaries, focus)}\n\n${goalsList(goals)}\n\n`)
+  process.stdout.write(`\n${summaryTable(summaries, focusRate(config))}\n\n${goalsList(goals)}\n\n`)
   log(
     `wrote ${join(config.output, 'benchmarks.md')} and benchmarks.svg in ${wallSeconds.toFixed(0)} s`,
   )

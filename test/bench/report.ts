@@ -1,6 +1,6 @@
 // The benchmark's markdown: the summary table printed at the end of a run, and docs/benchmarks.md
 // with the machine, the exact commands, every table and the goals of issue 8.
-import type { BenchConfig } from './bench-config.ts'
+import { focusRate, type BenchConfig } from './bench-config.ts'
 import type { GoalVerdict } from './goals.ts'
 import type { TargetSummary } from './summary.ts'
 import type { TargetId } from './targets.ts'
@@ -167,7 +167,6 @@ function nodeOptionsText(options: string[]): string {
 
 export function benchmarksMarkdown(context: ReportContext): string {
   const { config, summaries } = context
-  const focus = config.rates.includes(500) ? 500 : (config.rates[0] ?? 500)
   const missing =
     context.missing.length === 0
       ? ''
@@ -182,7 +181,7 @@ ${config.quick ? '\n**Quick (smoke) run: 1 round of short measurements. Do not q
 
 ## Summary
 
-${summaryTable(summaries, focus)}
+${summaryTable(summaries, focusRate(config))}
 
 - **added**: latency over the floor of the same round (the emulator alone on the route the target
   calls: Converse for Strata's Converse route, Portkey and LiteLLM; Mantle chat for the bare proxy
