@@ -1,5 +1,5 @@
 // How long and how hard `make bench` runs, from the environment, so a full run stays bounded
-// (about 14 minutes for the data plane, 4 more for the control plane) and a smoke run takes
+// (about 15 minutes for the data plane, 5 more for the control plane) and a smoke run takes
 // about two:
 //   STRATA_BENCH_QUICK=1           smoke run: 1 round, 2 s per measurement, one rate, 100 streams
 //   STRATA_BENCH_SECONDS=N         seconds per throughput or fixed-rate measurement
