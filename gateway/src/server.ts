@@ -11,6 +11,7 @@ import { z } from 'zod'
 import { defaultAppOptions, type AppDeps } from './app-deps.ts'
 import { createJsonLogger, errorFields, type Logger } from './app-logger.ts'
 import { batchedLines } from './batched-lines.ts'
+import { trackConnections, type ConnectionDrain } from './connection-drain.ts'
 import { createApp } from './app.ts'
 import { newCompletionId, newResponseId } from './random-ids.ts'
 import { createConverseBackend } from './backends/converse-backend.ts'
@@ -174,6 +175,7 @@ export function parseServerConfig(argv: string[], env: NodeJS.ProcessEnv): Serve
 
 interface Gateway {
   server: Server
+  connections: ConnectionDrain
   watcher: { close(): void }
   converse: ConverseClient
   mantle: MantleClient
@@ -310,13 +312,15 @@ async function startGateway(config: ServerConfig, logger: Logger): Promise<Gatew
       resolveServer(started as Server)
     })
   })
-  return { server, watcher, converse, mantle, invoke, limits, guardrails, logger }
+  const connections = trackConnections(server)
+  return { server, connections, watcher, converse, mantle, invoke, limits, guardrails, logger }
 }
 
 // Stop accepting, let requests in flight finish, and cut whatever is left at the deadline.
 // Idle keep-alive connections are closed as they appear, so clients reconnect elsewhere.
 function drain(gateway: Gateway, timeoutMs: number): Promise<void> {
   gateway.watcher.close()
+  gateway.connections.start()
   return new Promise((resolveDrain) => {
     const sweep = setInterval(() => {
       gateway.server.closeIdleConnections()

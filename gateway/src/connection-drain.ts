@@ -1,0 +1,40 @@
+// Keep-alive and a drain: a pod that is going away must not leave clients holding a connection it
+// is about to close, or the client's next request on it fails. Once the drain starts, every
+// response closes its connection when it ends (`Connection: close` where the head is not yet sent,
+// the socket ended right after the last byte where it is), so clients reconnect through the
+// Service to another pod. Node's own server.close() keeps serving idle keep-alive sockets.
+import type { Server, ServerResponse } from 'node:http'
+
+export interface ConnectionDrain {
+  /** From now on, every response in flight or to come ends its connection. */
+  start(): void
+}
+
+function closeAfter(res: ServerResponse): void {
+  if (!res.headersSent) res.shouldKeepAlive = false
+  else {
+    // Captured now: Node detaches a kept-alive socket from its response as the response finishes.
+    const socket = res.socket
+    res.once('finish', () => socket?.end())
+  }
+}
+
+export function trackConnections(server: Server): ConnectionDrain {
+  const open = new Set<ServerResponse>()
+  let draining = false
+  server.on('request', (_req, res: ServerResponse) => {
+    if (draining) {
+      closeAfter(res)
+      return
+    }
+    open.add(res)
+    res.once('close', () => open.delete(res))
+  })
+  return {
+    start() {
+      draining = true
+      for (const res of open) closeAfter(res)
+      open.clear()
+    },
+  }
+}
