@@ -17,10 +17,11 @@ build: setup ## generate files from the schemas and typecheck everything
 	@npm run --silent generate --workspaces --if-present
 	@tsc -p tsconfig.json
 
-check: setup ## format, lint, typecheck, and fail when a generated file drifts
+check: setup ## format, lint, typecheck, lint .github/workflows, and fail when a generated file drifts
 	@prettier --check . --log-level warn
 	@eslint .
 	@tsc -p tsconfig.json
+	@bash test/actionlint.sh .github/workflows/*.yml
 	@npm run --silent generate --workspaces --if-present
 	@drift=$$(git status --porcelain -- $(GENERATED)); if [[ -n $$drift ]]; then echo "$$drift"; echo "generated files drifted: run 'make build' and commit them" >&2; exit 1; fi
 

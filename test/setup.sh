@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# prometheus and redis-server are real parts of the tests; wrk is the benchmarks' load generator.
-debian_packages=(openssl util-linux git make prometheus redis-server wrk python3-venv)
+# prometheus and redis-server are real parts of the tests; wrk is the benchmarks' load generator;
+# shellcheck checks the workflows' run: blocks (test/actionlint.sh).
+debian_packages=(openssl util-linux git make prometheus redis-server wrk python3-venv shellcheck)
 missing=()
 for p in "${debian_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [[ ${#missing[@]} -gt 0 ]]; then
@@ -26,3 +27,4 @@ fi
 bash test/setup-python.sh
 bash test/control-plane/build-binaries.sh
 bash test/control-plane/build-keda.sh
+bash test/actionlint.sh
