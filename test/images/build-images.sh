@@ -69,15 +69,21 @@ record() {
   mv "$manifest.new" "$manifest"
 }
 
+# drop_older REF: removes the other tags of REF's repository, so storage holds one of each.
+drop_older() {
+  local old
+  buildah images --format '{{.Name}}:{{.Tag}}' | grep -x "${1%:*}:.*" |
+    while read -r old; do [[ $old == "$1" ]] || buildah rmi "$old" >/dev/null || true; done
+}
+
 # export_image NAME REF: the archive ctr imports, under the image's reference; older archives and
-# tags of the same image go, so the cache holds one of each.
+# tags of the same image go.
 export_image() {
   local name=$1 ref=$2 archive=$out/$1-${2##*:}.tar old
   rm -f "$archive"
   buildah push --quiet "$ref" "docker-archive:$archive:$ref" >/dev/null
   for old in "$out/$name"-*.tar; do [[ $old == "$archive" ]] || rm -f "$old"; done
-  buildah images --format '{{.Name}}:{{.Tag}}' | grep -x "localhost/strata-$name:.*" |
-    while read -r old; do [[ $old == "$ref" ]] || buildah rmi "$old" >/dev/null || true; done
+  drop_older "$ref"
   record "$name" "$ref" "$archive"
 }
 
@@ -131,6 +137,8 @@ else
   buildah bud --quiet --layers --target build -t "$build_base" -f "$context/node-base.Dockerfile" "$context" >/dev/null
   rm -rf "$context"
   trap - EXIT
+  drop_older "$runtime_base"
+  drop_older "$build_base"
 fi
 
 # --- 2. the four program images --------------------------------------------------------------

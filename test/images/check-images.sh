@@ -43,7 +43,6 @@ free_port() { node -e "const s=require('node:net').createServer().listen(0,'127.
 
 # rootfs NAME: mounts image NAME's file system (a buildah working container) and prints its path.
 rootfs() {
-  local container
   buildah rm "strata-check-$1-$$" >/dev/null 2>&1 || true
   buildah mount "$(buildah from --pull=never --name "strata-check-$1-$$" "$(ref "$1")")"
 }
@@ -125,7 +124,7 @@ bundle emulator '[]' '[]' node test/emulator/cli.ts --host 127.0.0.1 --port "$em
 start emulator
 wait_http "http://127.0.0.1:$emulator_port/__emulator/scenarios" emulator
 say "emulator: listening"
-# Streams held open for about 1.5 s each (six deltas of 4 characters, 250 ms apart), as the
+# Streams held open for about 1.25 s each (six deltas of 4 characters, 250 ms apart), as the
 # in-cluster load test does.
 curl -sf -o /dev/null -X POST "http://127.0.0.1:$emulator_port/__emulator/scenarios" \
   -H 'content-type: application/json' \
