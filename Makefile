@@ -39,6 +39,9 @@ bench: setup ## benchmarks: gateway vs bare proxy, Portkey, LiteLLM (writes docs
 	@node test/bench/publish-scale.ts
 	@node test/bench/control-plane-scale.ts
 
+images: setup ## build the container images with buildah (docs/images.md); setup already does, cached after the first run
+	@bash test/images/build-images.sh
+
 cluster-up: setup ## start a local control plane that stays up; prints its kubeconfig path
 	@node test/control-plane/cli.ts up
 
@@ -48,4 +51,4 @@ cluster-down: ## stop the control plane started by cluster-up
 clean-cache: ## remove the cached control-plane binaries (~/.cache/strata)
 	rm -rf "$${STRATA_CACHE:-$$HOME/.cache/strata}"
 
-.PHONY: help setup build check test e2e demo bench cluster-up cluster-down clean-cache
+.PHONY: help setup build check test e2e demo bench images cluster-up cluster-down clean-cache

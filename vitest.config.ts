@@ -10,7 +10,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{crds,operator,gateway,test}/**/*.test.ts'],
+          include: ['{crds,aws-signing,operator,gateway,test}/**/*.test.ts'],
           exclude: ['**/node_modules/**', 'test/cluster/**', 'test/journeys/**'],
         },
       },

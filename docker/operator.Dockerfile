@@ -1,27 +1,44 @@
-# strata-operator. Build from the repository root: docker build -f docker/operator.Dockerfile -t strata-operator .
-# Node 24 runs the TypeScript sources directly (type stripping), so there is no build stage.
-FROM node:24-slim
+# strata-operator. Build from the repository root:
+#   docker build -f docker/operator.Dockerfile -t strata-operator .
+# Node 24 runs the TypeScript sources directly (type stripping), so there is no compile stage.
+#
+# Production base: node:24-slim (Docker Hub) for both stages. A machine that cannot pull it passes
+# local stand-ins as BUILD_BASE and RUNTIME_BASE (test/images/build-images.sh; docs/images.md).
+ARG BUILD_BASE=node:24-slim
+ARG RUNTIME_BASE=node:24-slim
 
-ENV NODE_ENV=production
+FROM ${BUILD_BASE} AS deps
 WORKDIR /app
-
 # Every workspace manifest, because npm ci checks the lock file against all of them.
 COPY package.json package-lock.json ./
 COPY crds/package.json crds/
+COPY aws-signing/package.json aws-signing/
 COPY gateway/package.json gateway/
 COPY operator/package.json operator/
 COPY test/package.json test/
-# The operator imports the gateway's request signer (@strata/gateway/aws-signing), so it needs all three.
-# No install scripts: no runtime dependency needs one.
-RUN npm ci --omit=dev --ignore-scripts --workspace=crds --workspace=gateway --workspace=operator \
-  && npm cache clean --force
+# The production dependencies of the operator and the two workspace packages it imports. No
+# install scripts: none of them needs one. Behind a TLS-intercepting proxy, pass its CA bundle as
+# the build secret `npm-ca`: it is mounted for this step only and lands in no layer.
+RUN --mount=type=secret,id=npm-ca,target=/run/secrets/npm-ca \
+  NODE_EXTRA_CA_CERTS=/run/secrets/npm-ca \
+  npm ci --omit=dev --ignore-scripts --no-audit --no-fund --no-update-notifier \
+  --workspace=crds --workspace=aws-signing --workspace=operator
 
+FROM ${RUNTIME_BASE}
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=deps /app/node_modules node_modules
+# Sources only: .dockerignore leaves out tests, test kits and fixtures.
+COPY crds/package.json crds/
 COPY crds/src crds/src
-COPY gateway/src gateway/src
+COPY aws-signing/package.json aws-signing/
+COPY aws-signing/src aws-signing/src
+COPY operator/package.json operator/
 COPY operator/bin operator/bin
 COPY operator/src operator/src
 
-# uid 1000, the image's own unprivileged user; the chart's securityContext runs as the same uid.
-USER node
+# uid 1000 (the `node` user of node:24-slim), numeric so that runAsNonRoot can verify it; the
+# chart's securityContext runs as the same uid. Nothing is written outside /tmp.
+USER 1000:1000
 EXPOSE 8080
 ENTRYPOINT ["node", "operator/bin/strata-operator.js"]

@@ -5,8 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # prometheus and redis-server are real parts of the tests; wrk is the benchmarks' load generator;
-# shellcheck checks the workflows' run: blocks (test/actionlint.sh).
-debian_packages=(openssl util-linux git make prometheus redis-server wrk python3-venv shellcheck)
+# shellcheck checks the workflows' run: blocks (test/actionlint.sh); buildah, mmdebstrap, runc, jq,
+# binutils (strip) and curl build and check the container images (test/images).
+debian_packages=(openssl util-linux git make prometheus redis-server wrk python3-venv shellcheck
+  buildah mmdebstrap runc jq binutils curl)
 missing=()
 for p in "${debian_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [[ ${#missing[@]} -gt 0 ]]; then
@@ -28,3 +30,4 @@ bash test/setup-python.sh
 bash test/control-plane/build-binaries.sh
 bash test/control-plane/build-keda.sh
 bash test/actionlint.sh
+bash test/images/build-images.sh

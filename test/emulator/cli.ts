@@ -1,4 +1,4 @@
-// `node test/emulator/cli.ts [--port N] [--region R] [--account-id A] [--strict-profiles]
+// `node test/emulator/cli.ts [--port N] [--host H] [--region R] [--account-id A] [--strict-profiles]
 // [--no-record]`:
 // the emulator as its own process, for the demo and for
 // tests that run the gateway out of process. Prints exactly one line on stdout when listening,
@@ -9,6 +9,8 @@ import { startEmulator } from './emulator.ts'
 const { values } = parseArgs({
   options: {
     port: { type: 'string', default: '0' },
+    // 0.0.0.0 in a pod (docker/emulator.Dockerfile), so the Service in front of it reaches it.
+    host: { type: 'string', default: '127.0.0.1' },
     region: { type: 'string' },
     'account-id': { type: 'string' },
     'strict-profiles': { type: 'boolean', default: false },
@@ -24,7 +26,9 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 
 const emulator = await startEmulator({
   port,
+  host: values.host,
   strictProfiles: values['strict-profiles'],
+  recordRequests: !values['no-record'],
   ...(values.region === undefined ? {} : { region: values.region }),
   ...(values['account-id'] === undefined ? {} : { accountId: values['account-id'] }),
 })

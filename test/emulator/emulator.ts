@@ -21,6 +21,8 @@ import { scriptEntrySchema, type ScriptEntry, type ScriptEntryInput } from './sc
 export interface EmulatorOptions {
   /** 0 (the default) picks a free port. */
   port?: number
+  /** Address to listen on; 127.0.0.1 by default, 0.0.0.0 in a pod so a Service can reach it. */
+  host?: string
   /** Region in the ARNs the emulator mints; us-east-1 by default. */
   region?: string
   /** Account in the ARNs the emulator mints; 123456789012 by default. */
@@ -143,16 +145,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ...(options.recordRequests === undefined ? {} : { recordRequests: options.recordRequests }),
   })
   const server = createEmulatorServer(state)
+  const host = options.host ?? '127.0.0.1'
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
+    server.listen(options.port ?? 0, host, () => {
       server.off('error', reject)
       resolve()
     })
   })
   const { port } = server.address() as AddressInfo
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host}:${port}`,
     script: (entry) => {
       state.scenarios.add(scriptEntrySchema.parse(entry))
     },

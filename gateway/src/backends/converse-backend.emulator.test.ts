@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startEmulator, type Emulator } from '../../../test/emulator/index.ts'
 import { parseChatCompletionRequest, type ChatCompletionChunk } from '../openai/chat-completions.ts'
 import { createConverseClient, type ConverseClient } from '../upstream/converse-client.ts'
-import { sigV4Signer } from '../upstream/request-signer.ts'
+import { sigV4Signer } from '@strata/aws-signing'
 import type { BackendTarget, ChatCallContext } from './chat-backend.ts'
 import { createConverseBackend } from './converse-backend.ts'
 

@@ -5,7 +5,7 @@
 // (shared/reference/bedrock-api.md §7).
 import { defaultProvider } from '@aws-sdk/credential-provider-node'
 import type { ConverseClientConfig } from './converse-client.ts'
-import { bearerSigner, sigV4Signer, type CredentialsProvider } from './request-signer.ts'
+import { bearerSigner, sigV4Signer, type CredentialsProvider } from '@strata/aws-signing'
 
 export type Environment = Readonly<Record<string, string | undefined>>
 

@@ -7,7 +7,7 @@ import { converseEventBatches } from '../streaming/converse-stream-events.ts'
 import { readFixture } from '../translators/openai-to-converse/fixtures/event-fixtures.ts'
 import { createConverseClient, operationUrl, type ConverseClient } from './converse-client.ts'
 import { endpointFromEnv } from './converse-client-config.ts'
-import { bearerSigner, sigV4Signer } from './request-signer.ts'
+import { bearerSigner, sigV4Signer } from '@strata/aws-signing'
 
 interface Captured {
   method: string

@@ -4,7 +4,7 @@
 // .../API_runtime_ConverseStream.html and shared/reference/bedrock-api.md §3.1–§3.2 (paths; the
 // modelId label is percent-encoded like the SDK does, `:` → %3A, `/` → %2F), §5 (errors), §7.
 import type { Dispatcher } from 'undici'
-import { boundedMemo } from '../bounded-memo.ts'
+import { boundedMemo } from '@strata/aws-signing/bounded-memo'
 import { createBedrockAgent } from './bedrock-agent.ts'
 import { bedrockError, retryAfterSeconds } from '../errors/bedrock-errors.ts'
 import { invalidResponse, type GatewayError } from '../errors/gateway-error.ts'
@@ -14,7 +14,7 @@ import {
   type ConverseResponse,
 } from './converse-shapes.ts'
 import { discardBody } from './discard-body.ts'
-import type { RequestSigner } from './request-signer.ts'
+import type { RequestSigner } from '@strata/aws-signing'
 import {
   headerValue,
   parseJson,

@@ -10,7 +10,7 @@ import {
   type Environment,
 } from './converse-client-config.ts'
 import type { MantleClientConfig } from './mantle-client.ts'
-import { bearerSigner, sigV4Signer, type CredentialsProvider } from './request-signer.ts'
+import { bearerSigner, sigV4Signer, type CredentialsProvider } from '@strata/aws-signing'
 
 /** mantleConfigFromEnv builds the Mantle client config; pass the provider converse uses to share it. */
 export function mantleConfigFromEnv(

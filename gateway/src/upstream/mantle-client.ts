@@ -5,13 +5,13 @@
 // and https://platform.openai.com/docs/api-reference/chat/create, …/responses/create,
 // …/embeddings/create.
 import type { Dispatcher } from 'undici'
-import { boundedMemo } from '../bounded-memo.ts'
+import { boundedMemo } from '@strata/aws-signing/bounded-memo'
 import { createBedrockAgent } from './bedrock-agent.ts'
 import { invalidResponse, type GatewayError } from '../errors/gateway-error.ts'
 import { mantleError } from '../errors/mantle-errors.ts'
 import { discardBody } from './discard-body.ts'
 import { mantlePrefixFor } from './mantle-prefix.ts'
-import type { RequestSigner } from './request-signer.ts'
+import type { RequestSigner } from '@strata/aws-signing'
 import {
   headerValue,
   parseJson,

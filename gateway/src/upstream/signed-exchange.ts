@@ -6,7 +6,7 @@
 import type { Dispatcher } from 'undici'
 import { invalidResponse, type GatewayError } from '../errors/gateway-error.ts'
 import { discardBody } from './discard-body.ts'
-import type { RequestSigner } from './request-signer.ts'
+import type { RequestSigner } from '@strata/aws-signing'
 import { upstreamFailure } from './upstream-failure.ts'
 
 // Error bodies are small JSON; a large one is not worth buffering.

@@ -2,7 +2,7 @@
 // `bedrock-mantle`, or a Bedrock API key). The endpoint is overridable the standard AWS way with
 // AWS_ENDPOINT_URL_BEDROCK_MANTLE (shared/DESIGN.md, "AWS access").
 import { request } from 'undici'
-import type { RequestSigner } from '@strata/gateway/aws-signing'
+import type { RequestSigner } from '@strata/aws-signing'
 import type { MantleHttp } from './projects-api.ts'
 
 export function mantleEndpoint(env: NodeJS.ProcessEnv, region: string): string {

@@ -7,7 +7,7 @@
 // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html);
 // the canonical forms below follow it, and sigv4.test.ts checks them against @smithy/signature-v4.
 import { createHmac, createSecretKey, hash, type KeyObject } from 'node:crypto'
-import { boundedMemo } from '../bounded-memo.ts'
+import { boundedMemo } from './bounded-memo.ts'
 
 export interface SigV4Credentials {
   accessKeyId: string

@@ -1,8 +1,11 @@
 // Authentication of Bedrock requests: SigV4 (service `bedrock` for Bedrock Runtime,
 // `bedrock-mantle` for Mantle and its Projects API) or a Bedrock API key.
+// The gateway and the operator both sign with it, so it is a package of its own that needs nothing
+// but node:crypto and neither program's dependencies.
 // References: AWS SigV4 (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html),
-// implemented in sigv4.ts, and Bedrock API keys (shared/reference/bedrock-api.md §7): a key is sent
-// as `Authorization: Bearer <key>` and replaces signing.
+// implemented in sigv4.ts, and Bedrock API keys
+// (https://docs.aws.amazon.com/bedrock/latest/userguide/api-keys-use.html): a key is sent as
+// `Authorization: Bearer <key>` and replaces signing.
 import { createSigV4 } from './sigv4.ts'
 
 export interface AwsCredentials {
