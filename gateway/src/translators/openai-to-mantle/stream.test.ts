@@ -107,7 +107,7 @@ describe('Mantle stream to chat completion chunks', () => {
     )
     expect(chunks).toHaveLength(1)
     expect(error).toBeInstanceOf(GatewayError)
-    expect(error).toMatchObject({ status: 502, type: 'server_error', code: 'model_stream_error' })
+    expect(error).toMatchObject({ status: 502, type: 'api_error', code: 'model_error' })
   })
 
   it('fails a stream that ends without [DONE], or without usage', async () => {

@@ -27,6 +27,7 @@ const doneMarker = '[DONE]'
 function incompleteStream(what: string): GatewayError {
   return new GatewayError(502, 'api_error', `The model provider's stream ended ${what}.`, {
     code: 'upstream_incomplete_stream',
+    upstream: 'unavailable',
   })
 }
 
