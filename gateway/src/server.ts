@@ -12,6 +12,7 @@ import { defaultAppOptions, type AppDeps } from './app-deps.ts'
 import { createJsonLogger, errorFields, type Logger } from './app-logger.ts'
 import { batchedLines } from './batched-lines.ts'
 import { createApp } from './app.ts'
+import { onClientError } from './client-error.ts'
 import { newCompletionId, newResponseId } from './random-ids.ts'
 import { createConverseBackend } from './backends/converse-backend.ts'
 import { createMantleBackend } from './backends/mantle-backend.ts'
@@ -310,6 +311,7 @@ async function startGateway(config: ServerConfig, logger: Logger): Promise<Gatew
       resolveServer(started as Server)
     })
   })
+  server.on('clientError', onClientError)
   return { server, watcher, converse, mantle, invoke, limits, guardrails, logger }
 }
 
