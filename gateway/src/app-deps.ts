@@ -64,6 +64,8 @@ export interface AppDeps {
   }
   /** Circuits, retry budgets and Retry-After pauses; createApp makes fresh ones when left out. */
   resilience?: Resilience
+  /** True once the process is stopping: /readyz fails so the Service stops sending traffic. */
+  stopping?: () => boolean
 }
 
 /** Who is calling, set by the authenticate middleware. */

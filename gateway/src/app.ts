@@ -26,7 +26,7 @@ export function createApp(appDeps: AppDeps): Hono<GatewayEnv> {
   app.use(requestMetrics({ metrics: deps.metrics }))
 
   app.get('/healthz', healthz())
-  app.get('/readyz', readyz(deps.routing))
+  app.get('/readyz', readyz(deps.routing, deps.stopping))
   app.get('/metrics', metricsEndpoint(deps.metrics))
 
   app.use(
