@@ -20,6 +20,8 @@ export interface AppOptions {
   maxBodyBytes: number
   /** Idle time after which a stream sends an SSE comment so proxies keep the connection open. */
   keepAliveMs: number
+  /** Model requests worked on at once; more get 503 `overloaded` at once. 0: no bound. */
+  maxInFlight?: number
 }
 
 export const defaultAppOptions: AppOptions = {

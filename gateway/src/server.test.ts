@@ -9,6 +9,7 @@ describe('server configuration', () => {
       port: 8080,
       host: '127.0.0.1',
       drainTimeoutMs: 25_000,
+      maxInFlight: 1024,
       fetchImageUrls: false,
       keepAliveMs: 15_000,
     })

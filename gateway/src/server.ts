@@ -61,6 +61,11 @@ const usage = `usage: strata-gateway (--routes FILE | --routes-configmap NS/NAME
                        its endpoints; env STRATA_SHUTDOWN_DELAY_MS (default 5000 with
                        --routes-configmap, 0 with --routes)
   --max-body-bytes N   largest request body; env STRATA_MAX_BODY_BYTES (default 20 MiB)
+  --max-in-flight N    model requests (streams until their end) one process works on at once;
+                       more are refused at once with 503 overloaded and Retry-After, so a pod past
+                       its capacity stays fast for those it admits; 0 for no bound; env
+                       STRATA_MAX_IN_FLIGHT (default 1024; set it a few times the autoscaling
+                       target per replica)
   --keep-alive-ms MS   SSE comment sent whenever a stream is silent this long, also before its
                        first event; env STRATA_KEEP_ALIVE_MS (default 15000, under the 60 s idle
                        timeout of common load balancers)
@@ -107,6 +112,7 @@ const configSchema = z
     drainTimeoutMs: integer.default(25_000),
     shutdownDelayMs: integer.optional(),
     maxBodyBytes: integer.positive().default(defaultAppOptions.maxBodyBytes),
+    maxInFlight: integer.default(1024),
     keepAliveMs: integer.min(10).max(600_000).default(defaultAppOptions.keepAliveMs),
     fetchImageUrls: z.boolean().default(false),
     priceTableFile: z.string().min(1).optional(),
@@ -142,6 +148,7 @@ export function parseServerConfig(argv: string[], env: NodeJS.ProcessEnv): Serve
       'drain-timeout': { type: 'string' },
       'shutdown-delay-ms': { type: 'string' },
       'max-body-bytes': { type: 'string' },
+      'max-in-flight': { type: 'string' },
       'keep-alive-ms': { type: 'string' },
       'fetch-image-urls': { type: 'boolean' },
       'price-table': { type: 'string' },
@@ -167,6 +174,7 @@ export function parseServerConfig(argv: string[], env: NodeJS.ProcessEnv): Serve
     drainTimeoutMs: values['drain-timeout'] ?? env['STRATA_DRAIN_TIMEOUT_MS'],
     shutdownDelayMs: values['shutdown-delay-ms'] ?? env['STRATA_SHUTDOWN_DELAY_MS'],
     maxBodyBytes: values['max-body-bytes'] ?? env['STRATA_MAX_BODY_BYTES'],
+    maxInFlight: values['max-in-flight'] ?? env['STRATA_MAX_IN_FLIGHT'],
     keepAliveMs: values['keep-alive-ms'] ?? env['STRATA_KEEP_ALIVE_MS'],
     fetchImageUrls: values['fetch-image-urls'] ?? env['STRATA_FETCH_IMAGE_URLS'] === 'true',
     priceTableFile: values['price-table'] ?? env['STRATA_PRICE_TABLE'],
@@ -304,6 +312,7 @@ async function startGateway(
       ...defaultAppOptions,
       maxBodyBytes: config.maxBodyBytes,
       keepAliveMs: config.keepAliveMs,
+      maxInFlight: config.maxInFlight,
     },
     responses: {
       backends: {
