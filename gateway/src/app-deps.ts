@@ -20,6 +20,8 @@ export interface AppOptions {
   maxBodyBytes: number
   /** Idle time after which a stream sends an SSE comment so proxies keep the connection open. */
   keepAliveMs: number
+  /** Model requests worked on at once; more get 503 `overloaded` at once. 0: no bound. */
+  maxInFlight?: number
 }
 
 export const defaultAppOptions: AppOptions = {
@@ -64,6 +66,8 @@ export interface AppDeps {
   }
   /** Circuits, retry budgets and Retry-After pauses; createApp makes fresh ones when left out. */
   resilience?: Resilience
+  /** True once the process is stopping: /readyz fails so the Service stops sending traffic. */
+  stopping?: () => boolean
 }
 
 /** Who is calling, set by the authenticate middleware. */

@@ -26,6 +26,14 @@ describe('operations endpoints', () => {
     expect(await response.json()).toEqual({ status: 'ready', routingTableVersion: 1 })
   })
 
+  it('is not ready once stopping, and still serves clients', async () => {
+    const { app } = createTestApp({ stopping: () => true })
+    const ready = await app.request('/readyz')
+    expect(ready.status).toBe(503)
+    expect(await ready.json()).toMatchObject({ error: { code: 'shutting_down' } })
+    expect((await app.request('/v1/models', { headers: authorized() })).status).toBe(200)
+  })
+
   it('is not ready without a table, and refuses clients meanwhile', async () => {
     const { app } = createTestApp({ routing: () => undefined })
     const ready = await app.request('/readyz')

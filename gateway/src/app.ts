@@ -12,6 +12,7 @@ import { captureContent } from './middleware/capture-content.ts'
 import { overheadHeader } from './middleware/overhead-header.ts'
 import { enforceLimits } from './limits/enforce-limits.ts'
 import { recordRequest } from './middleware/record-request.ts'
+import { createAdmission } from './middleware/admission.ts'
 import { requestMetrics } from './middleware/request-metrics.ts'
 import { chatCompletions } from './routes/chat-completions.ts'
 import { embeddings } from './routes/embeddings.ts'
@@ -22,11 +23,18 @@ import { healthz, metricsEndpoint, readyz } from './routes/operations.ts'
 
 export function createApp(appDeps: AppDeps): Hono<GatewayEnv> {
   const deps = { ...appDeps, resilience: appDeps.resilience ?? createResilience(appDeps) }
+  const maxInFlight = deps.options.maxInFlight ?? 0
+  const admission = maxInFlight > 0 ? createAdmission(maxInFlight) : undefined
+  const admit: MiddlewareHandler<GatewayEnv> = admission
+    ? admission.admit
+    : async (_c, next) => {
+        await next()
+      }
   const app = new Hono<GatewayEnv>()
   app.use(requestMetrics({ metrics: deps.metrics }))
 
   app.get('/healthz', healthz())
-  app.get('/readyz', readyz(deps.routing))
+  app.get('/readyz', readyz(deps.routing, deps.stopping))
   app.get('/metrics', metricsEndpoint(deps.metrics))
 
   app.use(
@@ -36,6 +44,7 @@ export function createApp(appDeps: AppDeps): Hono<GatewayEnv> {
         inFlightListener(deps.metrics),
         recordMetricsListener(deps.metrics.genAi, deps.prices ?? defaultPriceTable),
         ...(deps.limits ? [deps.limits.listener] : []),
+        ...(admission ? [admission.listener] : []),
         ...deps.requestListeners,
       ],
       logger: deps.logger,
@@ -56,8 +65,10 @@ export function createApp(appDeps: AppDeps): Hono<GatewayEnv> {
     : async (_c, next) => {
         await next()
       }
+  // Admission comes first: refusing the excess must cost as little as possible.
   app.post(
     '/v1/chat/completions',
+    admit,
     caller,
     jsonBody({ maxBytes: deps.options.maxBodyBytes }),
     limits,
@@ -65,6 +76,7 @@ export function createApp(appDeps: AppDeps): Hono<GatewayEnv> {
   )
   app.post(
     '/v1/responses',
+    admit,
     caller,
     jsonBody({ maxBytes: deps.options.maxBodyBytes }),
     limits,
@@ -72,6 +84,7 @@ export function createApp(appDeps: AppDeps): Hono<GatewayEnv> {
   )
   app.post(
     '/v1/embeddings',
+    admit,
     caller,
     jsonBody({ maxBytes: deps.options.maxBodyBytes }),
     limits,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseServerConfig } from './server.ts'
+import { parseServerConfig, shutdownDelayOf } from './server.ts'
 
 describe('server configuration', () => {
   it('needs a routing table and defaults the rest', () => {
@@ -9,6 +9,7 @@ describe('server configuration', () => {
       port: 8080,
       host: '127.0.0.1',
       drainTimeoutMs: 25_000,
+      maxInFlight: 1024,
       fetchImageUrls: false,
       keepAliveMs: 15_000,
     })
@@ -48,5 +49,23 @@ describe('server configuration', () => {
     expect(() => parseServerConfig(['--routes', 'r.json', '--keep-alive-ms', '0'], {})).toThrow(
       /keepAliveMs/,
     )
+  })
+
+  it('keeps serving after SIGTERM for a delay in-cluster, none by default with a file', () => {
+    const delay = (argv: string[]): number => shutdownDelayOf(parseServerConfig(argv, {}))
+    expect(delay(['--routes', 'r.json'])).toBe(0)
+    expect(delay(['--routes-configmap', 'strata/table'])).toBe(5_000)
+    expect(delay(['--routes', 'r.json', '--shutdown-delay-ms', '1500'])).toBe(1_500)
+    // The whole stop stays within the drain timeout, delay included.
+    expect(
+      delay([
+        '--routes-configmap',
+        'strata/table',
+        '--drain-timeout',
+        '3000',
+        '--shutdown-delay-ms',
+        '9000',
+      ]),
+    ).toBe(3_000)
   })
 })

@@ -13,6 +13,7 @@ import { createJsonLogger, errorFields, type Logger } from './app-logger.ts'
 import { batchedLines } from './batched-lines.ts'
 import { trackConnections, type ConnectionDrain } from './connection-drain.ts'
 import { createApp } from './app.ts'
+import { onClientError } from './client-error.ts'
 import { newCompletionId, newResponseId } from './random-ids.ts'
 import { createConverseBackend } from './backends/converse-backend.ts'
 import { createMantleBackend } from './backends/mantle-backend.ts'
@@ -52,9 +53,20 @@ const usage = `usage: strata-gateway (--routes FILE | --routes-configmap NS/NAME
   --kube-ca-file F     env STRATA_KUBE_CA_FILE
   --port N             listen port, 0 for any free one; env STRATA_LISTEN_PORT (default 8080)
   --host H             listen address; env STRATA_LISTEN_HOST (default 127.0.0.1; 0.0.0.0 in a container)
-  --drain-timeout MS   how long SIGTERM waits for requests in flight; env STRATA_DRAIN_TIMEOUT_MS
-                       (default 25000, inside Kubernetes' default 30 s grace period)
+  --drain-timeout MS   how long a stop may take from SIGTERM, delay included; requests still in
+                       flight then are cut; env STRATA_DRAIN_TIMEOUT_MS (default 25000, inside
+                       Kubernetes' default 30 s grace period)
+  --shutdown-delay-ms MS
+                       after SIGTERM, /readyz fails at once but the gateway keeps serving new
+                       connections this long before it drains, while a Service removes the pod from
+                       its endpoints; env STRATA_SHUTDOWN_DELAY_MS (default 5000 with
+                       --routes-configmap, 0 with --routes)
   --max-body-bytes N   largest request body; env STRATA_MAX_BODY_BYTES (default 20 MiB)
+  --max-in-flight N    model requests (streams until their end) one process works on at once;
+                       more are refused at once with 503 overloaded and Retry-After, so a pod past
+                       its capacity stays fast for those it admits; 0 for no bound; env
+                       STRATA_MAX_IN_FLIGHT (default 1024; set it a few times the autoscaling
+                       target per replica)
   --keep-alive-ms MS   SSE comment sent whenever a stream is silent this long, also before its
                        first event; env STRATA_KEEP_ALIVE_MS (default 15000, under the 60 s idle
                        timeout of common load balancers)
@@ -99,7 +111,9 @@ const configSchema = z
     port: integer.max(65_535).default(8080),
     host: z.string().min(1).default('127.0.0.1'),
     drainTimeoutMs: integer.default(25_000),
+    shutdownDelayMs: integer.optional(),
     maxBodyBytes: integer.positive().default(defaultAppOptions.maxBodyBytes),
+    maxInFlight: integer.default(1024),
     keepAliveMs: integer.min(10).max(600_000).default(defaultAppOptions.keepAliveMs),
     fetchImageUrls: z.boolean().default(false),
     priceTableFile: z.string().min(1).optional(),
@@ -133,7 +147,9 @@ export function parseServerConfig(argv: string[], env: NodeJS.ProcessEnv): Serve
       port: { type: 'string' },
       host: { type: 'string' },
       'drain-timeout': { type: 'string' },
+      'shutdown-delay-ms': { type: 'string' },
       'max-body-bytes': { type: 'string' },
+      'max-in-flight': { type: 'string' },
       'keep-alive-ms': { type: 'string' },
       'fetch-image-urls': { type: 'boolean' },
       'price-table': { type: 'string' },
@@ -157,7 +173,9 @@ export function parseServerConfig(argv: string[], env: NodeJS.ProcessEnv): Serve
     port: values.port ?? env['STRATA_LISTEN_PORT'],
     host: values.host ?? env['STRATA_LISTEN_HOST'],
     drainTimeoutMs: values['drain-timeout'] ?? env['STRATA_DRAIN_TIMEOUT_MS'],
+    shutdownDelayMs: values['shutdown-delay-ms'] ?? env['STRATA_SHUTDOWN_DELAY_MS'],
     maxBodyBytes: values['max-body-bytes'] ?? env['STRATA_MAX_BODY_BYTES'],
+    maxInFlight: values['max-in-flight'] ?? env['STRATA_MAX_IN_FLIGHT'],
     keepAliveMs: values['keep-alive-ms'] ?? env['STRATA_KEEP_ALIVE_MS'],
     fetchImageUrls: values['fetch-image-urls'] ?? env['STRATA_FETCH_IMAGE_URLS'] === 'true',
     priceTableFile: values['price-table'] ?? env['STRATA_PRICE_TABLE'],
@@ -171,6 +189,12 @@ export function parseServerConfig(argv: string[], env: NodeJS.ProcessEnv): Serve
   })
   if (!result.success) throw new Error(`${z.prettifyError(result.error)}\n\n${usage}`)
   return result.data
+}
+
+/** Behind a Service (in-cluster mode) endpoints need a few seconds to drop a stopping pod. */
+export function shutdownDelayOf(config: ServerConfig): number {
+  const delay = config.shutdownDelayMs ?? (config.routesConfigMap === undefined ? 0 : 5_000)
+  return Math.min(delay, config.drainTimeoutMs)
 }
 
 interface Gateway {
@@ -233,7 +257,11 @@ async function watchTable(
   return watcher
 }
 
-async function startGateway(config: ServerConfig, logger: Logger): Promise<Gateway> {
+async function startGateway(
+  config: ServerConfig,
+  logger: Logger,
+  stopping: () => boolean,
+): Promise<Gateway> {
   const observe = await observability(config, logger)
   const routing = createRoutingState()
   const watcher = await watchTable(config, routing, logger)
@@ -281,10 +309,12 @@ async function startGateway(config: ServerConfig, logger: Logger): Promise<Gatew
     newId: newCompletionId,
     random: Math.random,
     logger,
+    stopping,
     options: {
       ...defaultAppOptions,
       maxBodyBytes: config.maxBodyBytes,
       keepAliveMs: config.keepAliveMs,
+      maxInFlight: config.maxInFlight,
     },
     responses: {
       backends: {
@@ -312,6 +342,7 @@ async function startGateway(config: ServerConfig, logger: Logger): Promise<Gatew
       resolveServer(started as Server)
     })
   })
+  server.on('clientError', onClientError)
   const connections = trackConnections(server)
   return { server, connections, watcher, converse, mantle, invoke, limits, guardrails, logger }
 }
@@ -358,9 +389,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void
   // stdout to a file or a pipe is written synchronously on Linux, so this lands before exit.
   process.on('exit', out.flush)
   const logger = createJsonLogger(out.write)
+  let stopping = false
   let gateway: Gateway
   try {
-    gateway = await startGateway(config, logger)
+    gateway = await startGateway(config, logger, () => stopping)
   } catch (error) {
     logger.error('failed to start', errorFields(error))
     process.exitCode = 1
@@ -370,18 +402,24 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void
   out.flush()
   process.stdout.write(`strata-gateway listening on http://${config.host}:${address.port}\n`)
 
-  let stopping = false
+  const delayMs = shutdownDelayOf(config)
   function onSignal(signal: NodeJS.Signals): void {
     if (stopping) {
       logger.warn('second signal; exiting now', { signal })
       process.exit(1)
     }
+    // Readiness fails from here on; requests, new connections included, are still served until
+    // the delay is over, because the Service may still send them.
     stopping = true
-    logger.info('draining', { signal, timeoutMs: config.drainTimeoutMs })
-    void drain(gateway, config.drainTimeoutMs).then(() => {
-      logger.info('stopped')
-      process.exit(0)
-    })
+    logger.info('stopping: not ready, still serving', { signal, delayMs })
+    setTimeout(() => {
+      const timeoutMs = config.drainTimeoutMs - delayMs
+      logger.info('draining', { signal, timeoutMs })
+      void drain(gateway, timeoutMs).then(() => {
+        logger.info('stopped')
+        process.exit(0)
+      })
+    }, delayMs)
   }
   process.on('SIGTERM', onSignal)
   process.on('SIGINT', onSignal)

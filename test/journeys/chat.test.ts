@@ -358,6 +358,6 @@ describe('chat completions through the gateway to Mantle', () => {
       for await (const chunk of stream) seen.push(chunk)
     })().catch((caught: unknown) => caught)
     expect(seen.length).toBeGreaterThan(0)
-    expect(error).toMatchObject({ error: { code: 'model_stream_error' } })
+    expect(error).toMatchObject({ error: { code: 'model_error' } })
   })
 })

@@ -61,6 +61,17 @@ describe('Bedrock errors', () => {
     })
   })
 
+  // One taxonomy: the same Bedrock failure behind Mantle gets the answer it gets on Converse.
+  it.each(bedrockErrors)('%s from Mantle is HTTP %i too', async (exception, status, errorClass) => {
+    await journey.bedrock.script({ scenario: { fault: { kind: 'error', exception } } })
+    const error = await failure(
+      journey.openai.chat.completions.create({ ...hello, model: 'gpt-oss' }),
+    )
+    expect(error).toBeInstanceOf(errorClass)
+    expect((error as APIError).status).toBe(status)
+    if (exception === 'ModelErrorException') expect((error as APIError).code).toBe('model_error')
+  })
+
   it.each(bedrockErrors)(
     '%s before the first chunk of a stream is still HTTP %i',
     async (exception, status) => {

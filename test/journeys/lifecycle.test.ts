@@ -3,7 +3,7 @@
 import { writeFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { eventually } from '../support/kube.ts'
-import { journeyTable, startJourney, type Journey } from '../support/journey.ts'
+import { DEMO_KEY, journeyTable, startJourney, type Journey } from '../support/journey.ts'
 
 let journey: Journey
 
@@ -77,5 +77,49 @@ describe('operating the gateway', () => {
     expect(text.length).toBeGreaterThan(50)
     expect(await journey.gateway.process.exited).toBe(0)
     await expect(fetch(`${journey.gateway.url}/healthz`)).rejects.toThrow()
+  })
+})
+
+// Behind a Service, endpoints are removed asynchronously after SIGTERM: clients keep arriving for
+// a moment. The gateway fails readiness at once, keeps serving new connections for the shutdown
+// delay, then drains.
+describe('stopping behind a Service', () => {
+  it('fails readiness at once, serves new connections for the delay, then drains and exits 0', async () => {
+    const stopping = await startJourney('shutdown-delay', {
+      gatewayArgs: ['--shutdown-delay-ms', '1500'],
+    })
+    try {
+      const url = stopping.gateway.url
+      expect((await fetch(`${url}/readyz`)).status).toBe(200)
+      const signalled = performance.now()
+      process.kill(stopping.gateway.process.pid, 'SIGTERM')
+      await eventually('readiness to fail', async () =>
+        (await fetch(`${url}/readyz`, { headers: { connection: 'close' } })).status === 503
+          ? true
+          : undefined,
+      )
+      const notReadyAfter = performance.now() - signalled
+      // A client that still has the old endpoint opens a new connection and is served.
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      const served = await fetch(`${url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${DEMO_KEY}`,
+          'content-type': 'application/json',
+          connection: 'close',
+        },
+        body: JSON.stringify({ model: 'claude', messages: [{ role: 'user', content: 'Hi' }] }),
+      })
+      expect(served.status).toBe(200)
+      expect(await stopping.gateway.process.exited).toBe(0)
+      const exitedAfter = performance.now() - signalled
+      console.log(
+        `[lifecycle] SIGTERM: readiness failed after ${Math.round(notReadyAfter)} ms, a new connection served 500 ms in, exit after ${Math.round(exitedAfter)} ms (delay 1500 ms)`,
+      )
+      expect(notReadyAfter).toBeLessThan(1_000)
+      expect(exitedAfter).toBeGreaterThanOrEqual(1_500)
+    } finally {
+      await stopping.stop()
+    }
   })
 })

@@ -1,6 +1,7 @@
 // Resilience journeys against real processes (emulator + gateway) with the `openai` client and no
-// client retries: a throttle storm (retry budget, fallback, breaker opening and recovering), a
-// failure after the first byte, a slow first token, and a failing shadow backend.
+// client retries: a throttle storm (retry budget, fallback, a circuit that stays closed), a storm
+// of server errors (breaker opening and recovering), a failure after the first byte, a slow first
+// token, and a failing shadow backend.
 // Figures go to stdout with a [resilience] prefix; docs/resilience.md quotes them.
 import OpenAI, { APIError } from 'openai'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -27,6 +28,8 @@ const chain = () => [
 const routes = [
   route('budget', chain(), { limits: { retryBudgetPercent: 20 }, breaker: patientBreaker }),
   route('storm', chain(), { breaker: { consecutiveFailures: 5, coolDownMs: 1_500 } }),
+  // The default breaker (5 in a row, cool-down 30 s), one backend: nothing to fall back on.
+  route('throttled', [backend('only', CLAUDE_MODEL_ID)]),
   route('chain', chain(), { breaker: patientBreaker }),
   route('slow', chain(), { limits: { timeouts: { firstTokenMs: 500 } }, breaker: patientBreaker }),
   route('idle', chain(), { limits: { timeouts: { idleMs: 400 } }, breaker: patientBreaker }),
@@ -92,8 +95,43 @@ describe('a throttle storm', () => {
     }
   })
 
-  it('opens the circuit of the throttled backend, serves from the fallback, and recovers after the cool-down', async () => {
+  it('never opens the circuit: every client gets 429 with Retry-After, one upstream attempt each', async () => {
     await throttleClaude()
+    const requests = 40
+    const results = await inParallel(requests, 4, () =>
+      journey.openai.chat.completions.create(ask('throttled')),
+    )
+    const attempts = (await callsPerModel(journey)).get(CLAUDE_MODEL_ID) ?? 0
+    const answers = new Map<string, number>()
+    for (const result of results) {
+      const reason = result.status === 'rejected' ? (result.reason as APIError) : undefined
+      const answer =
+        reason === undefined
+          ? '200'
+          : `${reason.status} ${reason.code} Retry-After ${reason.headers?.get('retry-after')}`
+      answers.set(answer, (answers.get(answer) ?? 0) + 1)
+    }
+    console.log(
+      `[resilience] 429 storm, one backend, default breaker: ${requests} client requests, ${attempts} upstream attempts (${(attempts / requests).toFixed(2)} per request); clients received ${[...answers].map(([answer, n]) => `${n}× ${answer}`).join(', ')}`,
+    )
+    expect([...answers]).toEqual([['429 rate_limit_exceeded Retry-After 1', requests]])
+    expect(attempts).toBe(requests)
+    expect(
+      await metricValue(
+        journey,
+        'strata_gateway_circuit_state{route="default/throttled",backend_name="only"}',
+      ),
+    ).toBe(0)
+  })
+})
+
+describe('a storm of server errors', () => {
+  it('opens the circuit of the failing backend, serves from the fallback, and recovers after the cool-down', async () => {
+    await journey.bedrock.script({
+      match: { modelId: CLAUDE_MODEL_ID },
+      times: 100_000,
+      scenario: { fault: { kind: 'error', exception: 'InternalServerException' } },
+    })
     const requests = 40
     // One at a time, so that the count of calls the circuit let through is exact.
     const results = await inParallel(requests, 1, () =>
@@ -102,7 +140,7 @@ describe('a throttle storm', () => {
     const calls = await callsPerModel(journey)
     const attempts = (calls.get(CLAUDE_MODEL_ID) ?? 0) + (calls.get(NOVA_MODEL_ID) ?? 0)
     console.log(
-      `[resilience] storm with breaker: ${requests} client requests, ${calls.get(CLAUDE_MODEL_ID) ?? 0} to the throttled primary before its circuit opened, ${attempts} upstream attempts in all`,
+      `[resilience] 5xx storm with breaker: ${requests} client requests, ${calls.get(CLAUDE_MODEL_ID) ?? 0} to the failing primary before its circuit opened, ${attempts} upstream attempts in all`,
     )
     expect(results.every((result) => result.status === 'fulfilled')).toBe(true)
     // Five failures in a row open the circuit; from then on the primary is skipped.

@@ -4,6 +4,7 @@
 // Reference: shared/reference/bedrock-api.md §4.
 import { invalidRequest } from '../errors/gateway-error.ts'
 import {
+  checkDimensions,
   embeddingFamilyFor,
   embeddingTexts,
 } from '../translators/openai-to-invoke-embeddings/request.ts'
@@ -35,6 +36,7 @@ export function createConverseEmbeddingsBackend(
           'invalid_value',
         )
       }
+      checkDimensions(baseModelId, request.dimensions)
       const texts = embeddingTexts(request)
       const bodies = family.bodies(texts, {
         modelId: baseModelId,

@@ -226,7 +226,11 @@ describe('mantle backend against the emulator', () => {
       ))
         seen.push(chunk)
     })().catch((caught: unknown) => caught)
-    expect(error).toMatchObject({ code: 'model_stream_error' })
+    expect(error).toMatchObject({
+      status: 502,
+      code: 'model_error',
+      upstreamType: 'model_stream_error',
+    })
     expect(seen).toHaveLength(3)
     expect(seen.some((chunk) => chunk.choices.length === 0)).toBe(false)
   })

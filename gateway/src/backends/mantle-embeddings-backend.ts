@@ -5,6 +5,7 @@ import {
   fromMantleEmbeddings,
   toMantleEmbeddingsRequest,
 } from '../translators/embeddings-to-mantle/pass-through.ts'
+import { checkDimensions } from '../translators/openai-to-invoke-embeddings/request.ts'
 import type { MantleClient } from '../upstream/mantle-client.ts'
 import type { EmbeddingsBackend } from './embeddings-backend.ts'
 
@@ -18,6 +19,7 @@ export function createMantleEmbeddingsBackend(
   const { client } = dependencies
   return {
     async embed(request, target, context) {
+      checkDimensions(target.modelId, request.dimensions)
       const json = await client.embeddings({
         modelId: target.modelId,
         region: target.region,

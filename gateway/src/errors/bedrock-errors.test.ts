@@ -54,6 +54,26 @@ describe('bedrockError', () => {
     expect(error.upstreamType).toBe(name)
   })
 
+  // Only a backend that did not serve counts against its circuit (docs/resilience.md).
+  it.each([
+    ['ThrottlingException', 429, 'refused'],
+    ['ServiceQuotaExceededException', 400, 'refused'],
+    ['ModelNotReadyException', 429, 'refused'],
+    ['ValidationException', 400, 'refused'],
+    ['ModelErrorException', 424, 'refused'],
+    ['ModelStreamErrorException', undefined, 'refused'],
+    ['UnrecognizedClientException', 403, 'refused'],
+    ['ConflictException', 409, 'refused'],
+    ['ModelTimeoutException', 408, 'unavailable'],
+    ['InternalServerException', 500, 'unavailable'],
+    ['ServiceUnavailableException', 503, 'unavailable'],
+    ['SomethingNewException', 503, 'unavailable'],
+    [undefined, 502, 'unavailable'],
+  ])('%s (HTTP %s) says the backend %s', (name, status, verdict) => {
+    const failure = status === undefined ? { name, message: 'x' } : { name, message: 'x', status }
+    expect(bedrockError(failure).upstream).toBe(verdict)
+  })
+
   it('asks clients to wait before retrying a model that is not ready', () => {
     expect(
       bedrockError({ name: 'ModelNotReadyException', message: 'loading' }).retryAfterSeconds,

@@ -24,7 +24,13 @@
 // spent. OpenAI reports exactly that as 429 `insufficient_quota`, and a 400 would tell the client
 // to change its request. 424 means "the model failed", which OpenAI clients know as a bad gateway.
 // Gateway credential failures are ours, not the client's: a 401/403 would blame its API key.
-import { GatewayError, type OpenAIErrorType } from './gateway-error.ts'
+// The same failures from Mantle get the same answers (mantle-errors.ts).
+//
+// Verdicts (gateway-error.ts UpstreamVerdict): a timeout (ModelTimeoutException) and the 5xx
+// exceptions say the backend did not serve (`unavailable`, counted by its circuit breaker);
+// everything else is an answer (`refused`): throttling and quotas are capacity, not health, and a
+// validation or model error is about this request.
+import { GatewayError, type OpenAIErrorType, type UpstreamVerdict } from './gateway-error.ts'
 
 interface Mapping {
   status: number
@@ -32,6 +38,7 @@ interface Mapping {
   code: string
   retryAfterSeconds?: number
   fallback: string
+  upstream?: UpstreamVerdict
 }
 
 // A model being loaded (imported/custom models) typically needs tens of seconds.
@@ -80,6 +87,7 @@ const mappings: Readonly<Record<string, Mapping>> = {
     type: 'timeout_error',
     code: 'model_timeout',
     fallback: 'The model took too long to respond.',
+    upstream: 'unavailable',
   },
   ModelErrorException: {
     status: 502,
@@ -98,12 +106,14 @@ const mappings: Readonly<Record<string, Mapping>> = {
     type: 'server_error',
     code: 'internal_error',
     fallback: 'The model provider had an internal error.',
+    upstream: 'unavailable',
   },
   ServiceUnavailableException: {
     status: 503,
     type: 'api_error',
     code: 'service_unavailable',
     fallback: 'The model provider is temporarily unavailable.',
+    upstream: 'unavailable',
   },
 }
 
@@ -189,16 +199,14 @@ export function bedrockError(failure: BedrockFailure): GatewayError {
       502,
       'api_error',
       'The gateway could not authenticate to the model provider.',
-      { ...base, code: 'upstream_authentication_failed' },
+      { ...base, code: 'upstream_authentication_failed', upstream: 'refused' },
     )
   }
   const mapping = name === undefined ? undefined : mappings[name]
   if (mapping !== undefined) {
     const retryAfter = failure.retryAfterSeconds ?? mapping.retryAfterSeconds
-    const options =
-      retryAfter === undefined
-        ? { ...base, code: mapping.code }
-        : { ...base, code: mapping.code, retryAfterSeconds: retryAfter }
+    const known = { ...base, code: mapping.code, upstream: mapping.upstream ?? 'refused' }
+    const options = retryAfter === undefined ? known : { ...known, retryAfterSeconds: retryAfter }
     return new GatewayError(
       mapping.status,
       mapping.type,
@@ -215,6 +223,6 @@ export function bedrockError(failure: BedrockFailure): GatewayError {
     typeForStatus(status),
     upstreamMessage ??
       `The model provider returned an error${name === undefined ? '' : ` (${name})`}.`,
-    { ...base, code: 'upstream_error' },
+    { ...base, code: 'upstream_error', upstream: status >= 500 ? 'unavailable' : 'refused' },
   )
 }

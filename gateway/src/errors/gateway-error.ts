@@ -22,6 +22,16 @@ export interface OpenAIErrorBody {
   error: { message: string; type: OpenAIErrorType; param: string | null; code: string | null }
 }
 
+/**
+ * What a failure says about the backend that produced it (docs/resilience.md, "What counts against
+ * a backend"). `unavailable`: it did not serve: no connection, a timeout, a server error (5xx).
+ * Only this counts against its circuit breaker. `refused`: it answered, with throttling, a spent
+ * quota, an error about this request or a body the gateway cannot use. An error without a verdict
+ * is the gateway's own (a refusal of the client's request, or a bug): it never counts against a
+ * backend and is never retried on another one.
+ */
+export type UpstreamVerdict = 'unavailable' | 'refused'
+
 export interface GatewayErrorOptions {
   param?: string
   code?: string
@@ -29,6 +39,8 @@ export interface GatewayErrorOptions {
   retryAfterSeconds?: number
   /** The upstream exception name, e.g. `ThrottlingException`, for metrics and logs. */
   upstreamType?: string
+  /** Set when the failure came from a backend; see UpstreamVerdict. */
+  upstream?: UpstreamVerdict
   cause?: unknown
 }
 
@@ -39,6 +51,7 @@ export class GatewayError extends Error {
   readonly code: string | undefined
   readonly retryAfterSeconds: number | undefined
   readonly upstreamType: string | undefined
+  readonly upstream: UpstreamVerdict | undefined
 
   constructor(
     status: number,
@@ -54,6 +67,22 @@ export class GatewayError extends Error {
     this.code = options.code
     this.retryAfterSeconds = options.retryAfterSeconds
     this.upstreamType = options.upstreamType
+    this.upstream = options.upstream
+  }
+
+  /** The same error with other options, e.g. a Retry-After hint or another verdict. */
+  with(options: GatewayErrorOptions): GatewayError {
+    return new GatewayError(this.status, this.type, this.message, {
+      ...(this.param === undefined ? {} : { param: this.param }),
+      ...(this.code === undefined ? {} : { code: this.code }),
+      ...(this.retryAfterSeconds === undefined
+        ? {}
+        : { retryAfterSeconds: this.retryAfterSeconds }),
+      ...(this.upstreamType === undefined ? {} : { upstreamType: this.upstreamType }),
+      ...(this.upstream === undefined ? {} : { upstream: this.upstream }),
+      ...(this.cause === undefined ? {} : { cause: this.cause }),
+      ...options,
+    })
   }
 
   toBody(): OpenAIErrorBody {
@@ -93,5 +122,9 @@ export function asGatewayError(error: unknown): GatewayError {
 
 /** The model provider answered, but with something the gateway cannot use. */
 export function invalidResponse(message: string, cause?: unknown): GatewayError {
-  return new GatewayError(502, 'api_error', message, { code: 'upstream_invalid_response', cause })
+  return new GatewayError(502, 'api_error', message, {
+    code: 'upstream_invalid_response',
+    upstream: 'refused',
+    cause,
+  })
 }

@@ -66,6 +66,29 @@ describe('mantleError', () => {
     })
   })
 
+  it('answers a model failure (424) as Converse does: 502 api_error model_error', () => {
+    for (const code of ['model_error', 'model_stream_error']) {
+      const error = mantleError({
+        status: 424,
+        body: body({ message: 'The model failed.', type: 'invalid_request_error', code }),
+      })
+      expect(error).toMatchObject({
+        status: 502,
+        type: 'api_error',
+        code: 'model_error',
+        message: 'The model failed.',
+        upstreamType: code,
+        upstream: 'refused',
+      })
+    }
+  })
+
+  it('says which failures mean the backend did not serve', () => {
+    const verdict = (status: number): unknown => mantleError({ status, body: undefined }).upstream
+    expect([429, 400, 404, 424, 401].map(verdict)).toEqual(Array(5).fill('refused'))
+    expect([408, 500, 502, 503, 504].map(verdict)).toEqual(Array(5).fill('unavailable'))
+  })
+
   it("does not blame the client's key when the gateway's own credentials fail", () => {
     const error = mantleError({
       status: 401,
@@ -84,22 +107,37 @@ describe('mantleStreamError', () => {
   it('keeps the fields of an error event and derives a status from its type', () => {
     const error = mantleStreamError(
       body({
-        message: 'The model failed.',
+        message: 'The service failed.',
         type: 'server_error',
-        code: 'model_stream_error',
+        code: 'internal_error',
         param: null,
       }),
     )
     expect(error.toBody()).toEqual(
       body({
-        message: 'The model failed.',
+        message: 'The service failed.',
         type: 'server_error',
         param: null,
-        code: 'model_stream_error',
+        code: 'internal_error',
       }),
     )
     expect(error.status).toBe(502)
-    expect(mantleStreamError(body({ type: 'rate_limit_error' })).status).toBe(429)
+    expect(error.upstream).toBe('unavailable')
+    expect(mantleStreamError(body({ type: 'rate_limit_error' }))).toMatchObject({
+      status: 429,
+      upstream: 'refused',
+    })
+  })
+
+  it('answers a model failure mid-stream as Converse does', () => {
+    const error = mantleStreamError(
+      body({
+        message: 'The model failed.',
+        type: 'invalid_request_error',
+        code: 'model_stream_error',
+      }),
+    )
+    expect(error).toMatchObject({ status: 502, type: 'api_error', code: 'model_error' })
   })
 
   it('falls back to an api_error for an event without usable fields', () => {

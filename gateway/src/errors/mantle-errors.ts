@@ -6,8 +6,13 @@
 //   client's key.
 // - A type outside OpenAI's list (Mantle is free to invent one) becomes the type of its status.
 // - A body that is not OpenAI-shaped (a proxy's HTML page) keeps the status with a plain message.
+// - A model failure (424, or the codes `model_error` / `model_stream_error`) is a 502 api_error
+//   `model_error`, the answer the same failure gets on Converse (bedrock-errors.ts): one taxonomy
+//   whichever API served.
 // - A mid-stream `data: {"error":…}` carries no status; the type decides one for logs and metrics.
-import { GatewayError, type OpenAIErrorType } from './gateway-error.ts'
+// Verdicts: a 408 or 5xx (a server_error or timeout_error event mid-stream) says Mantle did not
+// serve (`unavailable`); every other status is an answer (`refused`).
+import { GatewayError, type OpenAIErrorType, type UpstreamVerdict } from './gateway-error.ts'
 
 const openAIErrorTypes: ReadonlySet<string> = new Set<OpenAIErrorType>([
   'invalid_request_error',
@@ -70,16 +75,30 @@ export function errorFields(body: unknown): ErrorFields | undefined {
   return read
 }
 
+const modelFailureCodes = new Set(['model_error', 'model_stream_error'])
+
+const verdictOf = (status: number): UpstreamVerdict =>
+  status === 408 || status >= 500 ? 'unavailable' : 'refused'
+
 function build(
   status: number,
   fields: ErrorFields,
   fallbackMessage: string,
   retryAfterSeconds?: number,
 ): GatewayError {
+  const upstreamType = fields.code ?? fields.type
+  const message = fields.message ?? fallbackMessage
+  if (status === 424 || (fields.code !== undefined && modelFailureCodes.has(fields.code))) {
+    return new GatewayError(502, 'api_error', message, {
+      code: 'model_error',
+      upstream: 'refused',
+      ...(upstreamType === undefined ? {} : { upstreamType }),
+    })
+  }
   const type =
     fields.type !== undefined && isOpenAIErrorType(fields.type) ? fields.type : typeOfStatus(status)
-  const upstreamType = fields.code ?? fields.type
-  return new GatewayError(status, type, fields.message ?? fallbackMessage, {
+  return new GatewayError(status, type, message, {
+    upstream: verdictOf(status),
     ...(fields.param === undefined ? {} : { param: fields.param }),
     ...(fields.code === undefined ? {} : { code: fields.code }),
     ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
@@ -107,7 +126,11 @@ export function mantleError(response: MantleErrorResponse): GatewayError {
       502,
       'api_error',
       'The gateway could not authenticate with the model provider.',
-      { code: 'upstream_authentication_failed', upstreamType: fields.code ?? 'unauthorized' },
+      {
+        code: 'upstream_authentication_failed',
+        upstreamType: fields.code ?? 'unauthorized',
+        upstream: 'refused',
+      },
     )
   }
   return build(

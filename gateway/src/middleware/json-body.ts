@@ -5,6 +5,7 @@ import type { MiddlewareHandler } from 'hono'
 import type { GatewayEnv } from '../app-deps.ts'
 import { GatewayError, invalidRequest } from '../errors/gateway-error.ts'
 import { nodeRequestOf } from '../node-env.ts'
+import { checkJsonDepth } from '../openai/json-depth.ts'
 
 export interface JsonBodyOptions {
   maxBytes: number
@@ -88,6 +89,7 @@ export function jsonBody(options: JsonBodyOptions): MiddlewareHandler<GatewayEnv
     } catch {
       throw notJson()
     }
+    checkJsonDepth(value)
     c.set('body', value)
     await next()
   }

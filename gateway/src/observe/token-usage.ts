@@ -22,28 +22,36 @@ export const TOKEN_TYPES = {
   reasoning: 'reasoning',
 } as const satisfies Record<keyof TokenUsage, string>
 
+// Usage relayed from Mantle is read as sent, and upstream may leave any count or detail out (or
+// send null): what is missing or not a count reads as zero, never as a crash after the answer.
+const count = (value: unknown): number =>
+  typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0
+
+/** What the readers below accept: the shapes the gateway builds, or leaner ones from upstream. */
+type Lean<T> = { [K in keyof T]?: (T[K] extends object ? Lean<T[K]> : T[K]) | null }
+
 // OpenAI counts cached tokens inside prompt_tokens; GenAI's `input` type excludes them so that the
 // three input types add up to what was billed at three different prices.
-export function fromChatUsage(usage: CompletionUsage): TokenUsage {
-  const cachedInput = usage.prompt_tokens_details?.cached_tokens ?? 0
-  const cacheCreationInput = usage.prompt_tokens_details?.cache_write_tokens ?? 0
+export function fromChatUsage(usage: Lean<CompletionUsage>): TokenUsage {
+  const cachedInput = count(usage.prompt_tokens_details?.cached_tokens)
+  const cacheCreationInput = count(usage.prompt_tokens_details?.cache_write_tokens)
   return {
-    input: Math.max(0, usage.prompt_tokens - cachedInput - cacheCreationInput),
-    output: usage.completion_tokens,
+    input: Math.max(0, count(usage.prompt_tokens) - cachedInput - cacheCreationInput),
+    output: count(usage.completion_tokens),
     cachedInput,
     cacheCreationInput,
-    reasoning: usage.completion_tokens_details?.reasoning_tokens ?? 0,
+    reasoning: count(usage.completion_tokens_details?.reasoning_tokens),
   }
 }
 
-export function fromResponsesUsage(usage: ResponseUsage): TokenUsage {
-  const cachedInput = usage.input_tokens_details.cached_tokens
+export function fromResponsesUsage(usage: Lean<ResponseUsage>): TokenUsage {
+  const cachedInput = count(usage.input_tokens_details?.cached_tokens)
   return {
-    input: Math.max(0, usage.input_tokens - cachedInput),
-    output: usage.output_tokens,
+    input: Math.max(0, count(usage.input_tokens) - cachedInput),
+    output: count(usage.output_tokens),
     cachedInput,
     cacheCreationInput: 0,
-    reasoning: usage.output_tokens_details.reasoning_tokens,
+    reasoning: count(usage.output_tokens_details?.reasoning_tokens),
   }
 }
 

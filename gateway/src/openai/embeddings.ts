@@ -2,6 +2,7 @@
 // unknown parameter is a 400, DESIGN.md rule 4) and the response shape.
 // Reference: https://platform.openai.com/docs/api-reference/embeddings/create
 import { z } from 'zod'
+import { invalidRequest } from '../errors/gateway-error.ts'
 import { requestValidationError } from './request-validation.ts'
 
 // OpenAI caps one request at 2048 inputs; token ids are integers of the model's vocabulary.
@@ -38,8 +39,22 @@ function missingUnionAsMissing(issue: Issue): Issue {
   return { code: 'invalid_type', expected: 'string', path: issue.path, message: issue.message }
 }
 
+// Too many inputs fail every branch of the `input` union, and zod would report the deepest
+// branch's complaint about one element ("expected number"); the rule broken is the count.
+function checkInputCount(body: unknown): void {
+  if (typeof body !== 'object' || body === null || !('input' in body)) return
+  const { input } = body
+  if (!Array.isArray(input) || input.length <= maximumInputs) return
+  throw invalidRequest(
+    `Invalid value for 'input': at most ${maximumInputs} inputs per request, got ${input.length}.`,
+    'input',
+    'invalid_value',
+  )
+}
+
 /** parseEmbeddingsRequest validates an untrusted body, or throws an OpenAI-style 400. */
 export function parseEmbeddingsRequest(body: unknown): EmbeddingsRequest {
+  checkInputCount(body)
   const result = embeddingsRequestSchema.safeParse(body, { reportInput: true })
   if (!result.success) throw requestValidationError(result.error.issues.map(missingUnionAsMissing))
   return result.data

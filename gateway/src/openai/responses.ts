@@ -122,6 +122,9 @@ export const responsesRequestSchema = z.strictObject({
   user: z.string().optional(),
   previous_response_id: z.string().nullish(),
   store: z.boolean().nullish(),
+  // Well-formed everywhere; whether a backend can run a response in the background is its
+  // translator's business (Mantle can, Converse cannot).
+  background: z.boolean().nullish(),
 })
 
 export type ResponsesRequest = z.infer<typeof responsesRequestSchema>

@@ -17,13 +17,20 @@ export interface AttemptCall extends UpstreamCall {
 export const firstTokenTimeout = (ms: number): GatewayError =>
   new GatewayError(504, 'timeout_error', `The model did not answer within ${ms} ms.`, {
     code: 'upstream_timeout',
+    upstream: 'unavailable',
   })
 
 export const idleTimeout = (ms: number): GatewayError =>
   new GatewayError(504, 'timeout_error', `The model stream stayed silent for more than ${ms} ms.`, {
     code: 'stream_idle_timeout',
+    upstream: 'unavailable',
   })
 
+/**
+ * The request's own deadline. It says nothing about a backend by itself (the time may have gone
+ * to a Retry-After pause, or to a slow client reading a stream); an attempt that was waiting on
+ * the model when it passed makes it an `unavailable` verdict (startAttemptCall).
+ */
 export const totalTimeout = (ms: number): GatewayError =>
   new GatewayError(504, 'timeout_error', `The request did not complete within ${ms} ms.`, {
     code: 'request_timeout',
@@ -59,14 +66,22 @@ export function startAttemptCall(
 ): AttemptCall {
   const controller = new AbortController()
   const parents = [clientSignal, deadline.signal]
-  const onParentAbort = (event: Event): void => {
-    controller.abort((event.target as AbortSignal).reason)
-  }
   let timer: ReturnType<typeof setTimeout> | undefined
   // Once streaming: when the gateway started waiting on the model, undefined while it is not.
   // touch() and hold() run for every item of a stream, so they only note the time; one timer
   // checks it, instead of a timer created and cleared per item.
   let waitingSince: number | undefined
+  let streaming = false
+  const onParentAbort = (event: Event): void => {
+    const reason: unknown = (event.target as AbortSignal).reason
+    // The deadline passing while the gateway waits on the model is the model's slowness.
+    const waiting = !streaming || waitingSince !== undefined
+    controller.abort(
+      event.target === deadline.signal && waiting && reason instanceof GatewayError
+        ? reason.with({ upstream: 'unavailable' })
+        : reason,
+    )
+  }
   const checkIdle = (): void => {
     const silent = waitingSince === undefined ? 0 : now() - waitingSince
     if (silent >= timeouts.idleMs) controller.abort(idleTimeout(timeouts.idleMs))
@@ -97,6 +112,7 @@ export function startAttemptCall(
     clearTimeout: () => {
       clearTimeout(timer)
       if (controller.signal.aborted) return
+      streaming = true
       waitingSince = now()
       timer = setTimeout(checkIdle, timeouts.idleMs)
     },

@@ -11,9 +11,13 @@ import { runAttempts, type AttemptsInput } from './run-attempts.ts'
 const throttled = (retryAfterSeconds?: number): GatewayError =>
   new GatewayError(429, 'rate_limit_error', 'Slow down.', {
     code: 'rate_limit_exceeded',
+    upstream: 'refused',
     ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
   })
-const invalid = (): GatewayError => new GatewayError(400, 'invalid_request_error', 'Bad.')
+const invalid = (): GatewayError =>
+  new GatewayError(400, 'invalid_request_error', 'Bad.', { upstream: 'refused' })
+const down = (): GatewayError =>
+  new GatewayError(503, 'api_error', 'down', { upstream: 'unavailable' })
 
 function chain(extra: Partial<Route> = {}): Route {
   return routeSchema.parse({
@@ -74,7 +78,7 @@ describe('runAttempts', () => {
     const { resilience } = setup()
     const { attempts, calls, record } = input(
       chain(),
-      failWith({ primary: throttled, secondary: () => new GatewayError(503, 'api_error', 'down') }),
+      failWith({ primary: throttled, secondary: down }),
     )
     const served = await runAttempts(resilience, attempts)
     served.finish()
@@ -109,10 +113,11 @@ describe('runAttempts', () => {
       if (result) served += 1
       upstream += calls.length
     }
-    // The primary's circuit opens after 5 failures; from then on requests go to the secondary
-    // directly and need no retry. Extra attempts stay within 10% plus the reserve.
+    // Throttling leaves the primary's circuit closed, so every request asks it first; extra
+    // attempts stay within 10% plus the reserve, and those are the requests served.
     expect(upstream).toBeLessThanOrEqual(requests * 1.1 + RETRY_BUDGET_RESERVE)
-    expect(served).toBeGreaterThanOrEqual(requests - 5)
+    expect(served).toBe(upstream - requests)
+    expect(served).toBeGreaterThan(0)
   })
 
   it('skips an open circuit, and fails fast with 503 and Retry-After when all are open', async () => {
@@ -122,8 +127,8 @@ describe('runAttempts', () => {
       breaker: { consecutiveFailures: 2, coolDownMs: 5_000 },
     })
     for (let i = 0; i < 2; i += 1) {
-      const { attempts } = input(route, failWith({ primary: throttled }))
-      await expect(runAttempts(resilience, attempts)).rejects.toMatchObject({ status: 429 })
+      const { attempts } = input(route, failWith({ primary: down }))
+      await expect(runAttempts(resilience, attempts)).rejects.toMatchObject({ status: 503 })
     }
     const { attempts, calls } = input(route, failWith({}))
     await expect(runAttempts(resilience, attempts)).rejects.toMatchObject({
@@ -132,6 +137,71 @@ describe('runAttempts', () => {
       retryAfterSeconds: 5,
     })
     expect(calls).toEqual([])
+    const gauge = await metrics.registry.getSingleMetricAsString('strata_gateway_circuit_state')
+    expect(gauge).toContain(
+      'strata_gateway_circuit_state{route="apps/chat",backend_name="primary"} 2',
+    )
+  })
+
+  it('never opens a circuit on throttling: a storm of 429s reaches clients as 429 with Retry-After', async () => {
+    const { resilience, metrics } = setup()
+    const route = chain({
+      backends: chain().backends.slice(0, 1),
+      breaker: { consecutiveFailures: 2, coolDownMs: 5_000 },
+    })
+    let upstream = 0
+    for (let i = 0; i < 20; i += 1) {
+      const { attempts, calls } = input(route, failWith({ primary: throttled }))
+      await expect(runAttempts(resilience, attempts)).rejects.toMatchObject({
+        status: 429,
+        code: 'rate_limit_exceeded',
+        retryAfterSeconds: 1,
+      })
+      upstream += calls.length
+    }
+    expect(upstream).toBe(20)
+    const gauge = await metrics.registry.getSingleMetricAsString('strata_gateway_circuit_state')
+    expect(gauge).toContain(
+      'strata_gateway_circuit_state{route="apps/chat",backend_name="primary"} 0',
+    )
+  })
+
+  it("never counts the gateway's own failure against a backend, nor retries it elsewhere", async () => {
+    const { resilience, metrics } = setup()
+    const route = chain({ breaker: { consecutiveFailures: 2, coolDownMs: 5_000 } })
+    for (let i = 0; i < 10; i += 1) {
+      const { attempts, calls } = input(route, () => {
+        throw new RangeError('Maximum call stack size exceeded')
+      })
+      await expect(runAttempts(resilience, attempts)).rejects.toMatchObject({
+        status: 500,
+        code: 'internal_error',
+      })
+      expect(calls).toEqual(['primary'])
+    }
+    const { attempts, calls } = input(route, failWith({}))
+    const served = await runAttempts(resilience, attempts)
+    served.finish()
+    expect(calls).toEqual(['primary'])
+    const gauge = await metrics.registry.getSingleMetricAsString('strata_gateway_circuit_state')
+    expect(gauge).not.toMatch(/ [12]$/m)
+  })
+
+  it('counts what says a backend is down: connection failures, timeouts and 5xx', async () => {
+    const { resilience, metrics } = setup()
+    const route = chain({
+      backends: chain().backends.slice(0, 1),
+      breaker: { consecutiveFailures: 3, coolDownMs: 5_000 },
+    })
+    const failures = [
+      down,
+      () => new GatewayError(502, 'api_error', 'no route', { upstream: 'unavailable' }),
+      () => new GatewayError(504, 'timeout_error', 'slow', { upstream: 'unavailable' }),
+    ]
+    for (const failure of failures) {
+      const { attempts } = input(route, () => Promise.reject(failure()))
+      await expect(runAttempts(resilience, attempts)).rejects.toBeInstanceOf(GatewayError)
+    }
     const gauge = await metrics.registry.getSingleMetricAsString('strata_gateway_circuit_state')
     expect(gauge).toContain(
       'strata_gateway_circuit_state{route="apps/chat",backend_name="primary"} 2',

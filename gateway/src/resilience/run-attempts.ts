@@ -67,6 +67,15 @@ function noCandidates(route: Route, api: string): GatewayError {
 
 const seconds = (ms: number): number => Math.max(1, Math.ceil(ms / 1000))
 
+/** Seconds a throttled client is told to wait when Bedrock named no pause of its own. */
+export const THROTTLED_RETRY_AFTER_SECONDS = 1
+
+// A 429 reaches the client with Retry-After, so that it backs off instead of retrying at once.
+function withPause(error: GatewayError): GatewayError {
+  if (error.status !== 429 || error.retryAfterSeconds !== undefined) return error
+  return error.with({ retryAfterSeconds: THROTTLED_RETRY_AFTER_SECONDS })
+}
+
 export async function runAttempts<T>(
   resilience: Resilience,
   input: AttemptsInput<T>,
@@ -148,7 +157,8 @@ export async function runAttempts<T>(
         else health.breaker.onNeutral()
         if (error.retryAfterSeconds !== undefined)
           pausedUntil.set(ready, now() + error.retryAfterSeconds * 1000)
-        if (!isRetryable(error) || clientSignal.aborted || deadline.signal.aborted) throw error
+        if (!isRetryable(error) || clientSignal.aborted || deadline.signal.aborted)
+          throw withPause(error)
         logger.info('upstream attempt failed before the first byte', {
           route: routeKeyOf(route),
           backend: backendLabel(ready),
@@ -167,7 +177,7 @@ export async function runAttempts<T>(
     throw asGatewayError(deadline.signal.aborted ? deadline.signal.reason : error)
   }
   deadline.release()
-  throw lastError ?? allOpen(order, healthOf)
+  throw lastError === undefined ? allOpen(order, healthOf) : withPause(lastError)
 }
 
 // Nothing was tried: every backend's circuit is open (or its half-open probe is taken). Failing

@@ -45,7 +45,10 @@ function appWith(route: Partial<RouteInput>) {
 }
 
 const throttle = (): GatewayError =>
-  new GatewayError(429, 'rate_limit_error', 'Too many requests.', { code: 'rate_limit_exceeded' })
+  new GatewayError(429, 'rate_limit_error', 'Too many requests.', {
+    code: 'rate_limit_exceeded',
+    upstream: 'refused',
+  })
 
 async function sseData(response: Response): Promise<string[]> {
   return (await response.text())
@@ -67,7 +70,9 @@ describe('fallback before the first byte', () => {
 
   it('serves a stream from the next priority when the first fails before any chunk', async () => {
     const { app, converse, mantle } = appWith({})
-    converse.script = [new GatewayError(503, 'api_error', 'Unavailable.')]
+    converse.script = [
+      new GatewayError(503, 'api_error', 'Unavailable.', { upstream: 'unavailable' }),
+    ]
     const response = await postChat(app, { ...hello, stream: true })
     expect(response.status).toBe(200)
     expect((await sseData(response)).at(-1)).toBe('[DONE]')
@@ -99,7 +104,10 @@ describe('fallback before the first byte', () => {
 describe('after the first byte', () => {
   it('never falls back: a failure becomes one error event', async () => {
     const { app, converse, mantle } = appWith({})
-    converse.script = [textChunk('Hel'), new GatewayError(503, 'api_error', 'Gone.')]
+    converse.script = [
+      textChunk('Hel'),
+      new GatewayError(503, 'api_error', 'Gone.', { upstream: 'unavailable' }),
+    ]
     const data = await sseData(await postChat(app, { ...hello, stream: true }))
     expect(JSON.parse(data[0] ?? '')).toEqual(textChunk('Hel'))
     expect(JSON.parse(data.at(-1) ?? '')).toMatchObject({ error: { message: 'Gone.' } })
@@ -152,7 +160,8 @@ describe('kill switch and shadow', () => {
       ],
       shadow: { backend: 'candidate', percent: 100 },
     })
-    mantle.completeWith = () => Promise.reject(new GatewayError(500, 'server_error', 'Broken.'))
+    mantle.completeWith = () =>
+      Promise.reject(new GatewayError(500, 'server_error', 'Broken.', { upstream: 'unavailable' }))
     for (let i = 0; i < 3; i += 1) expect((await postChat(app, hello)).status).toBe(200)
     await new Promise((resolve) => setTimeout(resolve, 20))
     expect([callsOf(converse), callsOf(mantle)]).toEqual([3, 3])

@@ -1,8 +1,10 @@
 // Endpoints for the platform rather than for clients: liveness, readiness and Prometheus metrics.
-// Readiness means "can serve": a valid routing table is loaded. Liveness only means the event
-// loop answers, so a slow upstream never gets the pod restarted.
+// Readiness means "can serve and should be sent traffic": a valid routing table is loaded and the
+// process is not stopping. Liveness only means the event loop answers, so a slow upstream never
+// gets the pod restarted.
 import type { Handler } from 'hono'
 import type { GatewayEnv } from '../app-deps.ts'
+import { GatewayError } from '../errors/gateway-error.ts'
 import type { GatewayMetrics } from '../metrics/gateway-metrics.ts'
 import { noRoutingTable } from '../middleware/authenticate.ts'
 import type { RoutingIndex } from '../routing/routing-index.ts'
@@ -13,8 +15,16 @@ export function healthz(): Handler<GatewayEnv> {
   }
 }
 
-export function readyz(routing: () => RoutingIndex | undefined): Handler<GatewayEnv> {
+export function readyz(
+  routing: () => RoutingIndex | undefined,
+  stopping: () => boolean = () => false,
+): Handler<GatewayEnv> {
   return function reportReady(c) {
+    if (stopping()) {
+      throw new GatewayError(503, 'server_error', 'The gateway is shutting down.', {
+        code: 'shutting_down',
+      })
+    }
     const index = routing()
     if (index === undefined) throw noRoutingTable()
     return c.json({ status: 'ready', routingTableVersion: index.table.version })

@@ -58,6 +58,7 @@ export function startUpstreamCall(clientSignal: AbortSignal, timeoutMs?: number)
           `The model did not answer within ${timeoutMs ?? 0} ms.`,
           {
             code: 'upstream_timeout',
+            upstream: 'unavailable',
             cause: error,
           },
         )

@@ -79,7 +79,11 @@ function isEventType(name: string): name is ConverseStreamEventType {
 }
 
 function invalidUpstream(message: string, cause?: unknown): GatewayError {
-  return new GatewayError(502, 'api_error', message, { code: 'upstream_invalid_response', cause })
+  return new GatewayError(502, 'api_error', message, {
+    code: 'upstream_invalid_response',
+    upstream: 'refused',
+    cause,
+  })
 }
 
 function payloadJson(message: EventStreamMessage): unknown {
@@ -148,6 +152,7 @@ function corrupted(error: EventStreamDecodeError): GatewayError {
     'The model provider sent a corrupted response stream.',
     {
       code: 'upstream_stream_corrupted',
+      upstream: 'unavailable',
       cause: error,
     },
   )

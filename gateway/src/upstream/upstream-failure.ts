@@ -29,6 +29,7 @@ export function upstreamFailure(error: unknown, signal: AbortSignal): GatewayErr
     if (isTimeoutReason(reason)) {
       return new GatewayError(504, 'timeout_error', 'The request timed out.', {
         code: 'request_timeout',
+        upstream: 'unavailable',
         cause: error,
       })
     }
@@ -43,17 +44,19 @@ export function upstreamFailure(error: unknown, signal: AbortSignal): GatewayErr
       504,
       'timeout_error',
       'The gateway could not connect to the model provider in time.',
-      { code: 'connect_timeout', cause: error },
+      { code: 'connect_timeout', upstream: 'unavailable', cause: error },
     )
   }
   if (code !== undefined && timeoutCodes.has(code)) {
     return new GatewayError(504, 'timeout_error', 'The model provider did not respond in time.', {
       code: 'upstream_timeout',
+      upstream: 'unavailable',
       cause: error,
     })
   }
   return new GatewayError(502, 'api_error', 'The gateway could not reach the model provider.', {
     code: 'upstream_connection_error',
+    upstream: 'unavailable',
     cause: error,
   })
 }

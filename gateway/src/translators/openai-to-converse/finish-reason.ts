@@ -33,7 +33,7 @@ export function malformedOutputError(stopReason: string): GatewayError {
     500,
     'server_error',
     'The model produced invalid content. Consider modifying your prompt if you are seeing this error persistently.',
-    { code: 'invalid_model_output', upstreamType: stopReason },
+    { code: 'invalid_model_output', upstreamType: stopReason, upstream: 'refused' },
   )
 }
 

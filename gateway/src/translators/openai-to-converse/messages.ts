@@ -9,6 +9,7 @@
 // - roles must alternate, so consecutive messages of one role are merged into one;
 // - a thinking model needs its reasoning block (with signature) back before its tool calls.
 import { invalidRequest } from '../../errors/gateway-error.ts'
+import { checkJsonDepth } from '../../openai/json-depth.ts'
 import type { AssistantMessage, ChatMessage, ToolMessage } from '../../openai/chat-messages.ts'
 import type {
   ConverseContentBlock,
@@ -26,8 +27,9 @@ export interface ConverseConversation {
 
 function toolInput(argumentsJson: string, param: string): unknown {
   if (argumentsJson.trim() === '') return {}
+  let input: unknown
   try {
-    return JSON.parse(argumentsJson) as unknown
+    input = JSON.parse(argumentsJson) as unknown
   } catch {
     throw invalidRequest(
       `Invalid value for '${param}': the tool call arguments are not valid JSON.`,
@@ -35,6 +37,8 @@ function toolInput(argumentsJson: string, param: string): unknown {
       'invalid_value',
     )
   }
+  checkJsonDepth(input, param)
+  return input
 }
 
 // Only a signed reasoning block is sent back: models that sign (Claude) require it before tool
@@ -134,7 +138,28 @@ export function toConverseConversation(
     if (previous?.role === turn.role) previous.content.push(...turn.blocks)
     else out.push({ role: turn.role, content: turn.blocks })
   })
+  if (out.length === 0) throw nothingToAnswer(messages)
   return { system, messages: out }
+}
+
+// Converse needs one message with content besides the system prompt; blank text carries nothing
+// (and Converse refuses it), so a conversation of only blank or system messages is refused here,
+// naming the message at fault.
+function nothingToAnswer(messages: readonly ChatMessage[]): Error {
+  const index = messages.findIndex((m) => m.role !== 'system' && m.role !== 'developer')
+  if (index < 0) {
+    return invalidRequest(
+      "Invalid value for 'messages': there is no user message; a Bedrock model needs one besides the system messages.",
+      'messages',
+      'invalid_value',
+    )
+  }
+  const param = `messages[${index}].content`
+  return invalidRequest(
+    `Invalid value for '${param}': the content is empty; a Bedrock model needs some text to answer.`,
+    param,
+    'invalid_value',
+  )
 }
 
 /** historyToolNames lists the tool names used in the history, in first-use order. */

@@ -42,9 +42,7 @@ function incompleteStream(): GatewayError {
     502,
     'api_error',
     'The model provider ended the response stream before it was complete.',
-    {
-      code: 'upstream_stream_incomplete',
-    },
+    { code: 'upstream_stream_incomplete', upstream: 'unavailable' },
   )
 }
 

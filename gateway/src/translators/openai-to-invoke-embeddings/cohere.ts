@@ -19,6 +19,7 @@ const cohereReplySchema = z.looseObject({
 const isVersion4 = (modelId: string): boolean => /cohere\.embed-v4/.test(modelId)
 
 export const cohereEmbed: EmbeddingFamily = {
+  dimensions: (modelId) => (isVersion4(modelId) ? v4Dimensions : v3Dimensions),
   bodies(texts, { modelId, dimensions }) {
     if (texts.length > maximumTexts) {
       throw invalidRequest(
@@ -27,15 +28,8 @@ export const cohereEmbed: EmbeddingFamily = {
         'invalid_value',
       )
     }
+    // The vector size is checked by the caller (request.ts checkDimensions).
     const version4 = isVersion4(modelId)
-    const sizes = version4 ? v4Dimensions : v3Dimensions
-    if (dimensions !== undefined && !sizes.includes(dimensions)) {
-      throw invalidRequest(
-        `Invalid value for 'dimensions': this model supports ${sizes.join(', ')}.`,
-        'dimensions',
-        'invalid_value',
-      )
-    }
     // OpenAI has no notion of query versus document; documents is the neutral, symmetric choice.
     return [
       {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { GatewayError } from '../../errors/gateway-error.ts'
 import { cohereEmbed } from './cohere.ts'
 import type { EmbeddingOptions } from './family.ts'
+import { checkDimensions } from './request.ts'
 import { titanTextV2 } from './titan.ts'
 
 const titan = 'amazon.titan-embed-text-v2:0'
@@ -106,7 +107,11 @@ describe('request bodies', () => {
       param: 'input',
     },
   ])('refuses $name with a 400', ({ family, texts, options, param }) => {
-    const error = errorOf(() => family.bodies(texts, options satisfies EmbeddingOptions))
+    // The vector size is checked before any body is built, for Mantle's pass-through too.
+    const error = errorOf(() => {
+      checkDimensions(options.modelId, options.dimensions)
+      return family.bodies(texts, options satisfies EmbeddingOptions)
+    })
     expect(error).toMatchObject({ status: 400, param, code: 'invalid_value' })
   })
 })

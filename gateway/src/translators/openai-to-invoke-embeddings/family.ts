@@ -22,6 +22,8 @@ export interface EmbeddingVectors {
 }
 
 export interface EmbeddingFamily {
+  /** The vector sizes a model of the family offers. */
+  dimensions(modelId: string): readonly number[]
   /** The InvokeModel bodies for these texts, one call each; throws a 400 for what the model cannot do. */
   bodies(texts: readonly string[], options: EmbeddingOptions): Record<string, unknown>[]
   /** Reads the replies to `bodies`, in the same order; throws a 502 on an unusable answer. */

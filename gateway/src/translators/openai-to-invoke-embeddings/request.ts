@@ -20,6 +20,20 @@ export function embeddingFamilyFor(modelId: string): EmbeddingFamily | undefined
 }
 
 /**
+ * checkDimensions refuses a vector size the model is known not to offer, so that a request the
+ * model would refuse never leaves the gateway; a model it does not know is left to Bedrock.
+ */
+export function checkDimensions(modelId: string, dimensions: number | undefined): void {
+  const sizes = embeddingFamilyFor(modelId)?.dimensions(modelId)
+  if (dimensions === undefined || sizes === undefined || sizes.includes(dimensions)) return
+  throw invalidRequest(
+    `Invalid value for 'dimensions': this model supports ${sizes.join(', ')}.`,
+    'dimensions',
+    'invalid_value',
+  )
+}
+
+/**
  * embeddingTexts is the request's input as texts. Token ids belong to OpenAI's tokenizers and
  * mean nothing to Titan or Cohere, so they are refused rather than guessed at.
  */

@@ -3,7 +3,7 @@
 // dimensions 256 | 512 | 1024, normalize; response: embedding, inputTextTokenCount,
 // embeddingsByType).
 import { z } from 'zod'
-import { invalidRequest, invalidResponse } from '../../errors/gateway-error.ts'
+import { invalidResponse } from '../../errors/gateway-error.ts'
 import type { EmbeddingFamily } from './family.ts'
 
 const titanDimensions: readonly number[] = [256, 512, 1024]
@@ -15,14 +15,9 @@ const titanReplySchema = z.looseObject({
 })
 
 export const titanTextV2: EmbeddingFamily = {
+  dimensions: () => titanDimensions,
   bodies(texts, { dimensions }) {
-    if (dimensions !== undefined && !titanDimensions.includes(dimensions)) {
-      throw invalidRequest(
-        `Invalid value for 'dimensions': this model supports ${titanDimensions.join(', ')}.`,
-        'dimensions',
-        'invalid_value',
-      )
-    }
+    // The vector size is checked by the caller (request.ts checkDimensions).
     // OpenAI's own embeddings are unit length; normalising keeps cosine and dot product equal.
     return texts.map((inputText) => ({
       inputText,

@@ -27,6 +27,7 @@ const doneMarker = '[DONE]'
 function incompleteStream(what: string): GatewayError {
   return new GatewayError(502, 'api_error', `The model provider's stream ended ${what}.`, {
     code: 'upstream_incomplete_stream',
+    upstream: 'unavailable',
   })
 }
 
@@ -57,9 +58,9 @@ export function mantleChunkRelay(context: MantleStreamContext): MantleChunkRelay
     push(payload) {
       if (done) return []
       if (payload.trim() === doneMarker) {
-        if (usage === undefined) throw incompleteStream('without token usage')
         done = true
-        return [usage]
+        // A stream without usage is complete all the same; its tokens count as zero.
+        return usage === undefined ? [] : [usage]
       }
       const json = parsePayload(payload)
       if (hasError(json)) throw mantleStreamError(json)

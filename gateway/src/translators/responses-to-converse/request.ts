@@ -24,6 +24,13 @@ function refuseServerState(request: ResponsesRequest): void {
       'unsupported_parameter',
     )
   }
+  if (request.background === true) {
+    throw invalidRequest(
+      "'background: true' is not supported on this model: its Bedrock Converse backend answers while the request waits. Leave 'background' out or set it to false.",
+      'background',
+      'unsupported_parameter',
+    )
+  }
   if (request.store === true) {
     throw invalidRequest(
       "'store: true' is not supported on this model: its Bedrock Converse backend stores no responses. Leave 'store' out or set it to false.",
@@ -126,6 +133,13 @@ export function toChatMessages(request: ResponsesRequest): ChatMessage[] {
   if (request.instructions != null && request.instructions !== '')
     messages.push({ role: 'system', content: request.instructions })
   if (typeof request.input === 'string') {
+    if (request.input.trim() === '') {
+      throw invalidRequest(
+        "Invalid value for 'input': the input is empty; a Bedrock model needs some text to answer.",
+        'input',
+        'invalid_value',
+      )
+    }
     messages.push({ role: 'user', content: request.input })
     return messages
   }

@@ -48,6 +48,7 @@ export function fromMantleResponse(json: unknown, model: string): ResponseObject
 function incompleteStream(): GatewayError {
   return new GatewayError(502, 'api_error', "The model provider's stream ended unfinished.", {
     code: 'upstream_incomplete_stream',
+    upstream: 'unavailable',
   })
 }
 
