@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config'
 
-// Three projects so that only the tests that need them pay for real servers:
-// unit tests beside code, cluster tests that share one real control plane, and
-// journeys that start their own processes.
+// Four projects so that only the tests that need them pay for real servers: unit tests beside
+// code, cluster tests that share one real control plane, journeys that start their own
+// processes, and pods: Strata installed with helm on a real single-node cluster from its images.
 export default defineConfig({
   test: {
     reporters: ['default', './test/closing-line-reporter.ts'],
@@ -11,7 +11,12 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['{crds,aws-signing,operator,gateway,test}/**/*.test.ts'],
-          exclude: ['**/node_modules/**', 'test/cluster/**', 'test/journeys/**'],
+          exclude: [
+            '**/node_modules/**',
+            'test/cluster/**',
+            'test/journeys/**',
+            'test/pods/*.test.ts',
+          ],
         },
       },
       {
@@ -30,6 +35,17 @@ export default defineConfig({
           include: ['test/journeys/**/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'pods',
+          // test/pods/objects/ holds pure functions; their tests run with the unit tests.
+          include: ['test/pods/*.test.ts'],
+          globalSetup: ['./test/pods/global-setup.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 900_000,
           fileParallelism: false,
         },
       },

@@ -6,9 +6,10 @@ cd "$(dirname "$0")/.."
 
 # prometheus and redis-server are real parts of the tests; wrk is the benchmarks' load generator;
 # shellcheck checks the workflows' run: blocks (test/actionlint.sh); buildah, mmdebstrap, runc, jq,
-# binutils (strip) and curl build and check the container images (test/images).
+# binutils (strip) and curl build and check the container images (test/images); containerd, the
+# CNI plugins and iptables make the local node (docs/local-cluster.md).
 debian_packages=(openssl util-linux git make prometheus redis-server wrk python3-venv shellcheck
-  buildah mmdebstrap runc jq binutils curl)
+  buildah mmdebstrap runc jq binutils curl containerd containernetworking-plugins iptables)
 missing=()
 for p in "${debian_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [[ ${#missing[@]} -gt 0 ]]; then

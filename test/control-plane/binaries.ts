@@ -10,6 +10,10 @@ export const binaryNames = [
   'kube-controller-manager',
   'kubectl',
   'helm',
+  'kube-scheduler',
+  'kubelet',
+  'kube-proxy',
+  'coredns',
 ] as const
 export type BinaryName = (typeof binaryNames)[number]
 export type Binaries = Record<BinaryName, string>

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds the local control plane (etcd, kube-apiserver, kube-controller-manager, kubectl, helm)
-# from the Go module proxy at pinned versions, into a cache outside the checkout.
-# Recipe and pitfalls: shared/reference/kubernetes-operator.md §1-2. Upstream k8s.io/kubernetes
+# Builds the local cluster (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubelet,
+# kube-proxy, kubectl, helm and CoreDNS) from the Go module proxy at pinned versions, into a cache
+# outside the checkout. Recipe and pitfalls: docs/local-cluster.md. Upstream k8s.io/kubernetes
 # cannot be `go install`ed (its go.mod replaces every staging module with ./staging/...), so we
 # build from a throwaway wrapper module that replaces each staging module with its v0.x.y tag.
 set -euo pipefail
@@ -9,13 +9,17 @@ set -euo pipefail
 K8S_VERSION=1.34.4
 ETCD_VERSION=3.6.16
 HELM_VERSION=3.22.0
+COREDNS_VERSION=1.14.7
 # Bump when the build recipe itself changes (flags), so caches from an older recipe are not reused.
 RECIPE=2
 minor=$(cut -d. -f2 <<<"$K8S_VERSION")
 
 CACHE_ROOT="${STRATA_CACHE:-$HOME/.cache/strata}"
 BIN="$CACHE_ROOT/k8s-v$K8S_VERSION-etcd-v$ETCD_VERSION-helm-v$HELM_VERSION-r$RECIPE/bin"
-WANT=(etcd kube-apiserver kube-controller-manager kubectl helm)
+# The node's parts (kube-scheduler, kubelet, kube-proxy, coredns) live beside the control plane's;
+# a cache built before they were added gains them on the next run without rebuilding the rest.
+K8S_CMDS=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl)
+WANT=(etcd "${K8S_CMDS[@]}" helm coredns)
 
 if [[ "${1:-}" == "--print-bin-dir" ]]; then echo "$BIN"; exit 0; fi
 
@@ -67,7 +71,7 @@ if needs etcd; then
   log "etcd: done ($("$BIN/etcd" --version | head -n 1))"
 fi
 
-if needs kube-apiserver kube-controller-manager kubectl; then
+if needs "${K8S_CMDS[@]}"; then
   d="$WORK/k8s-$K8S_VERSION"; rm -rf "$d"; mkdir -p "$d"; cd "$d"
   go mod init local/k8sbuild >/dev/null 2>&1
   staging="0.${K8S_VERSION#1.}"
@@ -82,9 +86,8 @@ if needs kube-apiserver kube-controller-manager kubectl; then
     go mod edit -replace="k8s.io/$m=k8s.io/$m@v$staging"
   done
   log "kubernetes v$K8S_VERSION: downloading modules"
-  run_with_ticker "downloading kubernetes modules" \
-    go get "k8s.io/kubernetes/cmd/kube-apiserver@v$K8S_VERSION" "k8s.io/kubernetes/cmd/kube-controller-manager@v$K8S_VERSION" \
-    "k8s.io/kubernetes/cmd/kubectl@v$K8S_VERSION" 2>&1 | tail -n 3
+  pkgs=(); for cmd in "${K8S_CMDS[@]}"; do pkgs+=("k8s.io/kubernetes/cmd/$cmd@v$K8S_VERSION"); done
+  run_with_ticker "downloading kubernetes modules" go get "${pkgs[@]}" 2>&1 | tail -n 3
   # Without these, /version reports v0.0.0-master and Helm's kubeVersion checks misfire (reference §1.6).
   ld=""
   for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
@@ -93,7 +96,8 @@ if needs kube-apiserver kube-controller-manager kubectl; then
     ld+=" -X $p.gitCommit=unknown-go-proxy-build"
     ld+=" -X $p.buildDate=1970-01-01T00:00:00Z"
   done
-  for cmd in kube-apiserver kube-controller-manager kubectl; do
+  for cmd in "${K8S_CMDS[@]}"; do
+    needs "$cmd" || continue
     log "kubernetes: compiling $cmd"
     run_with_ticker "compiling $cmd" go build -trimpath -ldflags "-s -w $ld" -o "$BIN/$cmd" "k8s.io/kubernetes/cmd/$cmd"
   done
@@ -111,6 +115,40 @@ if needs helm; then
   log "helm: compiling"
   run_with_ticker "compiling helm" go build -trimpath -ldflags "-s -w $hl" -o "$BIN/helm" helm.sh/helm/v3/cmd/helm
   log "helm: done ($("$BIN/helm" version --short))"
+fi
+
+if needs coredns; then
+  d="$WORK/coredns-$COREDNS_VERSION"; rm -rf "$d"; mkdir -p "$d"; cd "$d"
+  go mod init local/corednsbuild >/dev/null 2>&1
+  # CoreDNS's own main links every plugin, cloud SDKs included, which takes many minutes to
+  # compile. Its compile-time configuration is the directives list; this main links only the
+  # plugins the node's Corefile uses (node-config.ts), in CoreDNS's own order.
+  cat >main.go <<'GO'
+package main
+
+import (
+	"github.com/coredns/coredns/core/dnsserver"
+	"github.com/coredns/coredns/coremain"
+	_ "github.com/coredns/coredns/plugin/bind"
+	_ "github.com/coredns/coredns/plugin/cache"
+	_ "github.com/coredns/coredns/plugin/errors"
+	_ "github.com/coredns/coredns/plugin/kubernetes"
+	_ "github.com/coredns/coredns/plugin/log"
+	_ "github.com/coredns/coredns/plugin/ready"
+)
+
+func init() {
+	dnsserver.Directives = []string{"bind", "ready", "errors", "log", "cache", "kubernetes"}
+}
+
+func main() { coremain.Run() }
+GO
+  log "coredns v$COREDNS_VERSION: downloading modules"
+  run_with_ticker "downloading coredns modules" go get "github.com/coredns/coredns@v$COREDNS_VERSION" 2>&1 | tail -n 3
+  run_with_ticker "resolving coredns's imports" go mod tidy 2>&1 | tail -n 3
+  log "coredns: compiling"
+  run_with_ticker "compiling coredns" go build -trimpath -ldflags "-s -w" -o "$BIN/coredns" .
+  log "coredns: done ($("$BIN/coredns" -version | head -n 1))"
 fi
 
 log "all binaries in $BIN"

@@ -27,7 +27,7 @@ crds=(keda.sh_scaledobjects keda.sh_scaledjobs keda.sh_triggerauthentications
   keda.sh_clustertriggerauthentications eventing.keda.sh_cloudeventsources
   eventing.keda.sh_clustercloudeventsources)
 complete() {
-  [[ -x "$OUT/bin/keda-operator" ]] || return 1
+  [[ -x "$OUT/bin/keda-operator" && -x "$OUT/bin/keda-adapter" && -d "$OUT/config" ]] || return 1
   local c; for c in "${crds[@]}"; do [[ -f "$OUT/crds/$c.yaml" ]] || return 1; done
 }
 if complete; then log "cached: $OUT"; exit 0; fi
@@ -66,14 +66,19 @@ cd "$WORK"
 
 # `go list -deps` fetches exactly the modules the operator imports (the whole graph would be far
 # more: KEDA has a scaler for every cloud), so the compile step that follows works offline.
-log "downloading the modules ./cmd/operator imports"
-run_with_ticker "downloading KEDA's dependencies" go list -deps ./cmd/operator 2>&1 >/dev/null | tail -n 3
+log "downloading the modules ./cmd/operator and ./cmd/adapter import"
+run_with_ticker "downloading KEDA's dependencies" go list -deps ./cmd/operator ./cmd/adapter 2>&1 >/dev/null | tail -n 3
 
 mkdir -p "$OUT/bin" "$OUT/crds"
 ld="-s -w -X $MODULE/version.Version=$KEDA_VERSION -X $MODULE/version.GitCommit=go-proxy-build"
 log "compiling keda-operator"
 run_with_ticker "compiling keda-operator" go build -trimpath -ldflags "$ld" -o "$OUT/bin/keda-operator.tmp" ./cmd/operator
+# The metrics server (keda-operator-metrics-apiserver), which serves external.metrics.k8s.io.
+log "compiling keda-adapter"
+run_with_ticker "compiling keda-adapter" go build -trimpath -ldflags "$ld" -o "$OUT/bin/keda-adapter" ./cmd/adapter
 for c in "${crds[@]}"; do cp "config/crd/bases/$c.yaml" "$OUT/crds/"; done
+# KEDA's own install manifests (kustomize), from which the pod tests take its RBAC and Services.
+rm -rf "$OUT/config"; cp -r config "$OUT/config"
 # Renamed last, so an interrupted build never looks complete.
 mv "$OUT/bin/keda-operator.tmp" "$OUT/bin/keda-operator"
 cd /; rm -rf "$WORK"

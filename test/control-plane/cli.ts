@@ -1,9 +1,13 @@
-// `make cluster-up` / `make cluster-down`: a control plane that outlives the command, for
-// poking at by hand. State lives in one directory so `down` can find and stop it.
+// `make cluster-up` / `make cluster-down`: a cluster that outlives the command, for poking at by
+// hand. Where a node can run (root, containerd), it has one with Strata's images imported, so
+// `helm install` of charts/strata runs real pods. State lives in one directory so `down` can find
+// and stop it.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { ensureImages } from '../images/images.ts'
 import { startControlPlane } from './control-plane.ts'
+import { nodeUnsupportedReason, releaseNodeIn } from './node-host.ts'
 import { isAlive, stopPid } from './processes.ts'
 
 const stateDir = process.env['STRATA_CLUSTER_DIR'] ?? join(tmpdir(), 'strata-cluster')
@@ -27,7 +31,27 @@ async function up(): Promise<void> {
   }
   if (existing) await down()
   mkdirSync(stateDir, { recursive: true })
-  const plane = await startControlPlane({ dir: stateDir, detached: true })
+  const unsupported = nodeUnsupportedReason()
+  if (unsupported) process.stderr.write(`[control-plane] no node: ${unsupported}\n`)
+  const images = unsupported ? undefined : ensureImages()
+  const plane = await startControlPlane({
+    dir: stateDir,
+    detached: true,
+    ...(images
+      ? {
+          node: {
+            sandboxImage: images.pause.ref,
+            images: Object.values(images).map((image) => image.archive),
+          },
+        }
+      : {}),
+  })
+  if (images)
+    process.stderr.write(
+      `[control-plane] images (imagePullPolicy: Never): ${Object.values(images)
+        .map((image) => image.ref)
+        .join(' ')}\n`,
+    )
   const state: State = { pids: plane.pids, kubeconfig: plane.kubeconfig }
   writeFileSync(statePath, JSON.stringify(state))
   process.stderr.write(`[control-plane] running; stop it with 'make cluster-down'\n`)
@@ -37,6 +61,7 @@ async function up(): Promise<void> {
 async function down(): Promise<void> {
   const state = readState()
   if (state) for (const pid of [...state.pids].reverse()) await stopPid(pid)
+  releaseNodeIn(join(stateDir, 'node'))
   rmSync(stateDir, { recursive: true, force: true })
   process.stderr.write('[control-plane] stopped\n')
 }

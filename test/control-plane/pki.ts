@@ -13,6 +13,20 @@ export interface Pki {
   serviceAccountPublicKey: string
   adminCert: string
   adminKey: string
+  /** Set when the PKI was made for a node (`nodeIp` given to createPki). */
+  node?: NodePki
+}
+
+/**
+ * What a node and API aggregation add: the kubelet's serving pair, and the front-proxy client pair
+ * the apiserver presents to aggregated APIs (KEDA's metrics server). One CA signs everything; the
+ * aggregated server trusts only the front-proxy name (`--requestheader-allowed-names`).
+ */
+export interface NodePki {
+  kubeletCert: string
+  kubeletKey: string
+  frontProxyCert: string
+  frontProxyKey: string
 }
 
 function openssl(args: string[], cwd: string): void {
@@ -65,7 +79,11 @@ function issue(dir: string, name: string, subject: string, extensions: string[])
   )
 }
 
-export function createPki(dir: string): Pki {
+/**
+ * With `nodeIp`, the apiserver's certificate also names the node's address and the `kubernetes`
+ * Service's first cluster IP, which is how pods reach it.
+ */
+export function createPki(dir: string, nodeIp?: string, serviceIp?: string): Pki {
   openssl(
     [
       'req',
@@ -82,9 +100,10 @@ export function createPki(dir: string): Pki {
     ],
     dir,
   )
+  const extraNames = nodeIp ? `,IP:${nodeIp},IP:${serviceIp ?? nodeIp}` : ''
   issue(dir, 'apiserver', '/CN=kube-apiserver', [
     '-addext',
-    'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc',
+    `subjectAltName=IP:127.0.0.1${extraNames},DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local`,
   ])
   // system:masters bypasses RBAC; only the harness itself and the controller manager use it.
   issue(dir, 'admin', '/O=system:masters/CN=strata-admin', [])
@@ -93,7 +112,19 @@ export function createPki(dir: string): Pki {
     dir,
   )
   openssl(['pkey', '-in', 'sa.key', '-pubout', '-out', 'sa.pub'], dir)
+  let node: NodePki | undefined
+  if (nodeIp) {
+    issue(dir, 'kubelet', '/CN=strata-node', ['-addext', `subjectAltName=IP:${nodeIp}`])
+    issue(dir, 'front-proxy', '/CN=front-proxy-client', [])
+    node = {
+      kubeletCert: join(dir, 'kubelet.crt'),
+      kubeletKey: join(dir, 'kubelet.key'),
+      frontProxyCert: join(dir, 'front-proxy.crt'),
+      frontProxyKey: join(dir, 'front-proxy.key'),
+    }
+  }
   return {
+    ...(node ? { node } : {}),
     caCert: join(dir, 'ca.crt'),
     caKey: join(dir, 'ca.key'),
     serverCert: join(dir, 'apiserver.crt'),

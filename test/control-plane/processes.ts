@@ -87,10 +87,10 @@ export function freePort(): Promise<number> {
   })
 }
 
-/** Polls until `probe` resolves true, failing early if the process dies. */
+/** Polls until `probe` gives true, failing early if the process dies; a throw counts as false. */
 export async function waitFor(
   what: Started,
-  probe: () => Promise<boolean>,
+  probe: () => boolean | Promise<boolean>,
   timeoutMs: number,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs
@@ -104,7 +104,12 @@ export async function waitFor(
       throw new Error(
         `${what.name} exited during start-up; log ${what.logPath}:\n${logTail(what.logPath)}`,
       )
-    if (await probe().catch(() => false)) return
+    if (
+      await Promise.resolve()
+        .then(probe)
+        .catch(() => false)
+    )
+      return
     await sleep(100)
   }
   throw new Error(

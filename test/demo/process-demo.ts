@@ -1,25 +1,19 @@
-// `make demo`: the whole system on one machine, offline. A real control plane, the Bedrock
-// emulator standing in for AWS, `helm install` of charts/strata (CRDs, RBAC, Services, PDB,
-// Deployments), then strata-operator and strata-gateway as processes because no kubelet runs pods
-// here, each holding only a token of the chart's ServiceAccount so the chart's RBAC is what they
-// work with. The example manifests are applied with kubectl and the official openai client calls
-// the gateway with the credentials the operator generated. Ctrl-C stops everything.
+// `make demo` where no node can run (not root, or containerd missing): a real control plane, the
+// Bedrock emulator standing in for AWS, `helm install` of charts/strata (CRDs, RBAC, Services,
+// PDB, Deployments), then strata-operator and strata-gateway as processes, each holding only a
+// token of the chart's ServiceAccount so the chart's RBAC is what they work with. The example
+// manifests are applied with kubectl and the official openai client calls the gateway with the
+// credentials the operator generated.
 import { execFileSync } from 'node:child_process'
-import { rmSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node'
 import OpenAI from 'openai'
-import { chat, crossProject, embed, listModels, streamChat } from './calls.ts'
 import { gatewayAccess, operatorKubeconfig } from '../support/service-account-access.ts'
 import { canI, helmInstall, tokenOf } from './chart.ts'
-import {
-  formatProject,
-  formatUnattributed,
-  meanOverheadMs,
-  parseExposition,
-  summariseProject,
-} from './metrics-summary.ts'
+import { metricsReport, projectTour } from './tour.ts'
 import { startControlPlane } from '../control-plane/control-plane.ts'
+import { onShutdown, print, step } from './session.ts'
 import { stopPid } from '../control-plane/processes.ts'
 import { eventually, kubeConfigFrom } from '../support/kube.ts'
 import {
@@ -31,40 +25,18 @@ import {
 } from '../support/processes.ts'
 
 const repoRoot = join(import.meta.dirname, '..', '..')
-const began = Date.now()
-const step = (message: string) => {
-  process.stdout.write(`\n==> [${((Date.now() - began) / 1000).toFixed(1)}s] ${message}\n`)
-}
-const running: RunningProcess[] = []
-let work: string | undefined
 const system = 'strata-system'
-const print = (text: string) => process.stdout.write(text)
 
-step('starting the local control plane (etcd, kube-apiserver, kube-controller-manager)')
-const plane = await startControlPlane()
-let stopping = false
-const shutdown = async (code = 0) => {
-  if (stopping) return
-  stopping = true
-  step('stopping everything')
-  const timed = async (name: string, stop: () => Promise<void>) => {
-    const from = Date.now()
-    await stop()
-    print(`stopped ${name} (${((Date.now() - from) / 1000).toFixed(1)}s)\n`)
-  }
+export async function processDemo(): Promise<string> {
+  step('starting the local control plane (etcd, kube-apiserver, kube-controller-manager)')
+  const plane = await startControlPlane()
+  onShutdown('the control plane', () => plane.stop())
   // A terminal's Ctrl-C signals the whole process group, so kube-apiserver stops with everyone
   // else and the operator's last Lease call can hang on it (leader-election.ts has no request
   // timeout): a short grace before SIGKILL keeps Ctrl-C snappy.
-  for (const child of running.reverse())
-    await timed(child.process.name, () => stopPid(child.process.pid, 3_000))
-  await timed('the control plane', () => plane.stop())
-  if (work) rmSync(work, { recursive: true, force: true })
-  process.exit(code)
-}
-process.on('SIGINT', () => void shutdown())
-process.on('SIGTERM', () => void shutdown())
-
-try {
+  const keep = (child: RunningProcess) => {
+    onShutdown(child.process.name, () => stopPid(child.process.pid, 3_000))
+  }
   const kubectl = (...args: string[]) =>
     execFileSync(plane.binaries.kubectl, ['--kubeconfig', plane.kubeconfig, ...args], {
       encoding: 'utf8',
@@ -74,9 +46,10 @@ try {
   process.stdout.write(kubectl('get', '--raw', '/version'))
 
   step('starting the Bedrock emulator (Converse, Mantle, Projects API, inference profiles)')
-  work = await makeWorkDirectory('demo')
+  const work = await makeWorkDirectory('demo')
+  onShutdown('the work directory', () => rm(work, { recursive: true, force: true }))
   const emulator = await startEmulatorProcess(work)
-  running.push(emulator)
+  keep(emulator)
   process.stdout.write(`emulator at ${emulator.url}\n`)
 
   step(`helm install strata charts/strata --namespace ${system} --create-namespace`)
@@ -84,8 +57,8 @@ try {
   kubectl('wait', '--for=condition=Established', '--timeout=60s', 'crd', '--all')
   process.stdout.write(kubectl('get', 'crds'))
   process.stdout.write(kubectl('get', 'deploy,svc,pdb,hpa,sa', '-n', system))
-  print(`NOTE: the Deployments strata-operator and strata-gateway exist but their pods will never
-run: this local control plane has no kubelet and no scheduler to run pods. The demo runs the same
+  print(`NOTE: the Deployments strata-operator and strata-gateway exist but their pods will not
+run: without a node this control plane has no kubelet and no scheduler. The demo runs the same
 two programs as processes instead, each holding only a token of the chart's ServiceAccount, so
 they can do exactly what the chart's RBAC grants and nothing more.\n`)
   const gatewayUser = `system:serviceaccount:${system}:strata-gateway`
@@ -109,7 +82,7 @@ they can do exactly what the chart's RBAC grants and nothing more.\n`)
     namespace: system,
     emulatorUrl: emulator.url,
   })
-  running.push(operator)
+  keep(operator)
 
   step('kubectl apply -f examples/manifests/ (two projects; routes on Converse and Mantle)')
   process.stdout.write(kubectl('apply', '-f', join(repoRoot, 'examples/manifests')))
@@ -144,7 +117,7 @@ they can do exactly what the chart's RBAC grants and nothing more.\n`)
     emulatorUrl: emulator.url,
     port: process.env['STRATA_DEMO_PORT'] ?? '8080',
   })
-  running.push(gateway)
+  keep(gateway)
 
   const clientFor = async (project: string) => {
     const secret = await core.readNamespacedSecret({
@@ -162,53 +135,16 @@ they can do exactly what the chart's RBAC grants and nothing more.\n`)
   const support = await clientFor('support')
   const research = await clientFor('research')
 
-  step('support: GET /v1/models')
-  await listModels(support.client, print)
-  step('support: chat on support-chat (Claude on Converse, through its inference profile)')
-  await chat(support.client, 'support-chat', 'Where is my order?', print)
-  step('support: streaming chat on support-fast (90 % Haiku, 10 % Nova Lite)')
-  await streamChat(support.client, 'support-fast', 'Stream a short answer please', print)
-
-  step('research: GET /v1/models (only its own aliases)')
-  await listModels(research.client, print)
-  step('research: chat on reasoner (gpt-oss on Mantle, OpenAI-Project attribution)')
-  await chat(research.client, 'reasoner', 'Why is the sky blue?', print)
-  step('research: streaming chat on reasoner (Mantle stream relayed chunk by chunk)')
-  await streamChat(research.client, 'reasoner', 'Stream a haiku', print)
-  step('research: streaming chat on summarise (Nova on Converse, Haiku as fallback)')
-  await streamChat(research.client, 'summarise', 'Summarise: the cat sat on the mat', print)
-  step('research: embeddings on embed (Cohere on Mantle)')
-  await embed(research.client, 'embed', print)
-  step("research's key asking for support's alias")
-  await crossProject(research.client, 'support-chat', print)
-
-  step('gateway /metrics, per project (gen_ai_client_token_usage_total, _cost_usd_total, ...)')
-  const samples = parseExposition(await (await fetch(`${gateway.url}/metrics`)).text())
-  for (const project of ['support/support', 'research/research'])
-    print(`${formatProject(project, summariseProject(samples, project))}\n`)
-  print(`${formatUnattributed(summariseProject(samples, ''))}\n`)
-  const overhead = meanOverheadMs(samples)
-  print(
-    `  gateway overhead: mean ${overhead.meanMs.toFixed(2)} ms over ${String(overhead.count)} ` +
-      'requests (strata_gateway_overhead_seconds)\n',
-  )
+  await projectTour(support.client, research.client)
+  metricsReport([await (await fetch(`${gateway.url}/metrics`)).text()])
   // Anything the chart's RBAC refused would only show in the programs' logs: fail loudly on it.
   for (const program of [operator, gateway]) {
     const refused = (await program.log()).split('\n').find((line) => /forbidden/i.test(line))
     if (refused) throw new Error(`the chart's RBAC refused a call: ${refused}`)
   }
 
-  if (process.env['STRATA_DEMO_EXIT']) await shutdown()
-  step(`running. Try it:
-  curl -s ${gateway.url}/v1/chat/completions -H 'Authorization: Bearer ${support.key}' \\
+  return `  curl -s ${gateway.url}/v1/chat/completions -H 'Authorization: Bearer ${support.key}' \\
     -H 'Content-Type: application/json' -d '{"model":"support-chat","messages":[{"role":"user","content":"hi"}]}'
   curl -s ${gateway.url}/metrics | grep gen_ai_client_cost_usd_total
-  export KUBECONFIG=${plane.kubeconfig}; kubectl get bp,mr -A
-Ctrl-C stops everything.`)
-  setInterval(() => undefined, 1 << 30)
-} catch (error) {
-  process.stderr.write(
-    `demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  )
-  await shutdown(1)
+  export KUBECONFIG=${plane.kubeconfig}; kubectl get bp,mr -A`
 }

@@ -181,6 +181,33 @@ else
   built+=(pause)
 fi
 
+# --- 3b. the parts around Strata that the pod tests run as pods --------------------------------
+# Prometheus (Debian's binary) and KEDA (built from the Go module proxy); not product images, and
+# not started by check-images.sh: the pod tests run them.
+keda_dir=$(bash test/control-plane/build-keda.sh --print-dir)
+bash test/control-plane/build-keda.sh >&2
+# image_from NAME DOCKERFILE BASE FILE...: an image of these files, tagged by their hash.
+image_from() {
+  local name=$1 dockerfile=$2 base=$3 tag ref context
+  shift 3
+  tag=$({ sha256sum "$dockerfile" "$@" | cut -c1-64; echo "$base"; } | sha256sum | cut -c1-12)
+  ref=localhost/strata-$name:$tag
+  if is_current "$name" "$ref"; then
+    say "$name $tag: cached"
+    return
+  fi
+  say "$name $tag: building"
+  context=$(mktemp -d)
+  cp "$@" "$context/"
+  buildah bud --quiet --layers --build-arg "RUNTIME_BASE=$base" -t "$ref" -f "$dockerfile" "$context" >/dev/null
+  rm -rf "$context"
+  export_image "$name" "$ref"
+}
+image_from prometheus test/images/prometheus.Dockerfile "$runtime_base" /usr/bin/prometheus
+cp "$keda_dir/bin/keda-operator" "$out/keda" && cp "$keda_dir/bin/keda-adapter" "$out/keda-adapter"
+image_from keda test/images/keda.Dockerfile scratch "$out/keda" "$out/keda-adapter"
+rm -f "$out/keda" "$out/keda-adapter"
+
 # --- 4. start what changed under the chart's restrictions --------------------------------------
 if [[ ${#built[@]} -gt 0 ]]; then
   bash test/images/check-images.sh "$manifest"

@@ -33,18 +33,29 @@ const buildScript = join(import.meta.dirname, '..', 'control-plane', 'build-keda
 
 export interface KedaBuild {
   binary: string
+  /** The metrics server (keda-operator-metrics-apiserver). */
+  adapter: string
   crdDir: string
+  /** KEDA's own kustomize manifests. */
+  configDir: string
 }
 
 /** Finds the cached build, building it once if missing (progress goes to stderr). */
 export function ensureKeda(): KedaBuild {
   const dir = execFileSync('bash', [buildScript, '--print-dir'], { encoding: 'utf8' }).trim()
-  const build = { binary: join(dir, 'bin', 'keda-operator'), crdDir: join(dir, 'crds') }
-  if (!existsSync(build.binary)) {
+  const build = {
+    binary: join(dir, 'bin', 'keda-operator'),
+    adapter: join(dir, 'bin', 'keda-adapter'),
+    crdDir: join(dir, 'crds'),
+    configDir: join(dir, 'config'),
+  }
+  if (![build.binary, build.adapter, build.configDir].every(existsSync)) {
     execFileSync('bash', [buildScript], { stdio: ['ignore', 'inherit', 'inherit'] })
   }
-  if (!existsSync(build.binary))
-    throw new Error(`keda-operator missing after ${buildScript}; see its output above`)
+  if (![build.binary, build.adapter, build.configDir].every(existsSync))
+    throw new Error(
+      `keda-operator, keda-adapter or KEDA's config missing after ${buildScript}; see its output above`,
+    )
   return build
 }
 
