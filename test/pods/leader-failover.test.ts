@@ -1,0 +1,82 @@
+// Leader failover: delete the operator pod that holds the Lease; the standby takes over within
+// the lease duration and reconciles a BedrockProject created after the leader is gone.
+import { describe, expect, inject, it } from 'vitest'
+import { clusterFor, system, kubectlUntil } from './kubectl.ts'
+import { eventually } from '../support/kube.ts'
+
+const cluster = clusterFor(inject('podKubeconfig'))
+const figure = (text: string) => process.stderr.write(`[pods:leader-failover] ${text}\n`)
+
+const holder = (): string =>
+  cluster.kubectl('get', 'lease', '-n', system, '-o', 'jsonpath={.items[0].spec.holderIdentity}')
+
+describe('operator leader failover', () => {
+  it('the standby takes over and reconciles a new project after the leader pod is deleted', async () => {
+    const leader = holder()
+    const pods = cluster
+      .kubectl(
+        'get',
+        'pods',
+        '-n',
+        system,
+        '-l',
+        'app.kubernetes.io/component=operator',
+        '-o',
+        'jsonpath={.items[*].metadata.name}',
+      )
+      .split(' ')
+    const leaderPod = pods.find((pod) => leader.startsWith(pod))
+    expect(leaderPod, `lease holder ${leader} among ${pods.join(', ')}`).toBeDefined()
+    const from = Date.now()
+    cluster.kubectl('delete', 'pod', leaderPod ?? '', '-n', system, '--wait=false')
+    cluster.apply([
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'failover' } },
+      {
+        apiVersion: 'strata.dev/v1alpha1',
+        kind: 'BedrockProject',
+        metadata: { name: 'failover', namespace: 'failover' },
+        spec: {
+          name: 'Failover Check',
+          region: 'us-east-1',
+          tags: {
+            owner: 'platform',
+            cost_center: 'cc-1',
+            environment: 'test',
+            data_classification: 'internal',
+          },
+        },
+      } as never,
+    ])
+    const newLeader = await eventually(
+      'a new lease holder',
+      () => {
+        const now = holder()
+        return now && !now.startsWith(leaderPod ?? '') ? now : undefined
+      },
+      90_000,
+      500,
+    )
+    const tookOverMs = Date.now() - from
+    await kubectlUntil(
+      cluster,
+      'the new project Ready',
+      [
+        'get',
+        'bedrockproject',
+        'failover',
+        '-n',
+        'failover',
+        '-o',
+        'jsonpath={.status.conditions[?(@.type=="Ready")].status}',
+      ],
+      'True',
+      90_000,
+    )
+    const readyMs = Date.now() - from
+    figure(
+      `leader ${leader} deleted; ${newLeader} leads after ${String(tookOverMs)} ms; new project Ready after ${String(readyMs)} ms`,
+    )
+    const standby = pods.find((pod) => pod !== leaderPod) ?? ''
+    expect(newLeader.startsWith(standby), `${newLeader} is the standby ${standby}`).toBe(true)
+  })
+})
