@@ -87,7 +87,7 @@ const expectedOperatorClusterRules = [
     verbs: ['patch'],
   },
   { apiGroups: ['strata.dev'], resources: ['bedrockprojects/finalizers'], verbs: ['update'] },
-  { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'create', 'patch'] },
+  { apiGroups: [''], resources: ['secrets'], verbs: ['create', 'patch'] },
   { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create'] },
 ]
 const expectedOperatorNamespacedRules = [
@@ -673,6 +673,33 @@ describe('charts/strata: installed into the local control plane', () => {
     // An RBAC refusal names the user ("is forbidden: User ... cannot ..."). Other 403s can appear on
     // the shared control plane: events in namespaces that earlier test files are still deleting.
     expect(await operator.log()).not.toMatch(/forbidden: User/)
+  })
+
+  it("refuses the operator's ServiceAccount any read of a Secret outside what it writes", async () => {
+    // A Secret the operator has no business with, in the apiserver's own namespace.
+    await core.createNamespacedSecret({
+      namespace: 'kube-system',
+      body: { metadata: { name: `not-strata-${suffix}` }, stringData: { password: 'hunter2' } },
+    })
+    const asOperator = kubeConfigFrom(
+      operatorKubeconfig(config, tokenOf('strata-operator'), workDirectory),
+    ).makeApiClient(CoreV1Api)
+    try {
+      for (const [what, call] of [
+        ['get', () => asOperator.readNamespacedSecret({ name: `not-strata-${suffix}`, namespace: 'kube-system' })],
+        ['list', () => asOperator.listNamespacedSecret({ namespace: 'kube-system' })],
+        ['list cluster-wide', () => asOperator.listSecretForAllNamespaces()],
+        ['get its own', () => asOperator.readNamespacedSecret({ name: 'search-openai', namespace: team })],
+      ] as const) {
+        const refused = await call().then(
+          () => undefined,
+          (error: unknown) => error,
+        )
+        expect(statusCode(refused), `${what} of Secrets`).toBe(403)
+      }
+    } finally {
+      await core.deleteNamespacedSecret({ name: `not-strata-${suffix}`, namespace: 'kube-system' })
+    }
   })
 
   it('serves the published table from a gateway holding only its chart ServiceAccount token', async () => {
