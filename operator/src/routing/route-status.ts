@@ -54,6 +54,19 @@ export function statusDiffers(current: ModelRouteStatus | undefined, next: Model
   )
 }
 
+// When many routes change at once (a fleet applied, a project's profiles arriving), one write at
+// a time would take seconds per thousand routes; a few in flight keep the apiserver busy without
+// flooding it (client-go's default QPS is 5 with bursts of 10).
+const writeConcurrency = 8
+
+async function inParallel(tasks: (() => Promise<void>)[], limit: number): Promise<void> {
+  let next = 0
+  const worker = async () => {
+    while (next < tasks.length) await tasks[next++]?.()
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker))
+}
+
 export class RouteStatusWriter {
   readonly #kube: KubeClient
   /** Per served route: its table entry as last published, and the version that first carried it. */
@@ -75,6 +88,7 @@ export class RouteStatusWriter {
     for (const project of compiled.projects)
       for (const entry of project.routes) entries.set(routeKey(entry.namespace, entry.name), entry)
     const seen = new Set<string>()
+    const pending: (() => Promise<void>)[] = []
     for (const route of routes) {
       const namespace = route.metadata.namespace ?? ''
       const name = route.metadata.name ?? ''
@@ -88,13 +102,16 @@ export class RouteStatusWriter {
         : undefined
       const next = desiredRouteStatus(route, outcome, since, now)
       if (!statusDiffers(route.status, next)) continue
-      await this.#kube.applyStatus(
-        { plural: 'modelroutes', kind: 'ModelRoute', namespace, name },
-        { ...next },
-      )
-      this.writes++
+      pending.push(async () => {
+        await this.#kube.applyStatus(
+          { plural: 'modelroutes', kind: 'ModelRoute', namespace, name },
+          { ...next },
+        )
+        this.writes++
+      })
     }
     for (const key of this.#served.keys()) if (!seen.has(key)) this.#served.delete(key)
+    await inParallel(pending, writeConcurrency)
   }
 
   // A restarted operator has no memory of entries: it takes the version a route's status already
