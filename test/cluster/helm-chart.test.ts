@@ -386,6 +386,22 @@ describe('charts/strata: lint and render', () => {
       'policy.requiredProjectTags={aws:team}',
     ])
     expect(reserved.status).not.toBe(0)
+    for (const [flag, blocking] of [
+      ['--set', '0'],
+      ['--set-string', '0%'],
+    ] as const) {
+      const pdb = helm.run([
+        'template',
+        release,
+        chartDirectory,
+        flag,
+        `gateway.podDisruptionBudget.maxUnavailable=${blocking}`,
+      ])
+      expect(pdb.status, `maxUnavailable ${blocking}`).not.toBe(0)
+      expect(pdb.stderr).toMatch(/maxUnavailable/)
+    }
+    const heap = helm.run(['template', release, chartDirectory, '--set', 'operator.maxHeapMiB=-1'])
+    expect(heap.status).not.toBe(0)
   })
 })
 
@@ -686,10 +702,20 @@ describe('charts/strata: installed into the local control plane', () => {
     ).makeApiClient(CoreV1Api)
     try {
       for (const [what, call] of [
-        ['get', () => asOperator.readNamespacedSecret({ name: `not-strata-${suffix}`, namespace: 'kube-system' })],
+        [
+          'get',
+          () =>
+            asOperator.readNamespacedSecret({
+              name: `not-strata-${suffix}`,
+              namespace: 'kube-system',
+            }),
+        ],
         ['list', () => asOperator.listNamespacedSecret({ namespace: 'kube-system' })],
         ['list cluster-wide', () => asOperator.listSecretForAllNamespaces()],
-        ['get its own', () => asOperator.readNamespacedSecret({ name: 'search-openai', namespace: team })],
+        [
+          'get its own',
+          () => asOperator.readNamespacedSecret({ name: 'search-openai', namespace: team }),
+        ],
       ] as const) {
         const refused = await call().then(
           () => undefined,
