@@ -37,6 +37,7 @@ bench: setup ## benchmarks: gateway vs bare proxy, Portkey, LiteLLM (writes docs
 	@. test/python-env.sh && LITELLM_VENV="$$LITELLM_VENV" node test/bench/gateway-bench.ts
 	@node test/bench/publish-scale.ts
 	@node test/bench/control-plane-scale.ts
+	@node test/bench/fleet-scale.ts
 
 cluster-up: setup ## start a local control plane that stays up; prints its kubeconfig path
 	@node test/control-plane/cli.ts up
