@@ -196,6 +196,13 @@ describe('charts/strata: lint and render', () => {
       name: 'POD_NAMESPACE',
       valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } },
     })
+    // The heap flags and limit docs/operations.md ("Operator sizing") measured.
+    expect(operatorContainer?.env).toContainEqual({ name: 'MALLOC_ARENA_MAX', value: '2' })
+    expect(operatorContainer?.env).toContainEqual({
+      name: 'NODE_OPTIONS',
+      value: '--max-old-space-size=160 --max-semi-space-size=4',
+    })
+    expect(operatorContainer?.resources?.limits?.['memory']).toBe('256Mi')
 
     const service = pick(objects, 'Service', 'strata-gateway') as V1Service
     expect(service.spec?.ports).toEqual([
