@@ -38,6 +38,7 @@ bench: setup ## benchmarks: gateway vs bare proxy, Portkey, LiteLLM (writes docs
 	@. test/python-env.sh && LITELLM_VENV="$$LITELLM_VENV" node test/bench/gateway-bench.ts
 	@node test/bench/publish-scale.ts
 	@node test/bench/control-plane-scale.ts
+	@node test/bench/fleet-scale.ts
 
 images: setup ## build the container images with buildah (docs/images.md); setup already does, cached after the first run
 	@bash test/images/build-images.sh

@@ -61,6 +61,13 @@ describe('BedrockProject spec', () => {
     ])
   })
 
+  it('treats a value of only white space as missing', () => {
+    const tags = { ...validSpec().tags, owner: '   ', cost_center: '\u00a0' }
+    expect(issuesOf({ ...validSpec(), tags })).toEqual([
+      'tags: missing required tags: owner, cost_center',
+    ])
+  })
+
   it.each([
     ['an empty name', { name: '' }, 'name: Too small'],
     ['a 65-character name', { name: 'a'.repeat(65) }, 'name: Too big'],
@@ -75,6 +82,11 @@ describe('BedrockProject spec', () => {
 
   it.each([
     ['a reserved aws: key', { 'aws:created': 'x' }, 'tags.aws:created: tag keys must be 1-128'],
+    [
+      "the operator's owner marker",
+      { 'strata.dev/owner': 'x' },
+      'tags.strata.dev/owner: tag keys must be 1-128',
+    ],
     ['a key with forbidden characters', { 'bad!': 'x' }, 'tags.bad!: tag keys must be 1-128'],
     ['an empty key', { '': 'x' }, 'tags.: tag keys must be 1-128'],
     ['a 129-character key', { ['k'.repeat(129)]: 'x' }, 'tag keys must be 1-128'],

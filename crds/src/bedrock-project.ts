@@ -62,7 +62,13 @@ export const accessSchema = z
 export const deletionPolicySchema = z
   .enum(['Archive', 'Retain'])
   .describe(
-    'What happens to the Bedrock project when this object is deleted: Archive archives it (the default), Retain leaves it active for someone else to adopt.',
+    'What happens to the Bedrock project and its inference profiles when this object is deleted: Archive archives the project and deletes the profiles (the default), Retain leaves both for someone else to adopt.',
+  )
+
+export const missingProjectPolicySchema = z
+  .enum(['Recreate', 'Report'])
+  .describe(
+    'What the operator does when the Bedrock project recorded in status no longer exists (removed outside Strata): Recreate (the default) adopts an active project of the same name or creates a new one, with the declared tags, and republishes the routes with its id; Report leaves it missing and reports Ready=False with reason ProjectMissing. Either way the routes of a missing project leave the routing table until a project serves them again, so the gateway never calls Bedrock with a stale id.',
   )
 
 export const bedrockProjectSpecSchema = z
@@ -87,6 +93,7 @@ export const bedrockProjectSpecSchema = z
       'AWS region of the Bedrock project, e.g. us-east-1. Immutable. ModelRoute backends default to it.',
     ),
     deletionPolicy: deletionPolicySchema.default('Archive'),
+    missingProjectPolicy: missingProjectPolicySchema.default('Recreate'),
     access: accessSchema.optional(),
     limits: projectLimitsSchema.optional(),
     budgets: budgetsSchema.optional(),
@@ -154,5 +161,6 @@ export type BedrockProjectSpecInput = z.input<typeof bedrockProjectSpecSchema>
 export type BedrockProjectStatus = z.infer<typeof bedrockProjectStatusSchema>
 export type BedrockProject = z.infer<typeof bedrockProjectSchema>
 export type DeletionPolicy = z.infer<typeof deletionPolicySchema>
+export type MissingProjectPolicy = z.infer<typeof missingProjectPolicySchema>
 export type ServiceAccountReference = z.infer<typeof serviceAccountReferenceSchema>
 export type InferenceProfile = z.infer<typeof inferenceProfileSchema>

@@ -145,7 +145,7 @@ describe('generated CRDs', () => {
       }),
       expect.objectContaining({ name: 'Model', jsonPath: '.spec.model' }),
       expect.objectContaining({ name: 'Project', jsonPath: '.spec.projectRef.name' }),
-      expect.objectContaining({ name: 'Backends', jsonPath: '.spec.backends[*].modelId' }),
+      expect.objectContaining({ name: 'Backends', jsonPath: '.status.backends' }),
       expect.objectContaining({ name: 'Age', jsonPath: '.metadata.creationTimestamp' }),
     ])
   })

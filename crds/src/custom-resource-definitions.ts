@@ -73,7 +73,7 @@ export const kindDefinitions: readonly KindDefinition[] = [
       readyColumn,
       { name: 'Model', type: 'string', jsonPath: '.spec.model' },
       { name: 'Project', type: 'string', jsonPath: '.spec.projectRef.name' },
-      { name: 'Backends', type: 'string', jsonPath: '.spec.backends[*].modelId' },
+      { name: 'Backends', type: 'string', jsonPath: '.status.backends' },
       ageColumn,
     ],
   },

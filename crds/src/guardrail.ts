@@ -1,6 +1,6 @@
 // A Bedrock guardrail attached to a project or a route: the same shape in the CRDs and in the
 // routing table. Identifier and version rules are those of Converse's guardrailConfig and of
-// ApplyGuardrail (shared/reference/bedrock-api.md §3.3 and the ApplyGuardrail row of §4):
+// ApplyGuardrail, as the Bedrock API reference gives them:
 // https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_GuardrailConfiguration.html
 import { z } from 'zod'
 

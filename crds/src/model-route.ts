@@ -26,6 +26,24 @@ export const MAX_BACKENDS = 16
 
 const NO_LIVE_BACKEND = 'at least one backend needs a weight above 0'
 const DUPLICATE_BACKEND_NAME = 'backend names must be unique'
+const UNKNOWN_SHADOW_BACKEND =
+  'shadow.backend must be the name of a backend of this route, or the position (0, 1, ...) of one'
+
+// The gateway looks a shadow backend up by name first, then by position (shadowCandidate), so a
+// name that matches neither would silently copy nothing. Positions are one or two digits: a route
+// has at most 16 backends, and CEL's int() must not overflow.
+const shadowTargetRule =
+  "!has(self.shadow) || self.backends.exists(b, has(b.name) && b.name == self.shadow.backend) || (self.shadow.backend.matches('^[0-9]{1,2}$') && int(self.shadow.backend) < size(self.backends))"
+
+function namesABackend(spec: {
+  backends: { name?: string | undefined }[]
+  shadow?: { backend: string } | undefined
+}): boolean {
+  const wanted = spec.shadow?.backend
+  if (wanted === undefined) return true
+  if (spec.backends.some((backend) => backend.name === wanted)) return true
+  return /^[0-9]{1,2}$/.test(wanted) && Number(wanted) < spec.backends.length
+}
 
 export const modelRouteBackendSchema = z
   .strictObject({
@@ -123,8 +141,8 @@ export const modelRouteDefaultsSchema = z
   })
   .describe('Request parameters applied when the client leaves them out.')
 
-export const modelRouteSpecSchema = z
-  .strictObject({
+export const modelRouteSpecSchema = kubernetes(
+  z.strictObject({
     projectRef: z
       .strictObject({
         name: objectNameSchema.describe('Name of the BedrockProject.'),
@@ -154,6 +172,20 @@ export const modelRouteSpecSchema = z
       .describe(
         'When true, a request parameter the backend cannot honour is refused with 400; when false (the default) it is dropped and named in a response header.',
       ),
+  }),
+  {
+    validations: [
+      { rule: shadowTargetRule, message: UNKNOWN_SHADOW_BACKEND, fieldPath: '.shadow.backend' },
+    ],
+  },
+)
+  .superRefine((spec, context) => {
+    if (!namesABackend(spec))
+      context.addIssue({
+        code: 'custom',
+        message: UNKNOWN_SHADOW_BACKEND,
+        path: ['shadow', 'backend'],
+      })
   })
   .describe('The desired binding of a model name to Bedrock backends.')
 
@@ -161,7 +193,18 @@ export const modelRouteStatusSchema = z
   .strictObject({
     observedGeneration: observedGenerationSchema.optional(),
     conditions: conditionsSchema.optional(),
-    routingTableVersion: routingTableVersionSchema.optional(),
+    routingTableVersion: routingTableVersionSchema
+      .optional()
+      .describe(
+        "The first routing table version that served this route as it is now. It moves only when the route's own entry changes (its spec, or an inference profile it uses), never because another route changed. Absent while the route is not served.",
+      ),
+    backends: z
+      .string()
+      .max(4096)
+      .optional()
+      .describe(
+        'The model ids of the backends, comma-separated, for the Backends printer column: a column shows only the first match of a JSONPath, so spec.backends[*].modelId would name one backend.',
+      ),
   })
   .describe('The observed state of the route, written by the operator.')
 

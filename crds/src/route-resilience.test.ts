@@ -33,6 +33,8 @@ describe('route resilience options', () => {
 
   it.each([
     ['a shadow share above 100%', { shadow: { backend: 'candidate', percent: 101 } }],
+    ['a shadow backend the route does not have', { shadow: { backend: 'candidat', percent: 5 } }],
+    ['a shadow position past the last backend', { shadow: { backend: '2', percent: 5 } }],
     ['a header name with a space', { sticky: { header: 'x session' } }],
     ['a cool-down under 100 ms', { breaker: { coolDownMs: 10 } }],
     ['an unknown breaker field', { breaker: { threshold: 3 } }],

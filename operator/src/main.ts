@@ -5,13 +5,14 @@ import { createServer } from 'node:http'
 import { parseArgs } from 'node:util'
 import { BedrockClient } from '@aws-sdk/client-bedrock'
 import { defaultProvider } from '@aws-sdk/credential-provider-node'
-import { KubeConfig } from '@kubernetes/client-node'
 import { bearerSigner, sigV4Signer } from '@strata/aws-signing'
 import { FoundationModelCatalog } from './bedrock/foundation-models.ts'
 import { InferenceProfiles } from './bedrock/inference-profiles.ts'
 import { mantleEndpoint, mantleHttp } from './bedrock/mantle-http.ts'
 import { ProjectsClient } from './bedrock/projects-client.ts'
 import { LeaderElector } from './kube/leader-election.ts'
+import { describeError } from './kube/errors.ts'
+import { loadKubeConfig } from './kube/load-config.ts'
 import { Manager } from './manager.ts'
 import { createOperatorMetrics } from './metrics.ts'
 
@@ -35,9 +36,7 @@ const log = (message: string) => {
 const env = process.env
 const namespace = values.namespace ?? env['POD_NAMESPACE'] ?? 'strata-system'
 const identity = `${hostname()}-${String(process.pid)}`
-const config = new KubeConfig()
-if (values.kubeconfig) config.loadFromFile(values.kubeconfig)
-else config.loadFromDefault()
+const config = loadKubeConfig(values.kubeconfig, env)
 
 const credentials = defaultProvider()
 const bearer = env['AWS_BEARER_TOKEN_BEDROCK']
@@ -115,7 +114,7 @@ const startManager = () => {
   manager.start().then(
     () => (ready = true),
     (error: unknown) => {
-      log(`manager failed to start: ${String(error)}`)
+      log(`manager failed to start: ${describeError(error)}`)
       process.exit(1)
     },
   )
@@ -133,6 +132,7 @@ const elector = values['leader-elect']
         log('lost leadership; exiting')
         process.exit(1)
       },
+      onNamespaceMissing: () => process.exit(1),
     })
   : undefined
 let electing: Promise<void> = Promise.resolve()

@@ -17,12 +17,20 @@ import type { InferenceProfiles } from './bedrock/inference-profiles.ts'
 import type { ProjectsClient } from './bedrock/projects-client.ts'
 import { BedrockProjectController } from './controllers/bedrock-project/controller.ts'
 import { WorkQueue } from './controllers/work-queue.ts'
+import { describeError } from './kube/errors.ts'
 import { ResilientInformer } from './kube/informer.ts'
-import { typedCache, type TypedCache } from './kube/typed-cache.ts'
+import { typedStore, type TypedCache } from './kube/typed-cache.ts'
 import { GROUP, KubeClient, VERSION } from './kube/kube-client.ts'
 import type { OperatorMetrics } from './metrics.ts'
 import { TablePublisher } from './routing/publisher.ts'
-import { writeRouteStatuses } from './routing/route-status.ts'
+import { RouteStatusWriter } from './routing/route-status.ts'
+import {
+  projectsToReconcile,
+  projectTrigger,
+  routeTrigger,
+  type ProjectTrigger,
+  type RouteTrigger,
+} from './triggers.ts'
 
 export interface ManagerOptions {
   config: KubeConfig
@@ -49,6 +57,9 @@ export class Manager {
   readonly #queue: WorkQueue
   readonly #publisher: TablePublisher
   readonly #synced = new Set<string>()
+  // What each object last looked like to the event filters; status-only echoes are told apart.
+  readonly #projectTriggers = new Map<string, ProjectTrigger>()
+  readonly #routeTriggers = new Map<string, RouteTrigger>()
 
   constructor(options: ManagerOptions) {
     const { config, metrics, log } = options
@@ -65,8 +76,11 @@ export class Manager {
         `ignoring ${object.kind ?? 'object'} ${keyOf(object)}: it does not match the schema: ${error.message}`,
       )
     }
-    this.#projects = typedCache(() => this.#projectInformer.cache, bedrockProjectSchema, invalid)
-    this.#routes = typedCache(() => this.#routeInformer.cache, modelRouteSchema, invalid)
+    const projectStore = typedStore(bedrockProjectSchema, invalid)
+    const routeStore = typedStore(modelRouteSchema, invalid)
+    this.#projects = projectStore.view(() => this.#projectInformer.cache)
+    this.#routes = routeStore.view(() => this.#routeInformer.cache)
+    const statuses = new RouteStatusWriter(kube)
 
     this.#publisher = new TablePublisher({
       kube,
@@ -81,7 +95,12 @@ export class Manager {
       },
       onPublished: async (version, compiled, routes) => {
         metrics.tableVersion.set(version)
-        await writeRouteStatuses(kube, version, compiled, routes, new Date())
+        const before = statuses.writes
+        try {
+          await statuses.write(version, compiled, routes, new Date())
+        } finally {
+          metrics.statusWrites.inc({ kind: 'ModelRoute' }, statuses.writes - before)
+        }
       },
     })
     const controller = new BedrockProjectController({
@@ -123,17 +142,28 @@ export class Manager {
       },
       onError: (key, error, retryInMs) => {
         metrics.queueRetries.inc({ name })
-        log(
-          `reconcile ${key} failed, retry in ${retryInMs} ms: ${error instanceof Error ? error.message : String(error)}`,
-        )
+        log(`reconcile ${key} failed, retry in ${retryInMs} ms: ${describeError(error)}`)
       },
     })
 
     this.#projectInformer = new ResilientInformer<KubernetesObject>(config, {
       path: `/apis/${GROUP}/${VERSION}/bedrockprojects`,
       list: lister('bedrockprojects'),
-      onEvent: (project) => {
-        this.#queue.add(keyOf(project))
+      transform: projectStore.transform,
+      // Every change may alter the table (status carries keys and profiles); only changes to what
+      // the reconcile acts on (spec, deletion, the rotate annotation) need a reconcile. Our own
+      // status writes echo back here and must not cost a Bedrock call each.
+      onEvent: (object, kind) => {
+        const key = keyOf(object)
+        const project = this.#projects.get(
+          object.metadata?.name ?? '',
+          object.metadata?.namespace ?? '',
+        )
+        const next = kind === 'delete' || !project ? undefined : projectTrigger(project)
+        const previous = this.#projectTriggers.get(key)
+        if (next) this.#projectTriggers.set(key, next)
+        else this.#projectTriggers.delete(key)
+        if (next && next !== previous) this.#queue.add(key)
         this.#publish()
       },
       onConnect: () => this.#markSynced('projects'),
@@ -142,19 +172,35 @@ export class Manager {
     this.#routeInformer = new ResilientInformer<KubernetesObject>(config, {
       path: `/apis/${GROUP}/${VERSION}/modelroutes`,
       list: lister('modelroutes'),
-      // A route may bring a new Converse model, which needs an inference profile on its project.
-      onEvent: (object) => {
+      transform: routeStore.transform,
+      // Only a spec change (or an add or delete) matters: a route's status is ours, and its echo
+      // must neither republish nor reconcile. The project is reconciled only when the route's
+      // Converse models change, since those decide its inference profiles.
+      onEvent: (object, kind) => {
+        const key = keyOf(object)
         const route = this.#routes.get(
           object.metadata?.name ?? '',
           object.metadata?.namespace ?? '',
         )
-        if (route)
-          this.#queue.add(`${route.metadata.namespace ?? ''}/${route.spec.projectRef.name}`)
+        const next = kind === 'delete' || !route ? undefined : routeTrigger(route)
+        const previous = this.#routeTriggers.get(key)
+        if (next) this.#routeTriggers.set(key, next)
+        else this.#routeTriggers.delete(key)
+        if (next && previous && next.generation === previous.generation) return
+        for (const project of projectsToReconcile(previous, next, (key) => this.#profiled(key)))
+          this.#queue.add(project)
         this.#publish()
       },
       onConnect: () => this.#markSynced('routes'),
       log,
     })
+  }
+
+  /** The models a project already has inference profiles for, as its status records them. */
+  #profiled(key: string): ReadonlySet<string> {
+    const [namespace = '', name = ''] = key.split('/')
+    const project = this.#projects.get(name, namespace)
+    return new Set((project?.status?.inferenceProfiles ?? []).map((profile) => profile.modelId))
   }
 
   get publisher(): TablePublisher {

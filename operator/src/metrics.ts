@@ -55,6 +55,12 @@ export function createOperatorMetrics() {
       help: 'Version of the routing table last published or confirmed.',
       registers: [registry],
     }),
+    statusWrites: new Counter({
+      name: 'strata_operator_status_writes_total',
+      help: 'Status writes the operator sent, by kind; a change to one object should cost O(1).',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
     tablePublish: new Histogram({
       name: 'strata_routing_table_publish_seconds',
       help: 'Time to compile and publish the routing table.',

@@ -26,7 +26,13 @@ function projects(): BedrockProject[] {
     apiVersion: 'strata.dev/v1alpha1',
     kind: 'BedrockProject',
     metadata: { name: `p${String(index)}`, namespace: 'bench', generation: 1 },
-    spec: { name: `Bench ${String(index)}`, region: 'us-east-1', tags, deletionPolicy: 'Archive' },
+    spec: {
+      name: `Bench ${String(index)}`,
+      region: 'us-east-1',
+      tags,
+      deletionPolicy: 'Archive',
+      missingProjectPolicy: 'Recreate',
+    },
     status: {
       projectId: `proj_bench${String(index)}`,
       clientKeys: [{ sha256: index.toString(16).padStart(64, '0') }],

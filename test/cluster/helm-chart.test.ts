@@ -87,7 +87,7 @@ const expectedOperatorClusterRules = [
     verbs: ['patch'],
   },
   { apiGroups: ['strata.dev'], resources: ['bedrockprojects/finalizers'], verbs: ['update'] },
-  { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'create', 'patch'] },
+  { apiGroups: [''], resources: ['secrets'], verbs: ['create', 'patch'] },
   { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create'] },
 ]
 const expectedOperatorNamespacedRules = [
@@ -196,6 +196,13 @@ describe('charts/strata: lint and render', () => {
       name: 'POD_NAMESPACE',
       valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } },
     })
+    // The heap flags and limit docs/operations.md ("Operator sizing") measured.
+    expect(operatorContainer?.env).toContainEqual({ name: 'MALLOC_ARENA_MAX', value: '2' })
+    expect(operatorContainer?.env).toContainEqual({
+      name: 'NODE_OPTIONS',
+      value: '--max-old-space-size=160 --max-semi-space-size=4',
+    })
+    expect(operatorContainer?.resources?.limits?.['memory']).toBe('256Mi')
 
     const service = pick(objects, 'Service', 'strata-gateway') as V1Service
     expect(service.spec?.ports).toEqual([
@@ -386,6 +393,22 @@ describe('charts/strata: lint and render', () => {
       'policy.requiredProjectTags={aws:team}',
     ])
     expect(reserved.status).not.toBe(0)
+    for (const [flag, blocking] of [
+      ['--set', '0'],
+      ['--set-string', '0%'],
+    ] as const) {
+      const pdb = helm.run([
+        'template',
+        release,
+        chartDirectory,
+        flag,
+        `gateway.podDisruptionBudget.maxUnavailable=${blocking}`,
+      ])
+      expect(pdb.status, `maxUnavailable ${blocking}`).not.toBe(0)
+      expect(pdb.stderr).toMatch(/maxUnavailable/)
+    }
+    const heap = helm.run(['template', release, chartDirectory, '--set', 'operator.maxHeapMiB=-1'])
+    expect(heap.status).not.toBe(0)
   })
 })
 
@@ -673,6 +696,43 @@ describe('charts/strata: installed into the local control plane', () => {
     // An RBAC refusal names the user ("is forbidden: User ... cannot ..."). Other 403s can appear on
     // the shared control plane: events in namespaces that earlier test files are still deleting.
     expect(await operator.log()).not.toMatch(/forbidden: User/)
+  })
+
+  it("refuses the operator's ServiceAccount any read of a Secret outside what it writes", async () => {
+    // A Secret the operator has no business with, in the apiserver's own namespace.
+    await core.createNamespacedSecret({
+      namespace: 'kube-system',
+      body: { metadata: { name: `not-strata-${suffix}` }, stringData: { password: 'hunter2' } },
+    })
+    const asOperator = kubeConfigFrom(
+      operatorKubeconfig(config, tokenOf('strata-operator'), workDirectory),
+    ).makeApiClient(CoreV1Api)
+    try {
+      for (const [what, call] of [
+        [
+          'get',
+          () =>
+            asOperator.readNamespacedSecret({
+              name: `not-strata-${suffix}`,
+              namespace: 'kube-system',
+            }),
+        ],
+        ['list', () => asOperator.listNamespacedSecret({ namespace: 'kube-system' })],
+        ['list cluster-wide', () => asOperator.listSecretForAllNamespaces()],
+        [
+          'get its own',
+          () => asOperator.readNamespacedSecret({ name: 'search-openai', namespace: team }),
+        ],
+      ] as const) {
+        const refused = await call().then(
+          () => undefined,
+          (error: unknown) => error,
+        )
+        expect(statusCode(refused), `${what} of Secrets`).toBe(403)
+      }
+    } finally {
+      await core.deleteNamespacedSecret({ name: `not-strata-${suffix}`, namespace: 'kube-system' })
+    }
   })
 
   it('serves the published table from a gateway holding only its chart ServiceAccount token', async () => {

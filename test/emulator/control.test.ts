@@ -94,3 +94,22 @@ describe('control API over HTTP', () => {
     expect(await response.json()).toEqual({ message: 'boom' })
   })
 })
+
+describe('a project that vanishes', () => {
+  it('answers 404 on every call once forgotten, as for an id that never existed', async () => {
+    const headers = { authorization: 'Bearer test-key', 'content-type': 'application/json' }
+    const projects = `${emulator.url}/v1/organization/projects`
+    const created = (await (
+      await fetch(projects, { method: 'POST', headers, body: JSON.stringify({ name: 'Gone' }) })
+    ).json()) as { id: string }
+    await control.forgetProject(created.id)
+    expect((await fetch(`${projects}/${created.id}`, { headers })).status).toBe(404)
+    const update = await fetch(`${projects}/${created.id}`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ add_tags: { a: 'b' } }),
+    })
+    expect(update.status).toBe(404)
+    await expect(control.forgetProject(created.id)).rejects.toThrow(/404/)
+  })
+})

@@ -35,6 +35,11 @@ export function controlRoutes(state: EmulatorState): Route[] {
       sendJson(res, 200, { requests: state.log.all() })
       return Promise.resolve()
     }),
+    route('DELETE', 'projects/{projectId}', ({ res, params }) => {
+      const forgotten = state.projects.forget(params['projectId'] ?? '')
+      sendJson(res, forgotten ? 200 : 404, { forgotten })
+      return Promise.resolve()
+    }),
     route('POST', 'reset', ({ res }) => {
       resetState(state)
       sendJson(res, 200, {})

@@ -10,6 +10,8 @@ export interface EmulatorClient {
   requests(): Promise<RecordedRequest[]>
   pendingScenarios(): Promise<ScriptEntry[]>
   reset(): Promise<void>
+  /** Makes a Bedrock project vanish, as if removed outside the Projects API. */
+  forgetProject(id: string): Promise<void>
 }
 
 const requestsSchema = z.object({ requests: z.array(recordedRequestSchema) })
@@ -38,6 +40,9 @@ export function createEmulatorClient(baseUrl: string): EmulatorClient {
     pendingScenarios: async () => scenariosSchema.parse(await call('GET', 'scenarios')).scenarios,
     reset: async () => {
       await call('POST', 'reset')
+    },
+    forgetProject: async (id) => {
+      await call('DELETE', `projects/${encodeURIComponent(id)}`)
     },
   }
 }

@@ -136,6 +136,15 @@ export class ProjectStore {
     return { ok: true, value: { data, hasMore: start + query.limit < all.length } }
   }
 
+  /**
+   * Drops a project as if it had been removed outside the API (an account cleanup, a restore):
+   * afterwards every call on its id answers 404, as for an id that never existed. No AWS API does
+   * this; it lets tests show how a client copes with a project that vanished.
+   */
+  forget(id: string): boolean {
+    return id !== 'default' && this.#projects.delete(id)
+  }
+
   clear(): void {
     this.#projects = new Map([['default', this.#project('default', 'default', defaultCreatedAt)]])
   }

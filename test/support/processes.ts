@@ -151,6 +151,10 @@ export interface OperatorProcessOptions {
   namespace: string
   emulatorUrl: string
   extraArgs?: string[]
+  /** Node flags (NODE_OPTIONS), e.g. the heap cap the chart sets. */
+  nodeOptions?: string[]
+  /** More environment, e.g. what the chart's Deployment sets besides NODE_OPTIONS. */
+  env?: NodeJS.ProcessEnv
 }
 
 /** strata-operator out of cluster, with every AWS endpoint pointed at the emulator. */
@@ -163,6 +167,8 @@ export async function startOperatorProcess(
     ...emulatorAwsEnv(options.emulatorUrl),
     AWS_ENDPOINT_URL_BEDROCK: options.emulatorUrl,
     AWS_ENDPOINT_URL_BEDROCK_MANTLE: options.emulatorUrl,
+    ...(options.nodeOptions?.length ? { NODE_OPTIONS: options.nodeOptions.join(' ') } : {}),
+    ...options.env,
   }
   const running = await startAnnouncing(
     `operator-${String(Date.now())}`,

@@ -1,16 +1,26 @@
 // Application inference profiles: one per Converse model a project's routes use, tagged with the
 // project's tags, so Converse spend is attributed per project in Cost Explorer just as Mantle
 // spend is through the project itself. Found by a name derived from project and model, so a crash
-// between create and status write adopts the profile instead of making a second one.
-// Reference: shared/reference/bedrock-api.md §6 (CreateInferenceProfile, ListInferenceProfiles).
+// between create and status write adopts the profile instead of making a second one. Tags are
+// kept equal to the project's with TagResource/UntagResource, since a profile's tags, not the
+// project's, attribute Converse spend; profiles no longer used are deleted.
+// Operations: CreateInferenceProfile, ListInferenceProfiles, GetInferenceProfile,
+// DeleteInferenceProfile, ListTagsForResource, TagResource and UntagResource of the Bedrock
+// control plane (API reference, "Amazon Bedrock" actions).
 import { createHash } from 'node:crypto'
 import {
   BedrockClient,
   CreateInferenceProfileCommand,
+  DeleteInferenceProfileCommand,
   GetInferenceProfileCommand,
   ListInferenceProfilesCommand,
+  ListTagsForResourceCommand,
+  ResourceNotFoundException,
+  TagResourceCommand,
+  UntagResourceCommand,
   type InferenceProfileSummary,
 } from '@aws-sdk/client-bedrock'
+import { diffTags, OWNER_TAG, ownerValue } from '../controllers/bedrock-project/tags.ts'
 
 export interface ProfileOwner {
   namespace: string
@@ -29,6 +39,23 @@ export function profileName(owner: ProfileOwner, modelId: string): string {
   return `strata-${readable}-${digest}`
 }
 
+export const MODEL_TAG = 'strata.dev/model'
+
+/** The tags a profile carries: the project's, its owner marker, and the model it wraps. */
+export function profileTags(owner: ProfileOwner, modelId: string): Record<string, string> {
+  return {
+    ...owner.tags,
+    [OWNER_TAG]: ownerValue(owner.namespace, owner.name),
+    [MODEL_TAG]: modelId,
+  }
+}
+
+// By class when the SDK knows the error type, by status when a proxy answers a bare 404.
+const isNotFound = (error: unknown) =>
+  error instanceof ResourceNotFoundException ||
+  (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode ===
+    404
+
 // Cross-region system profiles (us., eu., global., …) are copied from their profile ARN, which
 // carries the account id; plain model ids from the foundation-model ARN.
 const systemProfilePrefix = /^(us|eu|apac|jp|au|ca|global|us-gov|uk)\./
@@ -46,25 +73,68 @@ export class InferenceProfiles {
     this.#cache = undefined
   }
 
-  async ensure(owner: ProfileOwner, modelId: string): Promise<string> {
+  /** The profile of this project and model, found by name or created with the right tags. */
+  async ensure(owner: ProfileOwner, modelId: string): Promise<{ arn: string; created: boolean }> {
     const name = profileName(owner, modelId)
     const existing = (await this.#list()).find((profile) => profile.inferenceProfileName === name)
-    if (existing?.inferenceProfileArn) return existing.inferenceProfileArn
+    if (existing?.inferenceProfileArn) return { arn: existing.inferenceProfileArn, created: false }
     const source = await this.#sourceArn(owner.region, modelId)
     const created = await this.#client.send(
       new CreateInferenceProfileCommand({
         inferenceProfileName: name,
         description: `Strata: ${modelId} for BedrockProject ${owner.namespace}/${owner.name}`,
         modelSource: { copyFrom: source },
-        tags: Object.entries({ ...owner.tags, 'strata.dev/model': modelId }).map(
-          ([key, value]) => ({ key, value }),
-        ),
+        tags: Object.entries(profileTags(owner, modelId)).map(([key, value]) => ({ key, value })),
       }),
     )
     this.#cache = undefined
     if (!created.inferenceProfileArn)
       throw new Error(`CreateInferenceProfile for ${modelId} returned no ARN`)
-    return created.inferenceProfileArn
+    return { arn: created.inferenceProfileArn, created: true }
+  }
+
+  /**
+   * Makes the profile's tags exactly `desired`, with the fewest calls: one read, then a tag and an
+   * untag only when something differs. Keys under aws: belong to AWS and are left alone.
+   * Answers 'missing' when the profile no longer exists.
+   */
+  async syncTags(
+    arn: string,
+    desired: Record<string, string>,
+  ): Promise<'unchanged' | 'repaired' | 'missing'> {
+    try {
+      const listed = await this.#client.send(new ListTagsForResourceCommand({ resourceARN: arn }))
+      const actual = Object.fromEntries(
+        (listed.tags ?? [])
+          .filter((tag) => !(tag.key ?? '').startsWith('aws:'))
+          .map((tag) => [tag.key ?? '', tag.value ?? '']),
+      )
+      const { add, remove } = diffTags(desired, actual)
+      const tags = Object.entries(add).map(([key, value]) => ({ key, value }))
+      if (tags.length > 0)
+        await this.#client.send(new TagResourceCommand({ resourceARN: arn, tags }))
+      if (remove.length > 0)
+        await this.#client.send(new UntagResourceCommand({ resourceARN: arn, tagKeys: remove }))
+      return tags.length > 0 || remove.length > 0 ? 'repaired' : 'unchanged'
+    } catch (error) {
+      if (isNotFound(error)) {
+        this.#cache = undefined
+        return 'missing'
+      }
+      throw error
+    }
+  }
+
+  /** Deletes an application profile; one that is already gone counts as deleted. */
+  async delete(arn: string): Promise<void> {
+    try {
+      await this.#client.send(
+        new DeleteInferenceProfileCommand({ inferenceProfileIdentifier: arn }),
+      )
+    } catch (error) {
+      if (!isNotFound(error)) throw error
+    }
+    this.#cache = undefined
   }
 
   async #sourceArn(region: string, modelId: string): Promise<string> {

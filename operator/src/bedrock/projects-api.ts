@@ -1,5 +1,6 @@
 // The Bedrock Projects API (OpenAI-compatible, on bedrock-mantle under /v1/organization/projects).
-// No AWS SDK client exists, so we call it over HTTP. Shapes: shared/reference/bedrock-api.md §2.
+// No AWS SDK client exists, so we call it over HTTP. Shapes: the AWS user guide's "Projects
+// (OpenAI-compatible)" page and OpenAI's project object.
 // Lenient with what comes back: unknown fields pass, only what we use is checked.
 import { z } from 'zod'
 

@@ -1,19 +1,24 @@
 // A watch-backed cache that keeps itself alive. client-node's informer re-lists on 410 Gone by
-// itself, but stops for good on any other error (shared/reference/kubernetes-operator.md §4), and
-// watches have been known to stall silently. So: restart on error with capped backoff, and a
-// watchdog that restarts (and so re-lists) when nothing at all has arrived for too long.
+// itself, but stops for good on any other error, and watches have been known to stall silently.
+// So: restart on error with capped backoff, and a watchdog that restarts (and so re-lists) when
+// nothing at all has arrived for too long. Every object passes through `transform` before it is
+// cached, listed or watched alike, so the cache holds only what the controllers read.
 import {
-  makeInformer,
+  ListWatch,
+  Watch,
   type KubeConfig,
   type KubernetesListObject,
   type KubernetesObject,
   type ObjectCache,
 } from '@kubernetes/client-node'
+import { describeError } from './errors.ts'
 
 export interface ResilientInformerOptions<T extends KubernetesObject> {
   path: string
   list: () => Promise<KubernetesListObject<T>>
   labelSelector?: string
+  /** What the cache keeps of each object (default: all of it). */
+  transform?: (object: T) => T
   /** Any add/update/delete; the controller enqueues a key, so one callback is enough. */
   onEvent: (object: T, kind: 'add' | 'update' | 'delete') => void
   /** Called after every (re)connect, which follows a full list. */
@@ -25,7 +30,7 @@ export interface ResilientInformerOptions<T extends KubernetesObject> {
 }
 
 export class ResilientInformer<T extends KubernetesObject> {
-  readonly #informer: ReturnType<typeof makeInformer<T>>
+  readonly #informer: ListWatch<T>
   readonly #options: ResilientInformerOptions<T>
   #lastSeen = Date.now()
   #failures = 0
@@ -36,7 +41,37 @@ export class ResilientInformer<T extends KubernetesObject> {
 
   constructor(config: KubeConfig, options: ResilientInformerOptions<T>) {
     this.#options = options
-    this.#informer = makeInformer<T>(config, options.path, options.list, options.labelSelector)
+    const transform = options.transform ?? ((object: T) => object)
+    const list = async () => {
+      const listed = await options.list()
+      return { ...listed, items: listed.items.map(transform) }
+    }
+    // Watch events other than objects (BOOKMARK, ERROR) pass through untouched.
+    const watch = new Watch(config)
+    const transforming = {
+      watch: (
+        path: string,
+        query: Record<string, string | number | boolean | undefined>,
+        callback: (phase: string, object: T, raw: unknown) => void,
+        done: (error: unknown) => void,
+      ) =>
+        watch.watch(
+          path,
+          query,
+          (phase: string, object: T, raw: unknown) => {
+            const objectPhase = phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED'
+            callback(phase, objectPhase ? transform(object) : object, raw)
+          },
+          done,
+        ),
+    } as Watch
+    this.#informer = new ListWatch<T>(
+      options.path,
+      transforming,
+      list,
+      false,
+      options.labelSelector,
+    )
     this.#informer.on('add', (object) => this.#seen(object, 'add'))
     this.#informer.on('update', (object) => this.#seen(object, 'update'))
     this.#informer.on('delete', (object) => this.#seen(object, 'delete'))
@@ -46,9 +81,7 @@ export class ResilientInformer<T extends KubernetesObject> {
       options.onConnect?.()
     })
     this.#informer.on('error', (error: unknown) => {
-      options.log(
-        `informer ${options.path}: ${error instanceof Error ? error.message : String(error)}`,
-      )
+      options.log(`informer ${options.path}: ${describeError(error)}`)
       this.#scheduleRestart()
     })
   }
@@ -107,9 +140,7 @@ export class ResilientInformer<T extends KubernetesObject> {
       await this.#informer.stop()
       await this.#informer.start()
     } catch (error) {
-      this.#options.log(
-        `informer ${this.#options.path}: restart failed: ${error instanceof Error ? error.message : String(error)}`,
-      )
+      this.#options.log(`informer ${this.#options.path}: restart failed: ${describeError(error)}`)
       this.#scheduleRestart()
     }
   }

@@ -11,7 +11,7 @@ import {
   type KubeConfig,
   type KubernetesObject,
 } from '@kubernetes/client-node'
-import { statusCodeOf } from './errors.ts'
+import { describeError, statusCodeOf } from './errors.ts'
 
 export const FIELD_MANAGER = 'strata-operator'
 export const GROUP = 'strata.dev'
@@ -69,13 +69,16 @@ export class KubeClient {
     )
   }
 
-  /** Server-side apply of any object (Secrets, ConfigMaps). */
-  async apply<T extends KubernetesObject>(object: T): Promise<T> {
+  /**
+   * Server-side apply of any object (Secrets, ConfigMaps); answers the object as stored. A second
+   * field manager lets one object carry two intents that are applied apart.
+   */
+  async apply<T extends KubernetesObject>(object: T, fieldManager = FIELD_MANAGER): Promise<T> {
     return this.#objects.patch(
       object,
       undefined,
       undefined,
-      FIELD_MANAGER,
+      fieldManager,
       true,
       PatchStrategy.ServerSideApply,
     )
@@ -159,7 +162,7 @@ export class KubeClient {
       })
     } catch (error) {
       this.#log(
-        `event ${reason} on ${ref.kind} ${ref.namespace}/${ref.name} not recorded: ${error instanceof Error ? error.message : String(error)}`,
+        `event ${reason} on ${ref.kind} ${ref.namespace}/${ref.name} not recorded: ${describeError(error)}`,
       )
     }
   }

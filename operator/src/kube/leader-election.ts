@@ -9,7 +9,7 @@ import {
   type V1LeaseSpec,
 } from '@kubernetes/client-node'
 import { decideLease, type LeaseState } from './lease-decision.ts'
-import { statusCodeOf } from './errors.ts'
+import { describeError, statusCodeOf } from './errors.ts'
 
 export interface LeaderElectionOptions {
   namespace: string
@@ -22,6 +22,8 @@ export interface LeaderElectionOptions {
   releaseOnCancel?: boolean
   onStartedLeading: () => void
   onStoppedLeading: () => void
+  /** The Lease's namespace does not exist; retrying cannot help, so election stops. */
+  onNamespaceMissing?: (message: string) => void
   log: (message: string) => void
 }
 
@@ -77,6 +79,14 @@ function toSpec(state: LeaseState): V1LeaseSpec {
   }
 }
 
+class NamespaceMissingError extends Error {
+  constructor(namespace: string) {
+    super(
+      `namespace "${namespace}" does not exist: create it, or pass --namespace (or POD_NAMESPACE) naming the namespace for the operator's Lease and routing table`,
+    )
+  }
+}
+
 export class LeaderElector {
   readonly #api: CoordinationV1Api
   readonly #options: Required<LeaderElectionOptions>
@@ -90,6 +100,7 @@ export class LeaderElector {
       renewDeadlineSeconds: 10,
       retryPeriodSeconds: 2,
       releaseOnCancel: true,
+      onNamespaceMissing: () => undefined,
       ...options,
     }
   }
@@ -107,11 +118,15 @@ export class LeaderElector {
         'acquiring or renewing the lease',
         this.#tryAcquireOrRenew(),
       ).catch((error: unknown) => {
-        this.#options.log(
-          `leader election: ${error instanceof Error ? error.message : String(error)}`,
-        )
+        if (error instanceof NamespaceMissingError) return error
+        this.#options.log(`leader election: ${describeError(error)}`)
         return false
       })
+      if (held instanceof NamespaceMissingError) {
+        this.#options.log(`leader election: ${held.message}`)
+        this.#options.onNamespaceMissing(held.message)
+        return
+      }
       if (held) {
         this.#lastRenew = Date.now()
         if (!this.#leading) {
@@ -129,9 +144,7 @@ export class LeaderElector {
     if (this.#leading && this.#options.releaseOnCancel)
       await within(retryPeriodSeconds * 1000, 'releasing the lease', this.#release()).catch(
         (error: unknown) => {
-          this.#options.log(
-            `leader election: ${error instanceof Error ? error.message : String(error)}`,
-          )
+          this.#options.log(`leader election: ${describeError(error)}`)
         },
       )
     this.#leading = false
@@ -149,7 +162,12 @@ export class LeaderElector {
     if (decision.action === 'wait') return false
     const body: V1Lease = { metadata: { name, namespace }, spec: toSpec(decision.spec) }
     if (!existing) {
-      await this.#api.createNamespacedLease({ namespace, body })
+      // Creating in a namespace that does not exist is a 404: only out of cluster, with a
+      // mistyped or forgotten --namespace, since a pod's own namespace always exists.
+      await this.#api.createNamespacedLease({ namespace, body }).catch((error: unknown) => {
+        if (statusCodeOf(error) === 404) throw new NamespaceMissingError(namespace)
+        throw error
+      })
       return true
     }
     // replace carries the resourceVersion we read: a 409 means someone else won the race.
@@ -174,9 +192,7 @@ export class LeaderElector {
       this.#leading = false
       this.#options.log('leader election: released the lease')
     } catch (error) {
-      this.#options.log(
-        `leader election: release failed: ${error instanceof Error ? error.message : String(error)}`,
-      )
+      this.#options.log(`leader election: release failed: ${describeError(error)}`)
     }
   }
 }

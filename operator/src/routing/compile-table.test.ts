@@ -66,6 +66,27 @@ describe('compileTable', () => {
     })
   })
 
+  it('leaves a project whose Bedrock project vanished out of the table, and its routes unresolved', () => {
+    const unavailable = { reason: 'ProjectMissing', message: 'proj_abc no longer exists' }
+    const { projects, outcomes } = compileTable(
+      [project({ unavailable }), project({ name: 'other', projectId: 'proj_other' })],
+      [
+        route('chat', 'support-chat', '2026-01-01T00:00:00Z'),
+        {
+          ...route('other-chat', 'support-chat', '2026-01-01T00:00:00Z'),
+          spec: spec('support-chat', { projectRef: { name: 'other' } }),
+        },
+      ],
+    )
+    expect(projects.map((p) => p.projectId)).toEqual(['proj_other'])
+    expect(outcomes.get('apps/chat')?.resolvedRefs).toEqual({
+      status: false,
+      reason: 'ProjectMissing',
+      message: 'BedrockProject support: proj_abc no longer exists',
+    })
+    expect(outcomes.get('apps/other-chat')?.resolvedRefs.status).toBe(true)
+  })
+
   it('gives an alias to the oldest route and refuses the newer one with AliasConflict', () => {
     const { projects, outcomes } = compileTable(
       [project()],

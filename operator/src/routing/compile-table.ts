@@ -20,6 +20,11 @@ export interface ProjectInput {
   region: string
   /** Set once Bedrock has the project; routes of a project without one do not resolve. */
   projectId: string | undefined
+  /**
+   * Why the recorded project cannot serve (it vanished, or was archived outside Strata): its
+   * routes do not resolve and it stays out of the table, so no gateway calls Bedrock with it.
+   */
+  unavailable?: { reason: string; message: string } | undefined
   projectArn: string | undefined
   tags: Record<string, string>
   keys: ClientKey[]
@@ -157,6 +162,16 @@ export function compileTable(
       })
       continue
     }
+    if (project.unavailable) {
+      outcomes.set(key, {
+        accepted: ok('Accepted'),
+        resolvedRefs: no(
+          project.unavailable.reason,
+          `BedrockProject ${route.spec.projectRef.name}: ${project.unavailable.message}`,
+        ),
+      })
+      continue
+    }
     if (!project.projectId) {
       outcomes.set(key, {
         accepted: ok('Accepted'),
@@ -214,7 +229,8 @@ export function compileTable(
 
   const tableProjects = projects
     .filter(
-      (project): project is ProjectInput & { projectId: string } => project.projectId !== undefined,
+      (project): project is ProjectInput & { projectId: string } =>
+        project.projectId !== undefined && !project.unavailable,
     )
     .sort((a, b) => routeKey(a.namespace, a.name).localeCompare(routeKey(b.namespace, b.name)))
     .map((project) => ({

@@ -2,10 +2,8 @@
 // otherwise bump the version and server-side apply one ConfigMap, which the gateways watch.
 // Triggers are coalesced, and one publish runs at a time, so a burst of edits becomes one table.
 import {
-  bedrockProjectSchema,
   CONTENT_HASH_ANNOTATION,
   encodeTableConfigMap,
-  modelRouteSchema,
   ROUTING_TABLE_API_VERSION,
   ROUTING_TABLE_CONFIG_MAP,
   ROUTING_TABLE_KIND,
@@ -17,6 +15,7 @@ import {
 } from '@strata/crds'
 import type { V1ConfigMap } from '@kubernetes/client-node'
 import type { FoundationModelCatalog } from '../bedrock/foundation-models.ts'
+import { describeError } from '../kube/errors.ts'
 import type { KubeClient } from '../kube/kube-client.ts'
 import {
   compileTable,
@@ -41,6 +40,15 @@ export interface PublisherDeps {
   debounceMs?: number
 }
 
+// The reasons planProject gives when the recorded project can no longer serve inference.
+const unservable = new Set(['ProjectMissing', 'ProjectArchived'])
+
+function unavailableOf(project: BedrockProject): ProjectInput['unavailable'] {
+  const synced = project.status?.conditions?.find((c) => c.type === 'ProjectSynced')
+  if (synced?.status !== 'False' || !unservable.has(synced.reason)) return undefined
+  return { reason: synced.reason, message: synced.message }
+}
+
 function projectInput(project: BedrockProject): ProjectInput {
   const { status, spec, metadata } = project
   return {
@@ -48,6 +56,7 @@ function projectInput(project: BedrockProject): ProjectInput {
     name: metadata.name ?? '',
     region: spec.region,
     projectId: status?.projectId,
+    unavailable: unavailableOf(project),
     projectArn: status?.projectArn,
     tags: spec.tags,
     keys: status?.clientKeys ?? [],
@@ -112,7 +121,7 @@ export class TablePublisher {
       .catch((error: unknown) => {
         const delay = Math.min(500 * 2 ** this.#failures++, 30_000)
         this.#deps.log(
-          `routing table publish failed, retrying in ${delay} ms: ${error instanceof Error ? error.message : String(error)}`,
+          `routing table publish failed, retrying in ${delay} ms: ${describeError(error)}`,
         )
         setTimeout(() => this.trigger(), delay).unref()
       })
@@ -136,9 +145,9 @@ export class TablePublisher {
   }
 
   async #publish(): Promise<number> {
-    // Objects the apiserver stored but our schema rejects (a newer CRD, say) are left out, not fatal.
-    const projects = this.#deps.projects().filter((p) => bedrockProjectSchema.safeParse(p).success)
-    const routes = this.#deps.routes().filter((r) => modelRouteSchema.safeParse(r).success)
+    // The caches hand out only objects their schema accepted (kube/typed-cache.ts).
+    const projects = this.#deps.projects()
+    const routes = this.#deps.routes()
     const projectInputs = projects.map(projectInput)
     const models = this.#deps.models
     if (models) {

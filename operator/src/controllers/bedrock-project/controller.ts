@@ -2,16 +2,18 @@
 // status with conditions. Errors reach the status and an Event here, then propagate so the work
 // queue retries with backoff; nothing is swallowed.
 import { randomBytes } from 'node:crypto'
-import type { V1Secret } from '@kubernetes/client-node'
-import type { BedrockProject, InferenceProfile, ModelRoute } from '@strata/crds'
+import type { BedrockProject, ModelRoute } from '@strata/crds'
 import { BedrockApiError, type Project } from '../../bedrock/projects-api.ts'
 import type { ProjectsClient } from '../../bedrock/projects-client.ts'
 import type { InferenceProfiles } from '../../bedrock/inference-profiles.ts'
+import { describeError } from '../../kube/errors.ts'
 import type { KubeClient, ObjectRef } from '../../kube/kube-client.ts'
 import type { ReconcileOutcome } from '../work-queue.ts'
 import { nextConditions, type ConditionUpdate } from '../conditions.ts'
 import { planCredentials, ROTATE_ANNOTATION, secretName } from './credentials.ts'
+import { FRAME_MANAGER, KEY_MANAGER, secretFrame, secretKey } from './credentials-secret.ts'
 import { planProject, type ProjectPlan, type RemoteProject } from './plan.ts'
+import { deleteProfiles, profileModels, reconcileProfiles, type ProfileReport } from './profiles.ts'
 
 export const FINALIZER = 'strata.dev/bedrock-project'
 
@@ -38,18 +40,14 @@ const toRemote = (project: Project): RemoteProject => ({
   tags: project.tags,
 })
 
-// AWS SDK errors carry the HTTP status; 4xx other than throttling means retrying cannot help.
-function isClientError(error: unknown): boolean {
-  const status = (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata
-    ?.httpStatusCode
-  return status !== undefined && status >= 400 && status < 500 && status !== 429
-}
+const isProjectNotFound = (error: unknown) =>
+  error instanceof BedrockApiError && error.status === 404
 
-function describeError(error: unknown): { reason: string; message: string } {
+function reasonAndMessage(error: unknown): { reason: string; message: string } {
   if (error instanceof BedrockApiError) return { reason: error.reason, message: error.message }
   return {
     reason: 'ReconcileError',
-    message: error instanceof Error ? error.message : String(error),
+    message: describeError(error),
   }
 }
 
@@ -74,7 +72,7 @@ export class BedrockProjectController {
     try {
       return await this.#reconcile(project, ref)
     } catch (error) {
-      const { reason, message } = describeError(error)
+      const { reason, message } = reasonAndMessage(error)
       await this.#deps.kube.event(ref, 'Warning', reason, message, 'Reconcile')
       await this.#writeStatus(project, ref, {}, [
         { type: 'Ready', status: false, reason, message },
@@ -99,7 +97,10 @@ export class BedrockProjectController {
     const projects = this.#deps.projects(spec.region)
     const recordedId = project.status?.projectId
     const byId = recordedId ? await projects.get(recordedId) : undefined
-    const byName = recordedId ? [] : (await projects.list()).filter((p) => p.name === spec.name)
+    // The list is read only when nothing is recorded, or the recorded project vanished and may be
+    // replaced: a steady reconcile costs one GetProject.
+    const lookByName = !recordedId || (!byId && spec.missingProjectPolicy === 'Recreate')
+    const byName = lookByName ? (await projects.list()).filter((p) => p.name === spec.name) : []
     const plan = planProject({
       namespace: ref.namespace,
       name: ref.name,
@@ -112,6 +113,7 @@ export class BedrockProjectController {
 
     if (plan.action === 'release' || plan.action === 'archive') {
       if (plan.action === 'archive') await projects.archive(plan.projectId)
+      if (spec.deletionPolicy === 'Archive') await this.#deleteAllProfiles(project, ref)
       await kube.event(
         ref,
         'Normal',
@@ -129,10 +131,21 @@ export class BedrockProjectController {
         { type: 'Ready', status: false, reason: plan.reason, message: plan.message },
         { type: 'ProjectSynced', status: false, reason: plan.reason, message: plan.message },
       ])
+      // The publisher takes a missing or archived project's routes out of the table.
+      this.#deps.onChanged()
       return { requeueAfterMs: this.#deps.resyncMs }
     }
 
-    const remote = await this.#applyPlan(plan, ref, projects)
+    let remote: RemoteProject
+    try {
+      remote = await this.#applyPlan(plan, ref, projects)
+    } catch (error) {
+      // The recorded project vanished between the read and the tag repair: reconcile again now,
+      // which reads it as missing, rather than backing off on a generic error.
+      if (plan.action !== 'sync' || !isProjectNotFound(error)) throw error
+      this.#deps.log(`Bedrock project ${plan.project.id} of ${ref.namespace}/${ref.name} not found`)
+      return { requeueAfterMs: 0 }
+    }
     // Status first, before profiles and keys: a crash after this point never loses the project id.
     await this.#writeStatus(
       project,
@@ -183,8 +196,10 @@ export class BedrockProjectController {
       await kube.event(
         ref,
         'Normal',
-        'ProjectCreated',
-        `created Bedrock project ${created.id}`,
+        plan.replaces ? 'ProjectRecreated' : 'ProjectCreated',
+        plan.replaces
+          ? `created Bedrock project ${created.id} in place of ${plan.replaces}, which no longer exists`
+          : `created Bedrock project ${created.id}`,
         'Create',
       )
       return created
@@ -207,90 +222,72 @@ export class BedrockProjectController {
         ref,
         'Normal',
         'ProjectAdopted',
-        `adopted existing Bedrock project ${project.id}`,
+        plan.replaces
+          ? `adopted existing Bedrock project ${project.id} in place of ${plan.replaces}, which no longer exists`
+          : `adopted existing Bedrock project ${project.id}`,
         'Adopt',
       )
     return project
   }
 
-  async #ensureProfiles(project: BedrockProject, ref: ObjectRef): Promise<InferenceProfile[]> {
-    const models = new Set<string>()
-    for (const route of this.#deps.routesOf(ref.namespace, ref.name))
-      for (const backend of route.spec.backends)
-        if (backend.kind === 'converse' && !backend.modelId.startsWith('arn:'))
-          models.add(backend.modelId)
-    const known = new Map(
-      (project.status?.inferenceProfiles ?? []).map((profile) => [profile.modelId, profile.arn]),
-    )
-    const profiles = this.#deps.profiles(project.spec.region)
-    const result: InferenceProfile[] = []
-    for (const modelId of [...models].sort()) {
-      const owner = {
-        namespace: ref.namespace,
-        name: ref.name,
-        region: project.spec.region,
-        tags: project.spec.tags,
-      }
-      try {
-        result.push({ modelId, arn: known.get(modelId) ?? (await profiles.ensure(owner, modelId)) })
-      } catch (error) {
-        // One route naming a model Bedrock refuses must not take the whole project down; the
-        // route itself reports ModelNotFound. Throttling and outages still fail the reconcile.
-        if (!isClientError(error)) throw error
-        const message = `no inference profile for ${modelId}: ${error instanceof Error ? error.message : String(error)}`
-        await this.#deps.kube.event(ref, 'Warning', 'InferenceProfileRefused', message, 'Create')
-      }
+  #profileOwner(project: BedrockProject, ref: ObjectRef) {
+    return {
+      namespace: ref.namespace,
+      name: ref.name,
+      region: project.spec.region,
+      tags: project.spec.tags,
     }
-    return result
+  }
+
+  #report(ref: ObjectRef): ProfileReport {
+    return {
+      event: (type, reason, message) => this.#deps.kube.event(ref, type, reason, message, 'Update'),
+    }
+  }
+
+  #ensureProfiles(project: BedrockProject, ref: ObjectRef) {
+    return reconcileProfiles(
+      this.#deps.profiles(project.spec.region),
+      this.#profileOwner(project, ref),
+      profileModels(this.#deps.routesOf(ref.namespace, ref.name)),
+      project.status?.inferenceProfiles ?? [],
+      this.#report(ref),
+    )
+  }
+
+  /**
+   * An archived project's profiles go with it (deletionPolicy Archive only). A deletion Bedrock
+   * refuses is reported by an Event and does not hold the BedrockProject's deletion forever;
+   * throttling and outages fail the reconcile, which retries.
+   */
+  async #deleteAllProfiles(project: BedrockProject, ref: ObjectRef): Promise<void> {
+    await deleteProfiles(
+      this.#deps.profiles(project.spec.region),
+      project.status?.inferenceProfiles ?? [],
+      'its project was archived',
+      this.#report(ref),
+    )
   }
 
   async #ensureCredentials(project: BedrockProject, ref: ObjectRef) {
+    const { kube } = this.#deps
     const name = secretName(ref.name)
-    const existing = await this.#deps.kube.read<V1Secret & { metadata: { name: string } }>({
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: { name, namespace: ref.namespace },
-    })
+    const stored = await kube.apply(
+      secretFrame(ref, name, this.#deps.gatewayBaseUrl),
+      FRAME_MANAGER,
+    )
     const plan = planCredentials({
-      existing: existing
-        ? {
-            data: existing.data,
-            annotations: existing.metadata.annotations,
-          }
-        : undefined,
+      existing: { data: stored.data, annotations: stored.metadata.annotations },
       rotateRequest: project.metadata.annotations?.[ROTATE_ANNOTATION],
       baseUrl: this.#deps.gatewayBaseUrl,
       newKey: () => `sk-strata-${randomBytes(32).toString('base64url')}`,
       now: this.#deps.now(),
       graceSeconds: this.#deps.keyGraceSeconds,
     })
-    await this.#deps.kube.apply({
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: {
-        name,
-        namespace: ref.namespace,
-        annotations: plan.annotations,
-        labels: {
-          'app.kubernetes.io/managed-by': 'strata-operator',
-          'strata.dev/project': ref.name,
-        },
-        ownerReferences: [
-          {
-            apiVersion: 'strata.dev/v1alpha1',
-            kind: 'BedrockProject',
-            name: ref.name,
-            uid: ref.uid ?? '',
-            controller: true,
-            blockOwnerDeletion: true,
-          },
-        ],
-      },
-      type: 'Opaque',
-      stringData: plan.stringData,
-    })
+    const key = secretKey(stored, plan, name, ref.namespace)
+    if (key) await kube.apply(key, KEY_MANAGER)
     if (plan.rotated)
-      await this.#deps.kube.event(
+      await kube.event(
         ref,
         'Normal',
         'KeyRotated',

@@ -9,12 +9,18 @@ const specTags = {
   data_classification: 'internal',
 }
 const ownTags = { ...specTags, [OWNER_TAG]: 'apps/support' }
+const baseSpec: PlanInput['spec'] = {
+  name: 'Support Bot',
+  tags: specTags,
+  deletionPolicy: 'Archive',
+  missingProjectPolicy: 'Recreate',
+}
 
 function input(overrides: Partial<PlanInput> = {}): PlanInput {
   return {
     namespace: 'apps',
     name: 'support',
-    spec: { name: 'Support Bot', tags: specTags, deletionPolicy: 'Archive' },
+    spec: baseSpec,
     recordedId: undefined,
     deleting: false,
     byId: undefined,
@@ -71,10 +77,32 @@ describe('planProject', () => {
   it.each([
     ['missing', undefined, 'ProjectMissing'],
     ['archived outside Strata', project({ status: 'archived' }), 'ProjectArchived'],
-  ] as const)('reports a recorded project that is %s', (_name, byId, reason) => {
-    expect(planProject(input({ recordedId: 'proj_abc', byId }))).toMatchObject({
-      action: 'conflict',
-      reason,
+  ] as const)(
+    'reports a recorded project that is %s under policy Report',
+    (_name, byId, reason) => {
+      const spec = { ...baseSpec, missingProjectPolicy: 'Report' as const }
+      expect(planProject(input({ recordedId: 'proj_abc', byId, spec }))).toMatchObject({
+        action: 'conflict',
+        reason,
+      })
+    },
+  )
+
+  it('re-creates a vanished recorded project under policy Recreate, saying which it replaces', () => {
+    expect(planProject(input({ recordedId: 'proj_gone' }))).toEqual({
+      action: 'create',
+      name: 'Support Bot',
+      tags: ownTags,
+      replaces: 'proj_gone',
+    })
+  })
+
+  it('adopts our active project of the same name rather than creating a second one', () => {
+    const plan = planProject(input({ recordedId: 'proj_gone', byName: [project()] }))
+    expect(plan).toMatchObject({
+      action: 'adopt',
+      project: { id: 'proj_abc' },
+      replaces: 'proj_gone',
     })
   })
 
@@ -89,7 +117,7 @@ describe('planProject', () => {
         deleting: true,
         recordedId: 'proj_abc',
         byId,
-        spec: { name: 'Support Bot', tags: specTags, deletionPolicy: policy },
+        spec: { ...baseSpec, deletionPolicy: policy },
       }),
     )
     expect(plan.action).toBe(action)

@@ -1,6 +1,7 @@
 // What one reconcile of a BedrockProject must do to Bedrock, decided from what was read. Pure: the
 // controller fetches, asks this, then acts. Crash safety lives here: a project created but never
-// written to status is found again by name and adopted, never created twice.
+// written to status is found again by name and adopted, never created twice. A recorded project
+// that no longer exists is found again the same way under missingProjectPolicy Recreate.
 import {
   desiredTags,
   diffTags,
@@ -22,19 +23,24 @@ export interface RemoteProject {
 export interface PlanInput {
   namespace: string
   name: string
-  spec: { name: string; tags: Tags; deletionPolicy: 'Archive' | 'Retain' }
+  spec: {
+    name: string
+    tags: Tags
+    deletionPolicy: 'Archive' | 'Retain'
+    missingProjectPolicy: 'Recreate' | 'Report'
+  }
   /** status.projectId, when an earlier reconcile recorded one. */
   recordedId: string | undefined
   deleting: boolean
   /** The project with recordedId, or undefined when there is none or it was not found. */
   byId: RemoteProject | undefined
-  /** Projects with spec.name, from a list; only consulted when nothing is recorded. */
+  /** Projects with spec.name, from a list; consulted when nothing (or a vanished one) is recorded. */
   byName: RemoteProject[]
 }
 
 export type ProjectPlan =
-  | { action: 'create'; name: string; tags: Tags }
-  | { action: 'adopt'; project: RemoteProject; tags: TagDiff }
+  | { action: 'create'; name: string; tags: Tags; replaces?: string }
+  | { action: 'adopt'; project: RemoteProject; tags: TagDiff; replaces?: string }
   | { action: 'sync'; project: RemoteProject; tags: TagDiff }
   | {
       action: 'conflict'
@@ -60,11 +66,17 @@ export function planProject(input: PlanInput): ProjectPlan {
 
   if (input.recordedId !== undefined) {
     const project = input.byId
+    if (!project && spec.missingProjectPolicy === 'Recreate') {
+      const found = planByName(input, tags, owner)
+      return found.action === 'create' || found.action === 'adopt'
+        ? { ...found, replaces: input.recordedId }
+        : found
+    }
     if (!project) {
       return {
         action: 'conflict',
         reason: 'ProjectMissing',
-        message: `Bedrock project ${input.recordedId} recorded in status no longer exists; delete and recreate this BedrockProject to provision a new one`,
+        message: `Bedrock project ${input.recordedId} recorded in status no longer exists; its routes are out of the routing table. Set missingProjectPolicy: Recreate to provision a new one`,
       }
     }
     if (project.status === 'archived') {
@@ -76,7 +88,11 @@ export function planProject(input: PlanInput): ProjectPlan {
     }
     return { action: 'sync', project, tags: diffTags(tags, project.tags) }
   }
+  return planByName(input, tags, owner)
+}
 
+function planByName(input: PlanInput, tags: Tags, owner: string): ProjectPlan {
+  const { spec } = input
   const active = input.byName.filter(
     (project) => project.name === spec.name && project.status === 'active',
   )

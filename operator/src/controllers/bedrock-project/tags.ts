@@ -1,6 +1,6 @@
 // The tags a Bedrock project should carry, and the smallest add/remove to get there. The Projects
-// API has no whole-set replacement, only `add_tags` and `remove_tag_keys`
-// (shared/reference/bedrock-api.md §2.3), so drift is repaired as a diff.
+// API has no whole-set replacement, only `add_tags` and `remove_tag_keys` on its update call (AWS
+// user guide, "Projects"), so drift is repaired as a diff.
 
 /** Marks which BedrockProject manages a Bedrock project, so adoption never steals another's. */
 export const OWNER_TAG = 'strata.dev/owner'
