@@ -218,6 +218,27 @@ describe('charts/strata: lint and render', () => {
     expect(pinnedGateway.spec?.replicas).toBe(2)
   })
 
+  it('keeps a stopping gateway serving while endpoints drop it, within the grace period', () => {
+    type PodSpec = {
+      terminationGracePeriodSeconds: number
+      containers: { lifecycle?: unknown; args: string[] }[]
+    }
+    const specOf = (objects: ReturnType<typeof render>) =>
+      (
+        pick(objects, 'Deployment', 'strata-gateway') as unknown as {
+          spec: { template: { spec: PodSpec } }
+        }
+      ).spec.template.spec
+    const spec = specOf(render())
+    expect(spec.containers[0]?.lifecycle).toEqual({ preStop: { sleep: { seconds: 5 } } })
+    // The pause and the 25 s drain together stay below the kubelet's deadline.
+    expect(spec.terminationGracePeriodSeconds).toBe(35)
+    expect(spec.containers[0]?.args).toContain('--drain-timeout=25000')
+    expect(specOf(render('--set', 'gateway.preStopSleepSeconds=0')).containers[0]?.lifecycle).toBe(
+      undefined,
+    )
+  })
+
   it('grants exactly the verbs each program uses', () => {
     const objects = render()
     expect((pick(objects, 'ClusterRole', 'strata-strata-operator') as V1ClusterRole).rules).toEqual(
@@ -250,6 +271,12 @@ describe('charts/strata: lint and render', () => {
       maxReplicaCount: 20,
       pollingInterval: 15,
       cooldownPeriod: 300,
+      // Kubernetes' own default window, set explicitly so one value tunes KEDA and the CPU HPA.
+      advanced: {
+        horizontalPodAutoscalerConfig: {
+          behavior: { scaleDown: { stabilizationWindowSeconds: 300 } },
+        },
+      },
       triggers: [
         {
           type: 'prometheus',
@@ -276,9 +303,14 @@ describe('charts/strata: lint and render', () => {
       '"threshold":"8"',
     )
 
-    const hpa = pick(render(), 'HorizontalPodAutoscaler', 'strata-gateway') as unknown as {
-      spec: { minReplicas: number; maxReplicas: number; metrics: unknown[] }
+    const hpa = pick(
+      render('--set', 'autoscaling.scaleDownStabilizationSeconds=60'),
+      'HorizontalPodAutoscaler',
+      'strata-gateway',
+    ) as unknown as {
+      spec: { minReplicas: number; maxReplicas: number; metrics: unknown[]; behavior: unknown }
     }
+    expect(hpa.spec.behavior).toEqual({ scaleDown: { stabilizationWindowSeconds: 60 } })
     expect(hpa.spec.minReplicas).toBe(2)
     expect(hpa.spec.maxReplicas).toBe(20)
     expect(hpa.spec.metrics).toEqual([
@@ -369,6 +401,22 @@ describe('charts/strata: lint and render', () => {
       expect(expressions).toContain(metric)
     expect(expressions).toContain('histogram_quantile(0.99')
     expect(expressions).toContain('histogram_quantile(0.95')
+  })
+
+  it('refuses autoscaling bounds the wrong way round, naming both values', () => {
+    const inverted = helm.run([
+      'template',
+      release,
+      chartDirectory,
+      '--set',
+      'autoscaling.minReplicas=5',
+      '--set',
+      'autoscaling.maxReplicas=3',
+    ])
+    expect(inverted.status).not.toBe(0)
+    expect(inverted.stderr).toContain(
+      'autoscaling.minReplicas (5) must not exceed autoscaling.maxReplicas (3)',
+    )
   })
 
   it('rejects a misspelt key and an out-of-range value through values.schema.json', () => {
@@ -550,6 +598,8 @@ describe('charts/strata: installed into the local control plane', () => {
 
   it('installs: CRDs established, RBAC and ServiceAccounts in place, NOTES with the base URL', async () => {
     expect(installOutput).toContain(`http://strata-gateway.${system}.svc/v1`)
+    // gateway.replicas does nothing while an autoscaler owns the count; NOTES says so.
+    expect(installOutput).toContain('gateway.replicas (2) is not used while autoscaling.enabled')
     for (const name of crdNames) {
       const crd = await eventually(`${name} Established`, async () => {
         const stored = await extensions.readCustomResourceDefinition({ name })

@@ -161,5 +161,14 @@ describe('losing a gateway pod mid-stream', () => {
       `20 requests in a row served ${String(firstSuccess)} ms after the kill; ${String(failures)} failed before`,
     )
     expect(failures).toBeLessThanOrEqual(3)
+    // The Deployment replaces the pod; the next test starts from a whole fleet.
+    cluster.kubectl(
+      'rollout',
+      'status',
+      'deployment/strata-gateway',
+      '-n',
+      system,
+      '--timeout=180s',
+    )
   })
 })

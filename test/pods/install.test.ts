@@ -24,6 +24,19 @@ describe('helm install on a real node', () => {
     for (const [deployment, image] of [
       ['strata-operator', images.operator],
       ['strata-gateway', images.gateway],
+    ] as const)
+      // Other tests in this project replace pods; wait until this Deployment is whole again.
+      cluster.kubectl(
+        'rollout',
+        'status',
+        `deployment/${deployment}`,
+        '-n',
+        system,
+        '--timeout=180s',
+      )
+    for (const [deployment, image] of [
+      ['strata-operator', images.operator],
+      ['strata-gateway', images.gateway],
     ] as const) {
       const object = JSON.parse(
         cluster.kubectl('get', 'deployment', deployment, '-n', system, '-o', 'json'),
