@@ -1,8 +1,9 @@
 // The CRDs as Helm templates for charts/strata. Helm never upgrades CRDs kept in a chart's crds/
-// directory (reference/kubernetes-operator.md §6), so the chart carries them in templates/: they
-// then upgrade with the release, can be switched off (`crds.install`) and are kept on uninstall
-// (`crds.keep`, the helm.sh/resource-policy annotation) so deleting the release never deletes
-// every BedrockProject in the cluster. Pure: generate-crds.ts does the writing.
+// directory (https://helm.sh/docs/chart_best_practices/custom_resource_definitions/), so the chart
+// carries them in templates/: they then upgrade with the release, can be switched off
+// (`crds.install`) and are kept on uninstall (`crds.keep`, the helm.sh/resource-policy annotation)
+// so deleting the release never deletes every BedrockProject in the cluster. Pure: generate-crds.ts
+// does the writing.
 
 export const CHART_CRD_DIRECTORY = 'charts/strata/templates/crds'
 

@@ -39,7 +39,7 @@ const NAMESPACE = 'strata-autoscaling'
 const SERVICE = 'strata-gateway'
 const REPLICAS = 2
 const STREAMS = 20
-/** values.yaml `autoscaling.keda.targetInFlightPerReplica` default (brief: KEDA contract). */
+/** values.yaml `autoscaling.keda.targetInFlightPerReplica` default (docs/autoscaling.md). */
 const TARGET_PER_REPLICA = 32
 /** values.yaml `autoscaling.maxReplicas` default. */
 const MAX_REPLICAS = 20

@@ -77,7 +77,9 @@ if needs "${K8S_CMDS[@]}"; then
   staging="0.${K8S_VERSION#1.}"
   go mod edit -go=1.24.0
   printf 'godebug default=go1.24\n' >>go.mod
-  # Staging modules of 1.34 (reference §1.3). Replaces must exist before `go get`.
+  # Staging modules of 1.34: k8s.io/kubernetes requires each at v0.0.0 with a replace to ./staging,
+  # which only works in its own tree, so each is pinned to its published v0.x.y tag (the recipe of
+  # kubernetes/kubernetes#79384). Replaces must exist before `go get`.
   for m in api apiextensions-apiserver apimachinery apiserver cli-runtime client-go cloud-provider \
     cluster-bootstrap code-generator component-base component-helpers controller-manager cri-api \
     cri-client csi-translation-lib dynamic-resource-allocation endpointslice externaljwt kms \
@@ -88,7 +90,8 @@ if needs "${K8S_CMDS[@]}"; then
   log "kubernetes v$K8S_VERSION: downloading modules"
   pkgs=(); for cmd in "${K8S_CMDS[@]}"; do pkgs+=("k8s.io/kubernetes/cmd/$cmd@v$K8S_VERSION"); done
   run_with_ticker "downloading kubernetes modules" go get "${pkgs[@]}" 2>&1 | tail -n 3
-  # Without these, /version reports v0.0.0-master and Helm's kubeVersion checks misfire (reference §1.6).
+  # Without these, /version reports v0.0.0-master and Helm's kubeVersion checks misfire (no
+  # ldflags means component-base reports its placeholder version).
   ld=""
   for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
     ld+=" -X $p.gitVersion=v$K8S_VERSION -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitTreeState=clean"
@@ -109,7 +112,8 @@ if needs helm; then
   go mod init local/helmbuild >/dev/null 2>&1
   log "helm v$HELM_VERSION: downloading modules"
   run_with_ticker "downloading helm modules" go get "helm.sh/helm/v3/cmd/helm@v$HELM_VERSION" 2>&1 | tail -n 3
-  # Without these, `helm template` assumes Kubernetes v1.20 (reference §2).
+  # Without these, `helm template` assumes Kubernetes v1.20 (pkg/chartutil's defaults, which Helm's
+  # own Makefile overrides with these flags).
   hl="-X helm.sh/helm/v3/internal/version.version=v$HELM_VERSION -X helm.sh/helm/v3/internal/version.gitTreeState=clean"
   hl+=" -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=$minor"
   log "helm: compiling"

@@ -3,10 +3,10 @@
 # it, into a cache outside the checkout. Used by test/cluster/autoscaling.test.ts to prove that a
 # real KEDA reads the chart's ScaledObject and reports it Active under load.
 #
-# KEDA's go.mod has replace/exclude directives, so `go install .../cmd/operator@v2.x` is refused
-# (shared/reference/kubernetes-operator.md §2). Instead we download the module, copy it to a
-# writable directory and build inside it: it becomes the main module, so its replaces and go.sum
-# apply exactly as upstream's release build.
+# KEDA's go.mod has replace/exclude directives, so `go install .../cmd/operator@v2.x` is refused (Go
+# refuses `go install` of a module whose go.mod has replace directives). Instead we download the
+# module, copy it to a writable directory and build inside it: it becomes the main module, so its
+# replaces and go.sum apply exactly as upstream's release build.
 set -euo pipefail
 
 KEDA_VERSION=2.21.0

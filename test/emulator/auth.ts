@@ -1,6 +1,7 @@
-// What a caller authenticated with, read from the Authorization header. SigV4 credential scope
-// per the AWS "Signature Version 4" docs: Credential=<akid>/<date>/<region>/<service>/aws4_request.
-// Bearer is Bedrock API key auth (bedrock-api.md §7). Nothing is verified: tests assert on it.
+// What a caller authenticated with, read from the Authorization header. SigV4 credential scope per
+// the AWS "Signature Version 4" docs: Credential=<akid>/<date>/<region>/<service>/aws4_request.
+// Bearer is Bedrock API key auth (docs/reference/bedrock-runtime.md). Nothing is verified: tests
+// assert on it.
 import { z } from 'zod'
 
 export const recordedAuthSchema = z.discriminatedUnion('kind', [

@@ -1,6 +1,7 @@
 // Bedrock Runtime error responses in the REST-JSON protocol: status codes from the botocore
-// bedrock-runtime service model (bedrock-api.md §5), wire form from the AWS generic REST-JSON
-// error example: `x-amzn-ErrorType`, `x-amzn-RequestId`, body {"message": ...}.
+// bedrock-runtime service model (docs/reference/bedrock-runtime.md, "Errors"), wire form from the
+// AWS generic REST-JSON error example: `x-amzn-ErrorType`, `x-amzn-RequestId`,
+// body {"message": ...}.
 import type { ServerResponse } from 'node:http'
 import { sendJson } from './http-io.ts'
 import type { ErrorFault } from './scenarios.ts'

@@ -1,6 +1,6 @@
-// The Bedrock control plane (`@aws-sdk/client-bedrock`, bedrock-api.md §6) on the emulator's one
-// endpoint: the SDK's REST paths cannot collide with bedrock-runtime's `/model/…` or Mantle's
-// `/v1/…`, so paths alone route it. Foundation models come from a fixed catalog; inference
+// The Bedrock control plane (`@aws-sdk/client-bedrock`, docs/reference/bedrock-runtime.md) on the
+// emulator's one endpoint: the SDK's REST paths cannot collide with bedrock-runtime's `/model/…` or
+// Mantle's `/v1/…`, so paths alone route it. Foundation models come from a fixed catalog; inference
 // profiles and tags are in inference-profiles.ts. Errors are REST-JSON with x-amzn-ErrorType.
 import { sendAwsError, sendAwsFault } from './aws-errors.ts'
 import { listModelsQuerySchema, parseAws, queryOf } from './control-plane-requests.ts'

@@ -1,5 +1,5 @@
-// Bodies Bedrock Runtime returns for a planned reply: the Converse JSON response (bedrock-api.md
-// §3.4) and the ConverseStream event sequence (§3.5), in the order real streams use:
+// Bodies Bedrock Runtime returns for a planned reply: the Converse JSON response and the
+// ConverseStream event sequence (docs/reference/bedrock-runtime.md), in the order real streams use:
 // messageStart, reasoning deltas + signature, text deltas (no contentBlockStart for text),
 // each tool call as start + partial-JSON deltas + stop, messageStop, metadata.
 import type { ReplyPlan } from './converse-reply.ts'

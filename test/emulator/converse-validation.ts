@@ -1,6 +1,6 @@
 // Checks Bedrock Runtime makes on a Converse/ConverseStream request before any model runs:
-// constraint errors from the service model (bedrock-api.md §3.3, worded the way Coral reports
-// them) and the conversation rules whose messages users quote from real Bedrock.
+// constraint errors from the service model (docs/reference/bedrock-runtime.md, worded the way Coral
+// reports them) and the conversation rules whose messages users quote from real Bedrock.
 import { z } from 'zod'
 import { claudeThinkingError } from './claude-thinking-validation.ts'
 

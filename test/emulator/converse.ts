@@ -1,4 +1,4 @@
-// Bedrock Runtime Converse and ConverseStream (bedrock-api.md §3.2–§3.6 and §5):
+// Bedrock Runtime Converse and ConverseStream (docs/reference/bedrock-runtime.md, event-stream.md):
 // POST /model/{modelId}/converse → JSON, POST /model/{modelId}/converse-stream → event stream.
 // A request first consumes its scenario, so scripted faults (throttling, resets) win over
 // validation the way front-door failures do, and every request uses up exactly one entry.

@@ -80,7 +80,7 @@ async function serve(
   }
   const modelId = found?.params['modelId']
   if (modelId !== undefined) record.modelId = modelId
-  // OpenAI SDKs send the project as a header (`new OpenAI({ project })`), bedrock-api.md §1.4.
+  // OpenAI SDKs send the project as a header (`new OpenAI({ project })`), docs/reference/mantle.md.
   const project = record.headers['openai-project']
   if (project !== undefined) record.project = project
   if (found?.route.record !== false && state.config.recordRequests) state.log.add(record)

@@ -2,7 +2,8 @@ import { crc32 } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { encodeFrame, eventFrame, exceptionFrame } from './event-stream-encoder.ts'
 
-// bedrock-api.md §3.6: messageStart {"role":"assistant"} as Bedrock sends it.
+// The test vector of docs/reference/event-stream.md: messageStart {"role":"assistant"} as Bedrock
+// sends it.
 const testVector =
   '000000760000005296d5fade0b3a6576656e742d74797065' +
   '07000c6d65737361676553746172740d3a636f6e74656e742d747970650700106170706c69636174696f6e2f6a736f6e0d3a6d6573736167652d747970650700056576656e747b22726f6c65223a22617373697374616e74227d6fa8c599'

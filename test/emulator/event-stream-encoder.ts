@@ -1,6 +1,6 @@
 // AWS event-stream binary framing (`application/vnd.amazon.eventstream`), the transport of
-// ConverseStream. Implements bedrock-api.md §3.6 (from the AWS "Event stream encoding" page and
-// smithy's EventStreamCodec): prelude, string headers (type 7), payload, two CRC-32s.
+// ConverseStream. Implements docs/reference/event-stream.md (from the AWS "Event stream encoding"
+// page and smithy's EventStreamCodec): prelude, string headers (type 7), payload, two CRC-32s.
 import { crc32 } from 'node:zlib'
 
 export type FrameHeaders = ReadonlyArray<readonly [name: string, value: string]>

@@ -1,7 +1,8 @@
 // The fixed catalog behind the emulated control plane: foundation models (ListFoundationModels,
 // GetFoundationModel: FoundationModelSummary in the bedrock 2023-04-20 service model) and the
 // system-defined cross-region inference profiles over them. Model ids are those of
-// bedrock-api.md §8 that Converse and InvokeModel take, plus the ones the gateway's tests use.
+// docs/reference/bedrock-runtime.md ("Model ids and reasoning") that Converse and InvokeModel take,
+// plus the ones the gateway's tests use.
 export type Modality = 'TEXT' | 'IMAGE' | 'EMBEDDING' | 'VIDEO'
 
 export interface FoundationModel {

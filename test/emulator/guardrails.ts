@@ -1,7 +1,7 @@
 // Bedrock Guardrails as the emulator plays them: every well-formed guardrail id exists, and each
 // one blocks any text containing GUARDRAIL_TRIGGER_WORD (a word-policy custom word), so tests
 // script an intervention by what they say, or by the reply they script for the model.
-// Wire formats (shared/reference/bedrock-api.md §3.3, §3.4 and the ApplyGuardrail row of §4):
+// Wire formats (docs/reference/bedrock-runtime.md, Converse and "ApplyGuardrail"):
 // - ApplyGuardrail: POST /guardrail/{guardrailIdentifier}/version/{guardrailVersion}/apply,
 //   body {source: INPUT|OUTPUT, content: [{text: {text}}]}, answer {usage, action, actionReason?,
 //   outputs: [{text}], assessments: [GuardrailAssessment]}.

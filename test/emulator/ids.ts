@@ -1,6 +1,7 @@
 // Random identifiers in the alphabets AWS and OpenAI use for them: project ids (`proj_` + 20
-// lowercase alphanumerics, bedrock-api.md §2.2), application inference profile ids (12, §6),
-// and the hex suffixes of OpenAI object ids (`chatcmpl-…`, `resp_…`, `call_…`).
+// lowercase alphanumerics, docs/reference/mantle.md), application inference profile ids (12,
+// docs/reference/bedrock-runtime.md), and the hex suffixes of OpenAI object ids (`chatcmpl-…`,
+// `resp_…`, `call_…`).
 import { randomBytes } from 'node:crypto'
 
 const lowercase = 'abcdefghijklmnopqrstuvwxyz0123456789'

@@ -1,7 +1,7 @@
 // Application inference profiles and their tags, kept in memory per emulator. Semantics from
-// bedrock-api.md §6 and the bedrock 2023-04-20 service model: a profile copies its models from a
-// foundation-model ARN or a system-defined profile ARN, names are unique per account, a repeated
-// clientRequestToken returns the first result, and a resource holds at most 200 tags.
+// docs/reference/bedrock-runtime.md and the bedrock 2023-04-20 service model: a profile copies its
+// models from a foundation-model ARN or a system-defined profile ARN, names are unique per account,
+// a repeated clientRequestToken returns the first result, and a resource holds at most 200 tags.
 import {
   findFoundationModel,
   findSystemProfile,

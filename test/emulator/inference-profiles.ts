@@ -1,8 +1,9 @@
-// Inference profiles and tagging on the emulated Bedrock control plane (bedrock-api.md §6, REST
-// paths and status codes from the bedrock 2023-04-20 service model): CreateInferenceProfile
-// (POST /inference-profiles → 201), GetInferenceProfile, ListInferenceProfiles (system-defined
-// unless `type=APPLICATION`), DeleteInferenceProfile, and TagResource / UntagResource /
-// ListTagsForResource as POSTs with `resourceARN` and key/value tag lists.
+// Inference profiles and tagging on the emulated Bedrock control plane
+// (docs/reference/bedrock-runtime.md, REST paths and status codes from the bedrock 2023-04-20
+// service model): CreateInferenceProfile (POST /inference-profiles → 201), GetInferenceProfile,
+// ListInferenceProfiles (system-defined unless `type=APPLICATION`), DeleteInferenceProfile, and
+// TagResource / UntagResource / ListTagsForResource as POSTs with `resourceARN` and key/value tag
+// lists.
 import { sendAwsError, sendAwsErrorWith } from './aws-errors.ts'
 import {
   createProfileSchema,

@@ -1,8 +1,8 @@
-// Model-native InvokeModel bodies of the embedding models (bedrock-api.md §4): Amazon Titan Text
-// Embeddings V2 ("Amazon Titan Embeddings G1 - Text" page, V2 request/response) and Cohere Embed
-// v3 / v4 (Bedrock user guide "Cohere Embed v3", "Cohere Embed v4"). Titan always returns
-// `embeddingsByType`; Cohere answers `embeddings_floats` (a bare list) unless other types are
-// asked for: v3 whenever `embedding_types` is given, v4 unless it is exactly ["float"].
+// Model-native InvokeModel bodies of the embedding models (docs/reference/bedrock-runtime.md):
+// Amazon Titan Text Embeddings V2 ("Amazon Titan Embeddings G1 - Text" page, V2 request/response)
+// and Cohere Embed v3 / v4 (Bedrock user guide "Cohere Embed v3", "Cohere Embed v4"). Titan always
+// returns `embeddingsByType`; Cohere answers `embeddings_floats` (a bare list) unless other types
+// are asked for: v3 whenever `embedding_types` is given, v4 unless it is exactly ["float"].
 import { z } from 'zod'
 import { embedText, toBinary, toBits, toInt8, toUbinary, toUint8 } from './embedding-vectors.ts'
 import { countWords } from './converse-reply.ts'

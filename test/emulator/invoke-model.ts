@@ -1,8 +1,9 @@
-// Bedrock Runtime InvokeModel, POST /model/{modelId}/invoke (bedrock-api.md §4), for the embedding
-// models: the raw model-native JSON in and out, plus the unmodelled response headers
-// `x-amzn-bedrock-input-token-count` and `x-amzn-bedrock-invocation-latency`. The model id may be
-// a foundation-model id or ARN, a system profile id (`us.cohere.embed-v4:0`) or an application
-// inference profile ARN created on the emulated control plane. Other models are not emulated.
+// Bedrock Runtime InvokeModel, POST /model/{modelId}/invoke (docs/reference/bedrock-runtime.md),
+// for the embedding models: the raw model-native JSON in and out, plus the unmodelled response
+// headers `x-amzn-bedrock-input-token-count` and `x-amzn-bedrock-invocation-latency`. The model id
+// may be a foundation-model id or ARN, a system profile id (`us.cohere.embed-v4:0`) or an
+// application inference profile ARN created on the emulated control plane. Other models are not
+// emulated.
 import { randomUUID } from 'node:crypto'
 import { sendAwsError, sendAwsFault } from './aws-errors.ts'
 import type { EmulatorState } from './emulator-state.ts'

@@ -1,9 +1,9 @@
 // What every Mantle inference request goes through before a model runs, in order: its scripted
 // scenario (faults win, as front-door failures do), credentials (Bedrock API key or SigV4 for
-// `bedrock-mantle`, bedrock-api.md §1.3: none at all is a 401), the body, the model's prefix and
-// API (§1.1, §8), and the project named by `OpenAI-Project` (§1.4): an archived one cannot serve
-// new inference. Unknown project ids are let through, since what Mantle does with them is
-// UNCONFIRMED and standalone routing tables name projects the emulator never created.
+// `bedrock-mantle`, docs/reference/mantle.md: none at all is a 401), the body, the model's prefix
+// and API, and the project named by `OpenAI-Project`: an archived one cannot serve new inference.
+// Unknown project ids are let through, since what Mantle does with them is UNCONFIRMED and
+// standalone routing tables name projects the emulator never created.
 import type { z } from 'zod'
 import type { EmulatorState } from './emulator-state.ts'
 import { answeredByFault } from './fault-response.ts'

@@ -1,5 +1,5 @@
-// Clients for the emulated Mantle surfaces, configured the way bedrock-api.md §7 says to call
-// Mantle from TypeScript: the `openai` SDK with a Bedrock API key as `apiKey`, or plain fetch
+// Clients for the emulated Mantle surfaces, configured the way Mantle is called from TypeScript
+// (docs/reference/mantle.md): the `openai` SDK with a Bedrock API key as `apiKey`, or plain fetch
 // signed with SigV4 for service `bedrock-mantle` (@smithy/signature-v4; no AWS SDK client exists).
 import { createHash, createHmac } from 'node:crypto'
 import { SignatureV4 } from '@smithy/signature-v4'

@@ -1,7 +1,8 @@
-// Mantle's POST {prefix}/embeddings (OpenAI API reference: "Create embeddings"; bedrock-api.md
-// §1.2): float arrays, or little-endian float32 base64 for `encoding_format: base64` (what the
-// openai npm client asks for by default and decodes), `dimensions` limited to the sizes the model
-// offers, usage as word counts. Vectors come from embedding-vectors.ts, so tests can predict them.
+// Mantle's POST {prefix}/embeddings (OpenAI API reference: "Create embeddings";
+// docs/reference/mantle.md): float arrays, or little-endian float32 base64 for `encoding_format:
+// base64` (what the openai npm client asks for by default and decodes), `dimensions` limited to the
+// sizes the model offers, usage as word counts. Vectors come from embedding-vectors.ts, so tests
+// can predict them.
 import { countWords } from './converse-reply.ts'
 import { embedText, float32Base64 } from './embedding-vectors.ts'
 import type { EmulatorState } from './emulator-state.ts'

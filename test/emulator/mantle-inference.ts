@@ -1,4 +1,4 @@
-// Mantle's Chat Completions and Responses handlers (bedrock-api.md §1.2, §1.5): admission, then
+// Mantle's Chat Completions and Responses handlers (docs/reference/mantle.md): admission, then
 // the scripted or echoed reply as JSON or as an SSE stream. A mid-stream fault ends a chat stream
 // with `data: {"error": …}` (what the openai SDK turns into an APIError) and a Responses stream
 // with `error` + `response.failed`; neither sends `[DONE]` afterwards.

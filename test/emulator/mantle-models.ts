@@ -1,9 +1,9 @@
-// Which models Mantle serves, on which OpenAI prefix and through which APIs (bedrock-api.md §1.1,
-// §1.5, §8), and the errors it gives for the wrong combination. Observed on live Mantle
-// (NousResearch/hermes-agent #52316, #65076; enricoros/big-AGI #1167): GET /v1/models lists every
-// model; a model on the other prefix is a 400 "model `<id>` isn't supported on this route"
-// (code validation_error); an API the model lacks is a 400 "The model '<id>' does not support
-// the '<path>' API". Which embedding models /v1/embeddings serves is UNCONFIRMED.
+// Which models Mantle serves, on which OpenAI prefix and through which APIs
+// (docs/reference/mantle.md), and the errors it gives for the wrong combination. Observed on live
+// Mantle (NousResearch/hermes-agent #52316, #65076; enricoros/big-AGI #1167): GET /v1/models lists
+// every model; a model on the other prefix is a 400 "model `<id>` isn't supported on this route"
+// (code validation_error); an API the model lacks is a 400 "The model '<id>' does not support the
+// '<path>' API". Which embedding models /v1/embeddings serves is UNCONFIRMED.
 import { openAIFailure, type OpenAIFailure } from './openai-errors.ts'
 
 export const mantlePrefixes = ['/v1', '/openai/v1'] as const
@@ -48,7 +48,7 @@ export const mantleModels: readonly MantleModel[] = [
     'nvidia.nemotron-super-3-120b',
     'nvidia.nemotron-nano-3-30b',
   ].map((id) => v1(id)),
-  // Claude on Mantle speaks only the Anthropic Messages API (§8), which the emulator lacks.
+  // Claude on Mantle speaks only the Anthropic Messages API, which the emulator lacks.
   v1('anthropic.claude-haiku-4-5', ['messages']),
   v1('anthropic.claude-opus-4-7', ['messages']),
   {

@@ -1,4 +1,4 @@
-// Bedrock Mantle, the OpenAI-compatible endpoint (bedrock-api.md §1): chat completions,
+// Bedrock Mantle, the OpenAI-compatible endpoint (docs/reference/mantle.md): chat completions,
 // responses, embeddings and models under both OpenAI prefixes, `/v1` and `/openai/v1`. Which
 // models a prefix serves is in mantle-models.ts; the Projects API (also Mantle) is projects.ts.
 import type { EmulatorState } from './emulator-state.ts'

@@ -1,7 +1,7 @@
 // Error responses of the OpenAI-compatible surfaces (Mantle inference and the Projects API):
 // `{"error":{"message","type","param","code"}}` with a faithful status (OpenAI API reference,
-// "Error codes"; bedrock-api.md §1.5). Mantle's observed codes: `validation_error` for a model on
-// the wrong route, `invalid_api_key` for a bad bearer token.
+// "Error codes"; docs/reference/mantle.md). Mantle's observed codes: `validation_error` for a model
+// on the wrong route, `invalid_api_key` for a bad bearer token.
 import type { ServerResponse } from 'node:http'
 import { defaultExceptionMessage, httpExceptions, type HttpExceptionName } from './aws-errors.ts'
 import { sendJson } from './http-io.ts'
@@ -42,7 +42,7 @@ export function openAIFailure(
   return { status, error: { message, type: openAIErrorType(status), param, code } }
 }
 
-// Mantle reports Bedrock's failures in OpenAI terms; its quota errors are 429 (§1.5).
+// Mantle reports Bedrock's failures in OpenAI terms; its quota errors are 429.
 const exceptionCodes: Record<HttpExceptionName, [status: number, code: string]> = {
   ValidationException: [400, 'validation_error'],
   AccessDeniedException: [403, 'access_denied'],

@@ -1,8 +1,8 @@
-// Bedrock projects (the Mantle Projects API, bedrock-api.md §2), kept in memory per emulator.
-// Every account has the `default` project; names are unique among active projects (the user
-// guide says unique per account; archived names are reusable here so that a deleted and re-applied
-// BedrockProject can be created again: UNCONFIRMED); there is no delete, only archive; archived
-// projects cannot be updated. At most 1000 projects per account.
+// Bedrock projects (the Mantle Projects API, docs/reference/mantle.md), kept in memory per
+// emulator. Every account has the `default` project; names are unique among active projects (the
+// user guide says unique per account; archived names are reusable here so that a deleted and
+// re-applied BedrockProject can be created again: UNCONFIRMED); there is no delete, only archive;
+// archived projects cannot be updated. At most 1000 projects per account.
 import type { EmulatorConfig } from './emulator-state.ts'
 import { randomLowercase } from './ids.ts'
 

@@ -1,5 +1,5 @@
-// The Bedrock Projects API on Mantle (bedrock-api.md §2, "Projects (OpenAI-compatible)" in the
-// Bedrock user guide): create, list, retrieve, update (name, add_tags, remove_tag_keys) and
+// The Bedrock Projects API on Mantle (docs/reference/mantle.md, "Projects (OpenAI-compatible)" in
+// the Bedrock user guide): create, list, retrieve, update (name, add_tags, remove_tag_keys) and
 // archive under /v1/organization/projects, OpenAI-shaped bodies and errors, SigV4
 // (`bedrock-mantle`) or bearer auth. The list takes OpenAI's `limit` (1–100, default 20) and
 // `after`; archived projects are listed unless `include_archived=false` (a [3p] notebook filters

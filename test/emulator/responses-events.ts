@@ -1,5 +1,5 @@
 // The Responses streaming event sequence for a planned reply (OpenAI API reference: "Streaming
-// events"; bedrock-api.md §1.5): response.created, response.in_progress, then per output item
+// events"; docs/reference/mantle.md): response.created, response.in_progress, then per output item
 // output_item.added → (content_part.added → *.delta… → *.done → content_part.done) or
 // function_call_arguments.delta… → .done → output_item.done, and response.completed (or
 // response.incomplete) with the usage. Every event carries a sequence_number from 0.

@@ -40,7 +40,7 @@ export const operationNames = [
 export type OperationName = (typeof operationNames)[number]
 export type ConverseOperation = (typeof converseOperations)[number]
 
-// ConverseResponse.stopReason values (bedrock-api.md §3.4).
+// ConverseResponse.stopReason values (docs/reference/bedrock-runtime.md, "Stop reasons").
 export const stopReasons = [
   'end_turn',
   'tool_use',

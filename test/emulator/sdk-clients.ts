@@ -1,6 +1,6 @@
-// Real AWS SDK clients pointed at an emulator, configured the way bedrock-api.md §7 says a
-// test client must be: HTTP/1.1 handler (the default is HTTP/2) and no retries; the same for
-// the control-plane client.
+// Real AWS SDK clients pointed at an emulator, configured the way a test client must be
+// (docs/reference/bedrock-runtime.md): HTTP/1.1 handler (the default is HTTP/2) and no retries; the
+// same for the control-plane client.
 import { BedrockClient } from '@aws-sdk/client-bedrock'
 import {
   BedrockRuntimeClient,

@@ -36,7 +36,7 @@ export interface ChatCallContext {
 
 export interface ChatBackend {
   /**
-   * Parameters this backend accepts but cannot honour and ignores (DESIGN.md rule 4: never drop
+   * Parameters this backend accepts but cannot honour and ignores (never dropped
    * silently). The HTTP layer announces them in `x-strata-dropped-params` and logs them.
    */
   droppedParameters?(request: ChatCompletionRequest): string[]

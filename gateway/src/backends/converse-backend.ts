@@ -1,7 +1,7 @@
 // The `converse` backend kind: OpenAI Chat Completions served by Bedrock Converse/ConverseStream.
 // It composes the pure translator (translators/openai-to-converse), the lean client
 // (upstream/converse-client.ts) and the streaming layers (streaming/): bytes → checked frames →
-// validated events → OpenAI chunks. Reference: shared/DESIGN.md "The flow of one request".
+// validated events → OpenAI chunks. The whole path of a request: docs/code-map.md.
 import { GatewayError } from '../errors/gateway-error.ts'
 import type { ChatCompletionRequest } from '../openai/chat-completions.ts'
 import { remoteImageUrls, type ResolvedImage } from '../translators/openai-to-converse/media.ts'

@@ -1,7 +1,7 @@
 // The `converse` backend kind for embeddings. Converse has no embeddings operation, so the same
 // Bedrock Runtime is called through InvokeModel with each model family's native body, picked by
 // the registry in translators/openai-to-invoke-embeddings.
-// Reference: shared/reference/bedrock-api.md §4.
+// Reference: docs/reference/bedrock-runtime.md, "InvokeModel (embeddings)".
 import { invalidRequest } from '../errors/gateway-error.ts'
 import {
   checkDimensions,

@@ -11,7 +11,7 @@ export interface EmbeddingsCallContext {
 }
 
 export interface EmbeddingsBackend {
-  /** Parameters accepted but not honoured; announced in `x-strata-dropped-params` (rule 4). */
+  /** Parameters accepted but not honoured; announced in `x-strata-dropped-params`, never silently. */
   droppedParameters?(request: EmbeddingsRequest): string[]
   embed(
     request: EmbeddingsRequest,

@@ -2,7 +2,7 @@
 // to the caller's Bedrock project with `OpenAI-Project`. It composes the pass-through translator
 // (translators/openai-to-mantle), the lean client (upstream/mantle-client.ts) and the streaming
 // layers: bytes → SSE data → checked chunks → (HTTP layer) SSE again.
-// Reference: shared/DESIGN.md "The flow of one request", shared/reference/bedrock-api.md §1.
+// References: docs/code-map.md (the path of a request) and docs/reference/mantle.md.
 import { toMantleRequest } from '../translators/openai-to-mantle/request.ts'
 import { toChatCompletion } from '../translators/openai-to-mantle/response.ts'
 import { mantleChatChunks } from '../translators/openai-to-mantle/stream.ts'

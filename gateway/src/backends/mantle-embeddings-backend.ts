@@ -1,6 +1,6 @@
 // The `mantle` backend kind for embeddings: OpenAI Embeddings passed through to Bedrock Mantle,
 // attributed to the caller's Bedrock project with `OpenAI-Project`.
-// Reference: shared/reference/bedrock-api.md §1.2, §1.4.
+// Reference: docs/reference/mantle.md (routes; `OpenAI-Project` attribution).
 import {
   fromMantleEmbeddings,
   toMantleEmbeddingsRequest,

@@ -1,7 +1,8 @@
 // What each backend can do with a reasoning effort, in OpenAI's vocabulary, so the dispatch layer
 // can normalise one request for any route backend. The per-family facts come from
-// shared/reference/bedrock-api.md §8 and the table in translators/openai-to-converse/reasoning.ts,
-// which turns the normalised effort into each family's Converse fields.
+// docs/reference/bedrock-runtime.md and mantle.md ("Model ids") and the table in
+// translators/openai-to-converse/reasoning.ts, which turns the normalised effort into each family's
+// Converse fields.
 //
 // | backend  | family               | knob   | efforts honoured                       |
 // |----------|----------------------|--------|----------------------------------------|

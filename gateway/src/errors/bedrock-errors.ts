@@ -1,7 +1,8 @@
 // Bedrock Runtime exceptions → GatewayError with OpenAI's shape and a faithful status.
 // References: botocore bedrock-runtime model httpStatusCode traits and aws-sdk-js-v3
-// `loadRestJsonErrorCode` (shared/reference/bedrock-api.md §5), the stream exception members in
-// camelCase (§3.5–§3.6), and gateway-peers.md §7a for where peers get this wrong.
+// `loadRestJsonErrorCode` (docs/reference/bedrock-runtime.md, "Errors"), and the stream exception
+// members in camelCase ("Stream events" there; docs/reference/event-stream.md). Other gateways map
+// every unknown exception to 500 or drop mid-stream exceptions; each one here keeps its meaning.
 //
 // | Bedrock exception                | HTTP | type                  | code                   |
 // |----------------------------------|------|-----------------------|------------------------|

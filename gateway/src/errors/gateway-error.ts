@@ -1,7 +1,8 @@
 // The one error type the gateway throws and renders. Every error a client sees, before or during a
 // stream, has OpenAI's shape: {"error":{"message","type","param","code"}} with a faithful status.
 // Reference: https://platform.openai.com/docs/guides/error-codes (shapes) and
-// shared/reference/gateway-peers.md §7 (what the peers get wrong).
+// the OpenAI SDKs' error classes, which key on status and `code` (other gateways answer 500 for
+// any upstream failure or a non-OpenAI body, which breaks SDK retry logic).
 
 export type OpenAIErrorType =
   | 'invalid_request_error'

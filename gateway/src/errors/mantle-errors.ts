@@ -1,6 +1,6 @@
 // Mantle's errors → GatewayError. Mantle already speaks OpenAI's error shape
-// (`{"error":{"message","type","param","code"}}` with a matching status, bedrock-api.md §1.5), so
-// pass-through keeps status, type, code, message and param. Exceptions:
+// (`{"error":{"message","type","param","code"}}` with a matching status, docs/reference/mantle.md),
+// so pass-through keeps status, type, code, message and param. Exceptions:
 // - 401 is the gateway's own credential failing (the client's key was checked by us), so it is a
 //   502 `upstream_authentication_failed`, as for Converse (bedrock-errors.ts): a 401 would blame the
 //   client's key.

@@ -5,7 +5,7 @@
 // becomes a 400 content_filter, as the client must change its input) from a blocked answer.
 // Reference: https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_GuardrailConfiguration.html,
 // .../API_runtime_GuardrailStreamConfiguration.html and .../API_runtime_GuardrailTraceAssessment.html
-// (shared/reference/bedrock-api.md §3.3–§3.5).
+// (summary: docs/reference/bedrock-runtime.md, "ApplyGuardrail").
 import type { ConverseStreamEvent } from '../streaming/converse-stream-events.ts'
 import type { ConverseResponse } from '../upstream/converse-shapes.ts'
 import { blockedInput, type GuardrailDirection, type GuardrailTarget } from './guardrail-target.ts'

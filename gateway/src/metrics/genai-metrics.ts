@@ -1,9 +1,11 @@
-// The request-level metrics of the contract in the brief: OpenTelemetry GenAI names rendered for
+// The request-level metrics the gateway promises (docs/metrics.md): OpenTelemetry GenAI names for
 // Prometheus (gen_ai_*) plus the gateway's own (strata_gateway_*). All of them are fed by one
-// listener on the request record (metrics/record-metrics.ts), never by the routes.
-// Reference: OpenTelemetry semantic conventions for GenAI metrics (gen_ai.client.token.usage,
+// listener on the request record (metrics/record-metrics.ts), never by the routes. Reference:
+// OpenTelemetry semantic conventions for GenAI metrics (gen_ai.client.token.usage,
 // gen_ai.server.request.duration, gen_ai.server.time_to_first_token,
-// gen_ai.server.time_per_output_token) and shared/reference/gateway-peers.md §3.
+// gen_ai.server.time_per_output_token):
+// https://opentelemetry.io/docs/specs/semconv/gen-ai/gen-ai-metrics/
+// Envoy AI Gateway and agentgateway export the same names, so their dashboards read ours.
 import { Counter, Histogram, type Registry } from 'prom-client'
 
 const requestLabels = ['project', 'route', 'model', 'backend', 'operation'] as const

@@ -1,5 +1,5 @@
 // The OpenAI Embeddings API as the gateway accepts and answers it: a strict request schema (an
-// unknown parameter is a 400, DESIGN.md rule 4) and the response shape.
+// unknown parameter is a 400, never dropped silently) and the response shape.
 // Reference: https://platform.openai.com/docs/api-reference/embeddings/create
 import { z } from 'zod'
 import { invalidRequest } from '../errors/gateway-error.ts'

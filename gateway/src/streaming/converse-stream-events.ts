@@ -1,7 +1,7 @@
 // Event-stream messages → validated ConverseStream events, layer 2 of 4 of our streaming.
 // Reference: the ConverseStreamOutput union in the botocore model bedrock-runtime/2023-09-30 and
 // https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStream.html
-// (shared/reference/bedrock-api.md §3.5–§3.6).
+// (summary: docs/reference/bedrock-runtime.md, "Stream events"; docs/reference/event-stream.md).
 //
 // Lenient with upstream: unknown keys (e.g. Bedrock's `p` padding) pass, unknown event types are
 // skipped. Exception frames (`:message-type exception`, camelCase `:exception-type`) and

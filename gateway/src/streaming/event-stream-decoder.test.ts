@@ -10,8 +10,8 @@ import { encodeEventStreamMessage, eventFrame } from './event-stream-encoder.ts'
 import type { TypedHeader } from './event-stream-headers.ts'
 import { feedingsOf, sourceOf } from './fixtures/byte-feedings.ts'
 
-// shared/reference/bedrock-api.md §3.6: messageStart {"role":"assistant"}, headers in the order
-// :event-type, :content-type, :message-type.
+// The test vector of docs/reference/event-stream.md: messageStart {"role":"assistant"}, headers in
+// the order :event-type, :content-type, :message-type.
 const testVector = Buffer.from(
   '000000760000005296d5fade0b3a6576656e742d74797065' +
     '07000c6d65737361676553746172740d3a636f6e74656e742d747970650700106170706c69636174696f6e2f6a736f6e0d3a6d6573736167652d747970650700056576656e747b22726f6c65223a22617373697374616e74227d6fa8c599',
@@ -36,7 +36,7 @@ const smithyCodec = new EventStreamCodec(
 )
 
 describe('event-stream decoder', () => {
-  describe.each(feedingsOf(testVector))('the §3.6 test vector fed $name', ({ pieces }) => {
+  describe.each(feedingsOf(testVector))('the reference test vector fed $name', ({ pieces }) => {
     it('decodes one messageStart event', async () => {
       const [message, ...rest] = await collect(pieces)
       expect(rest).toEqual([])

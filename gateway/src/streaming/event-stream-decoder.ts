@@ -1,6 +1,6 @@
 // Incremental decoder of the AWS event-stream binary format, layer 1 of 4 of our streaming.
 // Reference: AWS "Event stream encoding" and smithy-typescript EventStreamCodec / splitMessage
-// (shared/reference/bedrock-api.md §3.6):
+// (summary: docs/reference/event-stream.md):
 //
 //   [total_len u32][headers_len u32][prelude_crc u32 = CRC32(bytes 0..7)]
 //   [headers][payload][message_crc u32 = CRC32(bytes 0..total_len-5)]

@@ -1,7 +1,7 @@
 // Encoder of the AWS event-stream binary format: the inverse of event-stream-decoder.ts.
-// Reference: shared/reference/bedrock-api.md §3.6. The gateway itself never encodes frames; tests
-// and fixture builders use this to produce byte-exact Bedrock streams (it reproduces the §3.6 test
-// vector bit for bit).
+// Reference: docs/reference/event-stream.md. The gateway itself never encodes frames; tests
+// and fixture builders use this to produce byte-exact Bedrock streams (it reproduces the test
+// vector there bit for bit).
 import { crc32 } from 'node:zlib'
 import { encodeHeaders, type TypedHeader } from './event-stream-headers.ts'
 

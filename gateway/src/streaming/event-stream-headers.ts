@@ -1,6 +1,6 @@
 // Header block of the AWS event-stream binary format (application/vnd.amazon.eventstream).
 // Reference: AWS "Event stream encoding" (Amazon Lex V2 developer guide, also used by Transcribe
-// and Bedrock) and smithy-typescript HeaderMarshaller (shared/reference/bedrock-api.md §3.6):
+// and Bedrock) and smithy-typescript HeaderMarshaller (docs/reference/event-stream.md):
 // each header is `name_len u8, name (UTF-8), type u8, value`, type codes 0–9 below.
 
 export type HeaderValue = boolean | number | bigint | Uint8Array | string | Date

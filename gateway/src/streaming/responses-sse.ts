@@ -4,7 +4,7 @@
 // one `error` event and the stream closes. Besides OpenAI's top-level `code`/`message`/`param`, the
 // event carries the usual `error` object, because that is what the `openai` npm SDK (6.x,
 // core/streaming.ts) raises as an APIError; without it the SDK would hand the failure over as an
-// ordinary event (gateway-peers.md §7a).
+// ordinary event, and the client would never learn that the answer is incomplete.
 import type { ResponseStreamEvent } from '../openai/responses.ts'
 import type { SseEncoding } from './sse.ts'
 

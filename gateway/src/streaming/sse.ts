@@ -2,8 +2,8 @@
 // References: https://html.spec.whatwg.org/multipage/server-sent-events.html and
 // https://platform.openai.com/docs/api-reference/chat-streaming; the error event follows what the
 // `openai` npm SDK (6.x, core/streaming.ts) turns into an APIError: a data line whose JSON has an
-// `error` key. See gateway-peers.md §7a: peers that end such a stream with a clean stop or
-// `[DONE]` hide the failure from the client.
+// `error` key. Some other gateways end such a stream with a clean stop or `[DONE]`, which hides
+// the failure from the client; we never do.
 //
 // Stream contract: chunks as `data: <json>\n\n`, then `data: [DONE]\n\n`. A failure after the
 // first byte is exactly one `data: {"error":{...}}\n\n` and the stream closes, with no [DONE].

@@ -2,7 +2,7 @@
 // References: AWS SDKs "Service-specific endpoints" (AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL,
 // AWS_IGNORE_CONFIGURED_ENDPOINT_URLS), Bedrock API keys (AWS_BEARER_TOKEN_BEDROCK) and the SDK
 // default credential chain — env, IRSA web identity, EKS Pod Identity, IMDS
-// (shared/reference/bedrock-api.md §7).
+// (docs/reference/bedrock-runtime.md, "Endpoints, signing and configuration").
 import { defaultProvider } from '@aws-sdk/credential-provider-node'
 import type { ConverseClientConfig } from './converse-client.ts'
 import { bearerSigner, sigV4Signer, type CredentialsProvider } from '@strata/aws-signing'

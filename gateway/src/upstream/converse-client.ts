@@ -1,8 +1,8 @@
 // A lean Bedrock Runtime client for Converse and ConverseStream: undici with keep-alive pools,
 // SigV4 or bearer auth, no AWS SDK client on the hot path.
 // References: https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html,
-// .../API_runtime_ConverseStream.html and shared/reference/bedrock-api.md §3.1–§3.2 (paths; the
-// modelId label is percent-encoded like the SDK does, `:` → %3A, `/` → %2F), §5 (errors), §7.
+// .../API_runtime_ConverseStream.html and docs/reference/bedrock-runtime.md (paths; the modelId
+// label is percent-encoded like the SDK does, `:` → %3A, `/` → %2F; errors; configuration).
 import type { Dispatcher } from 'undici'
 import { boundedMemo } from '@strata/aws-signing/bounded-memo'
 import { createBedrockAgent } from './bedrock-agent.ts'
@@ -66,7 +66,7 @@ export function operationUrl(
   return new URL(`${base}/model/${encodeURIComponent(modelId)}/${operation}`, endpoint)
 }
 
-/** errorFromResponse maps a Bedrock Runtime error answer; InvokeModel shares it (§5). */
+/** errorFromResponse maps a Bedrock Runtime error answer; InvokeModel shares it. */
 export async function errorFromResponse(response: Dispatcher.ResponseData): Promise<GatewayError> {
   const body = parseJson(await readLimited(response.body))
   const name =

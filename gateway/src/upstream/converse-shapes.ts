@@ -1,7 +1,7 @@
 // Amazon Bedrock Runtime Converse wire shapes: what we send (plain types, we build it) and what we
 // read back (zod, lenient: unknown keys pass, optional things are nullish).
 // Reference: https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html and
-// the botocore model bedrock-runtime/2023-09-30 (shared/reference/bedrock-api.md §3.3–§3.4).
+// the botocore model bedrock-runtime/2023-09-30 (summary: docs/reference/bedrock-runtime.md).
 import { z } from 'zod'
 
 export type ImageFormat = 'png' | 'jpeg' | 'gif' | 'webp'

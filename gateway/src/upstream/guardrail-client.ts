@@ -1,7 +1,7 @@
 // A lean Bedrock Runtime ApplyGuardrail client: the Converse client's endpoint, signing (service
 // `bedrock`) and error map, one POST per check.
 // Reference: https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ApplyGuardrail.html
-// (shared/reference/bedrock-api.md, ApplyGuardrail row of §4): POST
+// (docs/reference/bedrock-runtime.md, "ApplyGuardrail"): POST
 // /guardrail/{guardrailIdentifier}/version/{guardrailVersion}/apply, body {source, content},
 // answer {usage, action: NONE|GUARDRAIL_INTERVENED, actionReason?, outputs: [{text}], assessments}.
 import { Agent } from 'undici'

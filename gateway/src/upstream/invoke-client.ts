@@ -1,7 +1,7 @@
 // A lean Bedrock Runtime InvokeModel client for the embedding models: the same endpoint, signing
 // (service `bedrock`), URL encoding and error map as Converse, with model-native JSON bodies.
 // References: https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_InvokeModel.html
-// and shared/reference/bedrock-api.md §4 (the `x-amzn-bedrock-input-token-count` header), §5.
+// and docs/reference/bedrock-runtime.md (the `x-amzn-bedrock-input-token-count` header; errors).
 import { createBedrockAgent } from './bedrock-agent.ts'
 import { errorFromResponse, operationUrl, type ConverseClientConfig } from './converse-client.ts'
 import { headerValue, readJson, signedPost } from './signed-exchange.ts'

@@ -2,7 +2,7 @@
 // the Bedrock Runtime client (converse-client-config.ts): AWS_ENDPOINT_URL_BEDROCK_MANTLE (then
 // AWS_ENDPOINT_URL) overrides `https://bedrock-mantle.{region}.api.aws`; a Bedrock API key in
 // AWS_BEARER_TOKEN_BEDROCK is sent as a bearer token, otherwise requests are SigV4-signed for the
-// service `bedrock-mantle` with the default credential chain (shared/reference/bedrock-api.md §1.3).
+// service `bedrock-mantle` with the default credential chain (docs/reference/mantle.md).
 import {
   bearerTokenFromEnv,
   defaultCredentials,

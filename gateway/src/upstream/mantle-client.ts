@@ -1,7 +1,7 @@
 // A lean client for Bedrock Mantle's OpenAI-compatible Chat Completions and Responses: undici with keep-alive
 // pools, SigV4 (service `bedrock-mantle`) or a Bedrock API key, `OpenAI-Project` attribution.
-// References: shared/reference/bedrock-api.md §1.1 (host, prefixes), §1.3 (auth), §1.4
-// (`OpenAI-Project`; without it Mantle bills the account's `default` project), §1.5 (SSE, errors)
+// References: docs/reference/mantle.md (host, prefixes, auth, `OpenAI-Project`: without it Mantle
+// bills the account's `default` project, SSE, errors)
 // and https://platform.openai.com/docs/api-reference/chat/create, …/responses/create,
 // …/embeddings/create.
 import type { Dispatcher } from 'undici'

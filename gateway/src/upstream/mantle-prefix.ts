@@ -1,5 +1,5 @@
-// Which OpenAI base path Mantle serves a model on. Reference: shared/reference/bedrock-api.md §1.1
-// and §8: the GPT-5.x family, Gemma 4 and Grok are served under `/openai/v1`; gpt-oss and the
+// Which OpenAI base path Mantle serves a model on. Reference: docs/reference/mantle.md, "Host and
+// base paths": the GPT-5.x family, Gemma 4 and Grok are served under `/openai/v1`; gpt-oss and the
 // other open-weight models under `/v1`. A model on the wrong prefix is a 400 "isn't supported on
 // this route", so the choice is made here, once, by model family.
 export type MantlePrefix = '/v1' | '/openai/v1'

@@ -1,6 +1,7 @@
 // MantleHttp over undici: JSON in and out, authenticated by a signer (SigV4 for service
 // `bedrock-mantle`, or a Bedrock API key). The endpoint is overridable the standard AWS way with
-// AWS_ENDPOINT_URL_BEDROCK_MANTLE (shared/DESIGN.md, "AWS access").
+// AWS_ENDPOINT_URL_BEDROCK_MANTLE, then AWS_ENDPOINT_URL (docs/reference/mantle.md), which is how
+// tests and the demo point it at the emulator.
 import { request } from 'undici'
 import type { RequestSigner } from '@strata/aws-signing'
 import type { MantleHttp } from './projects-api.ts'

@@ -1,7 +1,8 @@
 // OpenAI Embeddings ⇄ Mantle Embeddings. Mantle speaks the Embeddings API itself, so the request
 // goes up as sent with `model` set to the Bedrock model id, and the answer comes back with `model`
-// set back to the alias. Only what the gateway relies on is checked, leniently (DESIGN.md rule 4).
-// References: https://platform.openai.com/docs/api-reference/embeddings and bedrock-api.md §1.2.
+// set back to the alias. Only what the gateway relies on is checked, leniently (strict with
+// clients, lenient with upstreams: docs/architecture.md, "Rules the code keeps"). References:
+// https://platform.openai.com/docs/api-reference/embeddings and docs/reference/mantle.md.
 import { z } from 'zod'
 import { invalidResponse } from '../../errors/gateway-error.ts'
 import type { EmbeddingsRequest, EmbeddingsResponse } from '../../openai/embeddings.ts'

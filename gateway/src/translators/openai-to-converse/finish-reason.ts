@@ -1,6 +1,7 @@
 // Converse `stopReason` → OpenAI `finish_reason`.
 // References: https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html
-// (stopReason, shared/reference/bedrock-api.md §3.4) and OpenAI's finish_reason values.
+// (stopReason; the list is in docs/reference/bedrock-runtime.md, "Stop reasons") and OpenAI's
+// finish_reason values.
 //
 // | stopReason                           | finish_reason / outcome                                   |
 // |--------------------------------------|-----------------------------------------------------------|

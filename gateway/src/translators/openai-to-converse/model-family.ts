@@ -1,6 +1,6 @@
 // Which model family a Converse target belongs to, for the few mappings that differ per family
-// (reasoning effort). Reference: shared/reference/bedrock-api.md §3.2 (accepted modelId forms) and
-// §8 (model ids and cross-region profile prefixes).
+// (reasoning effort). Reference: docs/reference/bedrock-runtime.md, "Converse and ConverseStream"
+// (accepted modelId forms) and "Model ids and reasoning" (ids and cross-region profile prefixes).
 //
 // An application-inference-profile ARN (what Strata routes to for cost attribution) hides the
 // model, so the caller passes the base model id it knows from the routing table.

@@ -195,7 +195,8 @@ export function assertConverseCanHonour(request: ChatCompletionRequest): void {
 
 /**
  * droppedParameters lists the parameters accepted but without effect on Converse, for the HTTP
- * layer to announce (DESIGN.md: "a documented drop list that is announced in a response header").
+ * layer to announce in `x-strata-dropped-params` (docs/gateway-parameters.md is the documented
+ * list).
  */
 export function droppedParameters(request: ChatCompletionRequest): string[] {
   const dropped: string[] = []

@@ -1,7 +1,7 @@
-// OpenAI `reasoning_effort` → the reasoning switch of each model family on Converse.
-// References: shared/reference/bedrock-api.md §8; AWS Bedrock user guide "Extended thinking" and
-// "Adaptive thinking" (Claude), Amazon Nova 2 user guide "Extended thinking" (reasoningConfig),
-// and Bedrock's OpenAI gpt-oss model parameters (reasoning_effort).
+// OpenAI `reasoning_effort` → the reasoning switch of each model family on Converse. References:
+// docs/reference/bedrock-runtime.md, "Model ids and reasoning"; AWS Bedrock user guide "Extended
+// thinking" and "Adaptive thinking" (Claude), Amazon Nova 2 user guide "Extended thinking"
+// (reasoningConfig), and Bedrock's OpenAI gpt-oss model parameters (reasoning_effort).
 //
 // | family                    | none      | minimal | low  | medium | high  | xhigh |
 // |---------------------------|-----------|---------|------|--------|-------|-------|

@@ -1,7 +1,7 @@
 // OpenAI Chat Completions request → Bedrock Converse / ConverseStream request body.
 // References: https://platform.openai.com/docs/api-reference/chat/create and
 // https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html
-// (shared/reference/bedrock-api.md §3.3). The per-parameter decisions are tabled in
+// (summary: docs/reference/bedrock-runtime.md). The per-parameter decisions are tabled in
 // parameter-policy.ts; this file composes the pieces.
 import { invalidRequest } from '../../errors/gateway-error.ts'
 import type { ChatCompletionRequest } from '../../openai/chat-completions.ts'

@@ -1,7 +1,7 @@
 // OpenAI `response_format` → Converse `outputConfig.textFormat` (structured outputs).
 // References: https://platform.openai.com/docs/guides/structured-outputs and
 // https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_OutputFormat.html
-// (shared/reference/bedrock-api.md §3.3: the schema travels as a JSON *string*).
+// (the schema travels as a JSON *string*).
 // `json_object` has no Converse equivalent and is refused in parameter-policy.ts. Models without
 // structured-output support answer with a ValidationException, which reaches the client as a 400.
 import { invalidRequest } from '../../errors/gateway-error.ts'

@@ -1,6 +1,6 @@
 // Bedrock Converse response → OpenAI ChatCompletion.
 // References: https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html
-// (response, shared/reference/bedrock-api.md §3.4) and
+// (response; summary in docs/reference/bedrock-runtime.md) and
 // https://platform.openai.com/docs/api-reference/chat/object.
 import type {
   ChatCompletion,

@@ -1,6 +1,6 @@
 // ConverseStream events → OpenAI chat.completion.chunk objects, layer 3 of 4 of our streaming.
 // References: https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStream.html
-// (shared/reference/bedrock-api.md §3.5) and
+// (events: docs/reference/bedrock-runtime.md, "Stream events") and
 // https://platform.openai.com/docs/api-reference/chat-streaming/streaming.
 //
 // The chunk sequence a client sees: one role chunk; content / reasoning / tool-call deltas; one

@@ -1,10 +1,10 @@
-// Converse `usage` → OpenAI `usage`.
-// References: https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_TokenUsage.html
-// and OpenAI's CompletionUsage. OpenAI counts cached prompt tokens inside prompt_tokens, while
-// Bedrock reports them beside inputTokens, so prompt_tokens = input + cache read + cache write
-// (gateway-peers.md §7b: BAG, Portkey and Envoy agree). Converse reports no separate reasoning
-// token count (reasoning is inside outputTokens), so completion_tokens_details is left out
-// rather than filled with a guess.
+// Converse `usage` → OpenAI `usage`. References:
+// https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_TokenUsage.html and OpenAI's
+// CompletionUsage. OpenAI counts cached prompt tokens inside prompt_tokens, while Bedrock reports
+// them beside inputTokens, so prompt_tokens = input + cache read + cache write (the Bedrock Access
+// Gateway, Portkey and Envoy AI Gateway count it the same way). Converse reports no separate
+// reasoning token count (reasoning is inside outputTokens), so completion_tokens_details is left
+// out rather than filled with a guess.
 import type { CompletionUsage } from '../../openai/chat-completions.ts'
 import type { ConverseUsage } from '../../upstream/converse-shapes.ts'
 

@@ -1,7 +1,8 @@
 // What one embedding model family contributes to the OpenAI Embeddings ⇄ InvokeModel translation:
 // its native request bodies and how to read its native answers. Families are picked by the
-// explicit registry in request.ts, never by switches inside a transform (DESIGN.md rule 1).
-// Reference: shared/reference/bedrock-api.md §4 (InvokeModel takes the model-native body).
+// explicit registry in request.ts, never by switches inside a transform (docs/architecture.md,
+// "Rules the code keeps"). InvokeModel takes the model-native body
+// (docs/reference/bedrock-runtime.md, "InvokeModel (embeddings)").
 
 /** One InvokeModel answer: the model-native JSON and Bedrock's input-token header, if sent. */
 export interface InvokeReply {

@@ -1,7 +1,7 @@
 // OpenAI Embeddings → InvokeModel bodies: the texts of the request and the registry that picks the
 // model family's translator by base model id.
 // References: https://platform.openai.com/docs/api-reference/embeddings/create and
-// shared/reference/bedrock-api.md §4.
+// docs/reference/bedrock-runtime.md, "InvokeModel (embeddings)".
 import { invalidRequest } from '../../errors/gateway-error.ts'
 import type { EmbeddingsRequest } from '../../openai/embeddings.ts'
 import { cohereEmbed } from './cohere.ts'

@@ -1,6 +1,7 @@
 // OpenAI Chat Completions → Mantle Chat Completions. Mantle speaks OpenAI's API, so this is a
 // pass-through: the validated request goes up unchanged but for two things.
-// - `model` becomes the Bedrock model id of the chosen backend (bedrock-api.md §8).
+// - `model` becomes the Bedrock model id of the chosen backend (Mantle's ids differ
+//   from Converse's: docs/reference/mantle.md, "Model ids").
 // - A stream always asks for usage (`stream_options.include_usage`), because the gateway counts
 //   tokens of every stream; whether the client sees the usage chunk is the HTTP layer's business.
 // Reference: https://platform.openai.com/docs/api-reference/chat/create (`stream_options`).

@@ -1,6 +1,7 @@
-// What the gateway relies on in Mantle's Chat Completions answers, checked leniently (DESIGN.md
-// rule 4): unknown keys pass untouched, since pass-through must keep Mantle's extras (e.g.
-// `reasoning` deltas) for the client. Only the fields the gateway reads or rewrites are checked.
+// What the gateway relies on in Mantle's Chat Completions answers, checked leniently (lenient with
+// upstreams: docs/architecture.md, "Rules the code keeps"): unknown keys pass untouched, since
+// pass-through must keep Mantle's extras (e.g. `reasoning` deltas) for the client. Only the fields
+// the gateway reads or rewrites are checked.
 // Reference: https://platform.openai.com/docs/api-reference/chat/object and
 // https://platform.openai.com/docs/api-reference/chat-streaming/streaming.
 import { z } from 'zod'

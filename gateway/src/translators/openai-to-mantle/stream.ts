@@ -2,7 +2,8 @@
 // for the client by streaming/sse.ts. Chunks are relayed one by one as Mantle sent them, with
 // `model` set back to the client's alias.
 // Reference: https://platform.openai.com/docs/api-reference/chat-streaming/streaming and
-// bedrock-api.md §1.5: chunks, then `[DONE]`; a failure is one `data: {"error":…}` and no `[DONE]`.
+// docs/reference/mantle.md: chunks, then `[DONE]`; a failure is one `data: {"error":…}` and no
+// `[DONE]`.
 //
 // Contract kept for the HTTP layer (backends/chat-backend.ts): the stream ends with exactly one
 // usage chunk (`choices: []`). The request always asked for usage, so a usage object riding on a

@@ -1,6 +1,6 @@
 // Bedrock Converse response → OpenAI Response object.
 // References: https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html
-// (shared/reference/bedrock-api.md §3.4) and
+// (summary in docs/reference/bedrock-runtime.md) and
 // https://platform.openai.com/docs/api-reference/responses/object.
 //
 // Item ids are derived from the response id the caller made (`msg_<id>_<n>`, …), so the

@@ -1,6 +1,6 @@
 // ConverseStream events → OpenAI Responses stream events, layer 3 of 4 of our streaming.
 // References: https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStream.html
-// (shared/reference/bedrock-api.md §3.5) and
+// (events: docs/reference/bedrock-runtime.md, "Stream events") and
 // https://platform.openai.com/docs/api-reference/responses-streaming.
 //
 // The sequence: response.created and response.in_progress at the first upstream event (so a failure

@@ -1,8 +1,9 @@
 // OpenAI Responses ⇄ Mantle Responses. Mantle speaks the Responses API itself, so requests go up
 // as sent with `model` set to the Bedrock model id, and answers come back as sent with `model` set
-// back to the alias. Only what the gateway relies on is checked, leniently (DESIGN.md rule 4).
+// back to the alias. Only what the gateway relies on is checked, leniently (docs/architecture.md,
+// "Rules the code keeps").
 // References: https://platform.openai.com/docs/api-reference/responses and
-// https://platform.openai.com/docs/api-reference/responses-streaming; bedrock-api.md §1.5 (a
+// https://platform.openai.com/docs/api-reference/responses-streaming; docs/reference/mantle.md (a
 // failed stream is one `data: {"error":…}` event).
 import { z } from 'zod'
 import { GatewayError, invalidResponse } from '../../errors/gateway-error.ts'
