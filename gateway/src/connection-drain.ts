@@ -1,5 +1,5 @@
 // Keep-alive and a drain: a pod that is going away must not leave clients holding a connection it
-// is about to close, or the client's next request on it fails. Once the drain starts, every
+// is about to close, or the client's next request on it fails. Once the gateway is stopping, every
 // response closes its connection when it ends (`Connection: close` where the head is not yet sent,
 // the socket ended right after the last byte where it is), so clients reconnect through the
 // Service to another pod. Node's own server.close() keeps serving idle keep-alive sockets.

@@ -351,7 +351,6 @@ async function startGateway(
 // Idle keep-alive connections are closed as they appear, so clients reconnect elsewhere.
 function drain(gateway: Gateway, timeoutMs: number): Promise<void> {
   gateway.watcher.close()
-  gateway.connections.start()
   return new Promise((resolveDrain) => {
     const sweep = setInterval(() => {
       gateway.server.closeIdleConnections()
@@ -411,6 +410,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void
     // Readiness fails from here on; requests, new connections included, are still served until
     // the delay is over, because the Service may still send them.
     stopping = true
+    // From now on every response ends its keep-alive connection. Clients drop sockets idle for
+    // longer than the server's keep-alive timeout (5 s) on their own, so by the end of the delay
+    // no idle socket is left for the drain to close under a client that is about to reuse it.
+    gateway.connections.start()
     logger.info('stopping: not ready, still serving', { signal, delayMs })
     setTimeout(() => {
       const timeoutMs = config.drainTimeoutMs - delayMs

