@@ -4,22 +4,24 @@
 // teardown is cleaned up by the next one instead of blocking it.
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { z } from 'zod'
 import { isAlive } from './processes.ts'
 import type { NodeLayout } from './node-config.ts'
 
 const ownerFile = '/run/strata-node.json'
 const netnsDir = '/run/netns'
 
-interface Owner {
-  pid: number
+const ownerSchema = z.object({
+  pid: z.number(),
   /** The node's long-running processes: a detached node (`make cluster-up`) outlives `pid`. */
-  pids: number[]
-  dir: string
-  bridge: string
-  containerdSocket: string
-  kubeProxy: string
-  netnsBefore: string[]
-}
+  pids: z.array(z.number()),
+  dir: z.string(),
+  bridge: z.string(),
+  containerdSocket: z.string(),
+  kubeProxy: z.string(),
+  netnsBefore: z.array(z.string()),
+})
+type Owner = z.infer<typeof ownerSchema>
 
 const run = (command: string, args: string[]): string =>
   execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
@@ -51,7 +53,7 @@ function netnsNames(): string[] {
 
 function readOwner(): Owner | undefined {
   if (!existsSync(ownerFile)) return undefined
-  return JSON.parse(readFileSync(ownerFile, 'utf8')) as Owner
+  return ownerSchema.parse(JSON.parse(readFileSync(ownerFile, 'utf8')))
 }
 
 /**
