@@ -28,8 +28,8 @@ check: setup ## format, lint, typecheck, lint .github/workflows, and fail when a
 test: setup ## run every test: unit, the real control plane, journeys
 	@vitest run
 
-e2e: setup ## run only the end-to-end projects (real control plane, real processes)
-	@vitest run --project cluster --project journeys
+e2e: setup ## run only the end-to-end projects (real control plane, real processes, pods on a real node)
+	@vitest run --project cluster --project journeys --project pods
 
 demo: setup ## the main job: start the local system and show it working (Ctrl-C stops it)
 	@node test/demo/main.ts
@@ -43,10 +43,10 @@ bench: setup ## benchmarks: gateway vs bare proxy, Portkey, LiteLLM (writes docs
 images: setup ## build the container images with buildah (docs/images.md); setup already does, cached after the first run
 	@bash test/images/build-images.sh
 
-cluster-up: setup ## start a local control plane that stays up; prints its kubeconfig path
+cluster-up: setup ## start a local cluster that stays up (with a node where one can run); prints its kubeconfig path
 	@node test/control-plane/cli.ts up
 
-cluster-down: ## stop the control plane started by cluster-up
+cluster-down: ## stop the cluster started by cluster-up and undo its host changes
 	@node test/control-plane/cli.ts down
 
 clean-cache: ## remove the cached control-plane binaries (~/.cache/strata)
