@@ -29,11 +29,11 @@ import {
   modelRouteSchema,
   ROUTING_TABLE_CONFIG_MAP,
 } from '@strata/crds'
-import { stringify } from 'yaml'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { ensureBinaries } from '../control-plane/binaries.ts'
 import { createEmulatorClient, type EmulatorClient } from '../emulator/emulator-client.ts'
 import { installCrds } from '../support/crds.ts'
+import { tokenKubeconfig } from '../support/service-account-access.ts'
 import { eventually, kubeConfigFrom, statusCode } from '../support/kube.ts'
 import {
   makeWorkDirectory,
@@ -190,25 +190,11 @@ async function tokenFileKubeconfig(): Promise<string> {
     body: { spec: { audiences: [], expirationSeconds: 3600 } },
   })
   writeFileSync(join(workDirectory, 'operator.token'), token.status?.token ?? '')
-  const cluster = config.getCurrentCluster()
-  const path = join(workDirectory, 'operator.kubeconfig')
-  writeFileSync(
-    path,
-    stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [
-        {
-          name: 'local',
-          cluster: { server: cluster?.server, 'certificate-authority-data': cluster?.caData },
-        },
-      ],
-      users: [{ name, user: { tokenFile: 'operator.token' } }],
-      contexts: [{ name: 'fleet', context: { cluster: 'local', user: name } }],
-      'current-context': 'fleet',
-    }),
+  return tokenKubeconfig(
+    config,
+    { tokenFile: 'operator.token' },
+    join(workDirectory, 'operator.kubeconfig'),
   )
-  return path
 }
 
 beforeAll(async () => {

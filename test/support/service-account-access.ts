@@ -7,10 +7,16 @@ import type { KubeConfig } from '@kubernetes/client-node'
 import { stringify } from 'yaml'
 import type { GatewayAccess } from './gateway-access.ts'
 
-/** A kubeconfig whose only credential is the operator ServiceAccount's token. */
-export function operatorKubeconfig(config: KubeConfig, token: string, directory: string): string {
+/**
+ * A kubeconfig at `path` whose only credential is a ServiceAccount token: inline, or a `tokenFile`
+ * (relative to the kubeconfig, as kubectl reads it).
+ */
+export function tokenKubeconfig(
+  config: KubeConfig,
+  credential: { token: string } | { tokenFile: string },
+  path: string,
+): string {
   const cluster = config.getCurrentCluster()
-  const path = join(directory, 'strata-operator.kubeconfig')
   writeFileSync(
     path,
     stringify({
@@ -22,12 +28,17 @@ export function operatorKubeconfig(config: KubeConfig, token: string, directory:
           cluster: { server: cluster?.server, 'certificate-authority-data': cluster?.caData },
         },
       ],
-      users: [{ name: 'strata-operator', user: { token } }],
+      users: [{ name: 'strata-operator', user: credential }],
       contexts: [{ name: 'strata', context: { cluster: 'local', user: 'strata-operator' } }],
       'current-context': 'strata',
     }),
   )
   return path
+}
+
+/** A kubeconfig whose only credential is the operator ServiceAccount's token. */
+export function operatorKubeconfig(config: KubeConfig, token: string, directory: string): string {
+  return tokenKubeconfig(config, { token }, join(directory, 'strata-operator.kubeconfig'))
 }
 
 /** What a gateway pod would find mounted: its ServiceAccount token and the cluster CA. */
