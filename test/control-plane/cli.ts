@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ensureImages } from '../images/images.ts'
+import { ensureImages, nodeImages } from '../images/images.ts'
 import { startControlPlane } from './control-plane.ts'
 import { nodeUnsupportedReason, releaseNodeIn } from './node-host.ts'
 import { isAlive, stopPid } from './processes.ts'
@@ -39,10 +39,7 @@ async function up(): Promise<void> {
     detached: true,
     ...(images
       ? {
-          node: {
-            sandboxImage: images.pause.ref,
-            images: Object.values(images).map((image) => image.archive),
-          },
+          node: nodeImages(images),
         }
       : {}),
   })

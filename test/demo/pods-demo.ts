@@ -5,25 +5,12 @@
 // Service strata-gateway with the official openai client.
 import OpenAI from 'openai'
 import { startControlPlane } from '../control-plane/control-plane.ts'
-import { ensureImages } from '../images/images.ts'
-import { clusterFor, runClient, system, type Cluster } from '../pods/kubectl.ts'
+import { ensureImages, nodeImages } from '../images/images.ts'
+import { clusterFor, runClient, system } from '../pods/kubectl.ts'
+import { componentPods, secretValue, serviceIp } from '../pods/cluster-reads.ts'
 import { installStrata } from '../pods/install-strata.ts'
 import { metricsReport, projectTour } from './tour.ts'
 import { onShutdown, print, step } from './session.ts'
-
-const secretValue = (cluster: Cluster, project: string, key: string): string =>
-  Buffer.from(
-    cluster.kubectl(
-      'get',
-      'secret',
-      `${project}-openai`,
-      '-n',
-      project,
-      '-o',
-      `jsonpath={.data.${key}}`,
-    ),
-    'base64',
-  ).toString()
 
 export async function podsDemo(): Promise<string> {
   step('building the images from docker/*.Dockerfile with buildah (cached after the first run)')
@@ -31,10 +18,7 @@ export async function podsDemo(): Promise<string> {
 
   step('starting a single-node cluster: control plane, containerd, kubelet, kube-proxy, CoreDNS')
   const plane = await startControlPlane({
-    node: {
-      sandboxImage: images.pause.ref,
-      images: Object.values(images).map((image) => image.archive),
-    },
+    node: nodeImages(images),
     log: (message) => print(`  ${message}\n`),
   })
   onShutdown('the cluster (node included)', () => plane.stop())
@@ -67,15 +51,7 @@ export async function podsDemo(): Promise<string> {
   print(`  ${JSON.stringify(smoke)}\n`)
   if (smoke['phase'] !== 'Succeeded') throw new Error('the client pod failed')
 
-  const ip = cluster.kubectl(
-    'get',
-    'service',
-    'strata-gateway',
-    '-n',
-    system,
-    '-o',
-    'jsonpath={.spec.clusterIP}',
-  )
+  const ip = serviceIp(cluster, 'strata-gateway')
   step(`from this node, through the Service strata-gateway (${ip}), each project's own key`)
   const client = (project: string) =>
     new OpenAI({
@@ -84,18 +60,7 @@ export async function podsDemo(): Promise<string> {
     })
   await projectTour(client('support'), client('research'))
 
-  const podIps = cluster
-    .kubectl(
-      'get',
-      'pods',
-      '-n',
-      system,
-      '-l',
-      'app.kubernetes.io/component=gateway',
-      '-o',
-      'jsonpath={.items[*].status.podIP}',
-    )
-    .split(' ')
+  const podIps = componentPods(cluster, 'gateway').map((pod) => pod.status.podIP)
   metricsReport(
     await Promise.all(
       podIps.map(async (podIp) => (await fetch(`http://${podIp}:8080/metrics`)).text()),

@@ -39,3 +39,11 @@ export function ensureImages(): Images {
   }
   return manifestSchema.parse(JSON.parse(readFileSync(manifestPath(), 'utf8'))).images as Images
 }
+
+/** What a node imports: every image, the pause image as its pod sandbox. */
+export function nodeImages(images: Images): { sandboxImage: string; images: string[] } {
+  return {
+    sandboxImage: images.pause.ref,
+    images: Object.values(images).map((image) => image.archive),
+  }
+}

@@ -7,10 +7,10 @@ import type { KubernetesObject } from '@kubernetes/client-node'
 import { parseAllDocuments } from 'yaml'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { ensureKeda } from '../support/keda.ts'
-import { clusterFor, runClient, system, kubectlUntil } from './kubectl.ts'
+import { clusterFor, kubectlUntil, runClient, system, waitForRollout } from './kubectl.ts'
 import { eventually } from '../support/kube.ts'
 import { emulatorFromHost, slowStreams } from './emulator-access.ts'
-import { strataValues } from './objects/strata.ts'
+import { strataValues, loadArgs } from './objects/strata.ts'
 import {
   kedaManifests,
   monitoringNamespace,
@@ -82,23 +82,9 @@ beforeAll(async () => {
       (object) => object.kind !== 'Namespace' && object.kind !== 'CustomResourceDefinition',
     ),
   )
-  cluster.kubectl(
-    'rollout',
-    'status',
-    'deployment/prometheus',
-    '-n',
-    monitoringNamespace,
-    '--timeout=120s',
-  )
-  cluster.kubectl('rollout', 'status', 'deployment/keda-operator', '-n', 'keda', '--timeout=180s')
-  cluster.kubectl(
-    'rollout',
-    'status',
-    'deployment/keda-metrics-apiserver',
-    '-n',
-    'keda',
-    '--timeout=180s',
-  )
+  waitForRollout(cluster, 'prometheus', monitoringNamespace, '120s')
+  waitForRollout(cluster, 'keda-operator', 'keda', '180s')
+  waitForRollout(cluster, 'keda-metrics-apiserver', 'keda', '180s')
   await kubectlUntil(
     cluster,
     'the external metrics API to be Available',
@@ -145,17 +131,7 @@ describe('KEDA scales the gateway pods on in-flight requests', () => {
         namespace: 'research',
         image: images.client,
         project: 'research',
-        args: [
-          'load',
-          '--seconds',
-          String(LOAD_SECONDS),
-          '--concurrency',
-          String(STREAMS),
-          '--stream-share',
-          '1',
-          '--model',
-          'summarise',
-        ],
+        args: loadArgs(LOAD_SECONDS, STREAMS, 1),
       },
       LOAD_SECONDS * 1000 + 120_000,
     )

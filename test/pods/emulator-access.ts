@@ -3,18 +3,10 @@
 import { createEmulatorClient, type EmulatorClient } from '../emulator/emulator-client.ts'
 import { emulatorNamespace, emulatorService } from './objects/strata.ts'
 import type { Cluster } from './kubectl.ts'
+import { serviceIp } from './cluster-reads.ts'
 
 export function emulatorFromHost(cluster: Cluster): EmulatorClient {
-  const ip = cluster.kubectl(
-    'get',
-    'service',
-    emulatorService,
-    '-n',
-    emulatorNamespace,
-    '-o',
-    'jsonpath={.spec.clusterIP}',
-  )
-  return createEmulatorClient(`http://${ip}`)
+  return createEmulatorClient(`http://${serviceIp(cluster, emulatorService, emulatorNamespace)}`)
 }
 
 /**

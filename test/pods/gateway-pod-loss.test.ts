@@ -4,7 +4,8 @@
 import { execFileSync } from 'node:child_process'
 import OpenAI from 'openai'
 import { afterAll, describe, expect, inject, it } from 'vitest'
-import { clusterFor, system } from './kubectl.ts'
+import { clusterFor, system, waitForRollout } from './kubectl.ts'
+import { componentPods, secretValue, serviceIp, type Pod } from './cluster-reads.ts'
 import { eventually } from '../support/kube.ts'
 import { emulatorFromHost, slowStreams } from './emulator-access.ts'
 
@@ -12,57 +13,9 @@ const cluster = clusterFor(inject('podKubeconfig'))
 const figure = (text: string) => process.stderr.write(`[pods:gateway-pod-loss] ${text}\n`)
 const emulator = emulatorFromHost(cluster)
 
-const secretValue = (key: string) =>
-  Buffer.from(
-    cluster.kubectl(
-      'get',
-      'secret',
-      'research-openai',
-      '-n',
-      'research',
-      '-o',
-      `jsonpath={.data.${key}}`,
-    ),
-    'base64',
-  ).toString()
-
-interface GatewayPod {
-  name: string
-  ip: string
-  containerId: string
-}
-
-function gatewayPods(): GatewayPod[] {
-  const list = JSON.parse(
-    cluster.kubectl(
-      'get',
-      'pods',
-      '-n',
-      system,
-      '-l',
-      'app.kubernetes.io/component=gateway',
-      '-o',
-      'json',
-    ),
-  ) as {
-    items: {
-      metadata: { name: string }
-      status: { podIP: string; containerStatuses?: { containerID?: string }[] }
-    }[]
-  }
-  return list.items.map((pod) => ({
-    name: pod.metadata.name,
-    ip: pod.status.podIP,
-    containerId: (pod.status.containerStatuses?.[0]?.containerID ?? '').replace(
-      'containerd://',
-      '',
-    ),
-  }))
-}
-
 /** Streams in flight on one pod, from its own /metrics. */
-async function inFlight(pod: GatewayPod): Promise<number> {
-  const text = await (await fetch(`http://${pod.ip}:8080/metrics`)).text()
+async function inFlight(pod: Pod): Promise<number> {
+  const text = await (await fetch(`http://${pod.status.podIP}:8080/metrics`)).text()
   return text
     .split('\n')
     .filter((line) => line.startsWith('strata_gateway_in_flight_requests'))
@@ -74,18 +27,9 @@ afterAll(() => emulator.reset())
 describe('losing a gateway pod mid-stream', () => {
   it('ends the stream with a clean error and serves new requests from the survivor', async () => {
     await slowStreams(emulator, 30, 1)
-    const ip = cluster.kubectl(
-      'get',
-      'service',
-      'strata-gateway',
-      '-n',
-      system,
-      '-o',
-      'jsonpath={.spec.clusterIP}',
-    )
     const client = new OpenAI({
-      baseURL: `http://${ip}/v1`,
-      apiKey: secretValue('OPENAI_API_KEY'),
+      baseURL: `http://${serviceIp(cluster, 'strata-gateway')}/v1`,
+      apiKey: secretValue(cluster, 'research', 'OPENAI_API_KEY'),
       maxRetries: 0,
     })
     const stream = await client.chat.completions.create({
@@ -95,7 +39,7 @@ describe('losing a gateway pod mid-stream', () => {
     })
     const iterator = stream[Symbol.asyncIterator]()
     await iterator.next()
-    const pods = gatewayPods()
+    const pods = componentPods(cluster, 'gateway')
     const serving = await eventually(
       'the pod holding the stream',
       async () => {
@@ -116,14 +60,26 @@ describe('losing a gateway pod mid-stream', () => {
       ],
       { encoding: 'utf8' },
     )
+    const containerId = (serving.status.containerStatuses?.[0]?.containerID ?? '').replace(
+      'containerd://',
+      '',
+    )
     const pid = tasks
       .split('\n')
-      .find((line) => line.startsWith(serving.containerId))
+      .find((line) => line.startsWith(containerId))
       ?.split(/\s+/)[1]
-    expect(pid, `task of ${serving.name}`).toMatch(/^\d+$/)
+    expect(pid, `task of ${serving.metadata.name}`).toMatch(/^\d+$/)
     const killedAt = Date.now()
     process.kill(Number(pid), 'SIGKILL')
-    cluster.kubectl('delete', 'pod', serving.name, '-n', system, '--grace-period=0', '--force')
+    cluster.kubectl(
+      'delete',
+      'pod',
+      serving.metadata.name,
+      '-n',
+      system,
+      '--grace-period=0',
+      '--force',
+    )
 
     const outcome = await (async () => {
       try {
@@ -133,7 +89,9 @@ describe('losing a gateway pod mid-stream', () => {
       }
     })()
     const errorAfterMs = Date.now() - killedAt
-    figure(`stream on ${serving.name}: ${outcome} ${String(errorAfterMs)} ms after the kill`)
+    figure(
+      `stream on ${serving.metadata.name}: ${outcome} ${String(errorAfterMs)} ms after the kill`,
+    )
     expect(outcome).toMatch(/Error$/)
     expect(errorAfterMs).toBeLessThan(5_000)
 
@@ -162,13 +120,6 @@ describe('losing a gateway pod mid-stream', () => {
     )
     expect(failures).toBeLessThanOrEqual(3)
     // The Deployment replaces the pod; the next test starts from a whole fleet.
-    cluster.kubectl(
-      'rollout',
-      'status',
-      'deployment/strata-gateway',
-      '-n',
-      system,
-      '--timeout=180s',
-    )
+    waitForRollout(cluster, 'strata-gateway')
   })
 })

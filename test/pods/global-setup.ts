@@ -3,7 +3,7 @@
 import type { TestProject } from 'vitest/node'
 import { startControlPlane, type ControlPlane } from '../control-plane/control-plane.ts'
 import { nodeUnsupportedReason } from '../control-plane/node-host.ts'
-import { ensureImages } from '../images/images.ts'
+import { ensureImages, nodeImages } from '../images/images.ts'
 import { clusterFor } from './kubectl.ts'
 import { installStrata, type InstallFigures, type PodImages } from './install-strata.ts'
 
@@ -30,10 +30,7 @@ export async function setup(project: TestProject): Promise<void> {
   const images = ensureImages()
   const began = Date.now()
   plane = await startControlPlane({
-    node: {
-      sandboxImage: images.pause.ref,
-      images: Object.values(images).map((image) => image.archive),
-    },
+    node: nodeImages(images),
   })
   const nodeStartMs = Date.now() - began
   const podImages: PodImages = {

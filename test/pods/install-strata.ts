@@ -8,7 +8,7 @@ import {
   emulatorService,
   strataValues,
 } from './objects/strata.ts'
-import { kubectlUntil, type Cluster } from './kubectl.ts'
+import { kubectlUntil, waitForRollout, type Cluster } from './kubectl.ts'
 import { eventually } from '../support/kube.ts'
 
 const repoRoot = join(import.meta.dirname, '..', '..')
@@ -29,14 +29,7 @@ export interface InstallFigures {
 export async function installStrata(cluster: Cluster, images: PodImages): Promise<InstallFigures> {
   let from = Date.now()
   cluster.apply(emulatorManifests(images.emulator))
-  cluster.kubectl(
-    'rollout',
-    'status',
-    `deployment/${emulatorService}`,
-    '-n',
-    emulatorNamespace,
-    '--timeout=120s',
-  )
+  waitForRollout(cluster, emulatorService, emulatorNamespace, '120s')
   const emulatorReadyMs = Date.now() - from
 
   from = Date.now()

@@ -3,16 +3,12 @@
 // pod, and a client pod in an application namespace that has nothing but `envFrom` of its
 // project's Secret calling http://strata-gateway.strata-system.svc/v1 with the official client.
 import { describe, expect, inject, it } from 'vitest'
-import { clusterFor, runClient, system } from './kubectl.ts'
+import { clusterFor, runClient, system, waitForRollout } from './kubectl.ts'
+import { componentPods, secretValue } from './cluster-reads.ts'
 
 const cluster = clusterFor(inject('podKubeconfig'))
 const images = inject('podImages')
 const figure = (text: string) => process.stderr.write(`[pods:install] ${text}\n`)
-
-interface PodStatus {
-  metadata: { name: string; creationTimestamp: string }
-  status: { conditions?: { type: string; status: string; lastTransitionTime: string }[] }
-}
 
 describe('helm install on a real node', () => {
   it('runs the operator (2 replicas, one leader) and the gateway from the local images, Ready through their probes', () => {
@@ -23,14 +19,7 @@ describe('helm install on a real node', () => {
     )
     for (const deployment of ['strata-operator', 'strata-gateway'])
       // Other tests in this project replace pods; wait until this Deployment is whole again.
-      cluster.kubectl(
-        'rollout',
-        'status',
-        `deployment/${deployment}`,
-        '-n',
-        system,
-        '--timeout=180s',
-      )
+      waitForRollout(cluster, deployment)
     for (const [deployment, image] of [
       ['strata-operator', images.operator],
       ['strata-gateway', images.gateway],
@@ -43,19 +32,10 @@ describe('helm install on a real node', () => {
       }
       expect(object.spec.template.spec.containers[0]?.image).toBe(image)
       expect(object.status.readyReplicas).toBe(2)
-      const pods = JSON.parse(
-        cluster.kubectl(
-          'get',
-          'pods',
-          '-n',
-          system,
-          '-l',
-          `app.kubernetes.io/component=${deployment.replace('strata-', '')}`,
-          '-o',
-          'json',
-        ),
-      ) as { items: PodStatus[] }
-      for (const pod of pods.items) {
+      for (const pod of componentPods(
+        cluster,
+        deployment === 'strata-gateway' ? 'gateway' : 'operator',
+      )) {
         const ready = pod.status.conditions?.find((c) => c.type === 'Ready')
         expect(ready?.status, pod.metadata.name).toBe('True')
         const seconds =
@@ -86,15 +66,8 @@ describe('helm install on a real node', () => {
     })
     expect(result).toMatchObject({ phase: 'Succeeded' })
     figure(`client pod smoke: ${JSON.stringify(result)}`)
-    const secret = cluster.kubectl(
-      'get',
-      'secret',
-      'research-openai',
-      '-n',
-      'research',
-      '-o',
-      'jsonpath={.data.OPENAI_BASE_URL}',
+    expect(secretValue(cluster, 'research', 'OPENAI_BASE_URL')).toBe(
+      `http://strata-gateway.${system}.svc/v1`,
     )
-    expect(Buffer.from(secret, 'base64').toString()).toBe(`http://strata-gateway.${system}.svc/v1`)
   })
 })

@@ -67,6 +67,23 @@ export function clusterFor(kubeconfig: string): Cluster {
   }
 }
 
+/** `kubectl rollout status`: every pod of the Deployment updated and Ready. */
+export function waitForRollout(
+  cluster: Cluster,
+  deployment: string,
+  namespace = system,
+  timeout = '180s',
+): void {
+  cluster.kubectl(
+    'rollout',
+    'status',
+    `deployment/${deployment}`,
+    '-n',
+    namespace,
+    `--timeout=${timeout}`,
+  )
+}
+
 /** Polls `kubectl <args>` once a second until it prints `expected`. */
 export function kubectlUntil(
   cluster: Cluster,

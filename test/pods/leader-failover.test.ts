@@ -2,6 +2,7 @@
 // the lease duration and reconciles a BedrockProject created after the leader is gone.
 import { describe, expect, inject, it } from 'vitest'
 import { clusterFor, system, kubectlUntil } from './kubectl.ts'
+import { componentPods } from './cluster-reads.ts'
 import { eventually } from '../support/kube.ts'
 
 const cluster = clusterFor(inject('podKubeconfig'))
@@ -13,18 +14,7 @@ const holder = (): string =>
 describe('operator leader failover', () => {
   it('the standby takes over and reconciles a new project after the leader pod is deleted', async () => {
     const leader = holder()
-    const pods = cluster
-      .kubectl(
-        'get',
-        'pods',
-        '-n',
-        system,
-        '-l',
-        'app.kubernetes.io/component=operator',
-        '-o',
-        'jsonpath={.items[*].metadata.name}',
-      )
-      .split(' ')
+    const pods = componentPods(cluster, 'operator').map((pod) => pod.metadata.name)
     const leaderPod = pods.find((pod) => leader.startsWith(pod))
     expect(leaderPod, `lease holder ${leader} among ${pods.join(', ')}`).toBeDefined()
     const from = Date.now()

@@ -2,10 +2,11 @@
 // while `helm upgrade` replaces every gateway pod. Readiness, the preStop pause, the drain on
 // SIGTERM, maxUnavailable 0 and the PodDisruptionBudget together must lose nothing.
 import { afterAll, describe, expect, inject, it } from 'vitest'
-import { clusterFor, runClient, system, kubectlUntil } from './kubectl.ts'
+import { clusterFor, kubectlUntil, runClient } from './kubectl.ts'
+import { componentPods } from './cluster-reads.ts'
 import { emulatorFromHost, slowStreams } from './emulator-access.ts'
 import { eventually } from '../support/kube.ts'
-import { strataValues } from './objects/strata.ts'
+import { strataValues, loadArgs } from './objects/strata.ts'
 
 const cluster = clusterFor(inject('podKubeconfig'))
 const images = inject('podImages')
@@ -13,19 +14,7 @@ const figure = (text: string) => process.stderr.write(`[pods:rolling-upgrade] ${
 const emulator = emulatorFromHost(cluster)
 
 const gatewayPods = (): string[] =>
-  cluster
-    .kubectl(
-      'get',
-      'pods',
-      '-n',
-      system,
-      '-l',
-      'app.kubernetes.io/component=gateway',
-      '-o',
-      'jsonpath={.items[*].metadata.name}',
-    )
-    .split(' ')
-    .filter(Boolean)
+  componentPods(cluster, 'gateway').map((pod) => pod.metadata.name)
 
 afterAll(() => emulator.reset())
 
@@ -40,17 +29,7 @@ describe('helm upgrade under load', () => {
         namespace: 'research',
         image: images.client,
         project: 'research',
-        args: [
-          'load',
-          '--seconds',
-          '60',
-          '--concurrency',
-          '6',
-          '--stream-share',
-          '0.5',
-          '--model',
-          'summarise',
-        ],
+        args: loadArgs(60, 6, 0.5),
       },
       240_000,
     )

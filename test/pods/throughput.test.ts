@@ -3,7 +3,9 @@
 // Service as fast as the gateways answer them. The client, the emulator and every pod share this
 // machine's two cores, so the figure is a floor for a pod with a node of its own.
 import { describe, expect, inject, it } from 'vitest'
-import { clusterFor, runClient, system } from './kubectl.ts'
+import { clusterFor, runClient } from './kubectl.ts'
+import { loadArgs } from './objects/strata.ts'
+import { field } from './cluster-reads.ts'
 
 const cluster = clusterFor(inject('podKubeconfig'))
 const images = inject('podImages')
@@ -12,42 +14,15 @@ const SECONDS = 20
 
 describe('gateway throughput in the cluster', () => {
   it('serves non-streaming chat completions through the Service and reports requests per second per pod', async () => {
-    const resources = cluster.kubectl(
-      'get',
-      'deployment',
-      'strata-gateway',
-      '-n',
-      system,
-      '-o',
-      'jsonpath={.spec.template.spec.containers[0].resources}',
-    )
-    const pods = Number(
-      cluster.kubectl(
-        'get',
-        'deployment',
-        'strata-gateway',
-        '-n',
-        system,
-        '-o',
-        'jsonpath={.status.readyReplicas}',
-      ),
-    )
+    const gateway = (path: string) => field(cluster, 'deployment', 'strata-gateway', path)
+    const resources = gateway('{.spec.template.spec.containers[0].resources}')
+    const pods = Number(gateway('{.status.readyReplicas}'))
     const result = await runClient(cluster, {
       name: 'throughput',
       namespace: 'research',
       image: images.client,
       project: 'research',
-      args: [
-        'load',
-        '--seconds',
-        String(SECONDS),
-        '--concurrency',
-        '16',
-        '--stream-share',
-        '0',
-        '--model',
-        'summarise',
-      ],
+      args: loadArgs(SECONDS, 16, 0),
     })
     const sent = Number(result['sent'])
     const perPod = sent / SECONDS / pods

@@ -12,11 +12,18 @@ import {
   Watch,
 } from '@kubernetes/client-node'
 import type { KubeConfig } from '@kubernetes/client-node'
-import { decodeTableConfigMap, ROUTING_TABLE_CONFIG_MAP } from '@strata/crds'
 import { z } from 'zod'
 import { cpuSeconds, peakRssMebibytes, rssMebibytes } from '../bench/process-usage.ts'
 import { createEmulatorClient } from '../emulator/emulator-client.ts'
 import { grantGatewayAccess } from './gateway-access.ts'
+import {
+  createFleetProject,
+  createFleetRoute,
+  fleetProjects,
+  fleetRoute,
+  inBatches,
+  routesInTable,
+} from './fleet-objects.ts'
 import { eventually } from './kube.ts'
 import {
   startEmulatorProcess,
@@ -65,16 +72,8 @@ export interface FleetFigures {
 
 const group = 'strata.dev'
 const version = 'v1alpha1'
-const tags = {
-  owner: 'fleet',
-  cost_center: 'cc',
-  environment: 'bench',
-  data_classification: 'internal',
-}
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch)
 const namespaceCount = 10
-const inFlight = 16
-const models = ['anthropic.claude-sonnet-4-6', 'amazon.nova-lite-v1:0']
 const listSchema = z.object({
   metadata: z.object({ resourceVersion: z.string().optional() }).optional(),
   items: z.array(
@@ -89,11 +88,6 @@ const listSchema = z.object({
     }),
   ),
 })
-
-async function inBatches<T>(items: T[], run: (item: T) => Promise<unknown>): Promise<void> {
-  for (let offset = 0; offset < items.length; offset += inFlight)
-    await Promise.all(items.slice(offset, offset + inFlight).map(run))
-}
 
 const metricValue = (text: string, name: string): number =>
   Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? 0)
@@ -137,26 +131,9 @@ export async function runFleet(options: FleetOptions): Promise<FleetFigures> {
     await new Promise((resolve) => setTimeout(resolve, 5_000))
     const operatorIdleRssMiB = rssMebibytes(operatorPids)
 
-    // Projects: p0..p(P-1), round-robin over the namespaces.
-    const projects = Array.from({ length: options.projects }, (_, i) => ({
-      name: `p${String(i)}`,
-      namespace: namespaces[i % namespaceCount] ?? '',
-    }))
+    const projects = fleetProjects(options.projects, namespaces)
     const started = performance.now()
-    await inBatches(projects, (project) =>
-      custom.createNamespacedCustomObject({
-        group,
-        version,
-        namespace: project.namespace,
-        plural: 'bedrockprojects',
-        body: {
-          apiVersion: `${group}/${version}`,
-          kind: 'BedrockProject',
-          metadata: project,
-          spec: { name: `Fleet ${project.name} ${suffix}`, region: 'us-east-1', tags },
-        },
-      }),
-    )
+    await inBatches(projects, (project) => createFleetProject(custom, project, suffix))
     const readyCount = async (plural: string) => {
       const list = listSchema.parse(
         await custom.listClusterCustomObject({ group, version, plural }),
@@ -176,30 +153,8 @@ export async function runFleet(options: FleetOptions): Promise<FleetFigures> {
     const projectsReadyMs = performance.now() - started
     log(`${String(options.projects)} projects Ready in ${projectsReadyMs.toFixed(0)} ms`)
 
-    // Routes: r0..r(R-1), each on project i % P, with one or two Converse models.
-    const route = (i: number, alias = `alias-${String(i)}`) => {
-      const project = projects[i % options.projects] ?? { name: '', namespace: '' }
-      return {
-        apiVersion: `${group}/${version}`,
-        kind: 'ModelRoute',
-        metadata: { name: `r${String(i)}`, namespace: project.namespace },
-        spec: {
-          projectRef: { name: project.name },
-          model: alias,
-          backends: models
-            .slice(0, 1 + (i % 2))
-            .map((modelId, index) => ({ kind: 'converse', modelId, weight: index === 0 ? 9 : 1 })),
-        },
-      }
-    }
-    const createRoute = (body: ReturnType<typeof route>) =>
-      custom.createNamespacedCustomObject({
-        group,
-        version,
-        namespace: body.metadata.namespace,
-        plural: 'modelroutes',
-        body,
-      })
+    const route = (i: number) => fleetRoute(i, projects)
+    const createRoute = (body: ReturnType<typeof route>) => createFleetRoute(custom, body)
     const routesStarted = performance.now()
     await inBatches(
       Array.from({ length: options.routes }, (_, i) => i),
@@ -207,14 +162,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetFigures> {
     )
     const lastApply = performance.now()
     const routesCreatedMs = lastApply - routesStarted
-    const tableRoutes = async () => {
-      const map = await core.readNamespacedConfigMap({
-        name: ROUTING_TABLE_CONFIG_MAP,
-        namespace: system,
-      })
-      const decoded = decodeTableConfigMap(map)
-      return decoded.ok ? decoded.table.projects.reduce((n, p) => n + p.routes.length, 0) : 0
-    }
+    const tableRoutes = () => routesInTable(core, system)
     await eventually(
       `${String(options.routes)} routes Ready and in the table`,
       async () =>

@@ -2,6 +2,7 @@
 // KEDA's operator and metrics server installed from KEDA's own manifests (its `config/minimal`
 // kustomization) with the images swapped for the ones built here from the Go module proxy.
 import type { KubernetesObject } from '@kubernetes/client-node'
+import { restricted, servedDeployment } from './served.ts'
 
 export const monitoringNamespace = 'monitoring'
 export const prometheusUrl = `http://prometheus.${monitoringNamespace}.svc:9090`
@@ -54,7 +55,6 @@ function gatewayPodsService(namespace: string): KubernetesObject {
 }
 
 export function prometheusManifests(image: string, scrapeNamespace: string): KubernetesObject[] {
-  const labels = { app: 'prometheus' }
   const metadata = { name: 'prometheus', namespace: monitoringNamespace }
   return [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: monitoringNamespace } },
@@ -65,54 +65,37 @@ export function prometheusManifests(image: string, scrapeNamespace: string): Kub
       metadata,
       data: { 'prometheus.yml': prometheusConfig(scrapeNamespace) },
     } as KubernetesObject,
-    {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { ...metadata, labels },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: labels },
-        template: {
-          metadata: { labels },
-          spec: {
-            securityContext: { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534 },
-            containers: [
-              {
-                name: 'prometheus',
-                image,
-                imagePullPolicy: 'Never',
-                args: [
-                  '--config.file=/etc/prometheus/prometheus.yml',
-                  '--storage.tsdb.path=/prometheus',
-                  '--web.listen-address=:9090',
-                ],
-                ports: [{ name: 'http', containerPort: 9090 }],
-                readinessProbe: { httpGet: { path: '/-/ready', port: 'http' }, periodSeconds: 2 },
-                securityContext: {
-                  allowPrivilegeEscalation: false,
-                  readOnlyRootFilesystem: true,
-                  capabilities: { drop: ['ALL'] },
-                },
-                volumeMounts: [
-                  { name: 'config', mountPath: '/etc/prometheus' },
-                  { name: 'data', mountPath: '/prometheus' },
-                ],
-              },
+    ...servedDeployment({
+      ...metadata,
+      port: 9090,
+      pod: {
+        // Debian's `nobody`, as the image runs it.
+        securityContext: { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534 },
+        containers: [
+          {
+            name: 'prometheus',
+            image,
+            imagePullPolicy: 'Never',
+            args: [
+              '--config.file=/etc/prometheus/prometheus.yml',
+              '--storage.tsdb.path=/prometheus',
+              '--web.listen-address=:9090',
             ],
-            volumes: [
-              { name: 'config', configMap: { name: 'prometheus' } },
-              { name: 'data', emptyDir: {} },
+            ports: [{ name: 'http', containerPort: 9090 }],
+            readinessProbe: { httpGet: { path: '/-/ready', port: 'http' }, periodSeconds: 2 },
+            securityContext: restricted.container,
+            volumeMounts: [
+              { name: 'config', mountPath: '/etc/prometheus' },
+              { name: 'data', mountPath: '/prometheus' },
             ],
           },
-        },
+        ],
+        volumes: [
+          { name: 'config', configMap: { name: 'prometheus' } },
+          { name: 'data', emptyDir: {} },
+        ],
       },
-    } as KubernetesObject,
-    {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata,
-      spec: { selector: labels, ports: [{ name: 'http', port: 9090, targetPort: 'http' }] },
-    } as KubernetesObject,
+    }),
   ]
 }
 

@@ -2,62 +2,34 @@
 // Deployment behind a Service, the chart's values that point Strata at it, and client pods that
 // hold nothing but their project's Secret.
 import type { KubernetesObject } from '@kubernetes/client-node'
+import { restricted, servedDeployment } from './served.ts'
 
 export const emulatorNamespace = 'bedrock'
 export const emulatorService = 'bedrock-emulator'
 export const emulatorUrl = `http://${emulatorService}.${emulatorNamespace}.svc`
 
-/** The restricted Pod Security profile, as the chart's own pods run. */
-const restricted = {
-  pod: {
-    runAsNonRoot: true,
-    runAsUser: 1000,
-    runAsGroup: 1000,
-    seccompProfile: { type: 'RuntimeDefault' },
-  },
-  container: {
-    allowPrivilegeEscalation: false,
-    readOnlyRootFilesystem: true,
-    capabilities: { drop: ['ALL'] },
-  },
-}
-
 export function emulatorManifests(image: string): KubernetesObject[] {
-  const labels = { app: emulatorService }
   return [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: emulatorNamespace } },
-    {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: emulatorService, namespace: emulatorNamespace, labels },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: labels },
-        template: {
-          metadata: { labels },
-          spec: {
-            securityContext: restricted.pod,
-            containers: [
-              {
-                name: 'emulator',
-                image,
-                imagePullPolicy: 'Never',
-                args: ['--host', '0.0.0.0', '--port', '8080', '--no-record'],
-                ports: [{ name: 'http', containerPort: 8080 }],
-                readinessProbe: { tcpSocket: { port: 'http' }, periodSeconds: 2 },
-                securityContext: restricted.container,
-              },
-            ],
+    ...servedDeployment({
+      name: emulatorService,
+      namespace: emulatorNamespace,
+      port: 80,
+      pod: {
+        securityContext: restricted.pod,
+        containers: [
+          {
+            name: 'emulator',
+            image,
+            imagePullPolicy: 'Never',
+            args: ['--host', '0.0.0.0', '--port', '8080', '--no-record'],
+            ports: [{ name: 'http', containerPort: 8080 }],
+            readinessProbe: { tcpSocket: { port: 'http' }, periodSeconds: 2 },
+            securityContext: restricted.container,
           },
-        },
+        ],
       },
-    } as KubernetesObject,
-    {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: emulatorService, namespace: emulatorNamespace },
-      spec: { selector: labels, ports: [{ name: 'http', port: 80, targetPort: 'http' }] },
-    } as KubernetesObject,
+    }),
   ]
 }
 
@@ -118,6 +90,24 @@ export function strataValues(images: ReleaseImages, extra: Values = {}): Values 
     },
     extra,
   )
+}
+
+/**
+ * The in-cluster client's `load` mode on the research project's `summarise` route: `concurrency`
+ * workers for `seconds`, `streamShare` of their requests held open as streams.
+ */
+export function loadArgs(seconds: number, concurrency: number, streamShare: number): string[] {
+  return [
+    'load',
+    '--seconds',
+    String(seconds),
+    '--concurrency',
+    String(concurrency),
+    '--stream-share',
+    String(streamShare),
+    '--model',
+    'summarise',
+  ]
 }
 
 export interface ClientPodOptions {
