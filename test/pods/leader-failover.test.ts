@@ -1,4 +1,4 @@
-// Leader failover: delete the operator pod that holds the Lease; the standby takes over within
+// Leader failover: delete the operator pod that holds the Lease; another pod takes over within
 // the lease duration and reconciles a BedrockProject created after the leader is gone.
 import { describe, expect, inject, it } from 'vitest'
 import { clusterFor, system, kubectlUntil } from './kubectl.ts'
@@ -12,7 +12,7 @@ const holder = (): string =>
   cluster.kubectl('get', 'lease', '-n', system, '-o', 'jsonpath={.items[0].spec.holderIdentity}')
 
 describe('operator leader failover', () => {
-  it('the standby takes over and reconciles a new project after the leader pod is deleted', async () => {
+  it('another pod takes over and reconciles a new project after the leader pod is deleted', async () => {
     const leader = holder()
     const pods = componentPods(cluster, 'operator').map((pod) => pod.metadata.name)
     const leaderPod = pods.find((pod) => leader.startsWith(pod))
@@ -66,7 +66,13 @@ describe('operator leader failover', () => {
     figure(
       `leader ${leader} deleted; ${newLeader} leads after ${String(tookOverMs)} ms; new project Ready after ${String(readyMs)} ms`,
     )
-    const standby = pods.find((pod) => pod !== leaderPod) ?? ''
-    expect(newLeader.startsWith(standby), `${newLeader} is the standby ${standby}`).toBe(true)
+    // A clean shutdown releases the lease, so either the standby (retrying every 2 s) or the
+    // Deployment's replacement pod may win it; what must hold is that a live pod other than the
+    // deleted one leads and reconciles.
+    const live = componentPods(cluster, 'operator').map((pod) => pod.metadata.name)
+    const successor = live.find((pod) => newLeader.startsWith(pod))
+    expect(successor, `${newLeader} is one of the live operator pods ${live.join(', ')}`).toBeDefined()
+    expect(successor).not.toBe(leaderPod)
+    figure(`the lease went to the ${pods.includes(successor ?? '') ? 'standby' : 'replacement pod'}`)
   })
 })
