@@ -5,7 +5,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
 .DEFAULT_GOAL := help
 # Files written by generators; `make check` fails when they differ from what is committed.
-GENERATED := crds/generated charts/strata/templates/crds
+GENERATED := crds/generated charts/strata/templates/crds docs/error-codes.md
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -17,10 +17,11 @@ build: setup ## generate files from the schemas and typecheck everything
 	@npm run --silent generate --workspaces --if-present
 	@tsc -p tsconfig.json
 
-check: setup ## format, lint, typecheck, lint .github/workflows, and fail when a generated file drifts
+check: setup ## format, lint, typecheck, the gateway's layers, lint .github/workflows, and fail when a generated file drifts
 	@prettier --check . --log-level warn
 	@eslint .
 	@tsc -p tsconfig.json
+	@node test/layering/check-layers.ts
 	@bash test/actionlint.sh .github/workflows/*.yml
 	@npm run --silent generate --workspaces --if-present
 	@drift=$$(git status --porcelain -- $(GENERATED)); if [[ -n $$drift ]]; then echo "$$drift"; echo "generated files drifted: run 'make build' and commit them" >&2; exit 1; fi

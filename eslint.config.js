@@ -30,6 +30,25 @@ export default tseslint.config(
     },
   },
   {
+    // errors/catalogue.ts names every error the gateway answers with (docs/error-codes.md).
+    files: ['gateway/src/**/*.ts'],
+    ignores: [
+      'gateway/src/errors/catalogue.ts',
+      'gateway/src/errors/gateway-error.ts',
+      '**/*.test.ts',
+    ],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='GatewayError']",
+          message:
+            'Name the error in gateway/src/errors/catalogue.ts and build it with gatewayError().',
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,
   },

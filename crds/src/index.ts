@@ -1,4 +1,6 @@
-// The public seam of @strata/crds: the schemas shared by the operator and the gateway.
+// The public seam of @strata/crds: the schemas shared by the operator and the gateway. The CRD
+// generator (and its YAML writer) is a separate entry, @strata/crds/generate, so that the gateway
+// and the operator do not load it at start-up.
 export * from './routing-table.ts'
 export * from './routing-table-access.ts'
 export * from './guardrail.ts'
@@ -11,8 +13,3 @@ export * from './model-route-limits.ts'
 export * from './governance.ts'
 export * from './model-route.ts'
 export * from './route-resilience.ts'
-export {
-  kindDefinitions,
-  customResourceDefinition,
-  renderCustomResourceDefinitions,
-} from './custom-resource-definitions.ts'

@@ -1,16 +1,16 @@
 // What createApp needs from the outside world. Everything that touches env, the clock, randomness
 // or the network comes in here, so tests build an app with stubs and server.ts with real parts.
-import type { Project } from '@strata/crds'
 import type { Logger } from './app-logger.ts'
 import type { ServiceAccountAuth } from './auth/service-account-auth.ts'
-import type { BackendKind, ChatBackend } from './backends/chat-backend.ts'
+import type { ChatBackend } from './backends/chat-backend.ts'
+import type { BackendKind } from './backends/backend-target.ts'
 import type { EmbeddingsBackend } from './backends/embeddings-backend.ts'
 import type { ResponsesBackend } from './backends/responses-backend.ts'
 import type { Limiter } from './limits/limiter.ts'
 import type { GatewayMetrics } from './metrics/gateway-metrics.ts'
 import type { ContentCapture } from './observe/content-capture.ts'
 import type { PriceTable } from './observe/cost.ts'
-import type { OpenRecord, RecordListener } from './observe/request-record.ts'
+import type { RecordListener } from './observe/request-record.ts'
 import type { Resilience } from './resilience/resilience.ts'
 import type { RandomSource } from './resilience/attempt-order.ts'
 import type { RoutingIndex } from './routing/routing-index.ts'
@@ -68,20 +68,4 @@ export interface AppDeps {
   resilience?: Resilience
   /** True once the process is stopping: /readyz fails so the Service stops sending traffic. */
   stopping?: () => boolean
-}
-
-/** Who is calling, set by the authenticate middleware. */
-export interface Caller {
-  index: RoutingIndex
-  project: Project
-}
-
-export interface GatewayEnv {
-  Variables: {
-    caller: Caller
-    /** The parsed JSON request body, set by the jsonBody middleware. */
-    body: unknown
-    /** What this request did, set by the recordRequest middleware on /v1/* routes. */
-    record: OpenRecord
-  }
 }

@@ -3,8 +3,8 @@
 import type { AddressInfo } from 'node:net'
 import { serve, type ServerType } from '@hono/node-server'
 import { afterEach, describe, expect, it } from 'vitest'
-import { authorized, createTestApp, textChunk, type TestApp } from './app-test-kit.ts'
-import { OVERHEAD_HEADER } from './middleware/overhead-header.ts'
+import { authorized, createTestApp, textChunk, type TestApp } from '../test-support/app-test-kit.ts'
+import { OVERHEAD_HEADER } from './observe/request-record.ts'
 
 let server: ServerType | undefined
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { authorized, createTestApp, NOW_MS, postChat } from './app-test-kit.ts'
-import { OTHER_PROJECT_KEY, TEST_KEY, TEST_OLD_KEY } from './routing/test-tables.ts'
+import { authorized, createTestApp, NOW_MS, postChat } from '../test-support/app-test-kit.ts'
+import { OTHER_PROJECT_KEY, TEST_KEY, TEST_OLD_KEY } from '../test-support/test-tables.ts'
 
 const openAIError = (
   message: string,

@@ -1,7 +1,8 @@
 // The gateway's HTTP surface as a Hono app. A factory: it never listens and never reads env, so
 // tests call app.request() with stub backends and server.ts serves the same app over Node.
 import { Hono, type MiddlewareHandler } from 'hono'
-import type { AppDeps, GatewayEnv } from './app-deps.ts'
+import type { AppDeps } from './app-deps.ts'
+import type { GatewayEnv } from './gateway-env.ts'
 import { authenticate } from './middleware/authenticate.ts'
 import { errorHandler, notFound } from './middleware/error-handler.ts'
 import { inFlightListener } from './metrics/in-flight.ts'

@@ -26,7 +26,7 @@ import { defaultCredentials, fromEnv } from './upstream/converse-client-config.t
 import { createInvokeClient, type InvokeClient } from './upstream/invoke-client.ts'
 import { createMantleClient, type MantleClient } from './upstream/mantle-client.ts'
 import { createGuardrailClient, type GuardrailClient } from './upstream/guardrail-client.ts'
-import { withApplyGuardrail } from './guardrails/mantle-guardrail.ts'
+import { withApplyGuardrail } from './backends/mantle-guardrail.ts'
 import { mantleConfigFromEnv } from './upstream/mantle-client-config.ts'
 import { createImageFetcher } from './upstream/image-fetcher.ts'
 import { createGatewayMetrics } from './metrics/gateway-metrics.ts'

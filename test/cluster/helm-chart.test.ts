@@ -22,7 +22,7 @@ import {
   type V1SecurityContext,
   type V1Service,
 } from '@kubernetes/client-node'
-import { renderCustomResourceDefinitions } from '@strata/crds'
+import { renderCustomResourceDefinitions } from '@strata/crds/generate'
 import { parse } from 'yaml'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { eventually, kubeConfigFrom, statusCode } from '../support/kube.ts'

@@ -65,8 +65,14 @@ describe('layerFindings', () => {
       'app.ts': '',
     })
     expect(layerFindings(files, layers, none)).toEqual([
-      { file: 'errors/c.ts', message: 'imports routes/a.ts: routes/ is above errors/ in the layers' },
-      { file: 'pipeline/b.ts', message: 'imports app.ts: app.ts is beside pipeline/ in the layers' },
+      {
+        file: 'errors/c.ts',
+        message: 'imports routes/a.ts: routes/ is above errors/ in the layers',
+      },
+      {
+        file: 'pipeline/b.ts',
+        message: 'imports app.ts: app.ts is beside pipeline/ in the layers',
+      },
     ])
   })
 

@@ -1,8 +1,8 @@
 // The authenticate middleware with ServiceAccount tokens, in process: the reviewer is a stand-in
 // for TokenReview (the real one runs against the apiserver in test/cluster/service-account-auth).
 import { describe, expect, it } from 'vitest'
-import { authorized, createTestApp } from '../app-test-kit.ts'
-import { TEST_KEY } from '../routing/test-tables.ts'
+import { authorized, createTestApp } from '../../test-support/app-test-kit.ts'
+import { TEST_KEY } from '../../test-support/test-tables.ts'
 import { TokenReviewUnavailable, type TokenReviewResult } from './token-review.ts'
 
 const jwt = (subject: string): string =>

@@ -1,11 +1,12 @@
 // The second way to authenticate: a projected ServiceAccount token (audience `strata`) instead of
 // a Strata key. Only bearers shaped like a JWT take this path, so a mistyped key never costs a
 // TokenReview. Errors keep OpenAI's shapes and never echo the token.
-import type { Caller } from '../app-deps.ts'
+import type { Caller } from '../gateway-env.ts'
 import { GatewayError } from '../errors/gateway-error.ts'
 import type { RoutingIndex } from '../routing/routing-index.ts'
 import { chooseProject, parseServiceAccountUser, projectsFor } from './service-account-projects.ts'
 import { TokenReviewUnavailable, type TokenReviewer } from './token-review.ts'
+import { gatewayError } from '../errors/catalogue.ts'
 
 /** Headers a caller may use to pick one of several projects its ServiceAccount may use. */
 export const PROJECT_HEADERS = ['x-strata-project', 'openai-project'] as const
@@ -21,8 +22,10 @@ export function looksLikeJwt(bearer: string): boolean {
   return JWT_SHAPE.test(bearer)
 }
 
-const refused = (message: string, code: string): GatewayError =>
-  new GatewayError(401, 'invalid_request_error', message, { code })
+const refused = (
+  message: string,
+  name: 'invalid_api_key' | 'service_account_not_allowed' | 'mismatched_project',
+): GatewayError => gatewayError(name, message)
 
 export async function serviceAccountCaller(
   auth: ServiceAccountAuth,
@@ -35,8 +38,7 @@ export async function serviceAccountCaller(
     result = await auth.review(token)
   } catch (error) {
     if (!(error instanceof TokenReviewUnavailable)) throw error
-    throw new GatewayError(503, 'server_error', 'The gateway could not verify the token now.', {
-      code: 'token_review_unavailable',
+    throw gatewayError('token_review_unavailable', 'The gateway could not verify the token now.', {
       retryAfterSeconds: 1,
       cause: error,
     })
@@ -61,13 +63,11 @@ export async function serviceAccountCaller(
         'mismatched_project',
       )
     case 'ambiguous':
-      throw new GatewayError(
-        400,
-        'invalid_request_error',
+      throw gatewayError(
+        'project_required',
         `The ServiceAccount ${account.namespace}/${account.name} may use several projects (${choice.candidates
           .map((project) => `${project.namespace}/${project.name}`)
           .join(', ')}); name one in the x-strata-project or OpenAI-Project header.`,
-        { code: 'project_required' },
       )
   }
 }

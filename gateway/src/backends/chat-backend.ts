@@ -5,23 +5,7 @@ import type {
   ChatCompletionChunk,
   ChatCompletionRequest,
 } from '../openai/chat-completions.ts'
-import type { GuardrailTarget } from '../guardrails/guardrail-target.ts'
-
-export type BackendKind = 'converse' | 'mantle'
-
-export interface BackendTarget {
-  kind: BackendKind
-  /** What goes upstream: a model id, an inference profile id, or an (application) inference profile ARN. */
-  modelId: string
-  region: string
-  /**
-   * The caller's Bedrock project (`proj_…` or `default`). Mantle attributes the call to it with
-   * `OpenAI-Project`; Converse attributes cost through the profile in `modelId` instead.
-   */
-  projectId?: string
-  /** The route's or project's Bedrock guardrail; each backend kind enforces it its own way. */
-  guardrail?: GuardrailTarget
-}
+import type { BackendTarget } from './backend-target.ts'
 
 export interface ChatCallContext {
   /** The `chatcmpl-…` id the client sees. Made by the caller: translators make no ids. */

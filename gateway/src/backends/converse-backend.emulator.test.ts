@@ -5,7 +5,8 @@ import { startEmulator, type Emulator } from '../../../test/emulator/index.ts'
 import { parseChatCompletionRequest, type ChatCompletionChunk } from '../openai/chat-completions.ts'
 import { createConverseClient, type ConverseClient } from '../upstream/converse-client.ts'
 import { sigV4Signer } from '@strata/aws-signing'
-import type { BackendTarget, ChatCallContext } from './chat-backend.ts'
+import type { ChatCallContext } from './chat-backend.ts'
+import type { BackendTarget } from './backend-target.ts'
 import { createConverseBackend } from './converse-backend.ts'
 
 let emulator: Emulator

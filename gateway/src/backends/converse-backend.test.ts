@@ -1,13 +1,15 @@
 import { describe, expect, it, vi } from 'vitest'
-import { GatewayError, invalidRequest } from '../errors/gateway-error.ts'
+import { GatewayError } from '../errors/gateway-error.ts'
 import { parseChatCompletionRequest, type ChatCompletionChunk } from '../openai/chat-completions.ts'
-import { randomPieces, seededRandom, sourceOf } from '../streaming/fixtures/byte-feedings.ts'
-import { readFixture } from '../translators/openai-to-converse/fixtures/event-fixtures.ts'
+import { randomPieces, seededRandom, sourceOf } from '../../test-support/byte-feedings.ts'
+import { readFixture } from '../../test-support/converse-stream-fixtures/event-fixtures.ts'
 import type { ConverseCall, ConverseClient } from '../upstream/converse-client.ts'
 import { converseResponseSchema } from '../upstream/converse-shapes.ts'
 import type { ImageResolver } from '../upstream/image-fetcher.ts'
-import type { BackendTarget, ChatCallContext } from './chat-backend.ts'
+import type { ChatCallContext } from './chat-backend.ts'
+import type { BackendTarget } from './backend-target.ts'
 import { createConverseBackend } from './converse-backend.ts'
+import { invalidRequest } from '../errors/catalogue.ts'
 
 const target: BackendTarget = {
   kind: 'converse',

@@ -16,7 +16,8 @@ import { checkConverseResponse, converseGuardrailConfig } from '../guardrails/co
 import type { ConverseClient } from '../upstream/converse-client.ts'
 import type { ConverseRequest } from '../upstream/converse-shapes.ts'
 import type { ImageResolver } from '../upstream/image-fetcher.ts'
-import type { BackendTarget, ChatBackend, ChatCallContext } from './chat-backend.ts'
+import type { ChatBackend, ChatCallContext } from './chat-backend.ts'
+import type { BackendTarget } from './backend-target.ts'
 import { translateConverseStream } from './translate-converse-stream.ts'
 
 export interface ConverseBackendDependencies {
@@ -44,11 +45,7 @@ async function resolveImages(
       images.set(url, await resolveImage(url, signal))
     } catch (error) {
       if (!(error instanceof GatewayError) || error.param !== undefined) throw error
-      throw new GatewayError(error.status, error.type, `${error.message} ('${param}')`, {
-        param,
-        ...(error.code === undefined ? {} : { code: error.code }),
-        cause: error,
-      })
+      throw error.retold(`${error.message} ('${param}')`, param)
     }
   }
   return images

@@ -2,7 +2,6 @@
 // Bedrock Runtime is called through InvokeModel with each model family's native body, picked by
 // the registry in translators/openai-to-invoke-embeddings.
 // Reference: docs/reference/bedrock-runtime.md, "InvokeModel (embeddings)".
-import { invalidRequest } from '../errors/gateway-error.ts'
 import {
   checkDimensions,
   embeddingFamilyFor,
@@ -10,8 +9,9 @@ import {
 } from '../translators/openai-to-invoke-embeddings/request.ts'
 import { toEmbeddingsResponse } from '../translators/openai-to-invoke-embeddings/response.ts'
 import type { InvokeClient } from '../upstream/invoke-client.ts'
-import type { BackendTarget } from './chat-backend.ts'
+import type { BackendTarget } from './backend-target.ts'
 import type { EmbeddingsBackend } from './embeddings-backend.ts'
+import { invalidRequest } from '../errors/catalogue.ts'
 
 export interface ConverseEmbeddingsBackendDependencies {
   client: InvokeClient

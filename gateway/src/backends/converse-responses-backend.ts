@@ -10,7 +10,7 @@ import { responseEventTranslator } from '../translators/responses-to-converse/st
 import type { ConverseClient } from '../upstream/converse-client.ts'
 import { checkConverseResponse, converseGuardrailConfig } from '../guardrails/converse-guardrail.ts'
 import type { ResponsesRequest } from '../openai/responses.ts'
-import type { BackendTarget } from './chat-backend.ts'
+import type { BackendTarget } from './backend-target.ts'
 import type { ResponsesBackend, ResponsesCallContext } from './responses-backend.ts'
 import { translateConverseStream } from './translate-converse-stream.ts'
 

@@ -1,7 +1,7 @@
 // The contract between POST /v1/embeddings and a backend kind, like chat-backend.ts for chat: a
 // validated OpenAI request goes in, an OpenAI Embeddings response with the alias as `model` comes out.
 import type { EmbeddingsRequest, EmbeddingsResponse } from '../openai/embeddings.ts'
-import type { BackendTarget } from './chat-backend.ts'
+import type { BackendTarget } from './backend-target.ts'
 
 export interface EmbeddingsCallContext {
   /** The alias the client sent, echoed back as `model`. */

@@ -8,7 +8,7 @@ import { createInvokeClient, type InvokeClient } from '../upstream/invoke-client
 import { createMantleClient, type MantleClient } from '../upstream/mantle-client.ts'
 import { mantleConfigFromEnv } from '../upstream/mantle-client-config.ts'
 import { sigV4Signer } from '@strata/aws-signing'
-import type { BackendTarget } from './chat-backend.ts'
+import type { BackendTarget } from './backend-target.ts'
 import { createConverseEmbeddingsBackend } from './converse-embeddings-backend.ts'
 import type { EmbeddingsCallContext } from './embeddings-backend.ts'
 import { createMantleEmbeddingsBackend } from './mantle-embeddings-backend.ts'

@@ -5,7 +5,8 @@ import { startEmulator, type Emulator } from '../../../test/emulator/index.ts'
 import { parseChatCompletionRequest, type ChatCompletionChunk } from '../openai/chat-completions.ts'
 import { createMantleClient, type MantleClient } from '../upstream/mantle-client.ts'
 import { mantleConfigFromEnv } from '../upstream/mantle-client-config.ts'
-import type { BackendTarget, ChatCallContext } from './chat-backend.ts'
+import type { ChatCallContext } from './chat-backend.ts'
+import type { BackendTarget } from './backend-target.ts'
 import { createMantleBackend } from './mantle-backend.ts'
 
 let emulator: Emulator

@@ -1,7 +1,7 @@
 // The contract between the HTTP layer and a backend kind for the Responses API, beside
 // chat-backend.ts: a validated Responses request in, a Response object or its events out.
 import type { ResponseObject, ResponseStreamEvent, ResponsesRequest } from '../openai/responses.ts'
-import type { BackendTarget } from './chat-backend.ts'
+import type { BackendTarget } from './backend-target.ts'
 
 export interface ResponsesCallContext {
   /** The `resp_…` id the client sees, made by the caller (a pass-through backend keeps Mantle's). */

@@ -7,7 +7,7 @@ import { createConverseClient, type ConverseClient } from '../upstream/converse-
 import { createMantleClient, type MantleClient } from '../upstream/mantle-client.ts'
 import { mantleConfigFromEnv } from '../upstream/mantle-client-config.ts'
 import { sigV4Signer } from '@strata/aws-signing'
-import type { BackendTarget } from './chat-backend.ts'
+import type { BackendTarget } from './backend-target.ts'
 import { createConverseResponsesBackend } from './converse-responses-backend.ts'
 import { createMantleResponsesBackend } from './mantle-responses-backend.ts'
 import type { ResponsesCallContext } from './responses-backend.ts'

@@ -8,14 +8,15 @@ import type { Route, RouteBackend } from '@strata/crds'
 import { GatewayError } from '../errors/gateway-error.ts'
 import type { ChatCompletionRequest } from '../openai/chat-completions.ts'
 import type { ResponsesRequest } from '../openai/responses.ts'
-import { modelFamilyOf } from '../translators/openai-to-converse/model-family.ts'
-import { defaultMaxReasoningPercent, planReasoningBudget } from './reasoning-budget.ts'
+import { modelFamilyOf } from '../models/model-family.ts'
+import { defaultMaxReasoningPercent, planReasoningBudget } from '../models/reasoning-budget.ts'
 import {
   normaliseEffort,
   reasoningCapabilityOf,
   type ReasoningEffort,
-} from './reasoning-capability.ts'
+} from '../models/reasoning-capability.ts'
 import { settleDropped } from './strict-mode.ts'
+import { gatewayError } from '../errors/catalogue.ts'
 
 export interface Dispatched<R> {
   request: R
@@ -40,9 +41,8 @@ function tooSmall(minimum: number, param: string, effortParam: string): GatewayE
   const message = Number.isFinite(minimum)
     ? `Invalid value for '${param}': with '${effortParam}' set, this model needs at least ${minimum} so that visible output keeps its share of the budget.`
     : `Unsupported value: '${effortParam}' is not allowed on this route (it gives reasoning no share of the token budget).`
-  return new GatewayError(400, 'invalid_request_error', message, {
+  return gatewayError(Number.isFinite(minimum) ? 'invalid_value' : 'unsupported_value', message, {
     param: Number.isFinite(minimum) ? param : effortParam,
-    code: Number.isFinite(minimum) ? 'invalid_value' : 'unsupported_value',
   })
 }
 

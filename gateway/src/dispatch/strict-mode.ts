@@ -4,14 +4,12 @@
 // an unsupported parameter.
 import type { Route } from '@strata/crds'
 import { GatewayError } from '../errors/gateway-error.ts'
+import { gatewayError } from '../errors/catalogue.ts'
 
 export function unsupportedParameter(param: string, reason: string): GatewayError {
-  return new GatewayError(
-    400,
-    'invalid_request_error',
-    `Unsupported parameter: '${param}' ${reason}`,
-    { param, code: 'unsupported_parameter' },
-  )
+  return gatewayError('unsupported_parameter', `Unsupported parameter: '${param}' ${reason}`, {
+    param,
+  })
 }
 
 /** settleDropped returns what to announce, or throws the 400 of a strict route. */

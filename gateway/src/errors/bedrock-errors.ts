@@ -32,11 +32,11 @@
 // everything else is an answer (`refused`): throttling and quotas are capacity, not health, and a
 // validation or model error is about this request.
 import { GatewayError, type OpenAIErrorType, type UpstreamVerdict } from './gateway-error.ts'
+import { type ErrorName, gatewayError, passedThroughError } from './catalogue.ts'
 
 interface Mapping {
-  status: number
-  type: OpenAIErrorType
-  code: string
+  /** The catalogue entry: status, type and code. */
+  error: ErrorName
   retryAfterSeconds?: number
   fallback: string
   upstream?: UpstreamVerdict
@@ -47,72 +47,50 @@ const modelNotReadyRetrySeconds = 10
 
 const mappings: Readonly<Record<string, Mapping>> = {
   ThrottlingException: {
-    status: 429,
-    type: 'rate_limit_error',
-    code: 'rate_limit_exceeded',
+    error: 'upstream_throttled',
     fallback: 'Rate limit reached. Please retry after a short wait.',
   },
   ModelNotReadyException: {
-    status: 429,
-    type: 'rate_limit_error',
-    code: 'model_not_ready',
+    error: 'model_not_ready',
     retryAfterSeconds: modelNotReadyRetrySeconds,
     fallback: 'The model is not ready to serve requests yet. Please retry shortly.',
   },
   ServiceQuotaExceededException: {
-    status: 429,
-    type: 'rate_limit_error',
-    code: 'insufficient_quota',
+    error: 'upstream_quota_exceeded',
     fallback: 'You exceeded your current quota.',
   },
   ValidationException: {
-    status: 400,
-    type: 'invalid_request_error',
-    code: 'invalid_request',
+    error: 'invalid_request',
     fallback: 'The request is invalid for this model.',
   },
   AccessDeniedException: {
-    status: 403,
-    type: 'permission_error',
-    code: 'permission_denied',
+    error: 'permission_denied',
     fallback: 'The gateway is not permitted to use this model.',
   },
   ResourceNotFoundException: {
-    status: 404,
-    type: 'not_found_error',
-    code: 'model_not_found',
+    error: 'upstream_model_not_found',
     fallback: 'The model does not exist or is not available in this region.',
   },
   ModelTimeoutException: {
-    status: 408,
-    type: 'timeout_error',
-    code: 'model_timeout',
+    error: 'model_timeout',
     fallback: 'The model took too long to respond.',
     upstream: 'unavailable',
   },
   ModelErrorException: {
-    status: 502,
-    type: 'api_error',
-    code: 'model_error',
+    error: 'model_error',
     fallback: 'The model failed to process the request.',
   },
   ModelStreamErrorException: {
-    status: 502,
-    type: 'api_error',
-    code: 'model_error',
+    error: 'model_error',
     fallback: 'The model failed while streaming the response.',
   },
   InternalServerException: {
-    status: 500,
-    type: 'server_error',
-    code: 'internal_error',
+    error: 'internal_error',
     fallback: 'The model provider had an internal error.',
     upstream: 'unavailable',
   },
   ServiceUnavailableException: {
-    status: 503,
-    type: 'api_error',
-    code: 'service_unavailable',
+    error: 'service_unavailable',
     fallback: 'The model provider is temporarily unavailable.',
     upstream: 'unavailable',
   },
@@ -196,34 +174,29 @@ export function bedrockError(failure: BedrockFailure): GatewayError {
     failure.message === undefined ? undefined : redactUpstreamMessage(failure.message)
   const base = name === undefined ? {} : { upstreamType: name }
   if (name !== undefined && upstreamAuthFailures.has(name)) {
-    return new GatewayError(
-      502,
-      'api_error',
+    return gatewayError(
+      'upstream_authentication_failed',
       'The gateway could not authenticate to the model provider.',
-      { ...base, code: 'upstream_authentication_failed', upstream: 'refused' },
+      { ...base, upstream: 'refused' },
     )
   }
   const mapping = name === undefined ? undefined : mappings[name]
   if (mapping !== undefined) {
     const retryAfter = failure.retryAfterSeconds ?? mapping.retryAfterSeconds
-    const known = { ...base, code: mapping.code, upstream: mapping.upstream ?? 'refused' }
+    const known = { ...base, upstream: mapping.upstream ?? 'refused' }
     const options = retryAfter === undefined ? known : { ...known, retryAfterSeconds: retryAfter }
-    return new GatewayError(
-      mapping.status,
-      mapping.type,
-      upstreamMessage ?? mapping.fallback,
-      options,
-    )
+    return gatewayError(mapping.error, upstreamMessage ?? mapping.fallback, options)
   }
   const status =
     failure.status !== undefined && failure.status >= 400 && failure.status <= 599
       ? failure.status
       : 502
-  return new GatewayError(
+  return passedThroughError(
+    'upstream_error',
     status,
     typeForStatus(status),
     upstreamMessage ??
       `The model provider returned an error${name === undefined ? '' : ` (${name})`}.`,
-    { ...base, code: 'upstream_error', upstream: status >= 500 ? 'unavailable' : 'refused' },
+    { ...base, upstream: status >= 500 ? 'unavailable' : 'refused' },
   )
 }

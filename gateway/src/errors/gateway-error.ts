@@ -1,4 +1,4 @@
-// The one error type the gateway throws and renders. Every error a client sees, before or during a
+// The one error type the gateway throws and renders; errors/catalogue.ts names every one of them. Every error a client sees, before or during a
 // stream, has OpenAI's shape: {"error":{"message","type","param","code"}} with a faithful status.
 // Reference: https://platform.openai.com/docs/guides/error-codes (shapes) and
 // the OpenAI SDKs' error classes, which key on status and `code` (other gateways answer 500 for
@@ -86,6 +86,18 @@ export class GatewayError extends Error {
     })
   }
 
+  /**
+   * The same failure told about another parameter, e.g. a translator's error renamed to the
+   * client's API; the original stays as the cause.
+   */
+  retold(message: string, param: string): GatewayError {
+    return new GatewayError(this.status, this.type, message, {
+      param,
+      ...(this.code === undefined ? {} : { code: this.code }),
+      cause: this,
+    })
+  }
+
   toBody(): OpenAIErrorBody {
     return {
       error: {
@@ -96,36 +108,4 @@ export class GatewayError extends Error {
       },
     }
   }
-}
-
-/** A client-side mistake that names the offending parameter. */
-export function invalidRequest(
-  message: string,
-  param?: string,
-  code = 'invalid_request',
-): GatewayError {
-  return new GatewayError(
-    400,
-    'invalid_request_error',
-    message,
-    param === undefined ? { code } : { param, code },
-  )
-}
-
-/** Anything that is not a GatewayError becomes an opaque 500; the cause is kept for logs only. */
-export function asGatewayError(error: unknown): GatewayError {
-  if (error instanceof GatewayError) return error
-  return new GatewayError(500, 'server_error', 'The gateway failed to process the request.', {
-    code: 'internal_error',
-    cause: error,
-  })
-}
-
-/** The model provider answered, but with something the gateway cannot use. */
-export function invalidResponse(message: string, cause?: unknown): GatewayError {
-  return new GatewayError(502, 'api_error', message, {
-    code: 'upstream_invalid_response',
-    upstream: 'refused',
-    cause,
-  })
 }

@@ -13,6 +13,7 @@
 // Verdicts: a 408 or 5xx (a server_error or timeout_error event mid-stream) says Mantle did not
 // serve (`unavailable`); every other status is an answer (`refused`).
 import { GatewayError, type OpenAIErrorType, type UpstreamVerdict } from './gateway-error.ts'
+import { gatewayError, passedThroughError } from './catalogue.ts'
 
 const openAIErrorTypes: ReadonlySet<string> = new Set<OpenAIErrorType>([
   'invalid_request_error',
@@ -89,15 +90,14 @@ function build(
   const upstreamType = fields.code ?? fields.type
   const message = fields.message ?? fallbackMessage
   if (status === 424 || (fields.code !== undefined && modelFailureCodes.has(fields.code))) {
-    return new GatewayError(502, 'api_error', message, {
-      code: 'model_error',
+    return gatewayError('model_error', message, {
       upstream: 'refused',
       ...(upstreamType === undefined ? {} : { upstreamType }),
     })
   }
   const type =
     fields.type !== undefined && isOpenAIErrorType(fields.type) ? fields.type : typeOfStatus(status)
-  return new GatewayError(status, type, message, {
+  return passedThroughError('provider_error', status, type, message, {
     upstream: verdictOf(status),
     ...(fields.param === undefined ? {} : { param: fields.param }),
     ...(fields.code === undefined ? {} : { code: fields.code }),
@@ -122,15 +122,10 @@ export interface MantleErrorResponse {
 export function mantleError(response: MantleErrorResponse): GatewayError {
   const fields = errorFields(response.body) ?? {}
   if (response.status === 401) {
-    return new GatewayError(
-      502,
-      'api_error',
+    return gatewayError(
+      'upstream_authentication_failed',
       'The gateway could not authenticate with the model provider.',
-      {
-        code: 'upstream_authentication_failed',
-        upstreamType: fields.code ?? 'unauthorized',
-        upstream: 'refused',
-      },
+      { upstreamType: fields.code ?? 'unauthorized', upstream: 'refused' },
     )
   }
   return build(

@@ -4,6 +4,7 @@
 // under the project and route labels without knowing them.
 import type { Guardrail, Project, Route } from '@strata/crds'
 import { GatewayError } from '../errors/gateway-error.ts'
+import { gatewayError } from '../errors/catalogue.ts'
 
 export type GuardrailDirection = 'input' | 'output'
 
@@ -42,11 +43,10 @@ export function guardrailTarget(
  * refusals; the guardrail's message says why, in the words the platform team configured.
  */
 export function blockedInput(message: string | undefined, param = 'messages'): GatewayError {
-  return new GatewayError(
-    400,
-    'invalid_request_error',
+  return gatewayError(
+    'content_filter',
     message ?? 'The request was blocked by a content guardrail.',
-    { code: 'content_filter', param },
+    { param },
   )
 }
 
@@ -59,10 +59,9 @@ export function blockedInput(message: string | undefined, param = 'messages'): G
 export function refuseUnguardedApi(project: Project, route: Route, api: string): void {
   if (guardrailOf(project, route) === undefined) return
   if (!route.backends.some((backend) => backend.kind === 'mantle')) return
-  throw new GatewayError(
-    400,
-    'invalid_request_error',
+  throw gatewayError(
+    'unsupported_with_guardrail',
     `The model \`${route.model}\` has a content guardrail, which the ${api} does not apply on its Mantle backends yet; use the Chat Completions API.`,
-    { code: 'unsupported_with_guardrail', param: 'model' },
+    { param: 'model' },
   )
 }

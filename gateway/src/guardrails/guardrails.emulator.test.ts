@@ -8,7 +8,8 @@ import {
   BLOCKED_OUTPUT_MESSAGE,
   GUARDRAIL_TRIGGER_WORD,
 } from '../../../test/emulator/guardrails.ts'
-import type { BackendTarget, ChatBackend, ChatCallContext } from '../backends/chat-backend.ts'
+import type { ChatBackend, ChatCallContext } from '../backends/chat-backend.ts'
+import type { BackendTarget } from '../backends/backend-target.ts'
 import { createConverseBackend } from '../backends/converse-backend.ts'
 import { createMantleBackend } from '../backends/mantle-backend.ts'
 import { GatewayError } from '../errors/gateway-error.ts'
@@ -19,7 +20,7 @@ import { createGuardrailClient, type GuardrailClient } from '../upstream/guardra
 import { createMantleClient, type MantleClient } from '../upstream/mantle-client.ts'
 import { mantleConfigFromEnv } from '../upstream/mantle-client-config.ts'
 import type { GuardrailDirection } from './guardrail-target.ts'
-import { withApplyGuardrail } from './mantle-guardrail.ts'
+import { withApplyGuardrail } from '../backends/mantle-guardrail.ts'
 
 let emulator: Emulator
 let converseClient: ConverseClient

@@ -10,10 +10,10 @@ import {
   postChat,
   textChunk,
   type TestApp,
-} from '../app-test-kit.ts'
+} from '../../test-support/app-test-kit.ts'
 import { createGatewayMetrics } from '../metrics/gateway-metrics.ts'
 import type { RequestRecord } from '../observe/request-record.ts'
-import { testTableInput } from '../routing/test-tables.ts'
+import { testTableInput } from '../../test-support/test-tables.ts'
 import type { CostOf } from './cost-of.ts'
 import { createLimiter } from './limiter.ts'
 import { createMemoryStore } from './memory-store.ts'

@@ -3,7 +3,7 @@
 // headers on whatever is answered, refusal included. An unknown alias passes through, so the
 // endpoint answers its usual 404.
 import type { MiddlewareHandler } from 'hono'
-import type { GatewayEnv } from '../app-deps.ts'
+import type { GatewayEnv } from '../gateway-env.ts'
 import type { Operation } from '../observe/request-record.ts'
 import { findRoute } from '../routing/routing-index.ts'
 import type { Limiter } from './limiter.ts'

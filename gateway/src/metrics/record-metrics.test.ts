@@ -1,13 +1,13 @@
 import type { Registry } from 'prom-client'
 import { describe, expect, it } from 'vitest'
-import { createTestApp, postChat, textChunk } from '../app-test-kit.ts'
+import { createTestApp, postChat, textChunk } from '../../test-support/app-test-kit.ts'
 import { GatewayError } from '../errors/gateway-error.ts'
 import { defaultPriceTable } from '../observe/cost.ts'
-import { closedRecord } from '../observe/record-fixtures.ts'
+import { closedRecord } from '../../test-support/record-fixtures.ts'
 import type { RequestRecord } from '../observe/request-record.ts'
-import { clientClosed } from '../routes/upstream-call.ts'
 import { createGatewayMetrics } from './gateway-metrics.ts'
 import { recordMetricsListener } from './record-metrics.ts'
+import { clientClosed } from '../errors/catalogue.ts'
 
 const hello = { model: 'claude', messages: [{ role: 'user', content: 'Hi' }] }
 const route = { project: 'team-a/support', route: 'team-a/claude', model: 'claude' }

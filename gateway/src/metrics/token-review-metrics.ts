@@ -2,7 +2,6 @@
 // outcome (authenticated, rejected, error). Cached verdicts are not counted: the ratio of this to
 // requests authenticated by ServiceAccount token shows the cache at work.
 import { Counter, type Registry } from 'prom-client'
-import type { TokenReviewer } from '../auth/token-review.ts'
 
 export type TokenReviews = Counter<'outcome'>
 
@@ -13,18 +12,4 @@ export function createTokenReviewMetrics(registry: Registry): TokenReviews {
     labelNames: ['outcome'] as const,
     registers: [registry],
   })
-}
-
-/** Counts every review that really reaches the API. */
-export function countedReviews(review: TokenReviewer, counter: TokenReviews): TokenReviewer {
-  return async (token) => {
-    try {
-      const result = await review(token)
-      counter.inc({ outcome: result.authenticated ? 'authenticated' : 'rejected' })
-      return result
-    } catch (error) {
-      counter.inc({ outcome: 'error' })
-      throw error
-    }
-  }
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { authorized, createTestApp, postChat, textChunk, usageChunk } from '../app-test-kit.ts'
+import {
+  authorized,
+  createTestApp,
+  postChat,
+  textChunk,
+  usageChunk,
+} from '../../test-support/app-test-kit.ts'
 
 describe('admission', () => {
   it('refuses requests past the bound at once with a retryable 503, and admits again once they end', async () => {

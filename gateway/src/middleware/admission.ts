@@ -4,9 +4,10 @@
 // fast, lets clients and the load balancer try another replica, and recovers as soon as the load
 // drops. A request counts from admission until its record closes (a stream: its last byte).
 import type { MiddlewareHandler } from 'hono'
-import type { GatewayEnv } from '../app-deps.ts'
+import type { GatewayEnv } from '../gateway-env.ts'
 import { GatewayError } from '../errors/gateway-error.ts'
 import type { RecordListener, RequestRecord } from '../observe/request-record.ts'
+import { gatewayError } from '../errors/catalogue.ts'
 
 export interface Admission {
   /** Admits the request or refuses it at once; placed before authentication and the body. */
@@ -17,12 +18,9 @@ export interface Admission {
 }
 
 const overloaded = (): GatewayError =>
-  new GatewayError(
-    503,
-    'server_error',
-    'The gateway is at capacity. Please retry after a short wait.',
-    { code: 'overloaded', retryAfterSeconds: 1 },
-  )
+  gatewayError('overloaded', 'The gateway is at capacity. Please retry after a short wait.', {
+    retryAfterSeconds: 1,
+  })
 
 /** createAdmission bounds model requests in flight at `maxInFlight`. */
 export function createAdmission(maxInFlight: number): Admission {

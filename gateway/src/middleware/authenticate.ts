@@ -2,7 +2,7 @@
 // and codes follow what api.openai.com answers, so SDK error handling works unchanged; the
 // presented key is never echoed back, not even masked.
 import type { MiddlewareHandler } from 'hono'
-import type { Caller, GatewayEnv } from '../app-deps.ts'
+import type { Caller, GatewayEnv } from '../gateway-env.ts'
 import { GatewayError } from '../errors/gateway-error.ts'
 import { lookupKey } from '../routing/key-lookup.ts'
 import type { RoutingIndex } from '../routing/routing-index.ts'
@@ -12,6 +12,7 @@ import {
   serviceAccountCaller,
   type ServiceAccountAuth,
 } from '../auth/service-account-auth.ts'
+import { gatewayError, noRoutingTable } from '../errors/catalogue.ts'
 
 export interface AuthenticateOptions {
   routing: () => RoutingIndex | undefined
@@ -21,28 +22,13 @@ export interface AuthenticateOptions {
 }
 
 const missingKey = (): GatewayError =>
-  new GatewayError(
-    401,
-    'invalid_request_error',
+  gatewayError(
+    'missing_api_key',
     "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
   )
 
 const incorrectKey = (detail: string): GatewayError =>
-  new GatewayError(401, 'invalid_request_error', `Incorrect API key provided${detail}.`, {
-    code: 'invalid_api_key',
-  })
-
-export function noRoutingTable(): GatewayError {
-  return new GatewayError(
-    503,
-    'server_error',
-    'The gateway has no valid routing table loaded yet.',
-    {
-      code: 'routing_table_unavailable',
-      retryAfterSeconds: 1,
-    },
-  )
-}
+  gatewayError('invalid_api_key', `Incorrect API key provided${detail}.`)
 
 function bearerKey(header: string | undefined): string | undefined {
   const match = header === undefined ? null : /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header)

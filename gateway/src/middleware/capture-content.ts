@@ -2,7 +2,7 @@
 // access log (observe/content-capture.ts). A JSON answer is read from a clone; a stream is read
 // as it passes to the client, and its text is complete when the client has it all or goes away.
 import type { MiddlewareHandler } from 'hono'
-import type { GatewayEnv } from '../app-deps.ts'
+import type { GatewayEnv } from '../gateway-env.ts'
 import { jsonAnswerText, promptOf, sseAnswerText } from '../observe/answer-text.ts'
 import { truncate, type CapturedContent, type ContentCapture } from '../observe/content-capture.ts'
 

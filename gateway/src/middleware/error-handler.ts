@@ -2,12 +2,13 @@
 // are logged with their cause; the client sees only the GatewayError message, never a stack, a key
 // or an upstream body.
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
-import type { GatewayEnv } from '../app-deps.ts'
+import type { GatewayEnv } from '../gateway-env.ts'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { errorFields, type Logger } from '../app-logger.ts'
-import { asGatewayError, GatewayError } from '../errors/gateway-error.ts'
+import { GatewayError } from '../errors/gateway-error.ts'
 import type { OpenRecord } from '../observe/request-record.ts'
+import { asGatewayError, gatewayError, passedThroughError } from '../errors/catalogue.ts'
 
 export interface ErrorHandlerOptions {
   logger: Logger
@@ -16,7 +17,8 @@ export interface ErrorHandlerOptions {
 /** Hono raises HTTPException for its own protocol errors; keep their status, drop their text. */
 function fromHttpException(error: HTTPException): GatewayError {
   const type = error.status >= 500 ? 'server_error' : 'invalid_request_error'
-  return new GatewayError(
+  return passedThroughError(
+    'http_error',
     error.status,
     type,
     `The request failed with HTTP status ${error.status}.`,
@@ -55,7 +57,7 @@ export function notFound(): NotFoundHandler {
   return function renderNotFound(c) {
     return errorResponse(
       c,
-      new GatewayError(404, 'invalid_request_error', `Invalid URL (${c.req.method} ${c.req.path})`),
+      gatewayError('unknown_url', `Invalid URL (${c.req.method} ${c.req.path})`),
     )
   }
 }

@@ -2,29 +2,25 @@
 // client that lies in Content-Length, or sends chunked, cannot make us buffer more than the limit.
 import type { IncomingMessage } from 'node:http'
 import type { MiddlewareHandler } from 'hono'
-import type { GatewayEnv } from '../app-deps.ts'
-import { GatewayError, invalidRequest } from '../errors/gateway-error.ts'
+import type { GatewayEnv } from '../gateway-env.ts'
+import { GatewayError } from '../errors/gateway-error.ts'
 import { nodeRequestOf } from '../node-env.ts'
 import { checkJsonDepth } from '../openai/json-depth.ts'
+import { gatewayError, invalidRequest } from '../errors/catalogue.ts'
 
 export interface JsonBodyOptions {
   maxBytes: number
 }
 
 const tooLarge = (maxBytes: number): GatewayError =>
-  new GatewayError(
-    413,
-    'invalid_request_error',
+  gatewayError(
+    'request_too_large',
     `The request body is larger than the limit of ${maxBytes} bytes.`,
-    {
-      code: 'request_too_large',
-    },
   )
 
 const notJson = (): GatewayError =>
-  new GatewayError(
-    400,
-    'invalid_request_error',
+  gatewayError(
+    'invalid_json',
     'We could not parse the JSON body of your request. The API expects a JSON payload, but what was sent was not valid JSON.',
   )
 

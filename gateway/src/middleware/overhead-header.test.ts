@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { completionFor, createTestApp, postChat, textChunk, usageChunk } from '../app-test-kit.ts'
+import {
+  completionFor,
+  createTestApp,
+  postChat,
+  textChunk,
+  usageChunk,
+} from '../../test-support/app-test-kit.ts'
 import { GatewayError } from '../errors/gateway-error.ts'
 import type { RecordListener, RequestRecord } from '../observe/request-record.ts'
-import { OVERHEAD_HEADER } from './overhead-header.ts'
+import { OVERHEAD_HEADER } from '../observe/request-record.ts'
 
 const hello = { model: 'claude', messages: [{ role: 'user', content: 'Hi' }] }
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))

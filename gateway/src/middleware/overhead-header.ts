@@ -4,11 +4,9 @@
 // write. A stream's headers leave before its body, so there it is the overhead up to the first
 // byte; the whole stream's figure is in strata_gateway_overhead_seconds and the access log.
 import type { Context } from 'hono'
-import type { GatewayEnv } from '../app-deps.ts'
+import type { GatewayEnv } from '../gateway-env.ts'
 import { nodeResponseOf } from '../node-env.ts'
-import { overheadMs, type OpenRecord } from '../observe/request-record.ts'
-
-export const OVERHEAD_HEADER = 'x-strata-overhead-ms'
+import { OVERHEAD_HEADER, overheadMs, type OpenRecord } from '../observe/request-record.ts'
 
 export interface OverheadHeaderOptions {
   /** Monotonic milliseconds, the clock of the request record. */

@@ -2,7 +2,7 @@
 // JSON answer or an error is sent. A stream that started is closed by the SSE response instead,
 // when it really ends, so streams that end early or are abandoned are still counted.
 import type { Context, MiddlewareHandler } from 'hono'
-import type { GatewayEnv } from '../app-deps.ts'
+import type { GatewayEnv } from '../gateway-env.ts'
 import { errorFields, type Logger } from '../app-logger.ts'
 import { openRecord, type OpenRecord, type RecordListener } from '../observe/request-record.ts'
 

@@ -1,13 +1,13 @@
 import { describe, expect, it, vi } from 'vitest'
-import { createTestApp, postChat, textChunk } from '../app-test-kit.ts'
-import { TEST_KEY } from '../routing/test-tables.ts'
+import { createTestApp, postChat, textChunk } from '../../test-support/app-test-kit.ts'
+import { TEST_KEY } from '../../test-support/test-tables.ts'
 import { createJsonLogger } from '../app-logger.ts'
 import { GatewayError } from '../errors/gateway-error.ts'
-import { clientClosed } from '../routes/upstream-call.ts'
 import { ACCESS_LOG_MESSAGE, accessLogListener } from './access-log.ts'
 import { createContentCapture } from './content-capture.ts'
 import { defaultPriceTable } from './cost.ts'
-import { closedRecord } from './record-fixtures.ts'
+import { closedRecord } from '../../test-support/record-fixtures.ts'
+import { clientClosed } from '../errors/catalogue.ts'
 
 const SECRET_PROMPT = 'the zebra crosses at midnight'
 const hello = { model: 'claude', messages: [{ role: 'user', content: SECRET_PROMPT }] }

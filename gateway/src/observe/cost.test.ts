@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { closedRecord } from './record-fixtures.ts'
+import { closedRecord } from '../../test-support/record-fixtures.ts'
 import {
   defaultPriceTable,
   estimateCostUsd,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createTestApp, postChat, textChunk, usageChunk } from '../app-test-kit.ts'
+import { createTestApp, postChat, textChunk, usageChunk } from '../../test-support/app-test-kit.ts'
 import { GatewayError } from '../errors/gateway-error.ts'
 import type { RecordListener, RequestRecord } from './request-record.ts'
 

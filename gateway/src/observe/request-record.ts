@@ -102,6 +102,9 @@ export function openRecord(
   }
 }
 
+/** `x-strata-overhead-ms`: overheadMs on the answer (middleware/overhead-header.ts, a stream's head). */
+export const OVERHEAD_HEADER = 'x-strata-overhead-ms'
+
 /** Milliseconds the gateway itself spent on the request so far. */
 export function overheadMs(record: Readonly<RequestRecord>, now: number): number {
   return Math.max(0, now - record.startedAt - record.upstreamMs)

@@ -2,8 +2,8 @@
 // unknown parameter is a 400, never dropped silently) and the response shape.
 // Reference: https://platform.openai.com/docs/api-reference/embeddings/create
 import { z } from 'zod'
-import { invalidRequest } from '../errors/gateway-error.ts'
 import { requestValidationError } from './request-validation.ts'
+import { invalidRequest } from '../errors/catalogue.ts'
 
 // OpenAI caps one request at 2048 inputs; token ids are integers of the model's vocabulary.
 const maximumInputs = 2048

@@ -2,8 +2,8 @@
 // it that walks the value recursively (zod, JSON.stringify on the way to Bedrock, the translators)
 // overflows the stack at a few thousand levels, which would be a 500 for a client's mistake. No
 // real request comes near the limit: a tool schema ten objects deep is about twenty-five levels.
-import { GatewayError } from '../errors/gateway-error.ts'
 import { formatParamPath } from './request-validation.ts'
+import { gatewayError } from '../errors/catalogue.ts'
 
 export const MAX_JSON_DEPTH = 100
 
@@ -46,10 +46,9 @@ export function checkJsonDepth(value: unknown, param?: string): void {
   const path = tooDeepAt(value, MAX_JSON_DEPTH)
   if (path === undefined) return
   const field = param ?? (formatParamPath(path.slice(0, namedSegments)) || 'body')
-  throw new GatewayError(
-    400,
-    'invalid_request_error',
+  throw gatewayError(
+    'nesting_too_deep',
     `Invalid value for '${field}': JSON nested more than ${MAX_JSON_DEPTH} levels deep.`,
-    { param: field, code: 'nesting_too_deep' },
+    { param: field },
   )
 }

@@ -4,6 +4,7 @@
 // "Missing required parameter: 'messages[0].content'.", "Invalid type for 'temperature' ...".
 import type { z } from 'zod'
 import { GatewayError } from '../errors/gateway-error.ts'
+import { invalidRequest, type InvalidRequestName } from '../errors/catalogue.ts'
 
 type Issue = z.core.$ZodIssue
 type PathKey = PropertyKey
@@ -18,13 +19,8 @@ export function formatParamPath(path: readonly PathKey[]): string {
   return out
 }
 
-function badRequest(message: string, param: string, code: string): GatewayError {
-  return new GatewayError(
-    400,
-    'invalid_request_error',
-    message,
-    param === '' ? { code } : { param, code },
-  )
+function badRequest(message: string, param: string, name: InvalidRequestName): GatewayError {
+  return invalidRequest(message, param === '' ? undefined : param, name)
 }
 
 // A union's own issue says little; the branch that got furthest usually names the real mistake.

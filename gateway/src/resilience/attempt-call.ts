@@ -4,8 +4,9 @@
 // the client should see, so whatever the backend throws on abort is explained as that error.
 // Implements routes/upstream-call.ts's UpstreamCall, which sse-response.ts drives.
 import { GatewayError } from '../errors/gateway-error.ts'
-import { clientClosed, type UpstreamCall } from '../routes/upstream-call.ts'
+import { type UpstreamCall } from './upstream-call.ts'
 import type { Timeouts } from './route-resilience-defaults.ts'
+import { clientClosed, gatewayError } from '../errors/catalogue.ts'
 
 export interface AttemptCall extends UpstreamCall {
   /** The gateway waits on the stream again: the idle deadline starts afresh. */
@@ -15,14 +16,12 @@ export interface AttemptCall extends UpstreamCall {
 }
 
 export const firstTokenTimeout = (ms: number): GatewayError =>
-  new GatewayError(504, 'timeout_error', `The model did not answer within ${ms} ms.`, {
-    code: 'upstream_timeout',
+  gatewayError('upstream_timeout', `The model did not answer within ${ms} ms.`, {
     upstream: 'unavailable',
   })
 
 export const idleTimeout = (ms: number): GatewayError =>
-  new GatewayError(504, 'timeout_error', `The model stream stayed silent for more than ${ms} ms.`, {
-    code: 'stream_idle_timeout',
+  gatewayError('stream_idle_timeout', `The model stream stayed silent for more than ${ms} ms.`, {
     upstream: 'unavailable',
   })
 
@@ -32,9 +31,7 @@ export const idleTimeout = (ms: number): GatewayError =>
  * the model when it passed makes it an `unavailable` verdict (startAttemptCall).
  */
 export const totalTimeout = (ms: number): GatewayError =>
-  new GatewayError(504, 'timeout_error', `The request did not complete within ${ms} ms.`, {
-    code: 'request_timeout',
-  })
+  gatewayError('request_timeout', `The request did not complete within ${ms} ms.`)
 
 /** The request's end-to-end deadline, shared by all its attempts. */
 export interface RequestDeadline {

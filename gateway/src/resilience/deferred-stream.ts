@@ -4,7 +4,7 @@
 // still fall back; only the way a final failure reaches the client changes (an error event instead
 // of an HTTP status). Until an attempt is served, the call handed to sse-response.ts stands for
 // all of them.
-import type { UpstreamCall } from '../routes/upstream-call.ts'
+import type { UpstreamCall } from './upstream-call.ts'
 import { resumeStream, type FirstItem } from './resume-stream.ts'
 import type { Served } from './run-attempts.ts'
 

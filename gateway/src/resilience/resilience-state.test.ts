@@ -2,7 +2,7 @@ import { Registry } from 'prom-client'
 import type { Route } from '@strata/crds'
 import { describe, expect, it } from 'vitest'
 import { createResilienceMetrics } from '../metrics/resilience-metrics.ts'
-import { testTable } from '../routing/test-tables.ts'
+import { testTable } from '../../test-support/test-tables.ts'
 import { createResilienceState } from './resilience-state.ts'
 
 const firstRoute = (): Route => {

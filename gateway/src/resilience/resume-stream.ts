@@ -2,9 +2,9 @@
 // hand) in front of the rest. Each item restarts the idle deadline; a failure after the start
 // counts against the backend's circuit and is never retried (bytes have reached the client), so it
 // becomes the endpoint's error event with the deadline's own error when one fired.
-import { asGatewayError } from '../errors/gateway-error.ts'
 import type { Served } from './run-attempts.ts'
 import { isBackendFailure } from './retryable.ts'
+import { asGatewayError } from '../errors/catalogue.ts'
 
 export interface FirstItem<T> {
   /** What came before and with the first substantive item: nothing of it has reached the client. */

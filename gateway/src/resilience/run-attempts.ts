@@ -6,9 +6,8 @@
 // extra attempt and the request's deadline has time left. See docs/resilience.md.
 import type { Route, RouteBackend } from '@strata/crds'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { asGatewayError, GatewayError } from '../errors/gateway-error.ts'
+import { GatewayError } from '../errors/gateway-error.ts'
 import type { OpenRecord } from '../observe/request-record.ts'
-import { clientClosed } from '../routes/upstream-call.ts'
 import { withConnectTimeout } from '../upstream/connect-timeout.ts'
 import { startAttemptCall, startDeadline, type AttemptCall } from './attempt-call.ts'
 import { attemptOrder, backendLabel, type Candidate } from './attempt-order.ts'
@@ -22,6 +21,7 @@ import {
   routeTimeouts,
 } from './route-resilience-defaults.ts'
 import { stickyPoint } from './sticky.ts'
+import { asGatewayError, clientClosed, gatewayError } from '../errors/catalogue.ts'
 
 export interface AttemptsInput<T> {
   route: Route
@@ -46,11 +46,12 @@ export interface Served<T> {
   finish(): void
 }
 
-const unavailable = (message: string, code: string, retryAfterSeconds?: number): GatewayError =>
-  new GatewayError(503, 'server_error', message, {
-    code,
-    ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
-  })
+const unavailable = (
+  message: string,
+  name: 'no_backend_available' | 'backend_unavailable' | 'circuit_open',
+  retryAfterSeconds?: number,
+): GatewayError =>
+  gatewayError(name, message, retryAfterSeconds === undefined ? {} : { retryAfterSeconds })
 
 function noCandidates(route: Route, api: string): GatewayError {
   const kinds = [...new Set(route.backends.filter((b) => b.weight > 0).map((b) => b.kind))]

@@ -4,12 +4,12 @@
 // has its own cancellation (the route's total deadline), not the client's: a client that hangs up
 // early must not bias the candidate's latency.
 import type { Route, RouteBackend } from '@strata/crds'
-import { asGatewayError } from '../errors/gateway-error.ts'
 import type { ShadowOutcome } from '../metrics/resilience-metrics.ts'
 import { totalTimeout } from './attempt-call.ts'
 import { backendLabel, shadowCandidate } from './attempt-order.ts'
 import type { Resilience } from './resilience.ts'
 import { routeKeyOf, routeTimeouts } from './route-resilience-defaults.ts'
+import { asGatewayError } from '../errors/catalogue.ts'
 
 export interface MirrorInput {
   route: Route

@@ -9,10 +9,10 @@ import {
   textChunk,
   usageChunk,
   type StubBackend,
-} from '../app-test-kit.ts'
+} from '../../test-support/app-test-kit.ts'
 import { GatewayError } from '../errors/gateway-error.ts'
 import { createRoutingState } from '../routing/routing-state.ts'
-import { testTableInput } from '../routing/test-tables.ts'
+import { testTableInput } from '../../test-support/test-tables.ts'
 
 const hello = { model: 'claude', messages: [{ role: 'user', content: 'Hello' }] }
 

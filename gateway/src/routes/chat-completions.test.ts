@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { createTestApp, NOW_MS, postChat, textChunk, usageChunk } from '../app-test-kit.ts'
+import {
+  createTestApp,
+  NOW_MS,
+  postChat,
+  textChunk,
+  usageChunk,
+} from '../../test-support/app-test-kit.ts'
 import { GatewayError } from '../errors/gateway-error.ts'
-import { testTableInput } from '../routing/test-tables.ts'
+import { testTableInput } from '../../test-support/test-tables.ts'
 import { routingTableSchema } from '@strata/crds'
 import { createRoutingState } from '../routing/routing-state.ts'
 

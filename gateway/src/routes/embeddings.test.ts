@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { authorized, createTestApp } from '../app-test-kit.ts'
-import type { BackendTarget } from '../backends/chat-backend.ts'
+import { authorized, createTestApp } from '../../test-support/app-test-kit.ts'
+import type { BackendTarget } from '../backends/backend-target.ts'
 import type { EmbeddingsBackend, EmbeddingsCallContext } from '../backends/embeddings-backend.ts'
 import { GatewayError } from '../errors/gateway-error.ts'
 import type { EmbeddingsRequest } from '../openai/embeddings.ts'

@@ -2,24 +2,15 @@
 // list shape. Reference: https://platform.openai.com/docs/api-reference/models
 import type { Route } from '@strata/crds'
 import type { Handler } from 'hono'
-import type { Caller, GatewayEnv } from '../app-deps.ts'
-import { GatewayError } from '../errors/gateway-error.ts'
+import type { Caller, GatewayEnv } from '../gateway-env.ts'
 import { findRoute, routesOf } from '../routing/routing-index.ts'
+import { modelNotFound } from '../errors/catalogue.ts'
 
 export interface OpenAIModel {
   id: string
   object: 'model'
   created: number
   owned_by: string
-}
-
-export function modelNotFound(alias: string, param?: string): GatewayError {
-  return new GatewayError(
-    404,
-    'invalid_request_error',
-    `The model \`${alias}\` does not exist or you do not have access to it.`,
-    param === undefined ? { code: 'model_not_found' } : { code: 'model_not_found', param },
-  )
 }
 
 // The table does not track when an alias appeared, so its generation time stands in: stable

@@ -3,11 +3,10 @@
 // process is not stopping. Liveness only means the event loop answers, so a slow upstream never
 // gets the pod restarted.
 import type { Handler } from 'hono'
-import type { GatewayEnv } from '../app-deps.ts'
-import { GatewayError } from '../errors/gateway-error.ts'
+import type { GatewayEnv } from '../gateway-env.ts'
 import type { GatewayMetrics } from '../metrics/gateway-metrics.ts'
-import { noRoutingTable } from '../middleware/authenticate.ts'
 import type { RoutingIndex } from '../routing/routing-index.ts'
+import { gatewayError, noRoutingTable } from '../errors/catalogue.ts'
 
 export function healthz(): Handler<GatewayEnv> {
   return function reportAlive(c) {
@@ -21,9 +20,7 @@ export function readyz(
 ): Handler<GatewayEnv> {
   return function reportReady(c) {
     if (stopping()) {
-      throw new GatewayError(503, 'server_error', 'The gateway is shutting down.', {
-        code: 'shutting_down',
-      })
+      throw gatewayError('shutting_down', 'The gateway is shutting down.')
     }
     const index = routing()
     if (index === undefined) throw noRoutingTable()

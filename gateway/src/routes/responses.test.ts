@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { authorized, createTestApp, NOW_MS } from '../app-test-kit.ts'
-import type { BackendTarget } from '../backends/chat-backend.ts'
+import { authorized, createTestApp, NOW_MS } from '../../test-support/app-test-kit.ts'
+import type { BackendTarget } from '../backends/backend-target.ts'
 import type { ResponsesBackend, ResponsesCallContext } from '../backends/responses-backend.ts'
 import { GatewayError } from '../errors/gateway-error.ts'
 import type { ResponseObject, ResponseStreamEvent, ResponsesRequest } from '../openai/responses.ts'

@@ -1,28 +1,14 @@
-// POST /v1/responses: validate, resolve the alias in the caller's project, choose a backend, then
-// answer with one Response object or its SSE event stream. Mirrors routes/chat-completions.ts.
+// POST /v1/responses: validate, resolve the alias in the caller's project and apply the route's
+// policy; pipeline/serve-response.ts runs the rest. Mirrors routes/chat-completions.ts.
 // Reference: https://platform.openai.com/docs/api-reference/responses/create
-import type { Route, RouteBackend } from '@strata/crds'
+import type { Route } from '@strata/crds'
 import type { Handler } from 'hono'
-import type { AppDeps, GatewayEnv } from '../app-deps.ts'
-import { dispatchResponses } from '../dispatch/dispatch-request.ts'
-import { parseResponsesRequest, type ResponsesRequest } from '../openai/responses.ts'
-import { fromResponsesUsage } from '../observe/token-usage.ts'
-import type { Resilience } from '../resilience/resilience.ts'
-import { isFirstResponsesToken } from '../resilience/first-token.ts'
-import { firstItem } from '../resilience/resume-stream.ts'
-import { noteRoute } from '../resilience/route-hooks.ts'
-import { drain } from '../resilience/shadow.ts'
+import type { GatewayEnv } from '../gateway-env.ts'
 import { refuseUnguardedApi } from '../guardrails/guardrail-target.ts'
-import { backendCalls } from './backend-calls.ts'
-import { findModelRoute } from './choose-backend.ts'
-import { streamResponse } from './responses-stream.ts'
-
-export type ResponsesDeps = Pick<
-  AppDeps,
-  'responses' | 'clock' | 'now' | 'logger' | 'options' | 'metrics'
-> & {
-  resilience: Resilience
-}
+import { parseResponsesRequest, type ResponsesRequest } from '../openai/responses.ts'
+import { noteRoute } from '../pipeline/route-hooks.ts'
+import { serveResponse, type ResponsesDeps } from '../pipeline/serve-response.ts'
+import { findModelRoute } from '../routing/find-route.ts'
 
 // The route's defaults and output cap, as routing/route-policy.ts applies them to chat requests.
 function applyRoutePolicy(request: ResponsesRequest, route: Route): ResponsesRequest {
@@ -38,7 +24,7 @@ function applyRoutePolicy(request: ResponsesRequest, route: Route): ResponsesReq
 }
 
 export function responses(deps: ResponsesDeps): Handler<GatewayEnv> {
-  return async function createResponse(c) {
+  return function createResponse(c) {
     const caller = c.get('caller')
     const parsed = parseResponsesRequest(c.get('body'))
     const open = c.get('record')
@@ -47,54 +33,6 @@ export function responses(deps: ResponsesDeps): Handler<GatewayEnv> {
     noteRoute(open.record, caller, route, parsed.model)
     refuseUnguardedApi(caller.project, route, 'Responses API')
     const request = applyRoutePolicy(parsed, route)
-    // Reasoning and budgets depend on the backend's family, so each attempt gets its own request.
-    const prepareFor = (choice: RouteBackend) =>
-      dispatchResponses({ parsed, prepared: request, route, choice })
-    const service = deps.responses
-    const calls = backendCalls({
-      c,
-      deps,
-      api: 'Responses API',
-      route,
-      backends: service?.backends,
-      prepareFor,
-      context: {
-        id: service?.newId() ?? '',
-        createdAt: Math.floor(deps.clock() / 1000),
-        model: request.model,
-      },
-      model: request.model,
-    })
-    const stream = request.stream === true
-    calls.mirror(({ backend, request: prepared, target, context }) =>
-      stream
-        ? drain(backend.stream(prepared, target, context))
-        : backend.create(prepared, target, context),
-    )
-    if (stream) {
-      const deferred = calls.attemptStream(({ backend, request: prepared, target, context }) =>
-        firstItem(backend.stream(prepared, target, context), isFirstResponsesToken),
-      )
-      return streamResponse({
-        ...calls.streamTo(deferred),
-        events: deferred.items,
-        call: deferred.call,
-        keepAliveMs: deps.options.keepAliveMs,
-        logger: deps.logger,
-        record: open,
-        now: deps.now,
-      })
-    }
-    const served = await calls.attempt(({ backend, request: prepared, target, context }) =>
-      backend.create(prepared, target, context),
-    )
-    try {
-      open.record.firstTokenAt = deps.now()
-      if (served.value.usage != null) open.record.usage = fromResponsesUsage(served.value.usage)
-      calls.announce(served.candidate.backend)
-      return c.json(served.value)
-    } finally {
-      served.finish()
-    }
+    return serveResponse(c, deps, { parsed, prepared: request, route })
   }
 }

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { lookupKey, sha256Hex } from './key-lookup.ts'
 import { buildRoutingIndex, findRoute, routesOf } from './routing-index.ts'
-import { OTHER_PROJECT_KEY, TEST_KEY, TEST_OLD_KEY, testTable } from './test-tables.ts'
+import {
+  OTHER_PROJECT_KEY,
+  TEST_KEY,
+  TEST_OLD_KEY,
+  testTable,
+} from '../../test-support/test-tables.ts'
 
 const beforeExpiry = Date.parse('2026-05-01T12:00:00Z')
 const afterExpiry = Date.parse('2026-05-02T00:00:01Z')

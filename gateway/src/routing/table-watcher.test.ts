@@ -5,7 +5,7 @@ import type { RoutingTable } from '@strata/crds'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { InvalidRoutingTableError, readRoutingTableFile } from './table-file.ts'
 import { watchRoutingTableFile, type TableWatcher } from './table-watcher.ts'
-import { testTableInput } from './test-tables.ts'
+import { testTableInput } from '../../test-support/test-tables.ts'
 
 const tableText = (version: number): string => JSON.stringify({ ...testTableInput(), version })
 

@@ -11,8 +11,8 @@ import {
   errorFrame,
   eventFrame,
   exceptionFrame,
-} from './event-stream-encoder.ts'
-import { sourceOf } from './fixtures/byte-feedings.ts'
+} from '../../test-support/event-stream-encoder.ts'
+import { sourceOf } from '../../test-support/byte-feedings.ts'
 
 const decode = (frame: Buffer) => {
   const [message] = new EventStreamDecoder().push(frame)

@@ -15,6 +15,7 @@ import {
   EventStreamDecoder,
   type EventStreamMessage,
 } from './event-stream-decoder.ts'
+import { gatewayError, invalidResponse } from '../errors/catalogue.ts'
 
 const index = z.number().int().nonnegative()
 
@@ -78,21 +79,13 @@ function isEventType(name: string): name is ConverseStreamEventType {
   return Object.hasOwn(eventSchemas, name)
 }
 
-function invalidUpstream(message: string, cause?: unknown): GatewayError {
-  return new GatewayError(502, 'api_error', message, {
-    code: 'upstream_invalid_response',
-    upstream: 'refused',
-    cause,
-  })
-}
-
 function payloadJson(message: EventStreamMessage): unknown {
   if (message.payload.length === 0) return {}
   try {
     const { buffer, byteOffset, byteLength } = message.payload
     return JSON.parse(Buffer.from(buffer, byteOffset, byteLength).toString('utf8')) as unknown
   } catch (error) {
-    throw invalidUpstream('The model provider sent an unreadable stream event.', error)
+    throw invalidResponse('The model provider sent an unreadable stream event.', error)
   }
 }
 
@@ -130,7 +123,7 @@ export function toConverseStreamEvent(
     })
   }
   if (messageType !== 'event')
-    throw invalidUpstream(`The model provider sent a frame of unknown type '${messageType ?? ''}'.`)
+    throw invalidResponse(`The model provider sent a frame of unknown type '${messageType ?? ''}'.`)
   const eventType = stringHeader(message, ':event-type') ?? ''
   if (!isEventType(eventType)) return undefined
   const payload = payloadJson(message)
@@ -138,7 +131,7 @@ export function toConverseStreamEvent(
     return { ...payload, type: eventType }
   const parsed = eventSchemas[eventType].safeParse(payload)
   if (!parsed.success)
-    throw invalidUpstream(`The model provider sent an invalid '${eventType}' event.`, parsed.error)
+    throw invalidResponse(`The model provider sent an invalid '${eventType}' event.`, parsed.error)
   return { type: eventType, ...parsed.data } as ConverseStreamEvent
 }
 
@@ -146,12 +139,10 @@ const asError = (error: unknown): Error =>
   error instanceof Error ? error : new Error(String(error))
 
 function corrupted(error: EventStreamDecodeError): GatewayError {
-  return new GatewayError(
-    502,
-    'api_error',
+  return gatewayError(
+    'upstream_stream_corrupted',
     'The model provider sent a corrupted response stream.',
     {
-      code: 'upstream_stream_corrupted',
       upstream: 'unavailable',
       cause: error,
     },

@@ -6,9 +6,9 @@ import {
   EventStreamDecoder,
   type EventStreamMessage,
 } from './event-stream-decoder.ts'
-import { encodeEventStreamMessage, eventFrame } from './event-stream-encoder.ts'
+import { encodeEventStreamMessage, eventFrame } from '../../test-support/event-stream-encoder.ts'
 import type { TypedHeader } from './event-stream-headers.ts'
-import { feedingsOf, sourceOf } from './fixtures/byte-feedings.ts'
+import { feedingsOf, sourceOf } from '../../test-support/byte-feedings.ts'
 
 // The test vector of docs/reference/event-stream.md: messageStart {"role":"assistant"}, headers in
 // the order :event-type, :content-type, :message-type.

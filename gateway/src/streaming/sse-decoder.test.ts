@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { feedingsOf, sourceOf } from './fixtures/byte-feedings.ts'
+import { feedingsOf, sourceOf } from '../../test-support/byte-feedings.ts'
 import { decodeSseData } from './sse-decoder.ts'
 
 async function decode(pieces: readonly Uint8Array[]): Promise<string[]> {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import OpenAI, { APIError } from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { asGatewayError, GatewayError } from '../errors/gateway-error.ts'
+import { GatewayError } from '../errors/gateway-error.ts'
 import type { ChatCompletionChunk } from '../openai/chat-completions.ts'
 import { keepAlive } from './keep-alive.ts'
 import {
@@ -14,6 +14,7 @@ import {
   sseKeepAlive,
   type SseEncoding,
 } from './sse.ts'
+import { asGatewayError } from '../errors/catalogue.ts'
 
 const base = { id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'm' } as const
 const content = (text: string): ChatCompletionChunk => ({

@@ -7,7 +7,7 @@ import type { Dispatcher } from 'undici'
 import { boundedMemo } from '@strata/aws-signing/bounded-memo'
 import { createBedrockAgent } from './bedrock-agent.ts'
 import { bedrockError, retryAfterSeconds } from '../errors/bedrock-errors.ts'
-import { invalidResponse, type GatewayError } from '../errors/gateway-error.ts'
+import { type GatewayError } from '../errors/gateway-error.ts'
 import {
   converseResponseSchema,
   type ConverseRequest,
@@ -24,6 +24,7 @@ import {
   streamBody,
   stringField,
 } from './signed-exchange.ts'
+import { invalidResponse } from '../errors/catalogue.ts'
 
 export interface ConverseClientConfig {
   signer: RequestSigner

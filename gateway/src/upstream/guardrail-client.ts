@@ -6,9 +6,9 @@
 // answer {usage, action: NONE|GUARDRAIL_INTERVENED, actionReason?, outputs: [{text}], assessments}.
 import { Agent } from 'undici'
 import { z } from 'zod'
-import { invalidResponse } from '../errors/gateway-error.ts'
 import { errorFromResponse, type ConverseClientConfig } from './converse-client.ts'
 import { readJson, signedPost } from './signed-exchange.ts'
+import { invalidResponse } from '../errors/catalogue.ts'
 
 export interface ApplyGuardrailCall {
   identifier: string

@@ -5,9 +5,10 @@
 // References: OpenAI vision input (https://platform.openai.com/docs/guides/images-vision) and the
 // Converse ImageBlock formats png | jpeg | gif | webp.
 import { Agent, type Dispatcher } from 'undici'
-import { GatewayError, invalidRequest } from '../errors/gateway-error.ts'
+import { GatewayError } from '../errors/gateway-error.ts'
 import type { ImageFormat } from './converse-shapes.ts'
 import { discardBody } from './discard-body.ts'
+import { invalidRequest } from '../errors/catalogue.ts'
 
 export interface FetchedImage {
   format: ImageFormat

@@ -7,7 +7,7 @@
 import type { Dispatcher } from 'undici'
 import { boundedMemo } from '@strata/aws-signing/bounded-memo'
 import { createBedrockAgent } from './bedrock-agent.ts'
-import { invalidResponse, type GatewayError } from '../errors/gateway-error.ts'
+import { type GatewayError } from '../errors/gateway-error.ts'
 import { mantleError } from '../errors/mantle-errors.ts'
 import { discardBody } from './discard-body.ts'
 import { mantlePrefixFor } from './mantle-prefix.ts'
@@ -20,6 +20,7 @@ import {
   signedPost,
   streamBody,
 } from './signed-exchange.ts'
+import { invalidResponse } from '../errors/catalogue.ts'
 
 export interface MantleClientConfig {
   signer: RequestSigner

@@ -4,10 +4,11 @@
 // References: undici Dispatcher.request (https://undici.nodejs.org/#/docs/api/Dispatcher) and
 // upstream-failure.ts for how failures look to the client.
 import type { Dispatcher } from 'undici'
-import { invalidResponse, type GatewayError } from '../errors/gateway-error.ts'
+import { type GatewayError } from '../errors/gateway-error.ts'
 import { discardBody } from './discard-body.ts'
 import type { RequestSigner } from '@strata/aws-signing'
 import { upstreamFailure } from './upstream-failure.ts'
+import { invalidResponse } from '../errors/catalogue.ts'
 
 // Error bodies are small JSON; a large one is not worth buffering.
 export const maximumErrorBodyBytes = 64 * 1024

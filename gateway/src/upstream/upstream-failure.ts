@@ -3,6 +3,7 @@
 // Reference: undici error codes (https://undici.nodejs.org/#/docs/api/Errors) and OpenAI's error
 // shape (gateway/src/errors/gateway-error.ts).
 import { GatewayError } from '../errors/gateway-error.ts'
+import { clientClosed, gatewayError } from '../errors/catalogue.ts'
 
 const timeoutCodes = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'])
 
@@ -27,36 +28,33 @@ export function upstreamFailure(error: unknown, signal: AbortSignal): GatewayErr
     const reason: unknown = signal.reason
     if (reason instanceof GatewayError) return reason
     if (isTimeoutReason(reason)) {
-      return new GatewayError(504, 'timeout_error', 'The request timed out.', {
-        code: 'request_timeout',
+      return gatewayError('request_timeout', 'The request timed out.', {
         upstream: 'unavailable',
         cause: error,
       })
     }
-    return new GatewayError(499, 'api_error', 'The client closed the request.', {
-      code: 'client_closed_request',
-      cause: error,
-    })
+    return clientClosed(error)
   }
   const code = codeOf(error)
   if (code === 'UND_ERR_CONNECT_TIMEOUT') {
-    return new GatewayError(
-      504,
-      'timeout_error',
+    return gatewayError(
+      'connect_timeout',
       'The gateway could not connect to the model provider in time.',
-      { code: 'connect_timeout', upstream: 'unavailable', cause: error },
+      { upstream: 'unavailable', cause: error },
     )
   }
   if (code !== undefined && timeoutCodes.has(code)) {
-    return new GatewayError(504, 'timeout_error', 'The model provider did not respond in time.', {
-      code: 'upstream_timeout',
+    return gatewayError('upstream_timeout', 'The model provider did not respond in time.', {
       upstream: 'unavailable',
       cause: error,
     })
   }
-  return new GatewayError(502, 'api_error', 'The gateway could not reach the model provider.', {
-    code: 'upstream_connection_error',
-    upstream: 'unavailable',
-    cause: error,
-  })
+  return gatewayError(
+    'upstream_connection_error',
+    'The gateway could not reach the model provider.',
+    {
+      upstream: 'unavailable',
+      cause: error,
+    },
+  )
 }

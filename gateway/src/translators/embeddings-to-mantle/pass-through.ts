@@ -4,8 +4,8 @@
 // clients, lenient with upstreams: docs/architecture.md, "Rules the code keeps"). References:
 // https://platform.openai.com/docs/api-reference/embeddings and docs/reference/mantle.md.
 import { z } from 'zod'
-import { invalidResponse } from '../../errors/gateway-error.ts'
 import type { EmbeddingsRequest, EmbeddingsResponse } from '../../openai/embeddings.ts'
+import { invalidResponse } from '../../errors/catalogue.ts'
 
 const mantleEmbeddingsSchema = z.looseObject({
   data: z.array(

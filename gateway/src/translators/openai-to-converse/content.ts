@@ -2,10 +2,10 @@
 // References: OpenAI content parts (https://platform.openai.com/docs/api-reference/chat/create) and
 // Converse `ContentBlock` / `SystemContentBlock` / `CachePointBlock`
 // (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ContentBlock.html).
-import { invalidRequest } from '../../errors/gateway-error.ts'
 import type { CacheControl, TextPart, UserContentPart } from '../../openai/chat-messages.ts'
 import type { CachePoint, ConverseContentBlock } from '../../upstream/converse-shapes.ts'
 import { documentBlock, imageBlock, type ResolvedImages } from './media.ts'
+import { invalidRequest } from '../../errors/catalogue.ts'
 
 /** cachePointOf maps an Anthropic-style `cache_control` hint to a Converse cache point. */
 export function cachePointOf(control: CacheControl): { cachePoint: CachePoint } {

@@ -17,6 +17,7 @@
 // with a 500 "The model produced invalid content", which SDKs retry, and a retry usually succeeds.
 import { GatewayError } from '../../errors/gateway-error.ts'
 import type { FinishReason } from '../../openai/chat-completions.ts'
+import { gatewayError } from '../../errors/catalogue.ts'
 
 const finishReasons: Readonly<Record<string, FinishReason>> = {
   end_turn: 'stop',
@@ -30,11 +31,10 @@ const finishReasons: Readonly<Record<string, FinishReason>> = {
 
 /** malformedOutputError is what a malformed_* stop reason becomes. */
 export function malformedOutputError(stopReason: string): GatewayError {
-  return new GatewayError(
-    500,
-    'server_error',
+  return gatewayError(
+    'invalid_model_output',
     'The model produced invalid content. Consider modifying your prompt if you are seeing this error persistently.',
-    { code: 'invalid_model_output', upstreamType: stopReason, upstream: 'refused' },
+    { upstreamType: stopReason, upstream: 'refused' },
   )
 }
 

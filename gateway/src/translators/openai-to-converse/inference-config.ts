@@ -4,9 +4,9 @@
 // https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_InferenceConfiguration.html,
 // API_runtime_Converse.html (requestMetadata, serviceTier). Range checks that refuse values
 // (temperature > 1, both max token fields) live in parameter-policy.ts.
-import { invalidRequest } from '../../errors/gateway-error.ts'
 import type { ChatCompletionRequest } from '../../openai/chat-completions.ts'
 import type { InferenceConfig, ServiceTierType } from '../../upstream/converse-shapes.ts'
+import { invalidRequest } from '../../errors/catalogue.ts'
 
 type InferenceParameters = Pick<
   ChatCompletionRequest,

@@ -7,13 +7,13 @@
 //
 // Remote image URLs are never fetched here (translators do no I/O). The backend may fetch them
 // beforehand, with its own size and time limits, and pass the bytes in `images`.
-import { invalidRequest } from '../../errors/gateway-error.ts'
 import type { ChatMessage, FilePart, ImagePart } from '../../openai/chat-messages.ts'
 import type {
   ConverseContentBlock,
   DocumentFormat,
   ImageFormat,
 } from '../../upstream/converse-shapes.ts'
+import { invalidRequest } from '../../errors/catalogue.ts'
 
 /** An image the backend fetched for a remote URL. `bytes` is base64. */
 export interface ResolvedImage {

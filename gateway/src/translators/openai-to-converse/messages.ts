@@ -8,7 +8,6 @@
 // - there is no tool role: tool results are `toolResult` blocks inside a user message;
 // - roles must alternate, so consecutive messages of one role are merged into one;
 // - a thinking model needs its reasoning block (with signature) back before its tool calls.
-import { invalidRequest } from '../../errors/gateway-error.ts'
 import { checkJsonDepth } from '../../openai/json-depth.ts'
 import type { AssistantMessage, ChatMessage, ToolMessage } from '../../openai/chat-messages.ts'
 import type {
@@ -19,6 +18,7 @@ import type {
 } from '../../upstream/converse-shapes.ts'
 import { cachePointOf, textBlocks, userBlocks } from './content.ts'
 import type { ResolvedImages } from './media.ts'
+import { invalidRequest } from '../../errors/catalogue.ts'
 
 export interface ConverseConversation {
   system: SystemContentBlock[]

@@ -45,19 +45,14 @@
 // announce them in a response header.
 import { GatewayError } from '../../errors/gateway-error.ts'
 import type { ChatCompletionRequest } from '../../openai/chat-completions.ts'
+import { gatewayError } from '../../errors/catalogue.ts'
 
 function unsupportedParameter(param: string, message: string): GatewayError {
-  return new GatewayError(400, 'invalid_request_error', message, {
-    param,
-    code: 'unsupported_parameter',
-  })
+  return gatewayError('unsupported_parameter', message, { param })
 }
 
 function unsupportedValue(param: string, message: string): GatewayError {
-  return new GatewayError(400, 'invalid_request_error', message, {
-    param,
-    code: 'unsupported_value',
-  })
+  return gatewayError('unsupported_value', message, { param })
 }
 
 type Rule = (request: ChatCompletionRequest) => GatewayError | undefined

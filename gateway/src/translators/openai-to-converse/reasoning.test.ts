@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { GatewayError } from '../../errors/gateway-error.ts'
-import { modelFamilyOf } from './model-family.ts'
+import { modelFamilyOf } from '../../models/model-family.ts'
 import { reasoningFieldsFor, type ReasoningEffort, type ReasoningFields } from './reasoning.ts'
 
 const budget = (tokens: number): ReasoningFields => ({

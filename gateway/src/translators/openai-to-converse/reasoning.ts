@@ -14,10 +14,10 @@
 //
 // "off" sends nothing, which is each family's default. A 400 is better than a silently ignored
 // field: the client asked for something the model cannot do.
-import { invalidRequest } from '../../errors/gateway-error.ts'
 import type { ChatCompletionRequest } from '../../openai/chat-completions.ts'
-import { nominalReasoningTokens } from '../../dispatch/reasoning-budget.ts'
-import { claudeVersionOf, type ModelFamily } from './model-family.ts'
+import { nominalReasoningTokens } from '../../models/reasoning-budget.ts'
+import { claudeVersionOf, type ModelFamily } from '../../models/model-family.ts'
+import { invalidRequest } from '../../errors/catalogue.ts'
 
 export type ReasoningEffort = NonNullable<ChatCompletionRequest['reasoning_effort']>
 

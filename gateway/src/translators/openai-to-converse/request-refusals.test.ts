@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { parseChatCompletionRequest } from '../../openai/chat-completions.ts'
-import { hello, png, refusal, remote, toolCall, weatherTool } from './fixtures/translate-request.ts'
+import {
+  hello,
+  png,
+  refusal,
+  remote,
+  toolCall,
+  weatherTool,
+} from '../../../test-support/converse-stream-fixtures/translate-request.ts'
 import { droppedParameters } from './parameter-policy.ts'
 import type { ConverseRequestContext } from './request.ts'
 

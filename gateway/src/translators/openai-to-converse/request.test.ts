@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import type { ConverseRequest } from '../../upstream/converse-shapes.ts'
-import { hello, images, png, remote, translate } from './fixtures/translate-request.ts'
+import {
+  hello,
+  images,
+  png,
+  remote,
+  translate,
+} from '../../../test-support/converse-stream-fixtures/translate-request.ts'
 import type { ConverseRequestContext } from './request.ts'
 
 interface MappingCase {

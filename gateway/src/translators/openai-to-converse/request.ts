@@ -3,17 +3,17 @@
 // https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html
 // (summary: docs/reference/bedrock-runtime.md). The per-parameter decisions are tabled in
 // parameter-policy.ts; this file composes the pieces.
-import { invalidRequest } from '../../errors/gateway-error.ts'
 import type { ChatCompletionRequest } from '../../openai/chat-completions.ts'
 import type { ConverseRequest, OutputConfig } from '../../upstream/converse-shapes.ts'
 import { toInferenceConfig, toRequestMetadata, toServiceTier } from './inference-config.ts'
 import type { ResolvedImages } from './media.ts'
 import { toConverseConversation } from './messages.ts'
-import { modelFamilyOf } from './model-family.ts'
+import { modelFamilyOf } from '../../models/model-family.ts'
 import { assertConverseCanHonour } from './parameter-policy.ts'
 import { reasoningFieldsFor, type ReasoningFields } from './reasoning.ts'
 import { toTextFormat } from './response-format.ts'
 import { toToolConfig } from './tools.ts'
+import { invalidRequest } from '../../errors/catalogue.ts'
 
 export interface ConverseRequestContext {
   /** The model id, inference-profile id or ARN that goes upstream. */

@@ -4,9 +4,9 @@
 // (the schema travels as a JSON *string*).
 // `json_object` has no Converse equivalent and is refused in parameter-policy.ts. Models without
 // structured-output support answer with a ValidationException, which reaches the client as a 400.
-import { invalidRequest } from '../../errors/gateway-error.ts'
 import type { ResponseFormat } from '../../openai/chat-tools.ts'
 import type { OutputConfig } from '../../upstream/converse-shapes.ts'
+import { invalidRequest } from '../../errors/catalogue.ts'
 
 /** toTextFormat maps a json_schema response format; text and absent need nothing. */
 export function toTextFormat(format: ResponseFormat | undefined): OutputConfig['textFormat'] {

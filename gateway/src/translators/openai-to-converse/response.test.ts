@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { GatewayError } from '../../errors/gateway-error.ts'
 import { converseResponseSchema, type ConverseResponse } from '../../upstream/converse-shapes.ts'
 import { finishReasonOf } from './finish-reason.ts'
-import { readFixture } from './fixtures/event-fixtures.ts'
+import { readFixture } from '../../../test-support/converse-stream-fixtures/event-fixtures.ts'
 import { toChatCompletion, type ChatResponseContext } from './response.ts'
 import { toCompletionUsage } from './usage.ts'
 

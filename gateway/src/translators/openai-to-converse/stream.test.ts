@@ -3,8 +3,12 @@ import { GatewayError } from '../../errors/gateway-error.ts'
 import type { ChatCompletionChunk } from '../../openai/chat-completions.ts'
 import { translateConverseStream } from '../../backends/translate-converse-stream.ts'
 import type { ConverseStreamEvent } from '../../streaming/converse-stream-events.ts'
-import { feedingsOf, sourceOf } from '../../streaming/fixtures/byte-feedings.ts'
-import { eventStreamOf, fixtureNames, readFixture } from './fixtures/event-fixtures.ts'
+import { feedingsOf, sourceOf } from '../../../test-support/byte-feedings.ts'
+import {
+  eventStreamOf,
+  fixtureNames,
+  readFixture,
+} from '../../../test-support/converse-stream-fixtures/event-fixtures.ts'
 import type { ChatResponseContext } from './response.ts'
 import { chatChunkTranslator } from './stream.ts'
 

@@ -19,6 +19,7 @@ import { finishReasonOf } from './finish-reason.ts'
 import { serviceTierOf } from './response.ts'
 import type { ChatResponseContext } from './response.ts'
 import { toCompletionUsage } from './usage.ts'
+import { streamIncomplete } from '../../errors/catalogue.ts'
 
 type Event<K extends ConverseStreamEvent['type']> = Extract<ConverseStreamEvent, { type: K }>
 
@@ -38,12 +39,7 @@ class StreamState {
 }
 
 function incompleteStream(): GatewayError {
-  return new GatewayError(
-    502,
-    'api_error',
-    'The model provider ended the response stream before it was complete.',
-    { code: 'upstream_stream_incomplete', upstream: 'unavailable' },
-  )
+  return streamIncomplete('The model provider ended the response stream before it was complete.')
 }
 
 /** Translates one stream's events as they come; `end` checks that the stream was complete. */

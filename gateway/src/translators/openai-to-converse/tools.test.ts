@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import type { ConverseRequest } from '../../upstream/converse-shapes.ts'
-import { hello, toolCall, translate, weatherTool } from './fixtures/translate-request.ts'
+import {
+  hello,
+  toolCall,
+  translate,
+  weatherTool,
+} from '../../../test-support/converse-stream-fixtures/translate-request.ts'
 
 interface ToolCase {
   name: string

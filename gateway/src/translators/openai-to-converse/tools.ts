@@ -8,7 +8,6 @@
 // tools must stay listed and the choice is left to the model (best effort, documented).
 // When the history holds tool blocks but the client sent no `tools` (common for a final answer),
 // we list the tools the history used with an open schema so Bedrock accepts the history.
-import { invalidRequest } from '../../errors/gateway-error.ts'
 import type { ChatCompletionRequest } from '../../openai/chat-completions.ts'
 import type { Tool, ToolChoice } from '../../openai/chat-tools.ts'
 import type {
@@ -19,6 +18,7 @@ import type {
 } from '../../upstream/converse-shapes.ts'
 import { cachePointOf } from './content.ts'
 import { historyHasToolBlocks, historyToolNames } from './messages.ts'
+import { invalidRequest } from '../../errors/catalogue.ts'
 
 const openSchema = { type: 'object', properties: {} }
 

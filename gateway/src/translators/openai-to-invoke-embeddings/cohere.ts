@@ -4,8 +4,8 @@
 // input_type, embedding_types, output_dimension; response: `embeddings` as a bare list for
 // `embeddings_floats`, or by type for `embeddings_by_type`).
 import { z } from 'zod'
-import { invalidRequest, invalidResponse } from '../../errors/gateway-error.ts'
 import type { EmbeddingFamily } from './family.ts'
+import { invalidRequest, invalidResponse } from '../../errors/catalogue.ts'
 
 const maximumTexts = 96
 const v3Dimensions: readonly number[] = [1024]

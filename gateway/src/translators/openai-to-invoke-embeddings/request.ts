@@ -2,11 +2,11 @@
 // model family's translator by base model id.
 // References: https://platform.openai.com/docs/api-reference/embeddings/create and
 // docs/reference/bedrock-runtime.md, "InvokeModel (embeddings)".
-import { invalidRequest } from '../../errors/gateway-error.ts'
 import type { EmbeddingsRequest } from '../../openai/embeddings.ts'
 import { cohereEmbed } from './cohere.ts'
 import type { EmbeddingFamily } from './family.ts'
 import { titanTextV2 } from './titan.ts'
+import { invalidRequest } from '../../errors/catalogue.ts'
 
 // Ids may carry a cross-region prefix (`us.cohere.embed-v4:0`), hence the optional leading dot.
 const registry: readonly { pattern: RegExp; family: EmbeddingFamily }[] = [

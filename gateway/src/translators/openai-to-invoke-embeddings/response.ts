@@ -1,9 +1,9 @@
 // InvokeModel embeddings → the OpenAI Embeddings response, in floats or, when asked, base64 of
 // little-endian float32 bytes (what the openai clients request by default and decode).
 // Reference: https://platform.openai.com/docs/api-reference/embeddings/object
-import { invalidResponse } from '../../errors/gateway-error.ts'
 import type { Embedding, EmbeddingsResponse } from '../../openai/embeddings.ts'
 import type { EmbeddingVectors } from './family.ts'
+import { invalidResponse } from '../../errors/catalogue.ts'
 
 /** float32Base64 encodes a vector as OpenAI does for `encoding_format: base64`. */
 export function float32Base64(vector: readonly number[]): string {

@@ -3,8 +3,8 @@
 // dimensions 256 | 512 | 1024, normalize; response: embedding, inputTextTokenCount,
 // embeddingsByType).
 import { z } from 'zod'
-import { invalidResponse } from '../../errors/gateway-error.ts'
 import type { EmbeddingFamily } from './family.ts'
+import { invalidResponse } from '../../errors/catalogue.ts'
 
 const titanDimensions: readonly number[] = [256, 512, 1024]
 

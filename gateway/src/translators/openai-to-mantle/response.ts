@@ -2,8 +2,8 @@
 // back to the alias the client sent (the Bedrock model id is the gateway's business).
 // Reference: https://platform.openai.com/docs/api-reference/chat/object.
 import type { ChatCompletion } from '../../openai/chat-completions.ts'
-import { invalidResponse } from '../../errors/gateway-error.ts'
 import { mantleCompletionSchema } from './shapes.ts'
+import { invalidResponse } from '../../errors/catalogue.ts'
 
 export interface MantleResponseContext {
   /** The alias the client sent, echoed back as `model`. */

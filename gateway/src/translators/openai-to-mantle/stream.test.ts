@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { GatewayError } from '../../errors/gateway-error.ts'
 import type { ChatCompletionChunk } from '../../openai/chat-completions.ts'
-import { feedingsOf, sourceOf } from '../../streaming/fixtures/byte-feedings.ts'
+import { feedingsOf, sourceOf } from '../../../test-support/byte-feedings.ts'
 import { mantleChatChunks } from './stream.ts'
 
 const envelope = (choices: unknown[], usage: unknown = null) => ({
@@ -113,7 +113,7 @@ describe('Mantle stream to chat completion chunks', () => {
   it('fails a stream that ends without [DONE]; one without usage is complete all the same', async () => {
     const cut = await run(sse(envelope([choice({ content: 'x' })])))
     expect(cut.chunks).toHaveLength(1)
-    expect(cut.error).toMatchObject({ status: 502, code: 'upstream_incomplete_stream' })
+    expect(cut.error).toMatchObject({ status: 502, code: 'upstream_stream_incomplete' })
     const noUsage = await run(sse(envelope([choice({ content: 'x' })]), '[DONE]'))
     expect(noUsage.error).toBeUndefined()
     expect(noUsage.chunks).toHaveLength(1)

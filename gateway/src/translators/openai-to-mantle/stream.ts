@@ -10,11 +10,12 @@
 // chunk with choices is split off into its own chunk, and `usage: null` on the other chunks is
 // dropped unless the client asked for usage itself (OpenAI omits the key then). A stream that
 // ends without `[DONE]` or without usage is incomplete: a 502 after the chunks already relayed.
-import { GatewayError, invalidResponse } from '../../errors/gateway-error.ts'
+import { GatewayError } from '../../errors/gateway-error.ts'
 import { mantleStreamError } from '../../errors/mantle-errors.ts'
 import type { ChatCompletionChunk } from '../../openai/chat-completions.ts'
 import { SseDataDecoder } from '../../streaming/sse-decoder.ts'
 import { mantleChunkSchema } from './shapes.ts'
+import { invalidResponse, streamIncomplete } from '../../errors/catalogue.ts'
 
 export interface MantleStreamContext {
   /** The alias the client sent, echoed back as `model`. */
@@ -26,10 +27,7 @@ export interface MantleStreamContext {
 const doneMarker = '[DONE]'
 
 function incompleteStream(what: string): GatewayError {
-  return new GatewayError(502, 'api_error', `The model provider's stream ended ${what}.`, {
-    code: 'upstream_incomplete_stream',
-    upstream: 'unavailable',
-  })
+  return streamIncomplete(`The model provider's stream ended ${what}.`)
 }
 
 function parsePayload(payload: string): unknown {

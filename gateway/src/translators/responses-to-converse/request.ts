@@ -4,13 +4,14 @@
 // that translator's, tested there. Pure: no I/O, clock or ids.
 // References: https://platform.openai.com/docs/api-reference/responses/create and
 // https://platform.openai.com/docs/guides/migrate-to-responses (item ↔ message correspondence).
-import { GatewayError, invalidRequest } from '../../errors/gateway-error.ts'
+import { GatewayError } from '../../errors/gateway-error.ts'
 import type { ChatCompletionRequest, ChatMessage } from '../../openai/chat-completions.ts'
 import type { UserContentPart } from '../../openai/chat-messages.ts'
 import type { Tool, ToolChoice } from '../../openai/chat-tools.ts'
 import type { ResponsesInputItem, ResponsesRequest, ResponsesTool } from '../../openai/responses.ts'
 import type { ConverseRequest } from '../../upstream/converse-shapes.ts'
 import { toConverseRequest, type ConverseRequestContext } from '../openai-to-converse/request.ts'
+import { invalidRequest } from '../../errors/catalogue.ts'
 
 type MessageItem = Extract<ResponsesInputItem, { role: string }>
 type MessagePart = Exclude<MessageItem['content'], string>[number]
@@ -216,15 +217,6 @@ export function toConverseRequestFromResponses(
     const to = error instanceof GatewayError ? responsesParams[error.param ?? ''] : undefined
     if (!(error instanceof GatewayError) || to === undefined) throw error
     const from = error.param ?? ''
-    throw new GatewayError(
-      error.status,
-      error.type,
-      error.message.replaceAll(`'${from}'`, `'${to}'`),
-      {
-        param: to,
-        ...(error.code === undefined ? {} : { code: error.code }),
-        cause: error,
-      },
-    )
+    throw error.retold(error.message.replaceAll(`'${from}'`, `'${to}'`), to)
   }
 }

@@ -4,8 +4,11 @@ import { describe, expect, it } from 'vitest'
 import { GatewayError } from '../../errors/gateway-error.ts'
 import { parseResponsesRequest, type ResponseStreamEvent } from '../../openai/responses.ts'
 import { translateConverseStream } from '../../backends/translate-converse-stream.ts'
-import { feedingsOf, sourceOf } from '../../streaming/fixtures/byte-feedings.ts'
-import { fixtureNames, readFixture } from '../openai-to-converse/fixtures/event-fixtures.ts'
+import { feedingsOf, sourceOf } from '../../../test-support/byte-feedings.ts'
+import {
+  fixtureNames,
+  readFixture,
+} from '../../../test-support/converse-stream-fixtures/event-fixtures.ts'
 import type { ResponsesResponseContext } from './response.ts'
 import { responseEventTranslator } from './stream.ts'
 

@@ -29,6 +29,7 @@ import {
   toResponseUsage,
   type ResponsesResponseContext,
 } from './response.ts'
+import { streamIncomplete } from '../../errors/catalogue.ts'
 
 type Event<K extends ConverseStreamEvent['type']> = Extract<ConverseStreamEvent, { type: K }>
 
@@ -39,12 +40,7 @@ interface OpenItem {
 }
 
 function incompleteStream(): GatewayError {
-  return new GatewayError(
-    502,
-    'api_error',
-    'The model provider ended the response stream before it was complete.',
-    { code: 'upstream_stream_incomplete', upstream: 'unavailable' },
-  )
+  return streamIncomplete('The model provider ended the response stream before it was complete.')
 }
 
 /** All the state of one translated stream, in one place. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { parseResponsesRequest, type ResponseStreamEvent } from '../../openai/responses.ts'
 import { decodeSseData } from '../../streaming/sse-decoder.ts'
-import { feedingsOf, sourceOf } from '../../streaming/fixtures/byte-feedings.ts'
+import { feedingsOf, sourceOf } from '../../../test-support/byte-feedings.ts'
 import {
   fromMantleResponse,
   fromMantleResponseEvents,
@@ -85,7 +85,7 @@ describe('Responses pass-through to Mantle', () => {
   it('fails a stream without a final event, or with an unreadable one', async () => {
     const cut = await run(bytesOf(recorded.split('\n\n').slice(0, 2).join('\n\n') + '\n\n'))
     expect(cut.events).toHaveLength(2)
-    expect(cut.error).toMatchObject({ status: 502, code: 'upstream_incomplete_stream' })
+    expect(cut.error).toMatchObject({ status: 502, code: 'upstream_stream_incomplete' })
     expect((await run(bytesOf('data: {nope\n\n'))).error).toMatchObject({
       code: 'upstream_invalid_response',
     })

@@ -6,13 +6,14 @@
 // https://platform.openai.com/docs/api-reference/responses-streaming; docs/reference/mantle.md (a
 // failed stream is one `data: {"error":…}` event).
 import { z } from 'zod'
-import { GatewayError, invalidResponse } from '../../errors/gateway-error.ts'
+import { GatewayError } from '../../errors/gateway-error.ts'
 import { mantleStreamError } from '../../errors/mantle-errors.ts'
 import type {
   ResponseObject,
   ResponseStreamEvent,
   ResponsesRequest,
 } from '../../openai/responses.ts'
+import { invalidResponse, streamIncomplete } from '../../errors/catalogue.ts'
 
 const responseSchema = z.looseObject({
   id: z.string(),
@@ -47,10 +48,7 @@ export function fromMantleResponse(json: unknown, model: string): ResponseObject
 }
 
 function incompleteStream(): GatewayError {
-  return new GatewayError(502, 'api_error', "The model provider's stream ended unfinished.", {
-    code: 'upstream_incomplete_stream',
-    upstream: 'unavailable',
-  })
+  return streamIncomplete("The model provider's stream ended unfinished.")
 }
 
 function parsePayload(payload: string): unknown {

@@ -2,10 +2,15 @@
 // short interval instead of the production 15 s.
 import { routingTableSchema } from '@strata/crds'
 import { describe, expect, it } from 'vitest'
-import { authorized, createTestApp, textChunk, usageChunk } from '../app-test-kit.ts'
+import {
+  authorized,
+  createTestApp,
+  textChunk,
+  usageChunk,
+} from '../../test-support/app-test-kit.ts'
 import { GatewayError } from '../errors/gateway-error.ts'
 import { createRoutingState } from '../routing/routing-state.ts'
-import { testTableInput } from '../routing/test-tables.ts'
+import { testTableInput } from '../../test-support/test-tables.ts'
 
 const stream = { model: 'claude', messages: [{ role: 'user', content: 'Hi' }], stream: true }
 

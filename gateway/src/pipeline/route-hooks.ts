@@ -2,8 +2,8 @@
 // request record (runAttempts names the backend of each attempt), read the sticky header, and say
 // which backend kinds this gateway implements for the endpoint's API.
 import type { Route, RouteBackend } from '@strata/crds'
-import type { Caller } from '../app-deps.ts'
-import type { BackendKind } from '../backends/chat-backend.ts'
+import type { Caller } from '../gateway-env.ts'
+import type { BackendKind } from '../backends/backend-target.ts'
 import type { RequestRecord } from '../observe/request-record.ts'
 
 export function noteRoute(

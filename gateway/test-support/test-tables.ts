@@ -1,6 +1,6 @@
 // Routing tables for tests across the gateway, built through the real schema so defaults apply.
 import { routingTableSchema, type RoutingTable, type RoutingTableInput } from '@strata/crds'
-import { sha256Hex } from './key-lookup.ts'
+import { sha256Hex } from '../src/routing/key-lookup.ts'
 
 export const TEST_KEY = 'sk-test-support-key'
 export const TEST_OLD_KEY = 'sk-test-rotated-out-key'

@@ -3,7 +3,7 @@
 // and fixture builders use this to produce byte-exact Bedrock streams (it reproduces the test
 // vector there bit for bit).
 import { crc32 } from 'node:zlib'
-import { encodeHeaders, type TypedHeader } from './event-stream-headers.ts'
+import { encodeHeaders, type TypedHeader } from '../src/streaming/event-stream-headers.ts'
 
 /** encodeEventStreamMessage builds one frame with both CRCs. */
 export function encodeEventStreamMessage(

@@ -11,14 +11,14 @@
 // bytes and the client's socket costs promises per event, and at a thousand concurrent streams
 // that per-event cost is what decides the gateway's CPU.
 import type { Logger } from '../app-logger.ts'
-import { asGatewayError, type GatewayError } from '../errors/gateway-error.ts'
-import { OVERHEAD_HEADER } from '../middleware/overhead-header.ts'
-import { overheadMs, type OpenRecord } from '../observe/request-record.ts'
+import { type GatewayError } from '../errors/gateway-error.ts'
+import { OVERHEAD_HEADER, overheadMs, type OpenRecord } from '../observe/request-record.ts'
 import type { TokenUsage } from '../observe/token-usage.ts'
 import { keepAlive } from '../streaming/keep-alive.ts'
 import { sseKeepAlive, type SseEncoding } from '../streaming/sse.ts'
 import type { SseSink } from './sse-sink.ts'
-import { clientClosed, type UpstreamCall } from './upstream-call.ts'
+import { type UpstreamCall } from '../resilience/upstream-call.ts'
+import { asGatewayError, clientClosed } from '../errors/catalogue.ts'
 
 export interface SseResponseOptions<T> {
   items: AsyncIterable<T>

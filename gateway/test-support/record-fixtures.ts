@@ -1,7 +1,7 @@
 // Closed request records for listener tests (metrics, access log, accounting), built from the
 // test routing table so project and route are real ones.
-import { testTable } from '../routing/test-tables.ts'
-import type { RequestRecord } from './request-record.ts'
+import { testTable } from './test-tables.ts'
+import type { RequestRecord } from '../src/observe/request-record.ts'
 
 /** A chat request of team-a/support on route team-a/claude (Converse), closed after 1.2 s. */
 export function closedRecord(overrides: Partial<RequestRecord> = {}): RequestRecord {

@@ -4,7 +4,7 @@
 import type { RouteBackend } from '@strata/crds'
 import type { Logger } from '../app-logger.ts'
 import type { DeferredStream } from '../resilience/deferred-stream.ts'
-import { DROPPED_PARAMS_HEADER, logDropped } from './choose-backend.ts'
+import { DROPPED_PARAMS_HEADER, logDropped } from './announce-dropped.ts'
 
 /** The headers announcing what the serving backend dropped, asked when the 200 is committed. */
 export function droppedHeaders<T>(

@@ -1,22 +1,24 @@
-// What the chat completions and responses routes share once the alias is resolved: each attempt
-// calls its backend with its own dispatched request (reasoning and budgets depend on the family),
-// the project's attribution and guardrail; the attempts go through resilience/run-attempts.ts,
-// shadow copies through resilience/shadow.ts, and dropped parameters are announced for the
-// backend that actually served.
+// What chat completions and responses share once the alias is resolved: each candidate backend's
+// request is dispatched once (reasoning and budgets depend on the family) and reused by its
+// attempts, its shadow copy and the dropped-parameter announcement; each call carries the
+// project's attribution and guardrail; the attempts go through resilience/run-attempts.ts, shadow
+// copies through resilience/shadow.ts, and dropped parameters are announced for the backend that
+// actually served.
 import type { Route, RouteBackend } from '@strata/crds'
 import type { Context } from 'hono'
-import type { AppDeps, GatewayEnv } from '../app-deps.ts'
-import type { BackendKind, BackendTarget } from '../backends/chat-backend.ts'
+import type { AppDeps } from '../app-deps.ts'
+import type { GatewayEnv } from '../gateway-env.ts'
+import type { BackendKind, BackendTarget } from '../backends/backend-target.ts'
 import type { Dispatched } from '../dispatch/dispatch-request.ts'
 import { guardrailTarget } from '../guardrails/guardrail-target.ts'
 import { deferredStream, type DeferredStream } from '../resilience/deferred-stream.ts'
 import type { Resilience } from '../resilience/resilience.ts'
 import type { FirstItem } from '../resilience/resume-stream.ts'
-import { implementationOf, stickyValueOf } from '../resilience/route-hooks.ts'
+import { implementationOf, stickyValueOf } from './route-hooks.ts'
 import { runAttempts, type Served } from '../resilience/run-attempts.ts'
 import { mirror } from '../resilience/shadow.ts'
-import { backendTarget } from '../routing/backend-target.ts'
-import { announceDropped } from './choose-backend.ts'
+import { backendTarget } from '../backends/backend-target.ts'
+import { announceDropped } from './announce-dropped.ts'
 import { nodeResponseOf } from '../node-env.ts'
 import { nodeSink, webSink, type SseSink } from './sse-sink.ts'
 import { droppedHeaders } from './stream-dropped.ts'
@@ -28,6 +30,7 @@ export interface BackendCallsInput<B, R, C> {
   api: string
   route: Route
   backends: Partial<Record<BackendKind, B | undefined>> | undefined
+  /** The request for one candidate; called at most once per candidate. */
   prepareFor: (backend: RouteBackend) => Dispatched<R>
   /** What every call's context holds besides its signal (ids, timestamps, the alias). */
   context: C
@@ -68,9 +71,19 @@ export function backendCalls<B, R, C>(input: BackendCallsInput<B, R, C>): Backen
   const open = c.get('record')
   const implemented = (backend: RouteBackend): boolean =>
     input.backends?.[backend.kind] !== undefined
+  // A failed dispatch (a strict route's 400) is not kept: it throws again for whoever asks.
+  const dispatched = new Map<RouteBackend, Dispatched<R>>()
+  const prepared = (backend: RouteBackend): Dispatched<R> => {
+    let found = dispatched.get(backend)
+    if (found === undefined) {
+      found = input.prepareFor(backend)
+      dispatched.set(backend, found)
+    }
+    return found
+  }
   const callOn = (backend: RouteBackend, signal: AbortSignal): BackendCall<B, R, C> => ({
     backend: implementationOf(input.backends, backend),
-    request: input.prepareFor(backend).request,
+    request: prepared(backend).request,
     target: {
       ...backendTarget(backend, caller.project.projectId),
       ...guardrailTarget(caller.project, route, (labels) =>
@@ -111,14 +124,14 @@ export function backendCalls<B, R, C>(input: BackendCallsInput<B, R, C>): Backen
       )
     },
     announce(backend) {
-      const { dropped } = input.prepareFor(backend)
+      const { dropped } = prepared(backend)
       announceDropped(c, deps.logger, dropped, backend.kind, input.model)
     },
     streamTo(stream) {
       const outgoing = nodeResponseOf(c.env)
       return {
         sink: outgoing === undefined ? webSink() : nodeSink(outgoing),
-        startHeaders: () => droppedHeaders(stream, input.prepareFor, deps.logger, input.model),
+        startHeaders: () => droppedHeaders(stream, prepared, deps.logger, input.model),
       }
     },
   }

@@ -17,9 +17,10 @@ import type {
   ChatCompletionChunk,
   ChatCompletionRequest,
 } from '../openai/chat-completions.ts'
-import type { BackendTarget, ChatBackend, ChatCallContext } from '../backends/chat-backend.ts'
+import type { ChatBackend, ChatCallContext } from './chat-backend.ts'
+import type { BackendTarget } from './backend-target.ts'
 import type { GuardrailClient } from '../upstream/guardrail-client.ts'
-import { blockedInput, type GuardrailTarget } from './guardrail-target.ts'
+import { blockedInput, type GuardrailTarget } from '../guardrails/guardrail-target.ts'
 
 export interface MantleGuardrailOptions {
   client: GuardrailClient

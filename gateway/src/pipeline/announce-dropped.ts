@@ -1,22 +1,12 @@
-// The part every model endpoint shares: find the alias in the caller's project, and announce the
-// parameters a backend ignores (never dropped silently). The choice among the route's backends is
-// resilience/run-attempts.ts.
-import type { Route } from '@strata/crds'
+// Announces the parameters the serving backend ignores (never dropped silently): the
+// `x-strata-dropped-params` header and a log line, or the log line alone once the headers are sent.
 import type { Context } from 'hono'
 import type { Logger } from '../app-logger.ts'
-import type { Caller, GatewayEnv } from '../app-deps.ts'
-import type { BackendKind } from '../backends/chat-backend.ts'
-import { findRoute } from '../routing/routing-index.ts'
-import { modelNotFound } from './models.ts'
+import type { GatewayEnv } from '../gateway-env.ts'
+import type { BackendKind } from '../backends/backend-target.ts'
 
 /** Names the parameters the backend ignored, so no parameter is ever dropped silently. */
 export const DROPPED_PARAMS_HEADER = 'x-strata-dropped-params'
-
-export function findModelRoute(caller: Caller, alias: string): Route {
-  const route = findRoute(caller.index, caller.project, alias)
-  if (route === undefined) throw modelNotFound(alias)
-  return route
-}
 
 export function announceDropped(
   c: Context<GatewayEnv>,

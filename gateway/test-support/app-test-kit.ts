@@ -1,19 +1,21 @@
 // An app wired with stub parts for in-process tests: a stub ChatBackend that records its calls
 // and plays a script, the test routing table, a fixed clock and fixed ids.
 import type { Hono } from 'hono'
-import type { AppDeps, GatewayEnv } from './app-deps.ts'
-import { defaultAppOptions } from './app-deps.ts'
-import { silentLogger } from './app-logger.ts'
-import { createApp } from './app.ts'
-import type { BackendTarget, ChatBackend, ChatCallContext } from './backends/chat-backend.ts'
-import { createGatewayMetrics } from './metrics/gateway-metrics.ts'
+import type { AppDeps } from '../src/app-deps.ts'
+import type { GatewayEnv } from '../src/gateway-env.ts'
+import { defaultAppOptions } from '../src/app-deps.ts'
+import { silentLogger } from '../src/app-logger.ts'
+import { createApp } from '../src/app.ts'
+import type { ChatBackend, ChatCallContext } from '../src/backends/chat-backend.ts'
+import type { BackendTarget } from '../src/backends/backend-target.ts'
+import { createGatewayMetrics } from '../src/metrics/gateway-metrics.ts'
 import type {
   ChatCompletion,
   ChatCompletionChunk,
   ChatCompletionRequest,
-} from './openai/chat-completions.ts'
-import { createRoutingState, type RoutingState } from './routing/routing-state.ts'
-import { TEST_KEY, testTable } from './routing/test-tables.ts'
+} from '../src/openai/chat-completions.ts'
+import { createRoutingState, type RoutingState } from '../src/routing/routing-state.ts'
+import { TEST_KEY, testTable } from './test-tables.ts'
 
 export const NOW_MS = Date.parse('2026-05-01T12:00:00Z')
 export const COMPLETION_ID = 'chatcmpl-test'

@@ -13,11 +13,8 @@
 // | converse | anything else        | none   | none (any other effort is dropped)     |
 // | mantle   | gpt-oss              | level  | low medium high                        |
 // | mantle   | anything else        | level  | none low medium high xhigh (Mantle's)  |
-import type { BackendKind } from '../backends/chat-backend.ts'
-import {
-  claudeVersionOf,
-  type ModelFamily,
-} from '../translators/openai-to-converse/model-family.ts'
+import type { RouteBackend } from '@strata/crds'
+import { claudeVersionOf, type ModelFamily } from './model-family.ts'
 
 export const reasoningEfforts = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'] as const
 export type ReasoningEffort = (typeof reasoningEfforts)[number]
@@ -69,7 +66,7 @@ function converseCapability(family: ModelFamily | undefined): ReasoningCapabilit
 
 /** reasoningCapabilityOf says how a backend of `kind` serving `family` takes reasoning. */
 export function reasoningCapabilityOf(
-  kind: BackendKind,
+  kind: RouteBackend['kind'],
   family: ModelFamily | undefined,
 ): ReasoningCapability {
   if (kind === 'converse') return converseCapability(family)

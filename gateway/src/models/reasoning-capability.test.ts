@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { modelFamilyOf } from '../translators/openai-to-converse/model-family.ts'
+import { modelFamilyOf } from './model-family.ts'
 import {
   normaliseEffort,
   reasoningCapabilityOf,

@@ -1,0 +1,87 @@
+// A Responses request once its route is known: as pipeline/serve-chat-completion.ts, with one
+// Response object or its SSE event stream as the answer.
+// Reference: https://platform.openai.com/docs/api-reference/responses/create
+import type { Route, RouteBackend } from '@strata/crds'
+import type { Context } from 'hono'
+import type { AppDeps } from '../app-deps.ts'
+import { dispatchResponses } from '../dispatch/dispatch-request.ts'
+import type { GatewayEnv } from '../gateway-env.ts'
+import type { ResponsesRequest } from '../openai/responses.ts'
+import { fromResponsesUsage } from '../observe/token-usage.ts'
+import { isFirstResponsesToken } from '../resilience/first-token.ts'
+import type { Resilience } from '../resilience/resilience.ts'
+import { firstItem } from '../resilience/resume-stream.ts'
+import { drain } from '../resilience/shadow.ts'
+import { backendCalls } from './backend-calls.ts'
+import { streamResponse } from './responses-stream.ts'
+
+export type ResponsesDeps = Pick<
+  AppDeps,
+  'responses' | 'clock' | 'now' | 'logger' | 'options' | 'metrics'
+> & {
+  resilience: Resilience
+}
+
+export interface ResponseInput {
+  /** As the client sent it: tells the client's own parameters from the route's defaults. */
+  parsed: ResponsesRequest
+  /** After the route's defaults and cap. */
+  prepared: ResponsesRequest
+  route: Route
+}
+
+export async function serveResponse(
+  c: Context<GatewayEnv>,
+  deps: ResponsesDeps,
+  input: ResponseInput,
+): Promise<Response> {
+  const { parsed, prepared, route } = input
+  const open = c.get('record')
+  const service = deps.responses
+  const calls = backendCalls({
+    c,
+    deps,
+    api: 'Responses API',
+    route,
+    backends: service?.backends,
+    // Reasoning and budgets depend on the backend's family, so each candidate gets its own request.
+    prepareFor: (choice: RouteBackend) => dispatchResponses({ parsed, prepared, route, choice }),
+    context: {
+      id: service?.newId() ?? '',
+      createdAt: Math.floor(deps.clock() / 1000),
+      model: prepared.model,
+    },
+    model: prepared.model,
+  })
+  const stream = prepared.stream === true
+  calls.mirror(({ backend, request, target, context }) =>
+    stream
+      ? drain(backend.stream(request, target, context))
+      : backend.create(request, target, context),
+  )
+  if (stream) {
+    const deferred = calls.attemptStream(({ backend, request, target, context }) =>
+      firstItem(backend.stream(request, target, context), isFirstResponsesToken),
+    )
+    return streamResponse({
+      ...calls.streamTo(deferred),
+      events: deferred.items,
+      call: deferred.call,
+      keepAliveMs: deps.options.keepAliveMs,
+      logger: deps.logger,
+      record: open,
+      now: deps.now,
+    })
+  }
+  const served = await calls.attempt(({ backend, request, target, context }) =>
+    backend.create(request, target, context),
+  )
+  try {
+    open.record.firstTokenAt = deps.now()
+    if (served.value.usage != null) open.record.usage = fromResponsesUsage(served.value.usage)
+    calls.announce(served.candidate.backend)
+    return c.json(served.value)
+  } finally {
+    served.finish()
+  }
+}
