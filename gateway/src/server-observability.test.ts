@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { silentLogger } from './app-logger.ts'
 import { estimateCostUsd } from './observe/cost.ts'
-import { parseServerConfig } from './server.ts'
+import { parseServerConfig } from './config.ts'
 import { observability } from './server-observability.ts'
 
 const routes = ['--routes', 'routes.json']

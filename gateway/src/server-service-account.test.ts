@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseServerConfig } from './server.ts'
+import { parseServerConfig } from './config.ts'
 
 describe('--service-account-auth', () => {
   it('is off by default, and turned on by the flag or STRATA_SERVICE_ACCOUNT_AUTH=true', () => {

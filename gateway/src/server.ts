@@ -1,14 +1,13 @@
-// The one runtime-specific file: reads flags and env, builds the app's dependencies, serves it
+// The one runtime-specific file: reads flags and env (config.ts), builds the app's dependencies, serves it
 // over Node and drains on SIGTERM/SIGINT. Everything it wires is tested apart from it; the
 // journeys in test/journeys run it as a real process.
 import { readFile } from 'node:fs/promises'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { resolve } from 'node:path'
-import { parseArgs } from 'node:util'
 import { serve } from '@hono/node-server'
-import { z } from 'zod'
 import { defaultAppOptions, type AppDeps } from './app-deps.ts'
+import { parseServerConfig, shutdownDelayOf, type ServerConfig } from './config.ts'
 import { createJsonLogger, errorFields, type Logger } from './app-logger.ts'
 import { batchedLines } from './batched-lines.ts'
 import { trackConnections, type ConnectionDrain } from './connection-drain.ts'
@@ -40,162 +39,6 @@ import { watchRoutingTableConfigMap } from './kubernetes/config-map-watcher.ts'
 import { createRoutingState, type RoutingState } from './routing/routing-state.ts'
 import { parseRoutingTableText } from './routing/table-file.ts'
 import { watchRoutingTableFile } from './routing/table-watcher.ts'
-
-const usage = `usage: strata-gateway (--routes FILE | --routes-configmap NS/NAME) [--port N] [--host H] …
-
-  --routes FILE        routing table (JSON); env STRATA_ROUTES_FILE. Reloaded when it changes.
-  --routes-configmap NS/NAME
-                       in-cluster mode: watch the table the operator publishes in this ConfigMap;
-                       env STRATA_ROUTES_CONFIGMAP. Uses the pod's ServiceAccount, or the three
-                       flags below when running outside a cluster:
-  --kube-api URL       env STRATA_KUBE_API
-  --kube-token-file F  env STRATA_KUBE_TOKEN_FILE (a token allowed to get/list/watch the ConfigMap)
-  --kube-ca-file F     env STRATA_KUBE_CA_FILE
-  --port N             listen port, 0 for any free one; env STRATA_LISTEN_PORT (default 8080)
-  --host H             listen address; env STRATA_LISTEN_HOST (default 127.0.0.1; 0.0.0.0 in a container)
-  --drain-timeout MS   how long a stop may take from SIGTERM, delay included; requests still in
-                       flight then are cut; env STRATA_DRAIN_TIMEOUT_MS (default 25000, inside
-                       Kubernetes' default 30 s grace period)
-  --shutdown-delay-ms MS
-                       after SIGTERM, /readyz fails at once but the gateway keeps serving new
-                       connections this long before it drains, while a Service removes the pod from
-                       its endpoints; env STRATA_SHUTDOWN_DELAY_MS (default 5000 with
-                       --routes-configmap, 0 with --routes)
-  --max-body-bytes N   largest request body; env STRATA_MAX_BODY_BYTES (default 20 MiB)
-  --max-in-flight N    model requests (streams until their end) one process works on at once;
-                       more are refused at once with 503 overloaded and Retry-After, so a pod past
-                       its capacity stays fast for those it admits; 0 for no bound; env
-                       STRATA_MAX_IN_FLIGHT (default 1024; set it a few times the autoscaling
-                       target per replica)
-  --keep-alive-ms MS   SSE comment sent whenever a stream is silent this long, also before its
-                       first event; env STRATA_KEEP_ALIVE_MS (default 15000, under the 60 s idle
-                       timeout of common load balancers)
-  --service-account-auth
-                       also accept Kubernetes ServiceAccount tokens (audience strata) as API keys,
-                       verified with TokenReview and mapped to projects by their access lists; env
-                       STRATA_SERVICE_ACCOUNT_AUTH=true. Needs the pod's ServiceAccount (or the
-                       --kube-* flags) allowed to create tokenreviews.
-  --fetch-image-urls   fetch https image URLs for Converse (off: only data URLs); env
-                       STRATA_FETCH_IMAGE_URLS=true. Enable only where egress is restricted.
-  --price-table FILE   prices for gen_ai_client_cost_usd_total and the access log (JSON,
-                       docs/metrics.md); env STRATA_PRICE_TABLE. Adds to the built-in Bedrock
-                       on-demand prices unless the file says "replaceDefaults": true.
-  --no-access-log      no JSON access line per request on stdout (on by default); env
-                       STRATA_ACCESS_LOG=false
-  --log-content        add the prompt and the answer text, truncated, to the access log (off by
-                       default: prompts may hold personal data); env STRATA_LOG_CONTENT=true
-  --redis-url URL      Redis shared by all replicas for rate limits and budgets; env
-                       STRATA_REDIS_URL. Without it, limits are held per replica.
-  --replicas-hint N    replicas sharing each limit, for per-replica shares when Redis is absent or
-                       down; env STRATA_REPLICAS_HINT (default: the count Redis last saw, else 1)
-
-AWS: the region comes from each route's backend; credentials from the default chain (env, IRSA,
-Pod Identity, IMDS) or AWS_BEARER_TOKEN_BEDROCK; AWS_ENDPOINT_URL_BEDROCK_RUNTIME and
-AWS_ENDPOINT_URL_BEDROCK_MANTLE override the endpoints.`
-
-const integer = z.coerce.number().int().nonnegative()
-
-const routesRequired =
-  'the routing table is required: --routes FILE (standalone) or --routes-configmap NS/NAME (in-cluster)'
-
-const configSchema = z
-  .object({
-    routesFile: z.string().min(1).optional(),
-    routesConfigMap: z
-      .string()
-      .regex(/^[a-z0-9-]+\/[a-z0-9.-]+$/, 'must be NAMESPACE/NAME')
-      .optional(),
-    kubeApi: z.url().optional(),
-    kubeTokenFile: z.string().min(1).optional(),
-    kubeCaFile: z.string().min(1).optional(),
-    port: integer.max(65_535).default(8080),
-    host: z.string().min(1).default('127.0.0.1'),
-    drainTimeoutMs: integer.default(25_000),
-    shutdownDelayMs: integer.optional(),
-    maxBodyBytes: integer.positive().default(defaultAppOptions.maxBodyBytes),
-    maxInFlight: integer.default(1024),
-    keepAliveMs: integer.min(10).max(600_000).default(defaultAppOptions.keepAliveMs),
-    fetchImageUrls: z.boolean().default(false),
-    priceTableFile: z.string().min(1).optional(),
-    accessLog: z.boolean().default(true),
-    logContent: z.boolean().default(false),
-    redisUrl: z.url({ protocol: /^rediss?$/ }).optional(),
-    replicasHint: integer.positive().optional(),
-    serviceAccountAuth: z.boolean().default(false),
-    /** What the AWS client configuration reads; passed through, never read elsewhere. */
-    env: z.custom<NodeJS.ProcessEnv>(),
-  })
-  .refine(
-    (config) => (config.routesFile === undefined) !== (config.routesConfigMap === undefined),
-    {
-      message: routesRequired,
-    },
-  )
-
-export type ServerConfig = z.infer<typeof configSchema>
-
-/** Flags win over env; both are validated, and a bad value names itself. */
-export function parseServerConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      routes: { type: 'string' },
-      'routes-configmap': { type: 'string' },
-      'kube-api': { type: 'string' },
-      'kube-token-file': { type: 'string' },
-      'kube-ca-file': { type: 'string' },
-      port: { type: 'string' },
-      host: { type: 'string' },
-      'drain-timeout': { type: 'string' },
-      'shutdown-delay-ms': { type: 'string' },
-      'max-body-bytes': { type: 'string' },
-      'max-in-flight': { type: 'string' },
-      'keep-alive-ms': { type: 'string' },
-      'fetch-image-urls': { type: 'boolean' },
-      'price-table': { type: 'string' },
-      'access-log': { type: 'boolean' },
-      'log-content': { type: 'boolean' },
-      'redis-url': { type: 'string' },
-      'replicas-hint': { type: 'string' },
-      'service-account-auth': { type: 'boolean' },
-      help: { type: 'boolean' },
-    },
-    strict: true,
-    allowNegative: true,
-  })
-  if (values.help === true) throw new Error(usage)
-  const result = configSchema.safeParse({
-    routesFile: values.routes ?? env['STRATA_ROUTES_FILE'],
-    routesConfigMap: values['routes-configmap'] ?? env['STRATA_ROUTES_CONFIGMAP'],
-    kubeApi: values['kube-api'] ?? env['STRATA_KUBE_API'],
-    kubeTokenFile: values['kube-token-file'] ?? env['STRATA_KUBE_TOKEN_FILE'],
-    kubeCaFile: values['kube-ca-file'] ?? env['STRATA_KUBE_CA_FILE'],
-    port: values.port ?? env['STRATA_LISTEN_PORT'],
-    host: values.host ?? env['STRATA_LISTEN_HOST'],
-    drainTimeoutMs: values['drain-timeout'] ?? env['STRATA_DRAIN_TIMEOUT_MS'],
-    shutdownDelayMs: values['shutdown-delay-ms'] ?? env['STRATA_SHUTDOWN_DELAY_MS'],
-    maxBodyBytes: values['max-body-bytes'] ?? env['STRATA_MAX_BODY_BYTES'],
-    maxInFlight: values['max-in-flight'] ?? env['STRATA_MAX_IN_FLIGHT'],
-    keepAliveMs: values['keep-alive-ms'] ?? env['STRATA_KEEP_ALIVE_MS'],
-    fetchImageUrls: values['fetch-image-urls'] ?? env['STRATA_FETCH_IMAGE_URLS'] === 'true',
-    priceTableFile: values['price-table'] ?? env['STRATA_PRICE_TABLE'],
-    accessLog: values['access-log'] ?? env['STRATA_ACCESS_LOG'] !== 'false',
-    logContent: values['log-content'] ?? env['STRATA_LOG_CONTENT'] === 'true',
-    redisUrl: values['redis-url'] ?? env['STRATA_REDIS_URL'],
-    replicasHint: values['replicas-hint'] ?? env['STRATA_REPLICAS_HINT'],
-    serviceAccountAuth:
-      values['service-account-auth'] ?? env['STRATA_SERVICE_ACCOUNT_AUTH'] === 'true',
-    env,
-  })
-  if (!result.success) throw new Error(`${z.prettifyError(result.error)}\n\n${usage}`)
-  return result.data
-}
-
-/** Behind a Service (in-cluster mode) endpoints need a few seconds to drop a stopping pod. */
-export function shutdownDelayOf(config: ServerConfig): number {
-  const delay = config.shutdownDelayMs ?? (config.routesConfigMap === undefined ? 0 : 5_000)
-  return Math.min(delay, config.drainTimeoutMs)
-}
 
 interface Gateway {
   server: Server

@@ -1,6 +1,6 @@
 // The gateway flags of token governance, parsed by server.ts.
 import { describe, expect, it } from 'vitest'
-import { parseServerConfig } from '../server.ts'
+import { parseServerConfig } from '../config.ts'
 
 describe('limits flags', () => {
   it('reads the Redis URL and the replicas hint from env, flags winning', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseServerConfig, shutdownDelayOf } from './server.ts'
+import { parseServerConfig, shutdownDelayOf, usageText } from './config.ts'
 
 describe('server configuration', () => {
   it('needs a routing table and defaults the rest', () => {
@@ -49,6 +49,44 @@ describe('server configuration', () => {
     expect(() => parseServerConfig(['--routes', 'r.json', '--keep-alive-ms', '0'], {})).toThrow(
       /keepAliveMs/,
     )
+  })
+
+  it('names a bad number by its flag and variable, from a flag or from env', () => {
+    expect(() => parseServerConfig(['--routes', 'r.json', '--max-in-flight', 'many'], {})).toThrow(
+      '--max-in-flight (maxInFlight, env STRATA_MAX_IN_FLIGHT): must be a whole number',
+    )
+    expect(() => parseServerConfig(['--routes', 'r.json'], { STRATA_REPLICAS_HINT: '0' })).toThrow(
+      '--replicas-hint (replicasHint, env STRATA_REPLICAS_HINT): must be at least 1',
+    )
+    expect(() => parseServerConfig(['--routes', 'r.json'], { STRATA_LISTEN_PORT: '' })).toThrow(
+      /--port .*must be a whole number/,
+    )
+    expect(() => parseServerConfig(['--routes', 'r.json', '--drain-timeout', '1.5'], {})).toThrow(
+      /--drain-timeout .*must be a whole number/,
+    )
+  })
+
+  it('reads toggles from env against their default', () => {
+    const base = ['--routes', 'r.json']
+    expect(parseServerConfig(base, {})).toMatchObject({ accessLog: true, logContent: false })
+    expect(
+      parseServerConfig(base, { STRATA_ACCESS_LOG: 'false', STRATA_LOG_CONTENT: 'true' }),
+    ).toMatchObject({ accessLog: false, logContent: true })
+    expect(parseServerConfig([...base, '--no-access-log'], {})).toMatchObject({ accessLog: false })
+  })
+
+  it('has a usage line for every flag, with its variable', () => {
+    const usage = usageText()
+    for (const [flag, env] of [
+      ['--routes FILE', 'STRATA_ROUTES_FILE'],
+      ['--redis-url URL', 'STRATA_REDIS_URL'],
+      ['--service-account-auth', 'STRATA_SERVICE_ACCOUNT_AUTH'],
+      ['--replicas-hint N', 'STRATA_REPLICAS_HINT'],
+    ]) {
+      expect(usage).toContain(flag)
+      expect(usage).toContain(env)
+    }
+    expect(() => parseServerConfig(['--help'], {})).toThrow(usage)
   })
 
   it('keeps serving after SIGTERM for a delay in-cluster, none by default with a file', () => {
