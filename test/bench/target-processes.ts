@@ -34,7 +34,7 @@ export function startBareProxy(workDirectory: string, upstream: string): Promise
   )
 }
 
-function benchTable(): unknown {
+export function benchTable(): unknown {
   const route = (name: string, kind: string, modelId: string) => ({
     name,
     namespace: 'bench',

@@ -6,7 +6,13 @@ import type { Layers } from './import-graph.ts'
 
 export const gatewayLayers: Layers = [
   ['server.ts'],
-  ['config.ts', 'server-observability.ts', 'connection-drain.ts', 'batched-lines.ts', 'client-error.ts'],
+  [
+    'config.ts',
+    'server-observability.ts',
+    'connection-drain.ts',
+    'batched-lines.ts',
+    'client-error.ts',
+  ],
   ['app.ts'],
   // HTTP: handlers and middleware, both mounted by app.ts.
   ['routes/', 'middleware/'],

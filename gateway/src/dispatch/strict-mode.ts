@@ -1,6 +1,6 @@
 // Never drop silently (docs/architecture.md, "Rules the code keeps"): a parameter the backend
 // cannot honour is either announced (`x-strata-dropped-params` and a log line,
-// routes/choose-backend.ts) or, on a route with `strict: true`, refused with OpenAI's own 400 for
+// pipeline/announce-dropped.ts) or, on a route with `strict: true`, refused with OpenAI's own 400 for
 // an unsupported parameter.
 import type { Route } from '@strata/crds'
 import { GatewayError } from '../errors/gateway-error.ts'

@@ -53,7 +53,7 @@ export function enforceLimits(limiter: Limiter): MiddlewareHandler<GatewayEnv> {
       throw admission.refusal
     }
     // Over Node the headers go onto the ServerResponse, whose head includes them whoever writes
-    // it (Hono for JSON and errors, routes/sse-sink.ts for streams). Under app.request() they go
+    // it (Hono for JSON and errors, pipeline/sse-sink.ts for streams). Under app.request() they go
     // onto the answer afterwards: a stream's Response is built by hand, outside c.header.
     const outgoing = nodeResponseOf(c.env)
     if (outgoing !== undefined) {

@@ -21,7 +21,7 @@ export function overheadHeader(
   options: OverheadHeaderOptions,
 ): (c: Context<GatewayEnv>, open: OpenRecord) => void {
   return function addOverheadHeader(c, open) {
-    // A started stream wrote its own header (routes/sse-response.ts) before its first byte.
+    // A started stream wrote its own header (pipeline/sse-response.ts) before its first byte.
     if (open.record.stream && c.res.status === 200) return
     const value = overheadMs(open.record, options.now()).toFixed(2)
     // Over Node the header goes straight onto the ServerResponse, which merges it into the head

@@ -1,4 +1,4 @@
-// The SSE answer of a streaming chat completion: chunks through routes/sse-response.ts.
+// The SSE answer of a streaming chat completion: chunks through pipeline/sse-response.ts.
 // Reference: https://platform.openai.com/docs/api-reference/chat-streaming
 import type { ChatCompletionChunk } from '../openai/chat-completions.ts'
 import { chatChunkHasToken } from '../observe/first-token.ts'

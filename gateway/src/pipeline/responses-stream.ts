@@ -1,4 +1,4 @@
-// The SSE answer of a streaming Response: events through routes/sse-response.ts, encoded by
+// The SSE answer of a streaming Response: events through pipeline/sse-response.ts, encoded by
 // streaming/responses-sse.ts (which turns a failure after the start into one `error` event).
 import type { ResponseObject, ResponseStreamEvent } from '../openai/responses.ts'
 import { responsesEventHasToken } from '../observe/first-token.ts'

@@ -2,7 +2,7 @@
 // when the client goes away, when the request's total deadline passes, when the first token is
 // late, or when a started stream stays silent too long. Each deadline aborts with the GatewayError
 // the client should see, so whatever the backend throws on abort is explained as that error.
-// Implements routes/upstream-call.ts's UpstreamCall, which sse-response.ts drives.
+// Implements resilience/upstream-call.ts's UpstreamCall, which sse-response.ts drives.
 import { GatewayError } from '../errors/gateway-error.ts'
 import { type UpstreamCall } from './upstream-call.ts'
 import type { Timeouts } from './route-resilience-defaults.ts'

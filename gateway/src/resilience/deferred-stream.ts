@@ -1,4 +1,4 @@
-// A stream whose attempts may still be running when routes/sse-response.ts commits the 200: a
+// A stream whose attempts may still be running when pipeline/sse-response.ts commits the 200: a
 // model silent for longer than one keep-alive interval gets keep-alive comments so that proxies
 // keep the connection open. Comments are not content, so until the first token the attempts may
 // still fall back; only the way a final failure reaches the client changes (an error event instead

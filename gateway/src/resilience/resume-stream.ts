@@ -1,4 +1,4 @@
-// The stream of a served attempt, handed to routes/sse-response.ts: the first items (already in
+// The stream of a served attempt, handed to pipeline/sse-response.ts: the first items (already in
 // hand) in front of the rest. Each item restarts the idle deadline; a failure after the start
 // counts against the backend's circuit and is never retried (bytes have reached the client), so it
 // becomes the endpoint's error event with the deadline's own error when one fired.

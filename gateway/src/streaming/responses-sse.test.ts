@@ -3,7 +3,7 @@ import { GatewayError } from '../errors/gateway-error.ts'
 import type { ResponseStreamEvent } from '../openai/responses.ts'
 import { responsesSse } from './responses-sse.ts'
 
-// What routes/sse-response.ts writes for these events and this failure.
+// What pipeline/sse-response.ts writes for these events and this failure.
 function textOf(events: ResponseStreamEvent[], failure?: GatewayError): string {
   const encoding = responsesSse()
   const texts = events.map((event) => encoding.item(event) ?? '')

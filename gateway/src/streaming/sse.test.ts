@@ -34,7 +34,7 @@ const throttled = new GatewayError(429, 'rate_limit_error', 'Slow down.', {
   code: 'rate_limit_exceeded',
 })
 
-// What routes/sse-response.ts writes for these chunks and this failure (which it turns into a
+// What pipeline/sse-response.ts writes for these chunks and this failure (which it turns into a
 // GatewayError first).
 function encodeAll<T>(encoding: SseEncoding<T>, items: T[], failure?: Error): string[] {
   const texts = items.map((item) => encoding.item(item) ?? '').filter((text) => text !== '')

@@ -207,7 +207,7 @@ describe('Mantle, one field missing at a time', () => {
   })
 })
 
-// As routes/responses-stream.ts reads a closing event.
+// As pipeline/responses-stream.ts reads a closing event.
 function usageOfEvent(event: ResponseStreamEvent): void {
   if (event.type !== 'response.completed') return
   const usage = (event['response'] as Partial<ResponseObject> | undefined)?.usage
