@@ -31,13 +31,18 @@ export interface OpenLoopResult {
   achievedRate: number
   servedLatency: LatencySummary
   refusedLatency: LatencySummary
+  /** How late the client itself sent requests: a busy client would be measuring itself. */
+  sendLag: LatencySummary
+  /** The client's own CPU over the run, in percent of one core. */
+  clientCpuPercent: number
+  /** From the first send to the last answer. */
+  wallSeconds: number
 }
 
 const REQUEST_TIMEOUT_MS = 30_000
 
 type Outcome =
-  | { kind: 'answered'; status: number; retryAfter: boolean }
-  | { kind: 'error'; status: 'error' }
+  { kind: 'answered'; status: number; retryAfter: boolean } | { kind: 'error'; status: 'error' }
 
 function send(agent: Agent, spec: RequestSpec, url: URL): Promise<Outcome> {
   return new Promise((resolve) => {
@@ -62,10 +67,12 @@ export async function runOpenLoop(run: OpenLoopRun): Promise<OpenLoopResult> {
   const url = new URL(run.spec.url)
   const agent = new Agent({ keepAlive: true, maxSockets: run.connections })
   const interval = 1000 / run.rate
+  const cpuBefore = process.cpuUsage()
   const start = performance.now()
   const end = start + run.seconds * 1000
   const served: number[] = []
   const refused: number[] = []
+  const lags: number[] = []
   const statuses: Record<string, number> = {}
   let refusedWithoutRetryAfter = 0
   let sent = 0
@@ -75,6 +82,7 @@ export async function runOpenLoop(run: OpenLoopRun): Promise<OpenLoopResult> {
     const now = performance.now()
     while (next <= now && next < end) {
       const scheduled = next
+      lags.push(now - scheduled)
       sent++
       pending.push(
         send(agent, run.spec, url).then((outcome) => {
@@ -94,6 +102,8 @@ export async function runOpenLoop(run: OpenLoopRun): Promise<OpenLoopResult> {
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(1, next - now))))
   }
   await Promise.all(pending)
+  const wallSeconds = (performance.now() - start) / 1000
+  const cpu = process.cpuUsage(cpuBefore)
   agent.destroy()
   return {
     rate: run.rate,
@@ -107,6 +117,9 @@ export async function runOpenLoop(run: OpenLoopRun): Promise<OpenLoopResult> {
     achievedRate: served.length / run.seconds,
     servedLatency: summarize(served),
     refusedLatency: summarize(refused),
+    sendLag: summarize(lags),
+    clientCpuPercent: ((cpu.user + cpu.system) / 1e6 / wallSeconds) * 100,
+    wallSeconds,
   }
 }
 

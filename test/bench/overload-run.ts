@@ -106,5 +106,6 @@ export function curveLine(multiple: number, result: OpenLoopResult): string {
     `served p50 ${ms(result.servedLatency.p50)} ms p99 ${ms(result.servedLatency.p99)} ms`,
     `refused ${String(result.refused)} of ${String(result.sent)} (p50 ${ms(result.refusedLatency.p50)} ms p99 ${ms(result.refusedLatency.p99)} ms, ${String(result.refusedWithoutRetryAfter)} without Retry-After)`,
     `failed ${String(result.failed)}`,
+    `client: send lag p99 ${ms(result.sendLag.p99)} ms, CPU ${result.clientCpuPercent.toFixed(0)}% over ${result.wallSeconds.toFixed(1)} s`,
   ].join(' | ')
 }
