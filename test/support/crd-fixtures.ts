@@ -105,18 +105,36 @@ export async function applyFixture(
     }),
   )
   if (!created.accepted || !fixture.update) return { created }
-  const stored = storedObjectSchema.parse(created.object)
-  const updated = await outcomeOf(
-    custom.replaceNamespacedCustomObject({
-      group,
-      version,
-      namespace,
-      plural,
-      name: fixture.name,
-      body: { ...stored, spec: { ...stored.spec, ...fixture.update.spec } },
-      fieldManager,
-      fieldValidation: 'Strict',
-    }),
-  )
-  return { created, updated }
+  const { spec } = fixture.update
+  let stored = storedObjectSchema.parse(created.object)
+  // A running operator writes the object too (finalizer, status): on a conflict, read it again.
+  for (let attempt = 1; ; attempt++) {
+    const updated = await outcomeOf(
+      custom.replaceNamespacedCustomObject({
+        group,
+        version,
+        namespace,
+        plural,
+        name: fixture.name,
+        body: { ...stored, spec: { ...stored.spec, ...spec } },
+        fieldManager,
+        fieldValidation: 'Strict',
+      }),
+    )
+    if (
+      updated.accepted ||
+      !updated.message.includes('the object has been modified') ||
+      attempt === 5
+    )
+      return { created, updated }
+    stored = storedObjectSchema.parse(
+      await custom.getNamespacedCustomObject({
+        group,
+        version,
+        namespace,
+        plural,
+        name: fixture.name,
+      }),
+    )
+  }
 }
