@@ -10,6 +10,7 @@ import { promisify } from 'node:util'
 import { makeWorkDirectory, type RunningProcess } from '../support/processes.ts'
 import { chartGatewayMaxInFlight, chartGatewayNodeOptions } from './chart-node-options.ts'
 import type { OpenLoopResult, OpenLoopRun } from './open-loop-client.ts'
+import { cpuSeconds, processTree } from './process-usage.ts'
 import { startBenchEmulator, startStrata } from './target-processes.ts'
 import { strataTargets, type Target } from './targets.ts'
 import { runWrk, type WrkResult } from './wrk-load.ts'
@@ -28,8 +29,11 @@ export interface OverloadWorld {
   nodeOptions: string[]
   stop(): Promise<void>
   capacity(seconds: number): Promise<WrkResult>
-  /** Open-loop load in its own process, off the caller's event loop. */
-  offer(rate: number, seconds: number): Promise<OpenLoopResult>
+  /**
+   * Open-loop load in its own process, off the caller's event loop, with the share of a core the
+   * gateway got meanwhile (on a shared machine, what it could use, not what it needed).
+   */
+  offer(rate: number, seconds: number): Promise<OpenLoopResult & { gatewayCpuPercent: number }>
   /** One request right after the load: its status and latency. */
   nextRequest(): Promise<{ status: number; ms: number }>
 }
@@ -71,12 +75,17 @@ export async function startOverloadWorld(name: string): Promise<OverloadWorld> {
         }
         const file = join(workDirectory, `open-loop-${String(rate)}-${String(Date.now())}.json`)
         await writeFile(file, JSON.stringify(spec))
+        const pids = processTree(gateway.process.pid)
+        const cpuBefore = cpuSeconds(pids)
+        const started = performance.now()
         const { stdout } = await run(
           process.execPath,
           [join(import.meta.dirname, 'open-loop-client.ts'), file],
           { timeout: (seconds + 60) * 1000, maxBuffer: 16 << 20 },
         )
-        return JSON.parse(stdout) as OpenLoopResult
+        const wallSeconds = (performance.now() - started) / 1000
+        const gatewayCpuPercent = ((cpuSeconds(pids) - cpuBefore) / wallSeconds) * 100
+        return { ...(JSON.parse(stdout) as OpenLoopResult), gatewayCpuPercent }
       },
       async nextRequest() {
         const started = performance.now()
@@ -97,7 +106,10 @@ export async function startOverloadWorld(name: string): Promise<OverloadWorld> {
 }
 
 /** One line of the curve: offered against achieved, latencies of both kinds, refusals. */
-export function curveLine(multiple: number, result: OpenLoopResult): string {
+export function curveLine(
+  multiple: number,
+  result: OpenLoopResult & { gatewayCpuPercent: number },
+): string {
   const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : '-')
   return [
     `${multiple.toFixed(2)}x`,
@@ -106,6 +118,7 @@ export function curveLine(multiple: number, result: OpenLoopResult): string {
     `served p50 ${ms(result.servedLatency.p50)} ms p99 ${ms(result.servedLatency.p99)} ms`,
     `refused ${String(result.refused)} of ${String(result.sent)} (p50 ${ms(result.refusedLatency.p50)} ms p99 ${ms(result.refusedLatency.p99)} ms, ${String(result.refusedWithoutRetryAfter)} without Retry-After)`,
     `failed ${String(result.failed)}`,
+    `gateway CPU ${result.gatewayCpuPercent.toFixed(0)}% of a core`,
     `client: send lag p99 ${ms(result.sendLag.p99)} ms, CPU ${result.clientCpuPercent.toFixed(0)}% over ${result.wallSeconds.toFixed(1)} s`,
   ].join(' | ')
 }
