@@ -115,7 +115,8 @@ export class RouteStatusWriter {
         this.writes++
         // `kubectl describe` and `kubectl get events` show why a route is not served, as they do
         // for a project: once per new reason, never once per publish.
-        if (refusal) await this.#kube.event(ref, 'Warning', refusal.reason, refusal.message, 'Route')
+        if (refusal)
+          await this.#kube.event(ref, 'Warning', refusal.reason, refusal.message, 'Route')
       })
     }
     for (const key of this.#served.keys()) if (!seen.has(key)) this.#served.delete(key)
