@@ -1,7 +1,7 @@
 // The Node flags the chart gives strata-gateway and strata-operator (charts/strata/values.yaml
 // `<component>.maxHeapMiB` and `<component>.maxSemiSpaceMiB`, which each Deployment turns into
-// NODE_OPTIONS), and the operator's memory limit, so that benchmarks measure the programs as
-// deployed rather than with V8's default heap sizing.
+// NODE_OPTIONS), the gateway's in-flight bound and the operator's memory limit, so that
+// benchmarks measure the programs as deployed rather than with V8's default heap sizing.
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parse } from 'yaml'
@@ -16,7 +16,7 @@ const nodeSchema = z
 
 const valuesSchema = z
   .object({
-    gateway: nodeSchema,
+    gateway: nodeSchema.extend({ maxInFlightRequests: z.number().int().nonnegative() }),
     operator: nodeSchema.extend({
       resources: z.object({ limits: z.object({ memory: z.string() }).loose() }).loose(),
     }),
@@ -52,4 +52,9 @@ export async function chartOperatorMemoryLimitMiB(repoRoot: string): Promise<num
   const match = /^(\d+)(Mi|Gi)$/.exec(limit)
   if (!match) throw new Error(`operator.resources.limits.memory ${limit} is not in Mi or Gi`)
   return Number(match[1]) * (match[2] === 'Gi' ? 1024 : 1)
+}
+
+/** The gateway's --max-in-flight as the chart sets it (gateway.maxInFlightRequests). */
+export async function chartGatewayMaxInFlight(repoRoot: string): Promise<number> {
+  return (await chartValues(repoRoot)).gateway.maxInFlightRequests
 }

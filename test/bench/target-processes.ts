@@ -62,14 +62,16 @@ export function benchTable(): unknown {
 }
 
 /**
- * strata-gateway standalone on the bench table; `nodeOptions` such as --cpu-prof go to Node.
- * `name` names its log, so that two gateways in one work directory keep theirs apart.
+ * strata-gateway standalone on the bench table; `nodeOptions` such as --cpu-prof go to Node and
+ * `gatewayArgs` such as --max-in-flight to the gateway. `name` names its log, so that two
+ * gateways in one work directory keep theirs apart.
  */
 export async function startStrata(
   workDirectory: string,
   emulatorUrl: string,
   nodeOptions: string[] = [],
   name = 'gateway',
+  gatewayArgs: string[] = [],
 ): Promise<RunningProcess> {
   const routesFile = join(workDirectory, 'routes.json')
   await writeFile(routesFile, JSON.stringify(benchTable()))
@@ -82,6 +84,7 @@ export async function startStrata(
       routesFile,
       '--port',
       '0',
+      ...gatewayArgs,
     ],
     workDirectory,
     /^strata-gateway listening on (\S+)$/m,

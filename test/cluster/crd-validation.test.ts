@@ -1,21 +1,15 @@
 // The generated CRDs against the real apiserver: every fixture under fixtures/crd-validation/ is
 // created (and, when it says so, updated) and must be accepted or rejected with the exact message
-// it names. Each fixture is also run through the zod schema, which must reach the same verdict:
-// the CRD and the zod schema are one contract.
-//
-// Fixture format (YAML): description; manifest (apiVersion, kind, spec; the test adds metadata);
-// error (a substring of the apiserver's message; absent means the object is accepted); stored
-// (a subset the stored object must match, to check defaults); update (spec fields to replace on
-// the created object, with its own description and optional error).
+// it names (format: test/support/crd-fixtures.ts). Each fixture is also run through the zod
+// schema, which must reach the same verdict: the CRD and the zod schema are one contract.
 import { execFile } from 'node:child_process'
-import { readFileSync, readdirSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { ApiException, CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node'
+import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node'
 import {
   bedrockProjectSchema,
   bedrockProjectSpecSchema,
-  modelRouteSchema,
   modelRouteBackendSchema,
   tagsSchema,
 } from '@strata/crds'
@@ -23,6 +17,16 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { parse } from 'yaml'
 import { z } from 'zod'
 import { ensureBinaries } from '../control-plane/binaries.ts'
+import {
+  applyFixture,
+  group,
+  kinds,
+  loadCases,
+  outcomeOf,
+  storedObjectSchema,
+  type Outcome,
+  version,
+} from '../support/crd-fixtures.ts'
 import { installCrds } from '../support/crds.ts'
 import { eventually, kubeConfigFrom, statusCode } from '../support/kube.ts'
 
@@ -31,73 +35,13 @@ const config = kubeConfigFrom(kubeconfigPath)
 const core = config.makeApiClient(CoreV1Api)
 const custom = config.makeApiClient(CustomObjectsApi)
 
-const group = 'strata.dev'
-const version = 'v1alpha1'
 const fieldManager = 'strata-crd-validation-test'
 const namespace = `crd-validation-${Date.now().toString(36)}`
 const generatedDir = join(import.meta.dirname, '..', '..', 'crds', 'generated')
-const fixturesDir = join(import.meta.dirname, 'fixtures', 'crd-validation')
 
-const kinds = {
-  BedrockProject: {
-    plural: 'bedrockprojects',
-    dir: 'bedrock-project',
-    schema: bedrockProjectSchema,
-  },
-  ModelRoute: { plural: 'modelroutes', dir: 'model-route', schema: modelRouteSchema },
-} as const
-
-const jsonObject = z.record(z.string(), z.unknown())
-const caseSchema = z.strictObject({
-  description: z.string(),
-  error: z.string().optional(),
-  manifest: z.strictObject({
-    apiVersion: z.literal(`${group}/${version}`),
-    kind: z.enum(['BedrockProject', 'ModelRoute']),
-    spec: jsonObject.optional(),
-  }),
-  stored: jsonObject.optional(),
-  update: z
-    .strictObject({ description: z.string(), spec: jsonObject, error: z.string().optional() })
-    .optional(),
-})
-type Case = z.infer<typeof caseSchema> & { name: string }
-
-const storedObjectSchema = z.looseObject({
-  metadata: z.looseObject({ resourceVersion: z.string() }),
-  spec: jsonObject,
-})
 const crdSchemaShape = z.object({
   spec: z.object({ versions: z.array(z.object({ schema: z.unknown() })) }),
 })
-const statusBodySchema = z.object({ message: z.string() })
-function loadCases(): Case[] {
-  return Object.values(kinds).flatMap(({ dir }) =>
-    readdirSync(join(fixturesDir, dir))
-      .filter((file) => file.endsWith('.yaml'))
-      .sort()
-      .map((file) => {
-        const parsed = caseSchema.safeParse(
-          parse(readFileSync(join(fixturesDir, dir, file), 'utf8')),
-        )
-        if (!parsed.success) throw new Error(`${dir}/${file}: ${z.prettifyError(parsed.error)}`)
-        return { ...parsed.data, name: `${dir}-${file.replace(/\.yaml$/, '')}` }
-      }),
-  )
-}
-
-type Outcome = { accepted: true; object: unknown } | { accepted: false; message: string }
-
-/** Runs a request and turns an apiserver rejection into its Status message. */
-async function outcomeOf(request: Promise<unknown>): Promise<Outcome> {
-  try {
-    return { accepted: true, object: await request }
-  } catch (error) {
-    if (!(error instanceof ApiException)) throw error
-    const body: unknown = typeof error.body === 'string' ? JSON.parse(error.body) : error.body
-    return { accepted: false, message: statusBodySchema.parse(body).message }
-  }
-}
 
 function expectOutcome(outcome: Outcome, error: string | undefined): void {
   const rejection = outcome.accepted ? undefined : outcome.message
@@ -147,39 +91,16 @@ describe('CRD validation on the real apiserver', () => {
   )
 
   it.each(loadCases())('$name: $description', async (fixture) => {
-    const { plural, schema } = kinds[fixture.manifest.kind]
+    const { schema } = kinds[fixture.manifest.kind]
     const body = { ...fixture.manifest, metadata: { name: fixture.name, namespace } }
     expect(schema.safeParse(body).success, 'zod and the apiserver agree').toBe(!fixture.error)
 
-    const created = await outcomeOf(
-      custom.createNamespacedCustomObject({
-        group,
-        version,
-        namespace,
-        plural,
-        body,
-        fieldManager,
-        fieldValidation: 'Strict',
-      }),
-    )
+    const { created, updated } = await applyFixture(custom, namespace, fixture, fieldManager)
     expectOutcome(created, fixture.error)
     if (!created.accepted) return
     if (fixture.stored) expect(created.object).toMatchObject(fixture.stored)
     if (!fixture.update) return
-
-    const stored = storedObjectSchema.parse(created.object)
-    const updated = await outcomeOf(
-      custom.replaceNamespacedCustomObject({
-        group,
-        version,
-        namespace,
-        plural,
-        name: fixture.name,
-        body: { ...stored, spec: { ...stored.spec, ...fixture.update.spec } },
-        fieldManager,
-        fieldValidation: 'Strict',
-      }),
-    )
+    if (updated === undefined) throw new Error(`${fixture.name}: its update was not sent`)
     expectOutcome(updated, fixture.update.error)
   })
 })

@@ -49,6 +49,9 @@ const namespace = 'strata-system'
 const kedaApi = ['--api-versions', 'keda.sh/v1alpha1/ScaledObject']
 const prometheusOperatorApi = ['--api-versions', 'monitoring.coreos.com/v1']
 
+// No Redis runs here: renders accept per-replica limits unless a test says otherwise.
+const unsharedLimits = ['--set', 'limits.allowUnsharedLimits=true']
+
 const render = (...args: string[]) =>
   parseManifests(
     helm.ok([
@@ -59,6 +62,7 @@ const render = (...args: string[]) =>
       namespace,
       '--kube-version',
       '1.34.0',
+      ...unsharedLimits,
       ...args,
     ]),
   )
@@ -116,7 +120,9 @@ const expectedGatewayRules = [
 
 describe('charts/strata: lint and render', () => {
   it('lints strictly with the defaults and with every optional part switched on', () => {
-    expect(helm.ok(['lint', '--strict', chartDirectory])).toContain('0 chart(s) failed')
+    expect(helm.ok(['lint', '--strict', chartDirectory, ...unsharedLimits])).toContain(
+      '0 chart(s) failed',
+    )
     const everything = [
       '--set',
       'policy.requiredProjectTags={team,product}',
@@ -173,6 +179,7 @@ describe('charts/strata: lint and render', () => {
       '--port=8080',
       '--drain-timeout=25000',
       '--max-body-bytes=20971520',
+      '--max-in-flight=128',
     ])
     expect(gatewayContainer?.env).toContainEqual({
       name: 'NODE_OPTIONS',
@@ -408,6 +415,7 @@ describe('charts/strata: lint and render', () => {
       'template',
       release,
       chartDirectory,
+      ...unsharedLimits,
       '--set',
       'autoscaling.minReplicas=5',
       '--set',
@@ -420,7 +428,14 @@ describe('charts/strata: lint and render', () => {
   })
 
   it('rejects a misspelt key and an out-of-range value through values.schema.json', () => {
-    const typo = helm.run(['template', release, chartDirectory, '--set', 'gateway.replica=3'])
+    const typo = helm.run([
+      'template',
+      release,
+      chartDirectory,
+      ...unsharedLimits,
+      '--set',
+      'gateway.replica=3',
+    ])
     expect(typo.status).not.toBe(0)
     expect(typo.stderr).toMatch(/replica/)
     expect(typo.stderr).toMatch(/additional propert/i)
@@ -428,6 +443,7 @@ describe('charts/strata: lint and render', () => {
       'template',
       release,
       chartDirectory,
+      ...unsharedLimits,
       '--set',
       'autoscaling.keda.targetInFlightPerReplica=0',
     ])
@@ -437,6 +453,7 @@ describe('charts/strata: lint and render', () => {
       'template',
       release,
       chartDirectory,
+      ...unsharedLimits,
       '--set',
       'policy.requiredProjectTags={aws:team}',
     ])
@@ -449,14 +466,106 @@ describe('charts/strata: lint and render', () => {
         'template',
         release,
         chartDirectory,
+        ...unsharedLimits,
         flag,
         `gateway.podDisruptionBudget.maxUnavailable=${blocking}`,
       ])
       expect(pdb.status, `maxUnavailable ${blocking}`).not.toBe(0)
       expect(pdb.stderr).toMatch(/maxUnavailable/)
     }
-    const heap = helm.run(['template', release, chartDirectory, '--set', 'operator.maxHeapMiB=-1'])
+    const heap = helm.run([
+      'template',
+      release,
+      chartDirectory,
+      ...unsharedLimits,
+      '--set',
+      'operator.maxHeapMiB=-1',
+    ])
     expect(heap.status).not.toBe(0)
+  })
+
+  it('refuses autoscaling past one replica without Redis unless per-replica limits are accepted', () => {
+    // Each replica would enforce every limit in full: up to maxReplicas times a route's rate.
+    const unshared = helm.run(['template', release, chartDirectory])
+    expect(unshared.status).not.toBe(0)
+    expect(unshared.stderr).toMatch(/allowUnsharedLimits/)
+    const skipped = helm.run(['template', release, chartDirectory, '--skip-schema-validation'])
+    expect(skipped.status).not.toBe(0)
+    expect(skipped.stderr).toContain(
+      "the gateway autoscales to 20 replicas but rate limits have no Redis: each replica would enforce every limit in full, up to 20 times a route's declared rate",
+    )
+    const badUrl = helm.run([
+      'template',
+      release,
+      chartDirectory,
+      '--set',
+      'limits.redis.url=http://redis:6379',
+    ])
+    expect(badUrl.status).not.toBe(0)
+    expect(badUrl.stderr).toMatch(/url/)
+
+    // Accepted explicitly, it renders (every render() above); NOTES is checked at install below.
+  })
+
+  it('shares limits through Redis from a URL or a Secret, and splits them over a fixed count', () => {
+    const argsOf = (objects: ReturnType<typeof render>) =>
+      (pick(objects, 'Deployment', 'strata-gateway') as V1Deployment).spec?.template.spec
+        ?.containers[0]
+    const byUrl = argsOf(render('--set', 'limits.redis.url=redis://redis.strata-system.svc:6379'))
+    expect(byUrl?.args).toContain('--redis-url=redis://redis.strata-system.svc:6379')
+    expect(byUrl?.args?.some((arg) => arg.startsWith('--replicas-hint'))).toBe(false)
+
+    const bySecret = argsOf(render('--set', 'limits.redis.existingSecret.name=strata-redis'))
+    expect(bySecret?.args?.some((arg) => arg.startsWith('--redis-url'))).toBe(false)
+    expect(bySecret?.env).toContainEqual({
+      name: 'STRATA_REDIS_URL',
+      valueFrom: { secretKeyRef: { name: 'strata-redis', key: 'url' } },
+    })
+    // Redis set: no opt-out needed, even autoscaling to 20.
+    const secretRender = helm.run([
+      'template',
+      release,
+      chartDirectory,
+      '--set',
+      'limits.redis.existingSecret.name=strata-redis',
+    ])
+    expect(secretRender.status, secretRender.stderr).toBe(0)
+
+    // A fixed count without Redis: each replica takes 1/N of every limit.
+    const fixed = argsOf(
+      render('--set', 'autoscaling.enabled=false', '--set', 'gateway.replicas=3'),
+    )
+    expect(fixed?.args).toContain('--replicas-hint=3')
+  })
+
+  it('bounds model requests in flight per replica, never below the KEDA target', () => {
+    const argsOf = (...values: string[]) =>
+      (pick(render(...values), 'Deployment', 'strata-gateway') as V1Deployment).spec?.template.spec
+        ?.containers[0]?.args
+    expect(argsOf('--set', 'gateway.maxInFlightRequests=256')).toContain('--max-in-flight=256')
+    expect(argsOf('--set', 'gateway.maxInFlightRequests=0')).toContain('--max-in-flight=0')
+    const below = helm.run([
+      'template',
+      release,
+      chartDirectory,
+      ...unsharedLimits,
+      '--set',
+      'gateway.maxInFlightRequests=16',
+    ])
+    expect(below.status).not.toBe(0)
+    expect(below.stderr).toContain(
+      'gateway.maxInFlightRequests (16) is below autoscaling.keda.targetInFlightPerReplica (32)',
+    )
+    const negative = helm.run([
+      'template',
+      release,
+      chartDirectory,
+      ...unsharedLimits,
+      '--set',
+      'gateway.maxInFlightRequests=-1',
+    ])
+    expect(negative.status).not.toBe(0)
+    expect(negative.stderr).toMatch(/maxInFlightRequests/)
   })
 })
 
@@ -541,6 +650,7 @@ describe('charts/strata: installed into the local control plane', () => {
     writeFileSync(
       valuesFile,
       JSON.stringify({
+        limits: { allowUnsharedLimits: true },
         policy: {
           requiredProjectTags: ['team'],
           namespaceSelector: { matchLabels: { 'strata.dev/chart-test': suffix } },
@@ -633,6 +743,50 @@ describe('charts/strata: installed into the local control plane', () => {
         `--as=system:serviceaccount:${system}:strata-gateway`,
       ]).trim(),
     ).toBe('yes')
+  })
+
+  it('says in NOTES how rate limits are counted and what a replica holds', () => {
+    // This release accepted per-replica limits while autoscaling: NOTES says what that costs.
+    expect(installOutput).toContain(
+      'a route admits up to 20 times its declared rate at 20 replicas',
+    )
+    expect(installOutput).toContain('at most 128 model requests at once')
+    // NOTES of other values, rendered without installing; another namespace (never created), so
+    // that no object of the installed release stands in the way.
+    const fixed = helm.ok([
+      'install',
+      `${chartRelease}-fixed`,
+      chartDirectory,
+      '--kubeconfig',
+      inject('kubeconfig'),
+      '--namespace',
+      `${system}-dry-run`,
+      '--dry-run=server',
+      '--set',
+      'crds.install=false',
+      '--set',
+      'autoscaling.enabled=false',
+      '--set',
+      'gateway.replicas=3',
+    ])
+    expect(fixed).toContain('each of the 3 gateway replicas enforces 1/3 of every limit')
+    const shared = helm.ok([
+      'install',
+      `${chartRelease}-redis`,
+      chartDirectory,
+      '--kubeconfig',
+      inject('kubeconfig'),
+      '--namespace',
+      `${system}-dry-run`,
+      '--dry-run=server',
+      '--set',
+      'crds.install=false',
+      '--set',
+      'limits.redis.existingSecret.name=strata-redis',
+    ])
+    expect(shared).toContain(
+      'Rate limits and budgets are counted in Redis (Secret strata-redis, key url)',
+    )
   })
 
   it('refuses a BedrockProject without a tag the platform policy requires', async () => {

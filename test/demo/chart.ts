@@ -8,7 +8,7 @@ export const release = 'strata'
 
 export type Kubectl = (...args: string[]) => string
 
-/** `helm install strata charts/strata`; returns helm's output (status and NOTES). */
+/** `helm install strata charts/strata` without Redis; returns helm's output (status and NOTES). */
 export function helmInstall(kubeconfig: string, namespace: string): string {
   return createHelm().ok([
     'install',
@@ -19,6 +19,9 @@ export function helmInstall(kubeconfig: string, namespace: string): string {
     '--namespace',
     namespace,
     '--create-namespace',
+    // The demo runs no Redis: per-replica limits, accepted explicitly as the chart requires.
+    '--set',
+    'limits.allowUnsharedLimits=true',
   ])
 }
 

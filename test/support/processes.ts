@@ -102,6 +102,8 @@ export interface GatewayProcessOptions {
   table: unknown
   emulatorUrl: string
   extraArgs?: string[]
+  /** Another checkout's gateway, e.g. an older commit's for a before-and-after figure. */
+  gatewayRoot?: string
 }
 
 /** AWS settings that point the SDK at the emulator with credentials it accepts. */
@@ -123,7 +125,7 @@ export async function startGatewayProcess(
   await writeFile(routesFile, JSON.stringify(options.table, null, 2))
   const port = await freePort()
   const args = [
-    join(repoRoot, 'gateway/bin/strata-gateway.js'),
+    join(options.gatewayRoot ?? repoRoot, 'gateway/bin/strata-gateway.js'),
     '--routes',
     routesFile,
     '--port',

@@ -102,12 +102,21 @@ export class RouteStatusWriter {
         : undefined
       const next = desiredRouteStatus(route, outcome, since, now)
       if (!statusDiffers(route.status, next)) continue
+      const refusal = newRefusal(route.status, next)
       pending.push(async () => {
-        await this.#kube.applyStatus(
-          { plural: 'modelroutes', kind: 'ModelRoute', namespace, name },
-          { ...next },
-        )
+        const ref = {
+          plural: 'modelroutes',
+          kind: 'ModelRoute',
+          namespace,
+          name,
+          uid: route.metadata.uid,
+        } as const
+        await this.#kube.applyStatus(ref, { ...next })
         this.writes++
+        // `kubectl describe` and `kubectl get events` show why a route is not served, as they do
+        // for a project: once per new reason, never once per publish.
+        if (refusal)
+          await this.#kube.event(ref, 'Warning', refusal.reason, refusal.message, 'Route')
       })
     }
     for (const key of this.#served.keys()) if (!seen.has(key)) this.#served.delete(key)
@@ -126,6 +135,18 @@ export class RouteStatusWriter {
     this.#served.set(key, { entry, since })
     return since
   }
+}
+
+/** The Ready=False reason a status write introduces, if the route was not already refused so. */
+function newRefusal(
+  current: ModelRouteStatus | undefined,
+  next: ModelRouteStatus,
+): { reason: string; message: string } | undefined {
+  const ready = next.conditions?.find((c) => c.type === 'Ready')
+  if (ready?.status !== 'False') return undefined
+  const before = current?.conditions?.find((c) => c.type === 'Ready')
+  if (before?.status === 'False' && before.reason === ready.reason) return undefined
+  return { reason: ready.reason, message: ready.message }
 }
 
 function recordedVersion(route: ModelRoute): number | undefined {
