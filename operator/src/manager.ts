@@ -7,6 +7,12 @@ import {
   type KubernetesObject,
 } from '@kubernetes/client-node'
 import {
+  API_GROUP,
+  API_VERSION,
+  BEDROCK_PROJECT_PLURAL,
+  GROUP_VERSION,
+  MODEL_ROUTE_KIND,
+  MODEL_ROUTE_PLURAL,
   bedrockProjectSchema,
   modelRouteSchema,
   type BedrockProject,
@@ -20,7 +26,7 @@ import { WorkQueue } from './controllers/work-queue.ts'
 import { describeError } from './kube/errors.ts'
 import { ResilientInformer } from './kube/informer.ts'
 import { typedStore, type TypedCache } from './kube/typed-cache.ts'
-import { GROUP, KubeClient, VERSION } from './kube/kube-client.ts'
+import { KubeClient } from './kube/kube-client.ts'
 import type { OperatorMetrics } from './metrics.ts'
 import { TablePublisher } from './routing/publisher.ts'
 import { RouteStatusWriter } from './routing/route-status.ts'
@@ -67,8 +73,8 @@ export class Manager {
     const custom = config.makeApiClient(CustomObjectsApi)
     const lister = (plural: string) => async () =>
       (await custom.listClusterCustomObject({
-        group: GROUP,
-        version: VERSION,
+        group: API_GROUP,
+        version: API_VERSION,
         plural,
       })) as KubernetesListObject<KubernetesObject>
     const invalid = (object: KubernetesObject, error: Error) => {
@@ -99,7 +105,7 @@ export class Manager {
         try {
           await statuses.write(version, compiled, routes, new Date())
         } finally {
-          metrics.statusWrites.inc({ kind: 'ModelRoute' }, statuses.writes - before)
+          metrics.statusWrites.inc({ kind: MODEL_ROUTE_KIND }, statuses.writes - before)
         }
       },
     })
@@ -147,8 +153,8 @@ export class Manager {
     })
 
     this.#projectInformer = new ResilientInformer<KubernetesObject>(config, {
-      path: `/apis/${GROUP}/${VERSION}/bedrockprojects`,
-      list: lister('bedrockprojects'),
+      path: `/apis/${GROUP_VERSION}/${BEDROCK_PROJECT_PLURAL}`,
+      list: lister(BEDROCK_PROJECT_PLURAL),
       transform: projectStore.transform,
       // Every change may alter the table (status carries keys and profiles); only changes to what
       // the reconcile acts on (spec, deletion, the rotate annotation) need a reconcile. Our own
@@ -170,8 +176,8 @@ export class Manager {
       log,
     })
     this.#routeInformer = new ResilientInformer<KubernetesObject>(config, {
-      path: `/apis/${GROUP}/${VERSION}/modelroutes`,
-      list: lister('modelroutes'),
+      path: `/apis/${GROUP_VERSION}/${MODEL_ROUTE_PLURAL}`,
+      list: lister(MODEL_ROUTE_PLURAL),
       transform: routeStore.transform,
       // Only a spec change (or an add or delete) matters: a route's status is ours, and its echo
       // must neither republish nor reconcile. The project is reconciled only when the route's

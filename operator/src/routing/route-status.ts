@@ -2,7 +2,12 @@
 // when the route is in the table now serving, and the table version that first served the route
 // as it is now. That version moves only when the route's own table entry changes, so a publish
 // caused by one route writes nothing to the others: status work per change is O(1), not O(routes).
-import type { ModelRoute, ModelRouteStatus } from '@strata/crds'
+import {
+  MODEL_ROUTE_KIND,
+  MODEL_ROUTE_PLURAL,
+  type ModelRoute,
+  type ModelRouteStatus,
+} from '@strata/crds'
 import type { KubeClient } from '../kube/kube-client.ts'
 import { conditionsDiffer, nextConditions } from '../controllers/conditions.ts'
 import { routeKey, type CompiledTable, type RouteOutcome } from './compile-table.ts'
@@ -104,7 +109,7 @@ export class RouteStatusWriter {
       if (!statusDiffers(route.status, next)) continue
       pending.push(async () => {
         await this.#kube.applyStatus(
-          { plural: 'modelroutes', kind: 'ModelRoute', namespace, name },
+          { plural: MODEL_ROUTE_PLURAL, kind: MODEL_ROUTE_KIND, namespace, name },
           { ...next },
         )
         this.writes++

@@ -2,7 +2,12 @@
 // status with conditions. Errors reach the status and an Event here, then propagate so the work
 // queue retries with backoff; nothing is swallowed.
 import { randomBytes } from 'node:crypto'
-import type { BedrockProject, ModelRoute } from '@strata/crds'
+import {
+  BEDROCK_PROJECT_KIND,
+  BEDROCK_PROJECT_PLURAL,
+  type BedrockProject,
+  type ModelRoute,
+} from '@strata/crds'
 import { BedrockApiError, type Project } from '../../bedrock/projects-api.ts'
 import type { ProjectsClient } from '../../bedrock/projects-client.ts'
 import type { InferenceProfiles } from '../../bedrock/inference-profiles.ts'
@@ -63,8 +68,8 @@ export class BedrockProjectController {
     const project = this.#deps.getProject(namespace, name)
     if (!project) return undefined
     const ref: ObjectRef = {
-      plural: 'bedrockprojects',
-      kind: 'BedrockProject',
+      plural: BEDROCK_PROJECT_PLURAL,
+      kind: BEDROCK_PROJECT_KIND,
       namespace,
       name,
       uid: project.metadata.uid,
