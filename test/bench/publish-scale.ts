@@ -3,13 +3,11 @@
 // large). Prints a markdown table. Run with `make bench`.
 import { performance } from 'node:perf_hooks'
 import type { BedrockProject, ModelRoute } from '@strata/crds'
+import type { RouteInput } from '../../operator/src/controllers/model-route/route-outcomes.ts'
 import { KubeClient } from '../../operator/src/kube/kube-client.ts'
-import {
-  compileTable,
-  type ProjectInput,
-  type RouteInput,
-} from '../../operator/src/routing/compile-table.ts'
+import { compileTable, type ProjectInput } from '../../operator/src/routing/compile-table.ts'
 import { TablePublisher } from '../../operator/src/routing/publisher.ts'
+import { TableDirty } from '../../operator/src/routing/table-dirty.ts'
 import { startControlPlane } from '../control-plane/control-plane.ts'
 import { kubeConfigFrom } from '../support/kube.ts'
 
@@ -88,7 +86,9 @@ try {
         })),
       now: () => new Date(),
       log: () => undefined,
-      onPublished: () => Promise.resolve(),
+      // Publishes are called directly below; nothing marks the table dirty, and no status is written.
+      dirty: new TableDirty([]),
+      routeStatus: { write: () => Promise.resolve() },
     })
     const compileStart = performance.now()
     const projectInputs: ProjectInput[] = projectObjects.map((p) => ({

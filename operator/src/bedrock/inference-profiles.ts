@@ -60,6 +60,9 @@ const isNotFound = (error: unknown) =>
 // carries the account id; plain model ids from the foundation-model ARN.
 const systemProfilePrefix = /^(us|eu|apac|jp|au|ca|global|us-gov|uk)\./
 
+/** The calls a project reconcile makes on its profiles; the class below makes them on Bedrock. */
+export type InferenceProfileCalls = Pick<InferenceProfiles, 'ensure' | 'syncTags' | 'delete'>
+
 export class InferenceProfiles {
   readonly #client: BedrockClient
   #cache: InferenceProfileSummary[] | undefined

@@ -16,9 +16,11 @@ import {
   API_VERSION,
   GROUP_VERSION,
   type BEDROCK_PROJECT_KIND,
+  type BedrockProjectStatus,
   type BEDROCK_PROJECT_PLURAL,
   type MODEL_ROUTE_KIND,
   type MODEL_ROUTE_PLURAL,
+  type ModelRouteStatus,
 } from '@strata/crds'
 import { describeError, statusCodeOf } from './errors.ts'
 
@@ -55,7 +57,10 @@ export class KubeClient {
   }
 
   /** Server-side apply of the status subresource; `status` is our whole intent for it. */
-  async applyStatus(ref: ObjectRef, status: Record<string, unknown>): Promise<void> {
+  async applyStatus(
+    ref: ObjectRef,
+    status: BedrockProjectStatus | ModelRouteStatus,
+  ): Promise<void> {
     const body = {
       apiVersion: GROUP_VERSION,
       kind: ref.kind,

@@ -5,7 +5,7 @@
 import type { InferenceProfile, ModelRoute } from '@strata/crds'
 import {
   profileTags,
-  type InferenceProfiles,
+  type InferenceProfileCalls,
   type ProfileOwner,
 } from '../../bedrock/inference-profiles.ts'
 import { describeError } from '../../kube/errors.ts'
@@ -38,7 +38,7 @@ export function isClientError(error: unknown): boolean {
  * so the next reconcile tries again).
  */
 export async function reconcileProfiles(
-  profiles: InferenceProfiles,
+  profiles: InferenceProfileCalls,
   owner: ProfileOwner,
   wanted: readonly string[],
   recorded: readonly InferenceProfile[],
@@ -69,7 +69,7 @@ export async function reconcileProfiles(
 }
 
 async function ensureOne(
-  profiles: InferenceProfiles,
+  profiles: InferenceProfileCalls,
   owner: ProfileOwner,
   modelId: string,
   recordedArn: string | undefined,
@@ -101,7 +101,7 @@ async function ensureOne(
 
 /** Deletes profiles; returns those whose deletion Bedrock refused, so they stay recorded. */
 export async function deleteProfiles(
-  profiles: InferenceProfiles,
+  profiles: InferenceProfileCalls,
   doomed: readonly InferenceProfile[],
   why: string,
   report: ProfileReport,
