@@ -30,7 +30,7 @@ export interface ProfileOwner {
 }
 
 /** A stable, valid profile name (≤64 characters) for one project and model. */
-export function profileName(owner: ProfileOwner, modelId: string): string {
+function profileName(owner: ProfileOwner, modelId: string): string {
   const digest = createHash('sha256')
     .update(`${owner.namespace}/${owner.name}/${modelId}`)
     .digest('hex')
@@ -39,7 +39,7 @@ export function profileName(owner: ProfileOwner, modelId: string): string {
   return `strata-${readable}-${digest}`
 }
 
-export const MODEL_TAG = 'strata.dev/model'
+const MODEL_TAG = 'strata.dev/model'
 
 /** The tags a profile carries: the project's, its owner marker, and the model it wraps. */
 export function profileTags(owner: ProfileOwner, modelId: string): Record<string, string> {

@@ -26,7 +26,7 @@ export interface ProfileReport {
 }
 
 // AWS SDK errors carry the HTTP status; 4xx other than throttling means retrying cannot help.
-export function isClientError(error: unknown): boolean {
+function isClientError(error: unknown): boolean {
   const status = (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata
     ?.httpStatusCode
   return status !== undefined && status >= 400 && status < 500 && status !== 429
