@@ -33,7 +33,7 @@ import { typedStore } from './kube/typed-cache.ts'
 import { KubeClient } from './kube/kube-client.ts'
 import type { OperatorMetrics } from './metrics.ts'
 import { TablePublisher } from './routing/publisher.ts'
-import { TableDirty } from './routing/table-dirty.ts'
+import { TableDirty } from './controllers/table-dirty.ts'
 
 export interface ManagerOptions {
   config: KubeConfig

@@ -7,7 +7,7 @@ import type { RouteInput } from '../../operator/src/controllers/model-route/rout
 import { KubeClient } from '../../operator/src/kube/kube-client.ts'
 import { compileTable, type ProjectInput } from '../../operator/src/routing/compile-table.ts'
 import { TablePublisher } from '../../operator/src/routing/publisher.ts'
-import { TableDirty } from '../../operator/src/routing/table-dirty.ts'
+import { TableDirty } from '../../operator/src/controllers/table-dirty.ts'
 import { startControlPlane } from '../control-plane/control-plane.ts'
 import { kubeConfigFrom } from '../support/kube.ts'
 

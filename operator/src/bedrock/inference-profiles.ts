@@ -20,7 +20,7 @@ import {
   UntagResourceCommand,
   type InferenceProfileSummary,
 } from '@aws-sdk/client-bedrock'
-import { diffTags, OWNER_TAG, ownerValue } from '../controllers/bedrock-project/tags.ts'
+import { diffTags, OWNER_TAG, ownerValue } from './tags.ts'
 
 export interface ProfileOwner {
   namespace: string

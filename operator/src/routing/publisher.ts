@@ -21,7 +21,7 @@ import type { RouteStatusWriter } from '../controllers/model-route/status-writer
 import { describeError } from '../kube/errors.ts'
 import type { KubeClient } from '../kube/kube-client.ts'
 import { compileTable } from './compile-table.ts'
-import type { TableDirty } from './table-dirty.ts'
+import type { TableDirty } from '../controllers/table-dirty.ts'
 import { projectInput, routeInput } from './table-inputs.ts'
 
 export interface PublisherDeps {

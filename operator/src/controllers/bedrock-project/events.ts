@@ -4,7 +4,7 @@
 // echo back here and must not cost a Bedrock call each.
 import type { KubernetesObject } from '@kubernetes/client-node'
 import type { BedrockProject } from '@strata/crds'
-import type { TableDirty } from '../../routing/table-dirty.ts'
+import type { TableDirty } from '../table-dirty.ts'
 import { projectTrigger, type ProjectTrigger } from '../triggers.ts'
 
 export interface ProjectEventDeps {

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest'
 import { FakeProfiles, FakeProjects } from '../../../test-support/fake-bedrock.ts'
 import { FakeKube } from '../../../test-support/fake-kube.ts'
 import { FINALIZER, BedrockProjectReconciler } from './reconciler.ts'
-import { OWNER_TAG } from './tags.ts'
+import { OWNER_TAG } from '../../bedrock/tags.ts'
 
 const tags = {
   owner: 'team-a',

@@ -4,7 +4,7 @@
 // inference profile (triggers.ts projectsToReconcile).
 import type { KubernetesObject } from '@kubernetes/client-node'
 import type { ModelRoute } from '@strata/crds'
-import type { TableDirty } from '../../routing/table-dirty.ts'
+import type { TableDirty } from '../table-dirty.ts'
 import { objectKey } from '../bedrock-project/events.ts'
 import { projectsToReconcile, routeTrigger, type RouteTrigger } from '../triggers.ts'
 
