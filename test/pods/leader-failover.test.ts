@@ -71,8 +71,13 @@ describe('operator leader failover', () => {
     // deleted one leads and reconciles.
     const live = componentPods(cluster, 'operator').map((pod) => pod.metadata.name)
     const successor = live.find((pod) => newLeader.startsWith(pod))
-    expect(successor, `${newLeader} is one of the live operator pods ${live.join(', ')}`).toBeDefined()
+    expect(
+      successor,
+      `${newLeader} is one of the live operator pods ${live.join(', ')}`,
+    ).toBeDefined()
     expect(successor).not.toBe(leaderPod)
-    figure(`the lease went to the ${pods.includes(successor ?? '') ? 'standby' : 'replacement pod'}`)
+    figure(
+      `the lease went to the ${pods.includes(successor ?? '') ? 'standby' : 'replacement pod'}`,
+    )
   })
 })
