@@ -14,7 +14,6 @@ import {
   API_VERSION,
   BEDROCK_PROJECT_PLURAL,
   GROUP_VERSION,
-  MODEL_ROUTE_KIND,
   MODEL_ROUTE_PLURAL,
   bedrockProjectSchema,
   modelRouteSchema,
@@ -84,28 +83,16 @@ export class Manager {
       kube,
       namespace: options.namespace,
       dirty: tableDirty,
-      projects: () => projects.list(),
-      routes: () => routes.list(),
-      routeStatus: new RouteStatusWriter(kube, (writes) => {
-        metrics.statusWrites.inc({ kind: MODEL_ROUTE_KIND }, writes)
-      }),
+      cache: { projects, routes },
+      routeStatus: new RouteStatusWriter(kube, metrics),
       now: () => new Date(),
       log,
       ...(options.models ? { models: options.models } : {}),
-      observe: {
-        seconds: (seconds) => {
-          metrics.tablePublish.observe(seconds)
-        },
-        version: (version) => {
-          metrics.tableVersion.set(version)
-        },
-      },
+      metrics,
     })
     const reconciler = new BedrockProjectReconciler({
       kube,
-      getProject: (namespace, name) => projects.get(name, namespace),
-      routesOf: (namespace, project) =>
-        routes.list(namespace).filter((route) => route.spec.projectRef.name === project),
+      cache: { projects, routes },
       projects: options.projects,
       profiles: options.profiles,
       tableDirty,
@@ -119,28 +106,14 @@ export class Manager {
       concurrency: 2,
       ...measuredHandlers({
         controller: 'bedrockproject',
-        reconcile: (key) => reconciler.reconcile(key),
+        reconciler,
         depth: () => this.#queue.depth,
         metrics,
         log,
       }),
     })
-    const projectEvents = new ProjectEvents({
-      get: (namespace, name) => projects.get(name, namespace),
-      reconcile: (key) => this.#queue.add(key),
-      tableDirty,
-    })
-    const routeEvents = new RouteEvents({
-      get: (namespace, name) => routes.get(name, namespace),
-      // The models a project already has inference profiles for, as its status records them.
-      profiledModels: (key) => {
-        const [namespace = '', name = ''] = key.split('/')
-        const project = projects.get(name, namespace)
-        return new Set((project?.status?.inferenceProfiles ?? []).map((p) => p.modelId))
-      },
-      reconcileProject: (key) => this.#queue.add(key),
-      tableDirty,
-    })
+    const projectEvents = new ProjectEvents({ projects, queue: this.#queue, tableDirty })
+    const routeEvents = new RouteEvents({ routes, projects, queue: this.#queue, tableDirty })
 
     this.#projectInformer = new ResilientInformer<KubernetesObject>(config, {
       path: `/apis/${GROUP_VERSION}/${BEDROCK_PROJECT_PLURAL}`,
@@ -158,10 +131,6 @@ export class Manager {
       onConnect: () => tableDirty.synced(MODEL_ROUTE_PLURAL),
       log,
     })
-  }
-
-  get publisher(): TablePublisher {
-    return this.#publisher
   }
 
   async start(): Promise<void> {

@@ -1,6 +1,6 @@
 // An in-memory stand-in for the Kubernetes writes a BedrockProject reconcile makes, for unit tests
 // of the reconciler. It keeps what the apiserver would: the project (finalizers and status, which
-// the test reads back through getProject as the informer cache would hold it), and the Secret as
+// reconciler reads back through `get` as the informer cache would hold it), and the Secret as
 // the merge of what each field manager applied, which is how the real server-side apply answers.
 // The real apiserver is exercised by test/cluster; this checks the reconciler's own decisions.
 import type { KubernetesObject } from '@kubernetes/client-node'
@@ -31,12 +31,13 @@ export class FakeKube implements ProjectKube {
     this.projects.set(`${project.metadata.namespace ?? ''}/${project.metadata.name ?? ''}`, project)
   }
 
-  get(namespace: string, name: string): BedrockProject | undefined {
+  /** The project as the informer cache would hold it (TypedCache's argument order). */
+  get(name: string, namespace: string): BedrockProject | undefined {
     return this.projects.get(`${namespace}/${name}`)
   }
 
   #project(ref: ObjectRef): BedrockProject {
-    const project = this.get(ref.namespace, ref.name)
+    const project = this.get(ref.name, ref.namespace)
     if (!project) throw new Error(`no BedrockProject ${ref.namespace}/${ref.name}`)
     return project
   }

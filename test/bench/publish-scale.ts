@@ -78,12 +78,16 @@ try {
     const publisher = new TablePublisher({
       kube,
       namespace: 'default',
-      projects: () => projectObjects,
-      routes: () =>
-        routeObjects.map((route, index) => ({
-          ...route,
-          spec: { ...route.spec, model: `alias-${String(index)}-v${String(published)}` },
-        })),
+      cache: {
+        projects: { list: () => projectObjects },
+        routes: {
+          list: () =>
+            routeObjects.map((route, index) => ({
+              ...route,
+              spec: { ...route.spec, model: `alias-${String(index)}-v${String(published)}` },
+            })),
+        },
+      },
       now: () => new Date(),
       log: () => undefined,
       // Publishes are called directly below; nothing marks the table dirty, and no status is written.

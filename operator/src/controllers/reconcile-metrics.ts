@@ -8,7 +8,7 @@ import type { ReconcileOutcome, WorkQueueOptions } from './work-queue.ts'
 export interface MeasuredQueue {
   /** The controller's name in the metric labels, e.g. bedrockproject. */
   controller: string
-  reconcile: (key: string) => Promise<ReconcileOutcome>
+  reconciler: { reconcile: (key: string) => Promise<ReconcileOutcome> }
   /** The queue's current depth, read after each reconcile. */
   depth: () => number
   metrics: OperatorMetrics
@@ -24,7 +24,7 @@ export function measuredHandlers(
       const end = metrics.reconcileTime.startTimer({ controller })
       metrics.activeWorkers.inc({ controller })
       try {
-        const outcome = await queue.reconcile(key)
+        const outcome = await queue.reconciler.reconcile(key)
         metrics.reconcileTotal.inc({
           controller,
           result: outcome?.requeueAfterMs ? 'requeue_after' : 'success',

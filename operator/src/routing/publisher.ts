@@ -20,6 +20,8 @@ import type { FoundationModelCatalog } from '../bedrock/foundation-models.ts'
 import type { RouteStatusWriter } from '../controllers/model-route/status-writer.ts'
 import { describeError } from '../kube/errors.ts'
 import type { KubeClient } from '../kube/kube-client.ts'
+import type { TypedCache } from '../kube/typed-cache.ts'
+import type { OperatorMetrics } from '../metrics.ts'
 import { compileTable } from './compile-table.ts'
 import type { TableDirty } from '../controllers/table-dirty.ts'
 import { projectInput, routeInput } from './table-inputs.ts'
@@ -29,16 +31,19 @@ export interface PublisherDeps {
   namespace: string
   /** The signal this publisher consumes; publishes follow its marks. */
   dirty: Pick<TableDirty, 'consume'>
-  projects: () => BedrockProject[]
-  routes: () => ModelRoute[]
+  /** The informer caches the table is compiled from. */
+  cache: {
+    projects: Pick<TypedCache<BedrockProject>, 'list'>
+    routes: Pick<TypedCache<ModelRoute>, 'list'>
+  }
   /** Told, after each publish (or no-op), the version now serving and each route's outcome. */
   routeStatus: Pick<RouteStatusWriter, 'write'>
   now: () => Date
   log: (message: string) => void
   /** The model catalog, so routes to models Bedrock does not offer are refused with a reason. */
   models?: FoundationModelCatalog
-  /** Seconds each compile-and-publish took, and the version serving after it. */
-  observe?: { seconds: (seconds: number) => void; version: (version: number) => void }
+  /** Where the time of each compile-and-publish, and the version serving after it, are kept. */
+  metrics?: Pick<OperatorMetrics, 'tablePublish' | 'tableVersion'>
   debounceMs?: number
 }
 
@@ -100,14 +105,14 @@ export class TablePublisher {
     try {
       return await this.#publish()
     } finally {
-      this.#deps.observe?.seconds((performance.now() - started) / 1000)
+      this.#deps.metrics?.tablePublish.observe((performance.now() - started) / 1000)
     }
   }
 
   async #publish(): Promise<number> {
     // The caches hand out only objects their schema accepted (kube/typed-cache.ts).
-    const projects = this.#deps.projects()
-    const routes = this.#deps.routes()
+    const projects = this.#deps.cache.projects.list()
+    const routes = this.#deps.cache.routes.list()
     const projectInputs = projects.map(projectInput)
     const models = this.#deps.models
     if (models) {
@@ -159,7 +164,7 @@ export class TablePublisher {
       })
       this.publishes++
     }
-    this.#deps.observe?.version(version)
+    this.#deps.metrics?.tableVersion.set(version)
     await this.#deps.routeStatus.write(version, compiled, routes, this.#deps.now())
     return version
   }

@@ -21,8 +21,8 @@ function watch() {
   const reconciled: string[] = []
   let dirty = 0
   const events = new ProjectEvents({
-    get: () => cached,
-    reconcile: (key) => reconciled.push(key),
+    projects: { get: () => cached },
+    queue: { add: (key) => reconciled.push(key) },
     tableDirty: { mark: () => dirty++ },
   })
   const send = (object: BedrockProject | undefined, kind: 'add' | 'update' | 'delete') => {

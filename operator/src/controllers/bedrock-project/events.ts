@@ -4,13 +4,15 @@
 // echo back here and must not cost a Bedrock call each.
 import type { KubernetesObject } from '@kubernetes/client-node'
 import type { BedrockProject } from '@strata/crds'
+import type { TypedCache } from '../../kube/typed-cache.ts'
 import type { TableDirty } from '../table-dirty.ts'
+import type { WorkQueue } from '../work-queue.ts'
 import { projectTrigger, type ProjectTrigger } from '../triggers.ts'
 
 export interface ProjectEventDeps {
-  /** The typed, validated cached object; undefined when it failed its schema or is gone. */
-  get: (namespace: string, name: string) => BedrockProject | undefined
-  reconcile: (key: string) => void
+  /** The typed cache; it holds no object that failed its schema. */
+  projects: Pick<TypedCache<BedrockProject>, 'get'>
+  queue: Pick<WorkQueue, 'add'>
   tableDirty: Pick<TableDirty, 'mark'>
 }
 
@@ -28,12 +30,15 @@ export class ProjectEvents {
 
   readonly onEvent = (object: KubernetesObject, kind: 'add' | 'update' | 'delete'): void => {
     const key = objectKey(object)
-    const project = this.#deps.get(object.metadata?.namespace ?? '', object.metadata?.name ?? '')
+    const project = this.#deps.projects.get(
+      object.metadata?.name ?? '',
+      object.metadata?.namespace ?? '',
+    )
     const next = kind === 'delete' || !project ? undefined : projectTrigger(project)
     const previous = this.#seen.get(key)
     if (next) this.#seen.set(key, next)
     else this.#seen.delete(key)
-    if (next && next !== previous) this.#deps.reconcile(key)
+    if (next && next !== previous) this.#deps.queue.add(key)
     this.#deps.tableDirty.mark()
   }
 }

@@ -51,9 +51,10 @@ function world(start: BedrockProject) {
   let dirty = 0
   const reconciler = new BedrockProjectReconciler({
     kube,
-    getProject: (namespace, name) => kube.get(namespace, name),
-    routesOf: (namespace, name) =>
-      route.metadata.namespace === namespace && route.spec.projectRef.name === name ? [route] : [],
+    cache: {
+      projects: kube,
+      routes: { list: (namespace) => (namespace === route.metadata.namespace ? [route] : []) },
+    },
     projects: () => bedrock,
     profiles: () => profiles,
     tableDirty: { mark: () => dirty++ },
@@ -63,7 +64,7 @@ function world(start: BedrockProject) {
     now: () => now,
     log: () => undefined,
   })
-  const stored = () => kube.get('apps', 'support')
+  const stored = () => kube.get('support', 'apps')
   const condition = (type: string) => stored()?.status?.conditions?.find((c) => c.type === type)
   return { kube, bedrock, profiles, reconciler, stored, condition, dirty: () => dirty }
 }

@@ -10,6 +10,7 @@ import type { InferenceProfileCalls } from '../../bedrock/inference-profiles.ts'
 import { BedrockApiError, type Project } from '../../bedrock/projects-api.ts'
 import type { ProjectsClient } from '../../bedrock/projects-client.ts'
 import type { KubeClient, ObjectRef } from '../../kube/kube-client.ts'
+import type { TypedCache } from '../../kube/typed-cache.ts'
 import type { TableDirty } from '../table-dirty.ts'
 import type { ReconcileOutcome } from '../work-queue.ts'
 import { planCredentials, ROTATE_ANNOTATION, secretName } from './credentials.ts'
@@ -41,8 +42,11 @@ export type ProjectsApi = Pick<ProjectsClient, 'get' | 'list' | 'create' | 'upda
 
 export interface BedrockProjectReconcilerDeps {
   kube: ProjectKube
-  getProject: (namespace: string, name: string) => BedrockProject | undefined
-  routesOf: (namespace: string, projectName: string) => ModelRoute[]
+  /** The informer caches: what the reconciler reads of Kubernetes. */
+  cache: {
+    projects: Pick<TypedCache<BedrockProject>, 'get'>
+    routes: Pick<TypedCache<ModelRoute>, 'list'>
+  }
   projects: (region: string) => ProjectsApi
   profiles: (region: string) => InferenceProfileCalls
   /** Told whenever the routing table may have to change; the table publisher listens. */
@@ -74,7 +78,7 @@ export class BedrockProjectReconciler {
 
   async reconcile(key: string): Promise<ReconcileOutcome> {
     const [namespace = '', name = ''] = key.split('/')
-    const project = this.#deps.getProject(namespace, name)
+    const project = this.#deps.cache.projects.get(name, namespace)
     if (!project) return undefined
     const ref = projectRef(project)
     try {
@@ -206,7 +210,11 @@ export class BedrockProjectReconciler {
     return reconcileProfiles(
       this.#deps.profiles(project.spec.region),
       this.#profileOwner(project, ref),
-      profileModels(this.#deps.routesOf(ref.namespace, ref.name)),
+      profileModels(
+        this.#deps.cache.routes
+          .list(ref.namespace)
+          .filter((route) => route.spec.projectRef.name === ref.name),
+      ),
       project.status?.inferenceProfiles ?? [],
       this.#report(ref),
     )

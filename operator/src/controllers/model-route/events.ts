@@ -3,17 +3,19 @@
 // is reconciled only when the route's Converse models change in a way that needs or frees an
 // inference profile (triggers.ts projectsToReconcile).
 import type { KubernetesObject } from '@kubernetes/client-node'
-import type { ModelRoute } from '@strata/crds'
+import type { BedrockProject, ModelRoute } from '@strata/crds'
+import type { TypedCache } from '../../kube/typed-cache.ts'
 import type { TableDirty } from '../table-dirty.ts'
+import type { WorkQueue } from '../work-queue.ts'
 import { objectKey } from '../bedrock-project/events.ts'
 import { projectsToReconcile, routeTrigger, type RouteTrigger } from '../triggers.ts'
 
 export interface RouteEventDeps {
-  /** The typed, validated cached route; undefined when it failed its schema or is gone. */
-  get: (namespace: string, name: string) => ModelRoute | undefined
-  /** The models a project (by key) already has inference profiles for. */
-  profiledModels: (projectKey: string) => ReadonlySet<string>
-  reconcileProject: (key: string) => void
+  /** The typed caches; they hold no object that failed its schema. */
+  routes: Pick<TypedCache<ModelRoute>, 'get'>
+  projects: Pick<TypedCache<BedrockProject>, 'get'>
+  /** The BedrockProject work queue. */
+  queue: Pick<WorkQueue, 'add'>
   tableDirty: Pick<TableDirty, 'mark'>
 }
 
@@ -28,14 +30,24 @@ export class RouteEvents {
 
   readonly onEvent = (object: KubernetesObject, kind: 'add' | 'update' | 'delete'): void => {
     const key = objectKey(object)
-    const route = this.#deps.get(object.metadata?.namespace ?? '', object.metadata?.name ?? '')
+    const route = this.#deps.routes.get(
+      object.metadata?.name ?? '',
+      object.metadata?.namespace ?? '',
+    )
     const next = kind === 'delete' || !route ? undefined : routeTrigger(route)
     const previous = this.#seen.get(key)
     if (next) this.#seen.set(key, next)
     else this.#seen.delete(key)
     if (next && previous && next.generation === previous.generation) return
-    for (const project of projectsToReconcile(previous, next, this.#deps.profiledModels))
-      this.#deps.reconcileProject(project)
+    for (const project of projectsToReconcile(previous, next, (key) => this.#profiled(key)))
+      this.#deps.queue.add(project)
     this.#deps.tableDirty.mark()
+  }
+
+  /** The models a project already has inference profiles for, as its status records them. */
+  #profiled(projectKey: string): ReadonlySet<string> {
+    const [namespace = '', name = ''] = projectKey.split('/')
+    const project = this.#deps.projects.get(name, namespace)
+    return new Set((project?.status?.inferenceProfiles ?? []).map((profile) => profile.modelId))
   }
 }

@@ -11,6 +11,7 @@ import {
   type RoutingTableInput,
 } from '@strata/crds'
 import type { KubeClient } from '../../kube/kube-client.ts'
+import type { OperatorMetrics } from '../../metrics.ts'
 import { desiredRouteStatus, recordedVersion, statusDiffers } from './desired-status.ts'
 import { routeKey, type RouteOutcome } from './route-outcomes.ts'
 
@@ -37,14 +38,16 @@ async function inParallel(tasks: (() => Promise<void>)[], limit: number): Promis
 
 export class RouteStatusWriter {
   readonly #kube: Pick<KubeClient, 'applyStatus'>
-  readonly #counted: (writes: number) => void
+  readonly #metrics: Pick<OperatorMetrics, 'statusWrites'> | undefined
   /** Per served route: its table entry as last published, and the version that first carried it. */
   readonly #served = new Map<string, { entry: string; since: number }>()
 
-  /** `counted` hears how many status writes each call made (zero included), for the metric. */
-  constructor(kube: Pick<KubeClient, 'applyStatus'>, counted: (writes: number) => void = () => {}) {
+  constructor(
+    kube: Pick<KubeClient, 'applyStatus'>,
+    metrics?: Pick<OperatorMetrics, 'statusWrites'>,
+  ) {
     this.#kube = kube
-    this.#counted = counted
+    this.#metrics = metrics
   }
 
   async write(
@@ -84,7 +87,8 @@ export class RouteStatusWriter {
     try {
       await inParallel(pending, writeConcurrency)
     } finally {
-      this.#counted(writes)
+      // Zero included, so the series exists from the first publish.
+      this.#metrics?.statusWrites.inc({ kind: MODEL_ROUTE_KIND }, writes)
     }
   }
 
