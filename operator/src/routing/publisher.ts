@@ -1,8 +1,8 @@
 // Publishes the routing table: compile from the caches, skip when the content is unchanged,
 // otherwise bump the version and server-side apply one ConfigMap, which the gateways watch; then
 // hand the outcome to the ModelRoute status writer. It consumes the "table dirty" signal
-// (table-dirty.ts): marks are coalesced, and one publish runs at a time, so a burst of edits
-// becomes one table.
+// (controllers/table-dirty.ts): marks are coalesced, and one publish runs at a time, so a burst of
+// edits becomes one table.
 import {
   CONTENT_HASH_ANNOTATION,
   encodeTableConfigMap,
@@ -54,7 +54,6 @@ export class TablePublisher {
   #again = false
   #stopped = false
   #failures = 0
-  publishes = 0
 
   constructor(deps: PublisherDeps) {
     this.#deps = deps
@@ -162,7 +161,6 @@ export class TablePublisher {
         },
         ...encodeTableConfigMap(table),
       })
-      this.publishes++
     }
     this.#deps.metrics?.tableVersion.set(version)
     await this.#deps.routeStatus.write(version, compiled, routes, this.#deps.now())
