@@ -2,8 +2,8 @@
 // for the embedding models: the raw model-native JSON in and out, plus the unmodelled response
 // headers `x-amzn-bedrock-input-token-count` and `x-amzn-bedrock-invocation-latency`. The model id
 // may be a foundation-model id or ARN, a system profile id (`us.cohere.embed-v4:0`) or an
-// application inference profile ARN created on the emulated control plane. Other models are not
-// emulated.
+// application inference profile ARN created on the emulated control plane. Claude's Anthropic
+// bodies are anthropic-invoke.ts; other models are not emulated.
 import { randomUUID } from 'node:crypto'
 import { sendAwsError, sendAwsFault } from './aws-errors.ts'
 import type { EmulatorState } from './emulator-state.ts'
@@ -12,6 +12,7 @@ import { findFoundationModel, findSystemProfile } from './foundation-models.ts'
 import { pause, sendJson } from './http-io.ts'
 import { cohereEmbedding, titanEmbedding, type EmbeddingOutcome } from './invoke-embeddings.ts'
 import type { Exchange, Route } from './router.ts'
+import { invokeClaude, isClaude } from './anthropic-invoke.ts'
 import { generationDelayMs } from './sse.ts'
 
 /** The foundation model behind any identifier InvokeModel takes, when the emulator knows it. */
@@ -42,6 +43,10 @@ async function handle(exchange: Exchange, state: EmulatorState): Promise<void> {
   const baseId = baseModelId(state, modelId)
   if (baseId === undefined) {
     sendAwsError(res, requestId, 'ValidationException', 'The provided model identifier is invalid.')
+    return
+  }
+  if (isClaude(baseId)) {
+    await invokeClaude(exchange, scenario, baseId)
     return
   }
   const outcome = embed(baseId, exchange.body)
