@@ -1,0 +1,357 @@
+// Journeys of a team on Anthropic's Messages API through strata-gateway, with the official
+// `@anthropic-ai/sdk`: Claude is reached with Bedrock InvokeModel(WithResponseStream) and its
+// content passes through untouched; errors are Anthropic's types, statuses and SDK classes.
+import { createHash } from 'node:crypto'
+import Anthropic from '@anthropic-ai/sdk'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { eventually } from '../support/kube.ts'
+import { DEMO_KEY, journeyTable, startJourney, type Journey } from '../support/journey.ts'
+
+const OTHER_KEY = 'sk-strata-journey-other-project'
+const sha256 = (key: string): string => createHash('sha256').update(key).digest('hex')
+
+type Table = { projects: { routes: unknown[] }[] }
+
+function table(): unknown {
+  const base = journeyTable() as Table
+  const claude = {
+    kind: 'converse',
+    modelId: 'us.anthropic.claude-sonnet-4-6',
+    region: 'us-east-1',
+  }
+  base.projects[0]?.routes.push(
+    {
+      name: 'claude-strict',
+      namespace: 'default',
+      model: 'claude-strict',
+      strict: true,
+      backends: [claude],
+    },
+    {
+      name: 'claude-sonnet-4-6',
+      namespace: 'default',
+      model: 'claude-sonnet-4-6',
+      backends: [claude],
+    },
+  )
+  base.projects.push({
+    name: 'other',
+    namespace: 'other',
+    projectId: 'proj_other',
+    keys: [{ sha256: sha256(OTHER_KEY) }],
+    routes: [
+      { name: 'other-claude', namespace: 'other', model: 'other-claude', backends: [claude] },
+    ],
+  } as Table['projects'][number])
+  return base
+}
+
+let journey: Journey
+let anthropic: Anthropic
+
+beforeAll(async () => {
+  journey = await startJourney('anthropic-messages', {
+    table: table(),
+    gatewayArgs: ['--max-body-bytes', '65536'],
+  })
+  anthropic = client(DEMO_KEY)
+})
+
+afterAll(async () => {
+  await journey.stop()
+})
+
+beforeEach(async () => {
+  await journey.bedrock.reset()
+})
+
+function client(
+  apiKey: string,
+  options: Partial<ConstructorParameters<typeof Anthropic>[0]> = {},
+): Anthropic {
+  return new Anthropic({
+    baseURL: journey.gateway.url,
+    apiKey,
+    maxRetries: 0,
+    timeout: 20_000,
+    ...options,
+  })
+}
+
+async function failure(call: Promise<unknown>): Promise<InstanceType<typeof Anthropic.APIError>> {
+  const error: unknown = await call.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  )
+  expect(error).toBeInstanceOf(Anthropic.APIError)
+  return error as InstanceType<typeof Anthropic.APIError>
+}
+
+async function lastInvokeBody(): Promise<Record<string, unknown>> {
+  const requests = await journey.bedrock.requests()
+  const last = requests.findLast((request) => request.operation.startsWith('invoke-model'))
+  if (last === undefined) throw new Error('the gateway sent no InvokeModel request')
+  return last.body as Record<string, unknown>
+}
+
+const hello: Anthropic.MessageCreateParamsNonStreaming = {
+  model: 'claude',
+  max_tokens: 256,
+  messages: [{ role: 'user', content: 'Hello there' }],
+}
+
+describe('plain and streamed messages', () => {
+  it('answers one Message through InvokeModel with the Bedrock body', async () => {
+    const message = await anthropic.messages.create({ ...hello, system: 'Be brief.' })
+    expect(message).toMatchObject({
+      type: 'message',
+      role: 'assistant',
+      model: 'claude',
+      content: [{ type: 'text', text: 'Echo: Hello there' }],
+      stop_reason: 'end_turn',
+      usage: { input_tokens: 4, output_tokens: 3 },
+    })
+    const requests = await journey.bedrock.requests()
+    expect(requests).toMatchObject([
+      { operation: 'invoke-model', modelId: 'us.anthropic.claude-sonnet-4-6' },
+    ])
+    expect(requests[0]?.body).toEqual({
+      anthropic_version: 'bedrock-2023-05-31',
+      max_tokens: 256,
+      system: 'Be brief.',
+      messages: hello.messages,
+    })
+  })
+
+  it('streams the event sequence the SDK assembles, with the key in Authorization: Bearer', async () => {
+    await journey.bedrock.script({
+      scenario: { reply: { text: 'Streaming works fine.' }, chunkSize: 5 },
+    })
+    const bearer = client('', { apiKey: null, authToken: DEMO_KEY })
+    const stream = bearer.messages.stream(hello)
+    const types: string[] = []
+    stream.on('streamEvent', (event) => types.push(event.type))
+    const message = await stream.finalMessage()
+    expect(message.content).toMatchObject([{ type: 'text', text: 'Streaming works fine.' }])
+    expect(message.model).toBe('claude')
+    expect(types[0]).toBe('message_start')
+    expect(types.at(-1)).toBe('message_stop')
+    expect(types.filter((type) => type === 'content_block_delta')).toHaveLength(5)
+    expect(await journey.bedrock.requests()).toMatchObject([{ operation: 'invoke-model-stream' }])
+  })
+})
+
+describe('tools and thinking', () => {
+  const tools: Anthropic.Tool[] = [
+    {
+      name: 'read_file',
+      description: 'Reads a file.',
+      input_schema: {
+        type: 'object',
+        properties: { path: { type: 'string' } },
+        required: ['path'],
+      },
+    },
+  ]
+
+  it('asks for a tool, then answers from its result', async () => {
+    await journey.bedrock.script({
+      scenario: {
+        reply: { toolCalls: [{ id: 'toolu_01', name: 'read_file', input: { path: 'a.txt' } }] },
+      },
+    })
+    const ask: Anthropic.MessageParam = { role: 'user', content: 'What is in a.txt?' }
+    const first = await anthropic.messages
+      .stream({ ...hello, tools, messages: [ask] })
+      .finalMessage()
+    expect(first.stop_reason).toBe('tool_use')
+    expect(first.content).toEqual([
+      { type: 'tool_use', id: 'toolu_01', name: 'read_file', input: { path: 'a.txt' } },
+    ])
+    const second = await anthropic.messages.create({
+      ...hello,
+      tools,
+      messages: [
+        ask,
+        { role: 'assistant', content: first.content },
+        {
+          role: 'user',
+          content: [{ type: 'tool_result', tool_use_id: 'toolu_01', content: 'forty-two' }],
+        },
+      ],
+    })
+    expect(second.content).toEqual([{ type: 'text', text: 'Echo: forty-two' }])
+  })
+
+  it.each([false, true])('replays thinking with its signature (streamed: %s)', async (streamed) => {
+    await journey.bedrock.script({
+      scenario: { reply: { reasoning: { text: 'Let me think.', signature: 'x' }, text: 'Six.' } },
+    })
+    const request = {
+      ...hello,
+      max_tokens: 2048,
+      thinking: { type: 'enabled' as const, budget_tokens: 1024 },
+      messages: [{ role: 'user' as const, content: 'Two times three?' }],
+    }
+    const first = streamed
+      ? await anthropic.messages.stream(request).finalMessage()
+      : await anthropic.messages.create(request)
+    const thinking = first.content[0]
+    expect(thinking).toMatchObject({ type: 'thinking', thinking: 'Let me think.' })
+    expect(thinking?.type === 'thinking' ? thinking.signature : '').toMatch(/^RW11U2lnM/)
+    const replay = await anthropic.messages.create({
+      ...request,
+      messages: [
+        ...request.messages,
+        { role: 'assistant', content: first.content },
+        { role: 'user', content: 'And?' },
+      ],
+    })
+    expect(replay.content).toEqual([{ type: 'text', text: 'Echo: And?' }])
+    const sent = (await lastInvokeBody())['messages'] as { content: unknown }[]
+    expect(sent[1]?.content).toEqual(JSON.parse(JSON.stringify(first.content)) as unknown)
+  })
+})
+
+describe('count_tokens', () => {
+  it('counts through Bedrock CountTokens on the foundation model', async () => {
+    const counted = await anthropic.messages.countTokens({
+      model: 'claude',
+      system: 'Be brief.',
+      messages: [{ role: 'user', content: 'one two three' }],
+    })
+    expect(counted).toEqual({ input_tokens: 5 })
+    expect(await journey.bedrock.requests()).toMatchObject([
+      { operation: 'count-tokens', modelId: 'anthropic.claude-sonnet-4-6' },
+    ])
+  })
+})
+
+describe('anthropic-beta', () => {
+  it('passes the flags Bedrock takes as anthropic_beta and announces the rest as dropped', async () => {
+    const { response } = await anthropic.messages
+      .create(hello, {
+        headers: { 'anthropic-beta': 'interleaved-thinking-2025-05-14,claude-code-20250219' },
+      })
+      .withResponse()
+    expect(response.headers.get('x-strata-dropped-params')).toBe(
+      'anthropic-beta: claude-code-20250219',
+    )
+    expect((await lastInvokeBody())['anthropic_beta']).toEqual(['interleaved-thinking-2025-05-14'])
+  })
+
+  it('refuses a dropped flag on a strict route', async () => {
+    const error = await failure(
+      anthropic.messages.create(
+        { ...hello, model: 'claude-strict' },
+        { headers: { 'anthropic-beta': 'claude-code-20250219' } },
+      ),
+    )
+    expect(error).toBeInstanceOf(Anthropic.BadRequestError)
+    expect(error.error).toMatchObject({ type: 'error', error: { type: 'invalid_request_error' } })
+    expect(await journey.bedrock.requests()).toEqual([])
+  })
+})
+
+// Bedrock's exception → Anthropic's status, type and SDK class.
+const bedrockErrors = [
+  ['ValidationException', 400, 'invalid_request_error', Anthropic.BadRequestError],
+  ['AccessDeniedException', 403, 'permission_error', Anthropic.PermissionDeniedError],
+  ['ResourceNotFoundException', 404, 'not_found_error', Anthropic.NotFoundError],
+  ['ThrottlingException', 429, 'rate_limit_error', Anthropic.RateLimitError],
+  ['ServiceQuotaExceededException', 429, 'rate_limit_error', Anthropic.RateLimitError],
+  ['ModelTimeoutException', 408, 'timeout_error', Anthropic.APIError],
+  ['ModelErrorException', 502, 'api_error', Anthropic.InternalServerError],
+  ['InternalServerException', 500, 'api_error', Anthropic.InternalServerError],
+  ['ServiceUnavailableException', 529, 'overloaded_error', Anthropic.InternalServerError],
+] as const
+
+describe('errors', () => {
+  it.each(bedrockErrors)('%s becomes HTTP %i %s', async (exception, status, type, errorClass) => {
+    await journey.bedrock.script({ scenario: { fault: { kind: 'error', exception } } })
+    const error = await failure(anthropic.messages.create(hello))
+    expect(error).toBeInstanceOf(errorClass)
+    expect(error.status).toBe(status)
+    expect(error.error).toMatchObject({
+      type: 'error',
+      error: { type, message: expect.any(String) as unknown },
+    })
+  })
+
+  it("answers the gateway's own refusals in Anthropic's shape", async () => {
+    const cases: [() => Promise<unknown>, number, string][] = [
+      [() => client('sk-strata-wrong').messages.create(hello), 401, 'authentication_error'],
+      [
+        () => anthropic.messages.create({ ...hello, model: 'no-such-model' }),
+        404,
+        'not_found_error',
+      ],
+      [() => anthropic.messages.create({ ...hello, model: 'nova' }), 400, 'invalid_request_error'],
+      [() => anthropic.messages.create({ ...hello, max_tokens: -1 }), 400, 'invalid_request_error'],
+      [
+        () =>
+          anthropic.messages.create({
+            ...hello,
+            messages: [{ role: 'user', content: 'x'.repeat(70_000) }],
+          }),
+        413,
+        'request_too_large',
+      ],
+    ]
+    for (const [call, status, type] of cases) {
+      const error = await failure(call())
+      expect({ status: error.status, error: error.error }).toMatchObject({
+        status,
+        error: { type: 'error', error: { type } },
+      })
+    }
+  })
+
+  it('refuses a request without anthropic-version', async () => {
+    const response = await fetch(`${journey.gateway.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'x-api-key': DEMO_KEY, 'content-type': 'application/json' },
+      body: JSON.stringify(hello),
+    })
+    expect(response.status).toBe(400)
+    expect(await response.json()).toEqual({
+      type: 'error',
+      error: { type: 'invalid_request_error', message: 'anthropic-version: header is required' },
+    })
+  })
+
+  it('turns a failure after the stream started into an error event', async () => {
+    await journey.bedrock.script({
+      scenario: {
+        fault: { kind: 'midStreamException', afterEvents: 3, exception: 'throttlingException' },
+      },
+    })
+    const stream = anthropic.messages.stream(hello)
+    const error = await failure(stream.finalMessage())
+    expect(error.error).toMatchObject({ type: 'error', error: { type: 'rate_limit_error' } })
+  })
+
+  it("refuses one project's key on another project's alias", async () => {
+    const error = await failure(client(OTHER_KEY).messages.create(hello))
+    expect(error).toBeInstanceOf(Anthropic.NotFoundError)
+    const own = await client(OTHER_KEY).messages.create({ ...hello, model: 'other-claude' })
+    expect(own.content).toEqual([{ type: 'text', text: 'Echo: Hello there' }])
+  })
+})
+
+describe('a client that hangs up', () => {
+  it('cancels the upstream stream', async () => {
+    await journey.bedrock.script({
+      scenario: { reply: { text: 'a'.repeat(200) }, chunkSize: 1, tokenDelayMs: 50 },
+    })
+    const stream = anthropic.messages.stream(hello)
+    for await (const event of stream) {
+      if (event.type === 'content_block_delta') break
+    }
+    const requests = await eventually('the emulator to see the abort', async () => {
+      const recorded = await journey.bedrock.requests()
+      return recorded.some((request) => request.aborted === true) ? recorded : undefined
+    })
+    expect(requests).toMatchObject([{ operation: 'invoke-model-stream', aborted: true }])
+  })
+})
