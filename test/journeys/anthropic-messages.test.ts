@@ -355,3 +355,46 @@ describe('a client that hangs up', () => {
     expect(requests).toMatchObject([{ operation: 'invoke-model-stream', aborted: true }])
   })
 })
+
+describe('metrics and the access log', () => {
+  it('count the cache read and write tokens of a Message under operation messages', async () => {
+    await journey.bedrock.script({
+      scenario: {
+        reply: {
+          text: 'Cached.',
+          usage: {
+            inputTokens: 4,
+            outputTokens: 2,
+            cacheReadInputTokens: 300,
+            cacheWriteInputTokens: 40,
+          },
+        },
+      },
+    })
+    const message = await anthropic.messages.create({ ...hello, model: 'claude-sonnet-4-6' })
+    expect(message.usage).toMatchObject({
+      input_tokens: 4,
+      cache_read_input_tokens: 300,
+      cache_creation_input_tokens: 40,
+    })
+    const series = (type: string): string =>
+      `gen_ai_client_token_usage_total{project="default/journey",route="default/claude-sonnet-4-6",model="claude-sonnet-4-6",backend="converse",operation="messages",token_type="${type}"}`
+    const metrics = await eventually('the usage to be counted', async () => {
+      const text = await (await fetch(`${journey.gateway.url}/metrics`)).text()
+      return text.includes(series('cached_input')) ? text : undefined
+    })
+    expect(metrics).toContain(`${series('cached_input')} 300`)
+    expect(metrics).toContain(`${series('cache_creation_input')} 40`)
+    expect(metrics).toContain(`${series('input')} 4`)
+    const access = await eventually('the access line', async () =>
+      (await journey.gateway.log())
+        .split('\n')
+        .find((line) => line.includes('"message":"access"') && line.includes('claude-sonnet-4-6')),
+    )
+    expect(JSON.parse(access)).toMatchObject({
+      operation: 'messages',
+      status: 200,
+      model: 'claude-sonnet-4-6',
+    })
+  })
+})
