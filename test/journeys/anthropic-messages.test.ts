@@ -8,6 +8,7 @@ import { eventually } from '../support/kube.ts'
 import { DEMO_KEY, journeyTable, startJourney, type Journey } from '../support/journey.ts'
 
 const OTHER_KEY = 'sk-strata-journey-other-project'
+const HAIKU = 'anthropic.claude-haiku-4-5-20251001-v1:0'
 const sha256 = (key: string): string => createHash('sha256').update(key).digest('hex')
 
 type Table = { projects: { routes: unknown[] }[] }
@@ -26,6 +27,22 @@ function table(): unknown {
       model: 'claude-strict',
       strict: true,
       backends: [claude],
+    },
+    {
+      name: 'claude-fallback',
+      namespace: 'default',
+      model: 'claude-fallback',
+      backends: [
+        { ...claude, name: 'sonnet', priority: 0 },
+        {
+          kind: 'converse',
+          name: 'nova',
+          modelId: 'amazon.nova-lite-v1:0',
+          region: 'us-east-1',
+          priority: 1,
+        },
+        { kind: 'converse', name: 'haiku', modelId: HAIKU, region: 'us-east-1', priority: 2 },
+      ],
     },
     {
       name: 'claude-sonnet-4-6',
@@ -356,6 +373,22 @@ describe('a client that hangs up', () => {
   })
 })
 
+describe('routes', () => {
+  it('falls back to the next Claude backend, passing over backends that are not Claude', async () => {
+    await journey.bedrock.script({
+      match: { modelId: 'us.anthropic.claude-sonnet-4-6' },
+      scenario: { fault: { kind: 'error', exception: 'ThrottlingException' } },
+    })
+    const message = await anthropic.messages.create({ ...hello, model: 'claude-fallback' })
+    expect(message).toMatchObject({
+      model: 'claude-fallback',
+      content: [{ type: 'text', text: 'Echo: Hello there' }],
+    })
+    const sent = (await journey.bedrock.requests()).map((request) => request.modelId)
+    expect(sent).toEqual(['us.anthropic.claude-sonnet-4-6', HAIKU])
+  })
+})
+
 describe('metrics and the access log', () => {
   it('count the cache read and write tokens of a Message under operation messages', async () => {
     await journey.bedrock.script({
@@ -389,12 +422,10 @@ describe('metrics and the access log', () => {
     const access = await eventually('the access line', async () =>
       (await journey.gateway.log())
         .split('\n')
-        .find((line) => line.includes('"message":"access"') && line.includes('claude-sonnet-4-6')),
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .find((line) => line['message'] === 'access' && line['model'] === 'claude-sonnet-4-6'),
     )
-    expect(JSON.parse(access)).toMatchObject({
-      operation: 'messages',
-      status: 200,
-      model: 'claude-sonnet-4-6',
-    })
+    expect(access).toMatchObject({ operation: 'messages', status: 200 })
   })
 })
