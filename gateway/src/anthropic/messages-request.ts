@@ -13,12 +13,20 @@ const messageSchema = z.looseObject({
   content: z.union([z.string(), z.array(contentBlock)]),
 })
 
+// Typed where a wrong type is certainly a mistake, so that it is a 400 here rather than a call
+// Bedrock refuses; the shapes inside tools, thinking and content blocks are Claude's to judge.
 const commonShape = {
   model: z.string().min(1),
-  messages: z.array(messageSchema),
+  messages: z.array(messageSchema).min(1),
   system: z.union([z.string(), z.array(contentBlock)]).optional(),
   thinking: z.looseObject({ type: z.string() }).optional(),
   temperature: z.number().min(0).max(1).optional(),
+  top_p: z.number().min(0).max(1).optional(),
+  top_k: z.int().nonnegative().optional(),
+  stop_sequences: z.array(z.string()).optional(),
+  tools: z.array(z.looseObject({ name: z.string().min(1) })).optional(),
+  tool_choice: z.looseObject({ type: z.string() }).optional(),
+  metadata: z.looseObject({}).optional(),
 }
 
 export const messagesRequestSchema = z.looseObject({
