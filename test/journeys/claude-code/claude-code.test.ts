@@ -93,6 +93,8 @@ describe('Claude Code through the gateway', () => {
         env: {
           PATH: process.env['PATH'],
           HOME: home,
+          // Claude Code keeps sockets and scratch files under TMPDIR: inside what afterAll removes.
+          TMPDIR: home,
           ANTHROPIC_BASE_URL: journey.gateway.url,
           ANTHROPIC_API_KEY: DEMO_KEY,
           ANTHROPIC_DEFAULT_HAIKU_MODEL: 'claude-haiku-4-5',
