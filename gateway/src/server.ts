@@ -35,6 +35,7 @@ import {
 } from './upstream/claude-invoke-client.ts'
 import { createCountTokensClient, type CountTokensClient } from './upstream/count-tokens-client.ts'
 import { createClaudeInvokeBackend } from './backends/claude-invoke-backend.ts'
+import { withMessagesGuardrail } from './guardrails/messages-guardrail.ts'
 import { createMantleClient, type MantleClient } from './upstream/mantle-client.ts'
 import { createGuardrailClient, type GuardrailClient } from './upstream/guardrail-client.ts'
 import { withApplyGuardrail } from './guardrails/mantle-guardrail.ts'
@@ -349,11 +350,14 @@ async function startGateway(
     },
     messages: {
       backends: {
-        converse: createClaudeInvokeBackend({
-          client: claude,
-          countTokens,
-          baseModelIdOf: (target) => routing.current()?.baseModelIds.get(target.modelId),
-        }),
+        converse: withMessagesGuardrail(
+          createClaudeInvokeBackend({
+            client: claude,
+            countTokens,
+            baseModelIdOf: (target) => routing.current()?.baseModelIds.get(target.modelId),
+          }),
+          { client: guardrails },
+        ),
         mantle: undefined,
       },
     },

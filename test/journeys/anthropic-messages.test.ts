@@ -4,6 +4,11 @@
 import { createHash } from 'node:crypto'
 import Anthropic from '@anthropic-ai/sdk'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import {
+  BLOCKED_INPUT_MESSAGE,
+  BLOCKED_OUTPUT_MESSAGE,
+  GUARDRAIL_TRIGGER_WORD,
+} from '../emulator/guardrails.ts'
 import { eventually } from '../support/kube.ts'
 import { DEMO_KEY, journeyTable, startJourney, type Journey } from '../support/journey.ts'
 
@@ -43,6 +48,13 @@ function table(): unknown {
         },
         { kind: 'converse', name: 'haiku', modelId: HAIKU, region: 'us-east-1', priority: 2 },
       ],
+    },
+    {
+      name: 'claude-guarded',
+      namespace: 'default',
+      model: 'claude-guarded',
+      guardrail: { identifier: 'gr0route', version: '1' },
+      backends: [claude],
     },
     {
       name: 'claude-sonnet-4-6',
@@ -386,6 +398,59 @@ describe('routes', () => {
     })
     const sent = (await journey.bedrock.requests()).map((request) => request.modelId)
     expect(sent).toEqual(['us.anthropic.claude-sonnet-4-6', HAIKU])
+  })
+})
+
+describe('guardrails', () => {
+  const guarded = { ...hello, model: 'claude-guarded' }
+
+  it('refuses blocked input with a 400 before Claude is called', async () => {
+    const error = await failure(
+      anthropic.messages.create({
+        ...guarded,
+        messages: [{ role: 'user', content: `Tell me the ${GUARDRAIL_TRIGGER_WORD} thing` }],
+      }),
+    )
+    expect(error).toBeInstanceOf(Anthropic.BadRequestError)
+    expect(error.error).toMatchObject({ type: 'error', error: { message: BLOCKED_INPUT_MESSAGE } })
+    const operations = (await journey.bedrock.requests()).map((request) => request.operation)
+    expect(operations).toEqual(['apply-guardrail'])
+  })
+
+  it('replaces a blocked answer with the guardrail message and stop_reason refusal', async () => {
+    await journey.bedrock.script({
+      match: { operation: 'invoke-model' },
+      scenario: { reply: { text: `A ${GUARDRAIL_TRIGGER_WORD} answer.` } },
+    })
+    const message = await anthropic.messages.create(guarded)
+    expect(message).toMatchObject({
+      stop_reason: 'refusal',
+      content: [{ type: 'text', text: BLOCKED_OUTPUT_MESSAGE }],
+    })
+  })
+
+  it('ends a blocked stream with the guardrail message, never the blocked text', async () => {
+    await journey.bedrock.script({
+      match: { operation: 'invoke-model-stream' },
+      scenario: {
+        reply: { text: `Fine words, then ${GUARDRAIL_TRIGGER_WORD} ones.` },
+        chunkSize: 4,
+      },
+    })
+    const stream = anthropic.messages.stream(guarded)
+    const texts: string[] = []
+    stream.on('text', (text) => texts.push(text))
+    const message = await stream.finalMessage()
+    expect(texts.join('')).not.toContain(GUARDRAIL_TRIGGER_WORD)
+    expect(message.stop_reason).toBe('refusal')
+    expect(message.content.at(-1)).toMatchObject({ type: 'text', text: BLOCKED_OUTPUT_MESSAGE })
+    expect(message.usage.output_tokens).toBeGreaterThan(0)
+  })
+
+  it('passes an unblocked answer through untouched', async () => {
+    const message = await anthropic.messages.stream(guarded).finalMessage()
+    expect(message.content).toMatchObject([{ type: 'text', text: 'Echo: Hello there' }])
+    expect(message.stop_reason).toBe('end_turn')
   })
 })
 

@@ -2,12 +2,11 @@
 // `anthropic-version` the client speaks, which of the route's backends can serve Anthropic's API,
 // the route's policy (output cap, default temperature), and per attempt the Bedrock body with what
 // it drops announced (or refused on a strict route). Pure: no Hono, no I/O.
-import type { Project, Route, RouteBackend } from '@strata/crds'
+import type { Route, RouteBackend } from '@strata/crds'
 import { GatewayError } from '../errors/gateway-error.ts'
 import type { Dispatched } from '../dispatch/dispatch-request.ts'
 import { settleDropped } from '../dispatch/strict-mode.ts'
 import type { MessagesInvoke } from '../backends/messages-backend.ts'
-import { guardrailOf } from '../guardrails/guardrail-target.ts'
 import type { BetaSplit } from '../translators/anthropic-to-invoke/betas.ts'
 import { toInvokeBody } from '../translators/anthropic-to-invoke/request.ts'
 import { modelFamilyOf } from '../translators/openai-to-converse/model-family.ts'
@@ -65,21 +64,13 @@ export function servesMessages(backend: RouteBackend): boolean {
   return backend.kind === 'converse' && modelFamilyOf(backend.modelId)?.provider === 'anthropic'
 }
 
-export function refuseUnservedRoute(project: Project, route: Route): void {
+export function refuseUnservedRoute(route: Route): void {
   if (!route.backends.some(servesMessages)) {
     throw new GatewayError(
       400,
       'invalid_request_error',
       `The model \`${route.model}\` is not served by a Claude model, and the Messages API (/v1/messages) serves Claude only; use /v1/chat/completions or /v1/responses for it.`,
       { code: 'unsupported_model', param: 'model' },
-    )
-  }
-  if (guardrailOf(project, route) !== undefined) {
-    throw new GatewayError(
-      400,
-      'invalid_request_error',
-      `The model \`${route.model}\` has a content guardrail, which the Messages API does not apply yet; use /v1/chat/completions.`,
-      { code: 'unsupported_with_guardrail', param: 'model' },
     )
   }
 }

@@ -38,7 +38,7 @@ export function countTokens(deps: CountTokensDeps): Handler<GatewayEnv> {
     open.start('count_tokens', false)
     const route = findModelRoute(caller, parsed.model)
     noteRoute(open.record, caller, route, parsed.model)
-    refuseUnservedRoute(caller.project, route)
+    refuseUnservedRoute(route)
     const choice = route.backends.find(servesMessages)
     const backend = choice === undefined ? undefined : deps.messages?.backends[choice.kind]
     if (choice === undefined || backend === undefined)

@@ -46,7 +46,7 @@ export function messages(deps: MessagesDeps): Handler<GatewayEnv> {
     open.start('messages', parsed.stream === true)
     const route = findModelRoute(caller, parsed.model)
     noteRoute(open.record, caller, route, parsed.model)
-    refuseUnservedRoute(caller.project, route)
+    refuseUnservedRoute(route)
     checkVersionRules(parsed, version)
     const request = applyMessagesPolicy(parsed, route, version)
     const betas = splitBetas(c.req.header('anthropic-beta'))
