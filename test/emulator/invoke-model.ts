@@ -8,20 +8,12 @@ import { randomUUID } from 'node:crypto'
 import { sendAwsError, sendAwsFault } from './aws-errors.ts'
 import type { EmulatorState } from './emulator-state.ts'
 import { answeredByFault } from './fault-response.ts'
-import { findFoundationModel, findSystemProfile } from './foundation-models.ts'
+import { baseModelId } from './base-model.ts'
 import { pause, sendJson } from './http-io.ts'
 import { cohereEmbedding, titanEmbedding, type EmbeddingOutcome } from './invoke-embeddings.ts'
 import type { Exchange, Route } from './router.ts'
 import { invokeClaude, isClaude } from './anthropic-invoke.ts'
 import { generationDelayMs } from './sse.ts'
-
-/** The foundation model behind any identifier InvokeModel takes, when the emulator knows it. */
-export function baseModelId(state: EmulatorState, modelId: string): string | undefined {
-  const profile = state.profiles.find(modelId)
-  const modelArn = profile?.modelArns[0]
-  if (modelArn !== undefined) return findFoundationModel(modelArn)?.modelId
-  return findSystemProfile(modelId)?.modelId ?? findFoundationModel(modelId)?.modelId
-}
 
 function embed(baseId: string, body: unknown): EmbeddingOutcome | undefined {
   if (baseId.startsWith('amazon.titan-embed-text-v2')) return titanEmbedding(baseId, body)
