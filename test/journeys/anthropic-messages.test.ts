@@ -242,6 +242,63 @@ describe('tools and thinking', () => {
   })
 })
 
+describe('content passed through untouched', () => {
+  it('sends images, documents, citations and cache_control to Bedrock byte for byte', async () => {
+    const messages: Anthropic.MessageParam[] = [
+      {
+        role: 'user',
+        content: [
+          {
+            type: 'image',
+            source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgoAAAANSUhEUg==' },
+          },
+          {
+            type: 'document',
+            source: { type: 'text', media_type: 'text/plain', data: 'The sky is blue.' },
+            citations: { enabled: true },
+            cache_control: { type: 'ephemeral' },
+          },
+          { type: 'text', text: 'What colour is the sky?' },
+        ],
+      },
+    ]
+    const system: Anthropic.TextBlockParam[] = [
+      { type: 'text', text: 'Cite.', cache_control: { type: 'ephemeral', ttl: '1h' } },
+    ]
+    await anthropic.messages.create({ ...hello, system, messages })
+    const body = await lastInvokeBody()
+    expect(JSON.stringify(body['messages'])).toBe(JSON.stringify(messages))
+    expect(JSON.stringify(body['system'])).toBe(JSON.stringify(system))
+  })
+
+  it('passes redacted thinking out and back', async () => {
+    const data = Buffer.from('opaque encrypted reasoning').toString('base64')
+    await journey.bedrock.script({
+      scenario: { reply: { reasoning: { redacted: data }, text: 'Done.' } },
+    })
+    const request = {
+      ...hello,
+      max_tokens: 2048,
+      thinking: { type: 'enabled' as const, budget_tokens: 1024 },
+    }
+    const first = await anthropic.messages.create(request)
+    expect(first.content[0]).toEqual({ type: 'redacted_thinking', data })
+    await anthropic.messages.create({
+      ...request,
+      messages: [
+        ...request.messages,
+        { role: 'assistant', content: first.content },
+        { role: 'user', content: 'Go on' },
+      ],
+    })
+    const sent = (await lastInvokeBody())['messages'] as { content: unknown }[]
+    expect(sent[1]?.content).toEqual([
+      { type: 'redacted_thinking', data },
+      { type: 'text', text: 'Done.' },
+    ])
+  })
+})
+
 describe('count_tokens', () => {
   it('counts through Bedrock CountTokens on the foundation model', async () => {
     const counted = await anthropic.messages.countTokens({
