@@ -5,7 +5,8 @@
 // Reference: https://docs.claude.com/en/api/messages (request body) and
 // https://docs.claude.com/en/api/messages-count-tokens (same body without max_tokens and stream).
 import { z } from 'zod'
-import { GatewayError } from '../errors/gateway-error.ts'
+import { invalidRequest } from '../errors/catalogue.ts'
+import type { GatewayError } from '../errors/gateway-error.ts'
 
 const contentBlock = z.looseObject({ type: z.string().min(1) })
 const messageSchema = z.looseObject({
@@ -46,15 +47,7 @@ function invalid(error: z.ZodError): GatewayError {
   const path = issue?.path.map(String).join('.') ?? ''
   const missing = issue?.code === 'invalid_type' && issue.input === undefined
   const detail = missing ? 'Field required' : (issue?.message ?? 'Invalid request')
-  return new GatewayError(
-    400,
-    'invalid_request_error',
-    `${path === '' ? 'body' : path}: ${detail}`,
-    {
-      ...(path === '' ? {} : { param: path }),
-      code: 'invalid_request',
-    },
-  )
+  return invalidRequest(`${path === '' ? 'body' : path}: ${detail}`, path === '' ? undefined : path)
 }
 
 export function parseMessagesRequest(body: unknown): MessagesRequest {

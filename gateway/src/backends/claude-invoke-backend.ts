@@ -3,8 +3,7 @@
 // (thinking and its signatures, redacted thinking, cache_control, tools, documents, citations),
 // through the project's application inference profile when it has one (routing/backend-target.ts),
 // which is what attributes the cost. CountTokens goes to the base model through the AWS SDK.
-import { GatewayError } from '../errors/gateway-error.ts'
-import { invalidResponse } from '../errors/catalogue.ts'
+import { invalidResponse, passedThroughError, streamIncomplete } from '../errors/catalogue.ts'
 import { invokeStreamChunks } from '../streaming/invoke-stream-chunks.ts'
 import {
   claudeMessageSchema,
@@ -69,17 +68,23 @@ export function createClaudeInvokeBackend(deps: ClaudeInvokeBackendDependencies)
             throw invalidResponse('The model provider sent an invalid stream event.', parsed.error)
           const out = translator.push(parsed.data)
           if (!Array.isArray(out)) {
-            throw new GatewayError(streamStatuses[out.type] ?? 502, 'api_error', out.message, {
-              code: out.type,
-              upstream: out.type === 'overloaded_error' ? 'unavailable' : 'refused',
-            })
+            throw passedThroughError(
+              'provider_error',
+              streamStatuses[out.type] ?? 502,
+              'api_error',
+              out.message,
+              {
+                code: out.type,
+                upstream: out.type === 'overloaded_error' ? 'unavailable' : 'refused',
+              },
+            )
           }
           if (parsed.data.type === 'message_stop') stopped = true
           yield* out
         }
       }
       if (!stopped)
-        throw invalidResponse('The model provider ended the stream before message_stop.')
+        throw streamIncomplete('The model provider ended the stream before message_stop.')
     },
     countTokens(request, target, signal) {
       return deps.countTokens.countTokens({

@@ -3,7 +3,7 @@
 // the route's policy (output cap, default temperature), and per attempt the Bedrock body with what
 // it drops announced (or refused on a strict route). Pure: no Hono, no I/O.
 import type { Route, RouteBackend } from '@strata/crds'
-import { GatewayError } from '../errors/gateway-error.ts'
+import { gatewayError, invalidRequest } from '../errors/catalogue.ts'
 import type { Dispatched } from '../dispatch/dispatch-request.ts'
 import { settleDropped } from '../dispatch/strict-mode.ts'
 import type { MessagesInvoke } from '../backends/messages-backend.ts'
@@ -25,19 +25,15 @@ export const anthropicVersions: ReadonlySet<string> = new Set([
 const samplingRemoved = '2026-10-21'
 const samplingParameters = ['temperature', 'top_p', 'top_k'] as const
 
-function invalid(message: string, code: string): GatewayError {
-  return new GatewayError(400, 'invalid_request_error', message, { code })
-}
-
 /** Anthropic requires the header and refuses versions it does not know; so does the gateway. */
 export function checkAnthropicVersion(header: string | undefined): string {
   const version = header?.trim() ?? ''
   if (version === '')
-    throw invalid('anthropic-version: header is required', 'missing_anthropic_version')
+    throw gatewayError('missing_anthropic_version', 'anthropic-version: header is required')
   if (!anthropicVersions.has(version))
-    throw invalid(
-      `anthropic-version: invalid version '${version}'; this gateway speaks ${[...anthropicVersions].join(', ')}`,
+    throw gatewayError(
       'invalid_anthropic_version',
+      `anthropic-version: invalid version '${version}'; this gateway speaks ${[...anthropicVersions].join(', ')}`,
     )
   return version
 }
@@ -47,11 +43,10 @@ export function checkVersionRules(request: Record<string, unknown>, version: str
   if (version < samplingRemoved) return
   const named = samplingParameters.find((param) => request[param] !== undefined)
   if (named !== undefined)
-    throw new GatewayError(
-      400,
-      'invalid_request_error',
+    throw invalidRequest(
       `${named}: this parameter was removed in anthropic-version ${samplingRemoved}`,
-      { param: named, code: 'unsupported_parameter' },
+      named,
+      'unsupported_parameter',
     )
 }
 
@@ -66,11 +61,10 @@ export function servesMessages(backend: RouteBackend): boolean {
 
 export function refuseUnservedRoute(route: Route): void {
   if (!route.backends.some(servesMessages)) {
-    throw new GatewayError(
-      400,
-      'invalid_request_error',
+    throw gatewayError(
+      'unsupported_model',
       `The model \`${route.model}\` is not served by a Claude model, and the Messages API (/v1/messages) serves Claude only; use /v1/chat/completions or /v1/responses for it.`,
-      { code: 'unsupported_model', param: 'model' },
+      { param: 'model' },
     )
   }
 }

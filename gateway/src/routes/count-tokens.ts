@@ -6,7 +6,7 @@ import type { Handler } from 'hono'
 import type { AppDeps } from '../app-deps.ts'
 import type { GatewayEnv } from '../gateway-env.ts'
 import { parseCountTokensRequest } from '../anthropic/messages-request.ts'
-import { GatewayError } from '../errors/gateway-error.ts'
+import { gatewayError } from '../errors/catalogue.ts'
 import {
   checkAnthropicVersion,
   prepareMessagesCall,
@@ -44,9 +44,7 @@ export function countTokens(deps: CountTokensDeps): Handler<GatewayEnv> {
     const choice = route.backends.find(servesMessages)
     const backend = choice === undefined ? undefined : deps.messages?.backends[choice.kind]
     if (choice === undefined || backend === undefined)
-      throw new GatewayError(503, 'server_error', 'This gateway does not serve the Messages API.', {
-        code: 'api_unavailable',
-      })
+      throw gatewayError('backend_unavailable', 'This gateway does not serve the Messages API.')
     open.record.backend = choice
     const prepared = prepareMessagesCall(
       withMaxTokens(parsed),

@@ -5,28 +5,19 @@
 // References: API_runtime_InvokeModelWithResponseStream (ResponseStream: chunk, PayloadPart.bytes
 // and the exception members) and docs/reference/event-stream.md (framing).
 import { bedrockError, streamExceptionName } from '../errors/bedrock-errors.ts'
-import { GatewayError } from '../errors/gateway-error.ts'
+import { gatewayError, invalidResponse } from '../errors/catalogue.ts'
+import type { GatewayError } from '../errors/gateway-error.ts'
 import {
   EventStreamDecodeError,
   EventStreamDecoder,
   type EventStreamMessage,
 } from './event-stream-decoder.ts'
 
-function invalidUpstream(message: string, cause?: unknown): GatewayError {
-  return new GatewayError(502, 'api_error', message, {
-    code: 'upstream_invalid_response',
-    upstream: 'refused',
-    cause,
-  })
-}
-
 function corrupted(error: EventStreamDecodeError): GatewayError {
-  return new GatewayError(
-    502,
-    'api_error',
+  return gatewayError(
+    'upstream_stream_corrupted',
     'The model provider sent a corrupted response stream.',
     {
-      code: 'upstream_stream_corrupted',
       upstream: 'unavailable',
       cause: error,
     },
@@ -43,7 +34,7 @@ function payloadJson(message: EventStreamMessage): unknown {
   try {
     return JSON.parse(Buffer.from(message.payload).toString('utf8')) as unknown
   } catch (error) {
-    throw invalidUpstream('The model provider sent an unreadable stream event.', error)
+    throw invalidResponse('The model provider sent an unreadable stream event.', error)
   }
 }
 
@@ -71,15 +62,15 @@ export function chunkOf(message: EventStreamMessage): unknown {
     })
   }
   if (messageType !== 'event')
-    throw invalidUpstream(`The model provider sent a frame of unknown type '${messageType ?? ''}'.`)
+    throw invalidResponse(`The model provider sent a frame of unknown type '${messageType ?? ''}'.`)
   if (stringHeader(message, ':event-type') !== 'chunk') return undefined
   const bytes = field(payloadJson(message), 'bytes')
   if (typeof bytes !== 'string')
-    throw invalidUpstream('The model provider sent a chunk without bytes.')
+    throw invalidResponse('The model provider sent a chunk without bytes.')
   try {
     return JSON.parse(Buffer.from(bytes, 'base64').toString('utf8')) as unknown
   } catch (error) {
-    throw invalidUpstream('The model provider sent an unreadable chunk.', error)
+    throw invalidResponse('The model provider sent an unreadable chunk.', error)
   }
 }
 
