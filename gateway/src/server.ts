@@ -34,7 +34,7 @@ import {
 } from './upstream/claude-invoke-client.ts'
 import { createCountTokensClient, type CountTokensClient } from './upstream/count-tokens-client.ts'
 import { createClaudeInvokeBackend } from './backends/claude-invoke-backend.ts'
-import { withMessagesGuardrail } from './guardrails/messages-guardrail.ts'
+import { withMessagesGuardrail } from './backends/messages-guardrail.ts'
 import { createMantleClient, type MantleClient } from './upstream/mantle-client.ts'
 import { createGuardrailClient, type GuardrailClient } from './upstream/guardrail-client.ts'
 import { withApplyGuardrail } from './backends/mantle-guardrail.ts'

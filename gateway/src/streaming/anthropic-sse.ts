@@ -6,7 +6,6 @@
 // events", "Ping events").
 import type { GatewayError } from '../errors/gateway-error.ts'
 import { anthropicError } from '../errors/anthropic-errors.ts'
-import type { MessagesStreamEvent } from '../translators/anthropic-to-invoke/stream.ts'
 import type { SseEncoding } from './sse.ts'
 
 export function anthropicSseEvent(event: { type: string }): string {
@@ -15,7 +14,8 @@ export function anthropicSseEvent(event: { type: string }): string {
 
 export const anthropicPing = anthropicSseEvent({ type: 'ping' })
 
-export function anthropicSse(): SseEncoding<MessagesStreamEvent> {
+/** The encoding for any Anthropic stream event: all it reads is the event's `type`. */
+export function anthropicSse<E extends { type: string }>(): SseEncoding<E> {
   return {
     item: anthropicSseEvent,
     end: undefined,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { BackendTarget } from '../backends/backend-target.ts'
-import type { MessagesBackend } from '../backends/messages-backend.ts'
+import type { BackendTarget } from './backend-target.ts'
+import type { MessagesBackend } from './messages-backend.ts'
 import type { MessagesStreamEvent } from '../translators/anthropic-to-invoke/stream.ts'
 import type { ApplyGuardrailCall, GuardrailClient } from '../upstream/guardrail-client.ts'
 import { messagesInputTexts, withMessagesGuardrail } from './messages-guardrail.ts'

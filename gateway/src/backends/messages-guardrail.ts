@@ -11,11 +11,11 @@
 // message follows, and the rest of Claude's stream is drained unseen except its message_delta
 // (with stop_reason `refusal`, and the usage Bedrock bills) and message_stop.
 // Reference: https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-use-independent-api.html
-import type { BackendTarget } from '../backends/backend-target.ts'
-import type { MessagesBackend, MessagesInvoke } from '../backends/messages-backend.ts'
+import type { BackendTarget } from './backend-target.ts'
+import type { MessagesBackend, MessagesInvoke } from './messages-backend.ts'
 import type { MessagesStreamEvent } from '../translators/anthropic-to-invoke/stream.ts'
 import type { GuardrailClient } from '../upstream/guardrail-client.ts'
-import { blockedInput, type GuardrailTarget } from './guardrail-target.ts'
+import { blockedInput, type GuardrailTarget } from '../guardrails/guardrail-target.ts'
 
 export interface MessagesGuardrailOptions {
   client: GuardrailClient
