@@ -1,4 +1,4 @@
-// The SSE answer of a streaming Message: events through routes/sse-response.ts, encoded by
+// The SSE answer of a streaming Message: events through pipeline/sse-response.ts, encoded by
 // streaming/anthropic-sse.ts (a failure after the start is one Anthropic `error` event, and the
 // keep-alive is Anthropic's `ping`). Usage is gathered across the stream: input and cache counts
 // come with message_start, the output count with message_delta.
@@ -6,7 +6,7 @@ import { fromAnthropicUsage, type AnthropicUsageCounts } from '../observe/anthro
 import type { TokenUsage } from '../observe/token-usage.ts'
 import { anthropicPing, anthropicSse } from '../streaming/anthropic-sse.ts'
 import type { MessagesStreamEvent } from '../translators/anthropic-to-invoke/stream.ts'
-import { sseResponse, type SseResponseOptions } from '../pipeline/sse-response.ts'
+import { sseResponse, type SseResponseOptions } from './sse-response.ts'
 
 export interface StreamMessagesOptions extends Omit<
   SseResponseOptions<MessagesStreamEvent>,
