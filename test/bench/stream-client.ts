@@ -23,13 +23,25 @@ export interface StreamResult {
   failed: number
   ttft: LatencySummary
   gap: LatencySummary
+  /** TTFT of every stream, the ramp's first wave included. */
+  ttftAll: LatencySummary
+  /** From the request to the last content chunk, per counted stream. */
+  duration: LatencySummary
+  /** Content chunks received over the whole run, warm-up included (the CPU covers it too). */
+  chunks: number
 }
 
 interface Sink {
   ttft: number[]
   gaps: number[]
+  durations: number[]
   failed: number
   streams: number
+}
+
+interface Totals {
+  ttftAll: number[]
+  chunks: number
 }
 
 function stream(
@@ -38,10 +50,11 @@ function stream(
   url: URL,
   sink: Sink,
   counted: boolean,
+  totals: Totals,
 ): Promise<void> {
   const marker = Buffer.from(run.marker)
   // A warm-up stream still runs, into a sink nobody reads.
-  if (!counted) sink = { ttft: [], gaps: [], failed: 0, streams: 0 }
+  if (!counted) sink = { ttft: [], gaps: [], durations: [], failed: 0, streams: 0 }
   return new Promise((resolve) => {
     const started = performance.now()
     let last: number | undefined
@@ -63,13 +76,19 @@ function stream(
         response.on('data', (chunk: Buffer) => {
           if (!chunk.includes(marker)) return
           const now = performance.now()
-          if (last === undefined) sink.ttft.push(now - started)
-          else sink.gaps.push(now - last)
+          totals.chunks++
+          if (last === undefined) {
+            sink.ttft.push(now - started)
+            totals.ttftAll.push(now - started)
+          } else sink.gaps.push(now - last)
           last = now
         })
         response.on('end', () => {
           if (last === undefined) sink.failed++
-          else sink.streams++
+          else {
+            sink.streams++
+            sink.durations.push(last - started)
+          }
           resolve()
         })
         response.on('error', fail)
@@ -82,7 +101,8 @@ function stream(
 export async function runStreams(run: StreamRun): Promise<StreamResult> {
   const url = new URL(run.spec.url)
   const agent = new Agent({ keepAlive: true, maxSockets: run.concurrency })
-  const sink: Sink = { ttft: [], gaps: [], failed: 0, streams: 0 }
+  const sink: Sink = { ttft: [], gaps: [], durations: [], failed: 0, streams: 0 }
+  const totals: Totals = { ttftAll: [], chunks: 0 }
   const start = performance.now()
   const countFrom = start + run.warmupSeconds * 1000
   const end = countFrom + run.seconds * 1000
@@ -91,7 +111,7 @@ export async function runStreams(run: StreamRun): Promise<StreamResult> {
   const lane = async (index: number) => {
     await new Promise((resolve) => setTimeout(resolve, (index * 500) / run.concurrency))
     for (let now = performance.now(); now < end; now = performance.now())
-      await stream(agent, run, url, sink, now >= countFrom)
+      await stream(agent, run, url, sink, now >= countFrom, totals)
   }
   await Promise.all(Array.from({ length: run.concurrency }, (_, index) => lane(index)))
   agent.destroy()
@@ -101,6 +121,9 @@ export async function runStreams(run: StreamRun): Promise<StreamResult> {
     failed: sink.failed,
     ttft: summarize(sink.ttft),
     gap: summarize(sink.gaps),
+    ttftAll: summarize(totals.ttftAll),
+    duration: summarize(sink.durations),
+    chunks: totals.chunks,
   }
 }
 
