@@ -36,6 +36,8 @@ export function translateConverseStream<T>(
         for (const item of translator.push(event)) out.push(item)
       }
       if (failure !== undefined) throw failure
+      // Complete only when the body ends: metadata comes after messageStop.
+      return false
     },
     end() {
       endConverseRead(decoder)

@@ -6,8 +6,11 @@ import { listenToBytes, type PushConsumer, type PushableIterator } from './push-
 
 /** What one stream does with its bytes; both steps are synchronous and may throw. */
 export interface ReadStep<T> {
-  /** Appends the items one network read makes; items before a failure are kept. */
-  read(chunk: Uint8Array, out: T[]): void
+  /**
+   * Appends the items one network read makes; items before a failure are kept. True when the
+   * stream is complete (e.g. SSE's `[DONE]`): the rest of the body is not read.
+   */
+  read(chunk: Uint8Array, out: T[]): boolean
   /** The body ended: appends any last items, or throws when the stream was incomplete. */
   end(out: T[]): void
 }
@@ -72,7 +75,10 @@ export function itemStream<T>(bytes: AsyncIterable<Uint8Array>, step: ReadStep<T
     data(chunk: Uint8Array): void {
       if (over) return
       try {
-        step.read(chunk, queue)
+        if (step.read(chunk, queue)) {
+          over = true
+          flow?.stop()
+        }
       } catch (error) {
         fail(error)
         flow?.stop()
