@@ -10,6 +10,8 @@
 //   STRATA_BENCH_TARGETS=a,b           only these targets (ids in targets.ts); floors always run
 //   STRATA_BENCH_GATEWAY_NODE_OPTIONS  Node flags for strata-gateway instead of the chart's
 //   STRATA_BENCH_OUTPUT=dir            where stream-benchmarks.md goes (default docs/)
+//   STRATA_BENCH_BASELINE=dir          also run the gateway of that checkout (e.g. a worktree of
+//                                      the previous commit) on both routes: before/after in one run
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -47,7 +49,13 @@ const config = {
   output: env['STRATA_BENCH_OUTPUT'] ?? `${repoRoot}docs`,
 }
 const defaultTargets: TargetId[] = ['bare-proxy', 'strata-converse', 'strata-mantle', 'portkey']
-const wanted = new Set(env['STRATA_BENCH_TARGETS']?.split(',') ?? defaultTargets)
+const baselineRoot = env['STRATA_BENCH_BASELINE'] || undefined
+const wanted = new Set(
+  env['STRATA_BENCH_TARGETS']?.split(',') ?? [
+    ...defaultTargets,
+    ...(baselineRoot === undefined ? [] : ['strata-converse-baseline', 'strata-mantle-baseline']),
+  ],
+)
 
 const startedAt = new Date()
 const log = (line: string) =>
@@ -74,6 +82,7 @@ async function main(): Promise<void> {
     litellmVenv: undefined,
     log,
     strataNodeOptions: nodeOptions,
+    ...(baselineRoot === undefined ? {} : { baselineRoot }),
   })
   const samples: PacedSample[] = []
   const loads: number[] = []

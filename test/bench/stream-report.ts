@@ -34,6 +34,11 @@ export interface PacedFigures {
   rssMebibytes: number
   streams: number
   failed: number
+  /** Of the failed, answered 503 at once (the gateway at its --max-in-flight). */
+  refused: number
+  /** Newcomers on fresh connections while the target carries the load. */
+  acceptP99: number
+  probeAddedTtftP99: number
 }
 
 const perChunk = (s: PacedSample) => (s.result.cpuSeconds * 1e6) / Math.max(1, s.result.chunks)
@@ -73,6 +78,9 @@ export function streamFigures(samples: readonly PacedSample[]): PacedFigures[] {
       rssMebibytes: Math.max(...group.map((s) => s.result.rssMebibytes)),
       streams: group.reduce((sum, s) => sum + s.result.streams, 0),
       failed: group.reduce((sum, s) => sum + s.result.failed, 0),
+      refused: group.reduce((sum, s) => sum + s.result.refused, 0),
+      acceptP99: median(group.map((s) => s.result.probe.accept.p99)),
+      probeAddedTtftP99: added((s) => s.result.probe.ttft.p99),
     })
   }
   return figures.sort((a, b) => a.concurrency - b.concurrency)
@@ -95,12 +103,13 @@ export function streamTable(figures: readonly PacedFigures[]): string {
       `${signed(f.addedTtftP50All)} / ${signed(f.addedTtftP99All)}`,
       `${fixed(f.stretchP50, 3)}× / ${fixed(f.durationP99 / 1000, 2)} s`,
       fixed(f.rssMebibytes),
-      `${String(f.streams)}${f.failed > 0 ? ` (${String(f.failed)} failed)` : ''}`,
+      `${String(f.streams)}${f.failed > 0 ? ` (${String(f.failed)} failed${f.refused > 0 ? `, ${String(f.refused)} refused 503` : ''})` : ''}`,
+      `${fixed(f.acceptP99, 1)} / ${signed(f.probeAddedTtftP99)}`,
     ].join(' | '),
   )
   return [
-    '| streams | target | CPU µs/chunk | × bare proxy | CPU % of a core | added TTFT p50 / p99 ms, after the ramp | added TTFT p50 / p99 ms, overall | duration stretch p50 / p99 duration | peak RSS MiB | streams completed |',
-    '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| streams | target | CPU µs/chunk | × bare proxy | CPU % of a core | added TTFT p50 / p99 ms, after the ramp | added TTFT p50 / p99 ms, overall | duration stretch p50 / p99 duration | peak RSS MiB | streams completed | newcomer: accept p99 ms / added TTFT p99 ms |',
+    '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map((row) => `| ${row} |`),
   ].join('\n')
 }
@@ -139,6 +148,11 @@ ${streamTable(context.figures)}
   Strata's Mantle route), fastest floor round; median over ${String(context.rounds)} round(s).
 - **duration stretch**: median stream duration (request to last content chunk) over the floor's;
   then the p99 duration.
+- **streams completed**: counted streams that delivered content; "refused 503" are answers of
+  \`overloaded\` at once, from a gateway at its \`--max-in-flight\` (default 1024).
+- **newcomer**: every 100 ms after the ramp, one more stream on a fresh connection: the time until
+  the target accepted the connection (p99), and its added time to first token (p99). This is what
+  a new client sees while the target carries the load.
 - strata-gateway runs with ${context.nodeOptions.length === 0 ? "V8's default heap sizing" : `\`${context.nodeOptions.join(' ')}\`, the chart's heap flags`}.
 ${context.missing.length === 0 ? '' : `\nNot measured: ${context.missing.join('; ')}\n`}
 ## Machine

@@ -70,6 +70,7 @@ export async function startStrata(
   emulatorUrl: string,
   nodeOptions: string[] = [],
   name = 'gateway',
+  root = repoRoot,
 ): Promise<RunningProcess> {
   const routesFile = join(workDirectory, 'routes.json')
   await writeFile(routesFile, JSON.stringify(benchTable()))
@@ -77,7 +78,7 @@ export async function startStrata(
     name,
     [
       ...nodeOptions,
-      join(repoRoot, 'gateway/bin/strata-gateway.js'),
+      join(root, 'gateway/bin/strata-gateway.js'),
       '--routes',
       routesFile,
       '--port',
