@@ -148,7 +148,8 @@ ${streamTable(context.figures)}
   Strata's Mantle route), fastest floor round; median over ${String(context.rounds)} round(s).
 - **duration stretch**: median stream duration (request to last content chunk) over the floor's;
   then the p99 duration.
-- **streams completed**: counted streams that delivered content; "refused 503" are answers of
+- **streams completed**: counted streams that delivered content; "refused 503" (over the whole run, the first second's streams
+  included) are answers of
   \`overloaded\` at once, from a gateway at its \`--max-in-flight\` (default 1024).
 - **newcomer**: every 100 ms after the ramp, one more stream on a fresh connection: the time until
   the target accepted the connection (p99), and its added time to first token (p99). This is what
