@@ -35,8 +35,9 @@ e2e: setup ## run only the end-to-end projects (real control plane, real process
 demo: setup ## the main job: start the local system and show it working (Ctrl-C stops it)
 	@node test/demo/main.ts
 
-bench: setup ## benchmarks: gateway vs bare proxy, Portkey, LiteLLM (writes docs/benchmarks.md), overload curve, 429 storm, then control-plane scale. STRATA_BENCH_QUICK=1 for a smoke run
+bench: setup ## benchmarks: gateway vs bare proxy, Portkey, LiteLLM (writes docs/benchmarks.md), paced streams (docs/stream-benchmarks.md), overload curve, 429 storm, then control-plane scale. STRATA_BENCH_QUICK=1 for a smoke run
 	@. test/python-env.sh && LITELLM_VENV="$$LITELLM_VENV" node test/bench/gateway-bench.ts
+	@node test/bench/stream-bench.ts
 	@node test/bench/overload-curve.ts
 	@node test/bench/throttle-storm.ts
 	@node test/bench/publish-scale.ts

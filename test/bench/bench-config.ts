@@ -12,6 +12,8 @@
 //   STRATA_BENCH_GATEWAY_NODE_OPTIONS='…'  Node flags for strata-gateway instead of the chart's
 //                                   heap cap (empty: V8's default heap sizing)
 //   STRATA_BENCH_OUTPUT=dir        where benchmarks.md and benchmarks.svg go (default docs/)
+//   STRATA_BENCH_BASELINE=dir      also run the gateway of that checkout (targets
+//                                   strata-converse-baseline, strata-mantle-baseline)
 import { z } from 'zod'
 
 const list = z

@@ -69,6 +69,10 @@ async function main(): Promise<void> {
     litellmVenv: process.env['LITELLM_VENV'],
     log,
     strataNodeOptions,
+    // Another checkout's gateway beside this one (before/after in one run), when asked for.
+    ...(process.env['STRATA_BENCH_BASELINE']
+      ? { baselineRoot: process.env['STRATA_BENCH_BASELINE'] }
+      : {}),
   })
   const { targets } = started
   const samples = new Map<string, TargetSamples>(
@@ -195,6 +199,10 @@ async function main(): Promise<void> {
     command: `${config.quick ? 'STRATA_BENCH_QUICK=1 ' : ''}make bench`,
     streamScenario: streamScenarioText,
     strataNodeOptions,
+    // Another checkout's gateway beside this one (before/after in one run), when asked for.
+    ...(process.env['STRATA_BENCH_BASELINE']
+      ? { baselineRoot: process.env['STRATA_BENCH_BASELINE'] }
+      : {}),
   })
   await writeFile(join(config.output, 'benchmarks.md'), markdown)
   await writeFile(join(config.output, 'benchmarks.svg'), svg)

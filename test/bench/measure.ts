@@ -80,7 +80,7 @@ export async function measureStreams(
   target: Target,
   run: Omit<StreamRun, 'spec'>,
   workDirectory: string,
-): Promise<StreamResult & { rssMebibytes: number; cpuPercent: number }> {
+): Promise<StreamResult & { rssMebibytes: number; cpuPercent: number; cpuSeconds: number }> {
   const started = performance.now()
   const { result, rss, cpu } = await charged(target, () =>
     child<StreamResult>(
@@ -92,5 +92,5 @@ export async function measureStreams(
   )
   // Of one core, over the whole run: near 100 a single-threaded target is saturated.
   const cpuPercent = (100 * cpu) / ((performance.now() - started) / 1000)
-  return { ...result, rssMebibytes: rss, cpuPercent }
+  return { ...result, rssMebibytes: rss, cpuPercent, cpuSeconds: cpu }
 }

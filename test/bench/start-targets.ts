@@ -18,6 +18,7 @@ import {
   strataTargets,
   type Target,
   strataDefaultHeapTarget,
+  strataBaselineTargets,
   type TargetId,
 } from './targets.ts'
 
@@ -48,6 +49,8 @@ export async function startTargets(options: {
   litellmVenv: string | undefined
   log: (line: string) => void
   strataNodeOptions?: string[]
+  /** A checkout whose gateway runs too, as the baseline targets (before/after in one run). */
+  baselineRoot?: string
 }): Promise<StartedTargets> {
   const { workDirectory, wanted, log } = options
   const processes: RunningProcess[] = []
@@ -69,6 +72,19 @@ export async function startTargets(options: {
         await startStrata(workDirectory, emulator.url, options.strataNodeOptions ?? []),
       )
       targets.push(...strataTargets(gateway).filter((target) => wanted(target.id)))
+    }
+    if (options.baselineRoot !== undefined) {
+      const baseline = keep(
+        await startStrata(
+          workDirectory,
+          emulator.url,
+          options.strataNodeOptions ?? [],
+          'gateway-baseline',
+          [],
+          options.baselineRoot,
+        ),
+      )
+      targets.push(...strataBaselineTargets(baseline).filter((target) => wanted(target.id)))
     }
     // Only worth a second gateway when the first one runs with heap flags.
     if (wanted('strata-converse-v8-heap') && (options.strataNodeOptions ?? []).length > 0)

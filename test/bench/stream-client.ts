@@ -4,7 +4,7 @@
 // marker word the emulator is scripted to stream, so role, usage and stop events are ignored on
 // every wire format (SSE and Bedrock's event stream alike). Prints one JSON line of results.
 import { readFileSync } from 'node:fs'
-import { Agent } from 'node:http'
+import { Agent, request } from 'node:http'
 import { postSpec, type RequestSpec } from './request-spec.ts'
 import { summarize, type LatencySummary } from './stats.ts'
 
@@ -23,13 +23,86 @@ export interface StreamResult {
   failed: number
   ttft: LatencySummary
   gap: LatencySummary
+  /** TTFT of every stream, the ramp's first wave included. */
+  ttftAll: LatencySummary
+  /** From the request to the last content chunk, per counted stream. */
+  duration: LatencySummary
+  /** Content chunks received over the whole run, warm-up included (the CPU covers it too). */
+  chunks: number
+  /** Answers 503 (a gateway at its --max-in-flight refuses at once), among the failed. */
+  refused: number
+  /**
+   * A newcomer every 100 ms after the ramp, on a fresh connection: the time until the target
+   * accepted the connection, and its time to first token (fairness while the target is busy).
+   */
+  probe: { accept: LatencySummary; ttft: LatencySummary; failed: number }
 }
 
 interface Sink {
   ttft: number[]
   gaps: number[]
+  durations: number[]
   failed: number
   streams: number
+}
+
+interface Totals {
+  ttftAll: number[]
+  chunks: number
+  refused: number
+}
+
+interface Probe {
+  accept: number[]
+  ttft: number[]
+  failed: number
+}
+
+// One newcomer's stream on a connection of its own.
+function probeStream(run: StreamRun, url: URL, probe: Probe, totals: Totals): Promise<void> {
+  const marker = Buffer.from(run.marker)
+  return new Promise((resolve) => {
+    const started = performance.now()
+    let first = true
+    const fail = () => {
+      probe.failed++
+      resolve()
+    }
+    const outgoing = request(
+      {
+        agent: false,
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        headers: { ...run.spec.headers, 'content-length': Buffer.byteLength(run.spec.body) },
+      },
+      (response) => {
+        if (response.statusCode !== 200) {
+          response.resume()
+          fail()
+          return
+        }
+        response.on('data', (chunk: Buffer) => {
+          if (!chunk.includes(marker)) return
+          // Its chunks cost the target CPU like any other's.
+          totals.chunks++
+          if (first) {
+            first = false
+            probe.ttft.push(performance.now() - started)
+          }
+        })
+        response.on('end', resolve)
+        response.on('error', fail)
+      },
+    )
+    outgoing.on('socket', (socket) => {
+      socket.once('connect', () => probe.accept.push(performance.now() - started))
+    })
+    outgoing.setTimeout(30_000, () => outgoing.destroy())
+    outgoing.on('error', fail)
+    outgoing.end(run.spec.body)
+  })
 }
 
 function stream(
@@ -38,10 +111,11 @@ function stream(
   url: URL,
   sink: Sink,
   counted: boolean,
+  totals: Totals,
 ): Promise<void> {
   const marker = Buffer.from(run.marker)
   // A warm-up stream still runs, into a sink nobody reads.
-  if (!counted) sink = { ttft: [], gaps: [], failed: 0, streams: 0 }
+  if (!counted) sink = { ttft: [], gaps: [], durations: [], failed: 0, streams: 0 }
   return new Promise((resolve) => {
     const started = performance.now()
     let last: number | undefined
@@ -56,6 +130,7 @@ function stream(
       30_000,
       (response) => {
         if (response.statusCode !== 200) {
+          if (response.statusCode === 503) totals.refused++
           response.resume()
           fail()
           return
@@ -63,13 +138,19 @@ function stream(
         response.on('data', (chunk: Buffer) => {
           if (!chunk.includes(marker)) return
           const now = performance.now()
-          if (last === undefined) sink.ttft.push(now - started)
-          else sink.gaps.push(now - last)
+          totals.chunks++
+          if (last === undefined) {
+            sink.ttft.push(now - started)
+            totals.ttftAll.push(now - started)
+          } else sink.gaps.push(now - last)
           last = now
         })
         response.on('end', () => {
           if (last === undefined) sink.failed++
-          else sink.streams++
+          else {
+            sink.streams++
+            sink.durations.push(last - started)
+          }
           resolve()
         })
         response.on('error', fail)
@@ -82,7 +163,9 @@ function stream(
 export async function runStreams(run: StreamRun): Promise<StreamResult> {
   const url = new URL(run.spec.url)
   const agent = new Agent({ keepAlive: true, maxSockets: run.concurrency })
-  const sink: Sink = { ttft: [], gaps: [], failed: 0, streams: 0 }
+  const sink: Sink = { ttft: [], gaps: [], durations: [], failed: 0, streams: 0 }
+  const totals: Totals = { ttftAll: [], chunks: 0, refused: 0 }
+  const probe: Probe = { accept: [], ttft: [], failed: 0 }
   const start = performance.now()
   const countFrom = start + run.warmupSeconds * 1000
   const end = countFrom + run.seconds * 1000
@@ -91,9 +174,21 @@ export async function runStreams(run: StreamRun): Promise<StreamResult> {
   const lane = async (index: number) => {
     await new Promise((resolve) => setTimeout(resolve, (index * 500) / run.concurrency))
     for (let now = performance.now(); now < end; now = performance.now())
-      await stream(agent, run, url, sink, now >= countFrom)
+      await stream(agent, run, url, sink, now >= countFrom, totals)
   }
-  await Promise.all(Array.from({ length: run.concurrency }, (_, index) => lane(index)))
+  const probes: Promise<void>[] = []
+  const prober = async () => {
+    await new Promise((resolve) => setTimeout(resolve, countFrom - performance.now()))
+    while (performance.now() < end) {
+      probes.push(probeStream(run, url, probe, totals))
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+  }
+  await Promise.all([
+    ...Array.from({ length: run.concurrency }, (_, index) => lane(index)),
+    prober(),
+  ])
+  await Promise.all(probes)
   agent.destroy()
   return {
     concurrency: run.concurrency,
@@ -101,6 +196,11 @@ export async function runStreams(run: StreamRun): Promise<StreamResult> {
     failed: sink.failed,
     ttft: summarize(sink.ttft),
     gap: summarize(sink.gaps),
+    ttftAll: summarize(totals.ttftAll),
+    duration: summarize(sink.durations),
+    chunks: totals.chunks,
+    refused: totals.refused,
+    probe: { accept: summarize(probe.accept), ttft: summarize(probe.ttft), failed: probe.failed },
   }
 }
 

@@ -9,8 +9,18 @@ const streamScenario = {
   tokenDelayMs: 100,
 }
 
+/**
+ * The streaming benchmark's streams (stream-bench.ts): 20 content events 100 ms apart, about 2 s
+ * per stream. "tok " is four characters, so each piece of the reply is one event, sent in its own
+ * write after its delay: one event per network read, as Bedrock sends tokens.
+ */
+export const pacedScenario = { ...streamScenario, chunkSize: 4 }
+
 /** Every ConverseStream and Mantle chat stream of the emulator answers this way from now on. */
-export async function scriptStreams(emulatorUrl: string): Promise<void> {
+export async function scriptStreams(
+  emulatorUrl: string,
+  scenario: typeof streamScenario = streamScenario,
+): Promise<void> {
   for (const operation of ['converse-stream', 'mantle-chat']) {
     const response = await fetch(`${emulatorUrl}/__emulator/scenarios`, {
       method: 'POST',
@@ -18,7 +28,7 @@ export async function scriptStreams(emulatorUrl: string): Promise<void> {
       body: JSON.stringify({
         match: { operation },
         times: 1_000_000_000,
-        scenario: streamScenario,
+        scenario,
       }),
     })
     if (response.status !== 201) throw new Error(`scripting streams: ${await response.text()}`)

@@ -63,7 +63,7 @@ export function benchTable(): unknown {
 
 /**
  * strata-gateway standalone on the bench table; `nodeOptions` such as --cpu-prof go to Node and
- * `gatewayArgs` such as --max-in-flight to the gateway. `name` names its log, so that two
+ * `gatewayArgs` such as --max-in-flight to the gateway; `root` is the checkout whose gateway runs. `name` names its log, so that two
  * gateways in one work directory keep theirs apart.
  */
 export async function startStrata(
@@ -72,6 +72,7 @@ export async function startStrata(
   nodeOptions: string[] = [],
   name = 'gateway',
   gatewayArgs: string[] = [],
+  root = repoRoot,
 ): Promise<RunningProcess> {
   const routesFile = join(workDirectory, 'routes.json')
   await writeFile(routesFile, JSON.stringify(benchTable()))
@@ -79,7 +80,7 @@ export async function startStrata(
     name,
     [
       ...nodeOptions,
-      join(repoRoot, 'gateway/bin/strata-gateway.js'),
+      join(root, 'gateway/bin/strata-gateway.js'),
       '--routes',
       routesFile,
       '--port',

@@ -13,6 +13,8 @@ export type TargetId =
   | 'strata-converse'
   | 'strata-mantle'
   | 'strata-converse-v8-heap'
+  | 'strata-converse-baseline'
+  | 'strata-mantle-baseline'
   | 'portkey'
   | 'litellm'
 
@@ -136,6 +138,15 @@ export function strataTargets(gateway: RunningProcess): Target[] {
       auth,
     ),
   ]
+}
+
+/** Both routes on a gateway built from another checkout (STRATA_BENCH_BASELINE), for before/after. */
+export function strataBaselineTargets(gateway: RunningProcess): Target[] {
+  return strataTargets(gateway).map((target) => ({
+    ...target,
+    id: target.id === 'strata-converse' ? 'strata-converse-baseline' : 'strata-mantle-baseline',
+    label: `${target.label}, baseline`,
+  }))
 }
 
 /**

@@ -19,6 +19,7 @@ import type { ImageResolver } from '../upstream/image-fetcher.ts'
 import type { ChatBackend, ChatCallContext } from './chat-backend.ts'
 import type { BackendTarget } from './backend-target.ts'
 import { translateConverseStream } from './translate-converse-stream.ts'
+import { startingStream } from '../streaming/item-stream.ts'
 
 export interface ConverseBackendDependencies {
   client: ConverseClient
@@ -95,19 +96,21 @@ export function createConverseBackend(dependencies: ConverseBackendDependencies)
       checkConverseResponse(response, target.guardrail)
       return toChatCompletion(response, responseContext(request, context))
     },
-    async *stream(request, target, context) {
-      const body = await prepare(request, target, context, true)
-      const bytes = await client.converseStream({
-        modelId: target.modelId,
-        region: target.region,
-        body,
-        signal: context.signal,
+    stream(request, target, context) {
+      return startingStream(async () => {
+        const body = await prepare(request, target, context, true)
+        const bytes = await client.converseStream({
+          modelId: target.modelId,
+          region: target.region,
+          body,
+          signal: context.signal,
+        })
+        return translateConverseStream(
+          bytes,
+          chatChunkTranslator(responseContext(request, context)),
+          target.guardrail,
+        )
       })
-      yield* translateConverseStream(
-        bytes,
-        chatChunkTranslator(responseContext(request, context)),
-        target.guardrail,
-      )
     },
   }
 }

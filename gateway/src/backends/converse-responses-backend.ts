@@ -13,6 +13,7 @@ import type { ResponsesRequest } from '../openai/responses.ts'
 import type { BackendTarget } from './backend-target.ts'
 import type { ResponsesBackend, ResponsesCallContext } from './responses-backend.ts'
 import { translateConverseStream } from './translate-converse-stream.ts'
+import { startingStream } from '../streaming/item-stream.ts'
 
 export interface ConverseResponsesBackendDependencies {
   client: ConverseClient
@@ -60,13 +61,15 @@ export function createConverseResponsesBackend(
       checkConverseResponse(response, target.guardrail, 'input')
       return toResponse(response, responseContext(request, context))
     },
-    async *stream(request, target, context) {
-      const bytes = await client.converseStream(call(request, target, context.signal, true))
-      yield* translateConverseStream(
-        bytes,
-        responseEventTranslator(responseContext(request, context)),
-        target.guardrail,
-      )
+    stream(request, target, context) {
+      return startingStream(async () => {
+        const bytes = await client.converseStream(call(request, target, context.signal, true))
+        return translateConverseStream(
+          bytes,
+          responseEventTranslator(responseContext(request, context)),
+          target.guardrail,
+        )
+      })
     },
   }
 }

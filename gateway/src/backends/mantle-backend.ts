@@ -6,6 +6,7 @@
 import { toMantleRequest } from '../translators/openai-to-mantle/request.ts'
 import { toChatCompletion } from '../translators/openai-to-mantle/response.ts'
 import { mantleChatChunks } from '../translators/openai-to-mantle/stream.ts'
+import { startingStream } from '../streaming/item-stream.ts'
 import type { MantleClient } from '../upstream/mantle-client.ts'
 import type { ChatBackend } from './chat-backend.ts'
 
@@ -27,18 +28,20 @@ export function createMantleBackend(dependencies: MantleBackendDependencies): Ch
       })
       return toChatCompletion(json, { model: context.model })
     },
-    async *stream(request, target, context) {
-      const streaming = { ...request, stream: true }
-      const bytes = await client.chatCompletionStream({
-        modelId: target.modelId,
-        region: target.region,
-        projectId: target.projectId,
-        body: toMantleRequest(streaming, { modelId: target.modelId }),
-        signal: context.signal,
-      })
-      yield* mantleChatChunks(bytes, {
-        model: context.model,
-        clientWantsUsage: request.stream_options?.include_usage === true,
+    stream(request, target, context) {
+      return startingStream(async () => {
+        const streaming = { ...request, stream: true }
+        const bytes = await client.chatCompletionStream({
+          modelId: target.modelId,
+          region: target.region,
+          projectId: target.projectId,
+          body: toMantleRequest(streaming, { modelId: target.modelId }),
+          signal: context.signal,
+        })
+        return mantleChatChunks(bytes, {
+          model: context.model,
+          clientWantsUsage: request.stream_options?.include_usage === true,
+        })
       })
     },
   }

@@ -1,14 +1,16 @@
-// ConverseStream bytes → what the client's API streams (chat chunks, Responses events), one step
-// per network read: decoding, validation, the guardrail watch and translation are synchronous, so
-// the only asynchronous steps left are the read and each item handed on. Stacked async generators
-// (one per layer) cost promises per layer and event, a visible share of the gateway's CPU at a
-// thousand concurrent streams.
+// ConverseStream bytes → what the client's API streams (chat chunks, Responses events), in one
+// synchronous step per network read: decoding, validation, the guardrail watch and translation
+// (streaming/item-stream.ts). Read by pull until the first token, then by push: once committed, a
+// read goes from the upstream socket to the client's in one call, with no promise per chunk.
 import type { GuardrailTarget } from '../guardrails/guardrail-target.ts'
 import { watchConverseStream } from '../guardrails/converse-guardrail.ts'
+import { EventStreamDecoder } from '../streaming/event-stream-decoder.ts'
 import {
-  converseEventBatches,
+  decodeConverseRead,
+  endConverseRead,
   type ConverseStreamEvent,
 } from '../streaming/converse-stream-events.ts'
+import { itemStream, type ItemStream } from '../streaming/item-stream.ts'
 
 /** A stream's translator: the items one event makes, and a check that the stream was complete. */
 export interface ConverseStreamTranslator<T> {
@@ -16,18 +18,31 @@ export interface ConverseStreamTranslator<T> {
   end(): void
 }
 
-export async function* translateConverseStream<T>(
+export function translateConverseStream<T>(
   bytes: AsyncIterable<Uint8Array>,
   translator: ConverseStreamTranslator<T>,
   guardrail?: GuardrailTarget,
-): AsyncGenerator<T> {
+): ItemStream<T> {
   const watch = guardrail === undefined ? undefined : watchConverseStream(guardrail)
-  for await (const events of converseEventBatches(bytes)) {
-    for (const event of events) {
-      watch?.see(event)
-      for (const item of translator.push(event)) yield item
-    }
-  }
-  watch?.end()
-  translator.end()
+  const decoder = new EventStreamDecoder()
+  // One read's events, reused from read to read.
+  const events: ConverseStreamEvent[] = []
+  return itemStream<T>(bytes, {
+    read(chunk, out) {
+      events.length = 0
+      const failure = decodeConverseRead(decoder, chunk, events)
+      for (const event of events) {
+        watch?.see(event)
+        for (const item of translator.push(event)) out.push(item)
+      }
+      if (failure !== undefined) throw failure
+      // Complete only when the body ends: metadata comes after messageStop.
+      return false
+    },
+    end() {
+      endConverseRead(decoder)
+      watch?.end()
+      translator.end()
+    },
+  })
 }

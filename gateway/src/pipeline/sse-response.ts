@@ -19,6 +19,7 @@ import { sseKeepAlive, type SseEncoding } from '../streaming/sse.ts'
 import type { SseSink } from './sse-sink.ts'
 import { type UpstreamCall } from '../resilience/upstream-call.ts'
 import { asGatewayError, clientClosed } from '../errors/catalogue.ts'
+import { pushable, type PushableIterator } from '../streaming/push-stream.ts'
 
 export interface SseResponseOptions<T> {
   items: AsyncIterable<T>
@@ -135,7 +136,9 @@ class LoggedFailure extends Error {
 
 // Moves the items to the sink until the stream ends, fails, or the client goes away; it never
 // throws. Every wait on the model counts as upstream time, not only the first, so that what is
-// left of a stream's duration is the gateway's own (strata_gateway_overhead_seconds).
+// left of a stream's duration is the gateway's own (strata_gateway_overhead_seconds). Once the
+// first item is out and the items can be pushed (streaming/push-stream.ts), the rest goes by
+// push: one synchronous call per network read, one write per read.
 async function pump<T>(
   options: SseResponseOptions<T>,
   rest: AsyncIterator<T>,
@@ -145,6 +148,20 @@ async function pump<T>(
   let closed = false
   // Set from the sink's close event: a function, so that no check is narrowed away.
   const gone = (): boolean => closed
+  let finalized = false
+  const alive = keepAlive(options.keepAliveMs, now, () =>
+    sink.write(options.keepAliveText ?? sseKeepAlive),
+  )
+  const finalize = async (): Promise<void> => {
+    if (finalized) return
+    finalized = true
+    alive.stop()
+    await rest.return?.(undefined).catch(() => undefined)
+    call.release()
+    sink.end()
+    record.finish(now())
+  }
+  let pushing = false
   sink.onClose((reason) => {
     closed = true
     // Abort first: the iterator may be waiting on the upstream, and return() would queue behind
@@ -153,16 +170,28 @@ async function pump<T>(
     record.record.error = clientClosed(reason)
     // The request is over for the client now, whatever the upstream still takes to stop.
     record.finish(now())
+    // Pushed, nothing waits on the upstream: the stream is stopped here and now.
+    if (pushing) void finalize()
   })
-  const alive = keepAlive(options.keepAliveMs, now, () =>
-    sink.write(options.keepAliveText ?? sseKeepAlive),
-  )
   // False when the client is not keeping up; then the caller waits for drained(). Synchronous,
   // so that the usual case costs no promise per item.
   const send = (text: string | undefined): boolean => {
     if (text === undefined) return true
     alive.wrote(now())
     return sink.write(text)
+  }
+  const failAfterStart = (error: unknown): void => {
+    if (gone()) return
+    const failure = error instanceof LoggedFailure ? error.failure : asGatewayError(error)
+    if (!(error instanceof LoggedFailure)) {
+      options.logger.warn(`${options.what} failed after it started`, {
+        status: failure.status,
+        upstreamType: failure.upstreamType,
+        error: failure.message,
+      })
+    }
+    record.record.error = failure
+    send(encoding.error(failure))
   }
   try {
     let next = await start
@@ -171,6 +200,12 @@ async function pump<T>(
       if (usage !== undefined) record.record.usage = usage
       if (!send(encoding.item(next.value))) await sink.drained()
       if (gone()) break
+      const source = pushable(rest)
+      if (source !== undefined) {
+        pushing = true
+        pushRest(options, source, { gone, send, failAfterStart, finalize })
+        return
+      }
       const since = now()
       try {
         next = await rest.next()
@@ -186,23 +221,62 @@ async function pump<T>(
     }
     if (!gone()) send(encoding.end)
   } catch (error) {
-    if (!gone()) {
-      const failure = error instanceof LoggedFailure ? error.failure : asGatewayError(error)
-      if (!(error instanceof LoggedFailure)) {
-        options.logger.warn(`${options.what} failed after it started`, {
-          status: failure.status,
-          upstreamType: failure.upstreamType,
-          error: failure.message,
-        })
-      }
-      record.record.error = failure
-      send(encoding.error(failure))
-    }
+    failAfterStart(error)
   } finally {
-    alive.stop()
-    await rest.return?.(undefined).catch(() => undefined)
-    call.release()
-    sink.end()
-    record.finish(now())
+    if (!pushing) await finalize()
   }
+}
+
+interface PumpState {
+  gone: () => boolean
+  send: (text: string | undefined) => boolean
+  failAfterStart: (error: unknown) => void
+  finalize: () => Promise<void>
+}
+
+// The rest of a stream by push: each network read's items are encoded into one text and written
+// once; when the client's socket is full the upstream pauses until it drains.
+function pushRest<T>(
+  options: SseResponseOptions<T>,
+  source: PushableIterator<T>,
+  state: PumpState,
+): void {
+  const { sink, record, now, encoding } = options
+  const { gone, send } = state
+  let waitingSince = now()
+  // Called only after pushTo returned: drained() settles in a later turn.
+  const resumeWhenDrained = (): void => {
+    void sink.drained().then(() => {
+      waitingSince = now()
+      resume()
+    })
+  }
+  const resume = source.pushTo({
+    push(items) {
+      if (gone()) return true
+      const arrived = now()
+      record.addUpstreamTime(waitingSince, arrived)
+      let text = ''
+      for (const item of items) {
+        const usage = options.usageOf(item)
+        if (usage !== undefined) record.record.usage = usage
+        if (record.record.firstTokenAt === undefined && options.hasToken(item))
+          record.record.firstTokenAt = arrived
+        const encoded = encoding.item(item)
+        if (encoded !== undefined) text += encoded
+      }
+      waitingSince = arrived
+      if (text === '' || send(text)) return true
+      resumeWhenDrained()
+      return false
+    },
+    end() {
+      if (!gone()) send(encoding.end)
+      void state.finalize()
+    },
+    fail(error) {
+      state.failAfterStart(error)
+      void state.finalize()
+    },
+  })
 }

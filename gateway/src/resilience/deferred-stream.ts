@@ -7,6 +7,7 @@
 import type { UpstreamCall } from './upstream-call.ts'
 import { resumeStream, type FirstItem } from './resume-stream.ts'
 import type { Served } from './run-attempts.ts'
+import type { ItemStream } from '../streaming/item-stream.ts'
 
 export interface DeferredStream<T> {
   items: AsyncIterable<T>
@@ -37,8 +38,26 @@ export function deferredStream<T>(
   })
   // Whoever reads the items hears of a failure; this copy only keeps it from being unhandled.
   attempts.catch(() => undefined)
-  async function* items(): AsyncGenerator<T> {
-    yield* resumeStream(await attempts)
+  let resumed: ItemStream<T> | undefined
+  const items: ItemStream<T> = {
+    next() {
+      if (resumed !== undefined) return resumed.next()
+      return attempts.then((value) => {
+        resumed ??= resumeStream(value)
+        return resumed.next()
+      })
+    },
+    return() {
+      return resumed?.return?.() ?? Promise.resolve({ done: true, value: undefined })
+    },
+    canPush: () => resumed?.canPush() ?? false,
+    pushTo(consumer) {
+      if (resumed === undefined) throw new Error('pushTo before the stream was served')
+      return resumed.pushTo(consumer)
+    },
+    [Symbol.asyncIterator]() {
+      return items
+    },
   }
   const call: UpstreamCall = {
     signal,
@@ -53,5 +72,5 @@ export function deferredStream<T>(
     clearTimeout: () => served?.call.clearTimeout(),
     explain: (error) => (served === undefined ? error : served.call.explain(error)),
   }
-  return { items: items(), call, served: attempts, current: () => served }
+  return { items, call, served: attempts, current: () => served }
 }

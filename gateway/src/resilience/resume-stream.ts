@@ -5,6 +5,8 @@
 import type { Served } from './run-attempts.ts'
 import { isBackendFailure } from './retryable.ts'
 import { asGatewayError } from '../errors/catalogue.ts'
+import type { ItemStream } from '../streaming/item-stream.ts'
+import { pushable, type PushConsumer } from '../streaming/push-stream.ts'
 
 export interface FirstItem<T> {
   /** What came before and with the first substantive item: nothing of it has reached the client. */
@@ -34,28 +36,105 @@ export async function firstItem<T>(
   }
 }
 
-export async function* resumeStream<T>(served: Served<FirstItem<T>>): AsyncGenerator<T> {
+const done = <T>(): IteratorResult<T> => ({ done: true, value: undefined })
+
+/**
+ * The served attempt's items: the head, then the rest. Read by pull, or, once the rest can push
+ * (streaming/push-stream.ts), handed over by push with the same idle deadline and failure rules.
+ */
+export function resumeStream<T>(served: Served<FirstItem<T>>): ItemStream<T> {
   const { head, ended, rest } = served.value
   const { call, health } = served
-  try {
-    // The idle deadline measures the model's silence, not a slow client's reading.
-    for (const item of head) {
-      call.hold()
-      yield item
-    }
-    if (ended) return
-    call.touch()
-    for (let next = await rest.next(); next.done !== true; next = await rest.next()) {
-      call.hold()
-      yield next.value
-      call.touch()
-    }
-  } catch (raw) {
-    const error = asGatewayError(call.explain(raw))
-    if (isBackendFailure(error)) health.breaker.onFailure()
-    throw error
-  } finally {
-    await rest.return?.()
+  let index = 0
+  let finished = false
+  const finish = (): void => {
+    if (finished) return
+    finished = true
     served.finish()
   }
+  const failure = (raw: unknown) => {
+    const error = asGatewayError(call.explain(raw))
+    if (isBackendFailure(error)) health.breaker.onFailure()
+    return error
+  }
+  const stop = async (): Promise<IteratorResult<T>> => {
+    try {
+      await rest.return?.()
+    } finally {
+      finish()
+    }
+    return done()
+  }
+  const stream: ItemStream<T> = {
+    async next() {
+      if (finished) return done()
+      // The idle deadline measures the model's silence, not a slow client's reading.
+      if (index < head.length) {
+        call.hold()
+        return { done: false, value: head[index++] as T }
+      }
+      if (ended) return stop()
+      call.touch()
+      let next: IteratorResult<T>
+      try {
+        next = await rest.next()
+      } catch (raw) {
+        await stop().catch(() => undefined)
+        throw failure(raw)
+      }
+      if (next.done === true) return stop()
+      call.hold()
+      return next
+    },
+    return: stop,
+    canPush: () => ended || pushable(rest) !== undefined,
+    pushTo(consumer) {
+      const remaining = head.slice(index)
+      index = head.length
+      const taken = remaining.length === 0 || consumer.push(remaining)
+      if (ended) {
+        finish()
+        consumer.end()
+        return () => undefined
+      }
+      const source = pushable(rest)
+      if (source === undefined) throw new Error('pushTo on a stream that cannot push')
+      const relay: PushConsumer<T> = {
+        push(items) {
+          call.hold()
+          const more = consumer.push(items)
+          if (more) call.touch()
+          return more
+        },
+        end() {
+          finish()
+          consumer.end()
+        },
+        fail(raw) {
+          const error = failure(raw)
+          finish()
+          consumer.fail(error)
+        },
+      }
+      let resumeRest: (() => void) | undefined
+      const startRest = (): void => {
+        call.touch()
+        resumeRest = source.pushTo(relay)
+      }
+      if (taken) startRest()
+      return () => {
+        if (finished) return
+        if (resumeRest === undefined) {
+          startRest()
+          return
+        }
+        call.touch()
+        resumeRest()
+      }
+    },
+    [Symbol.asyncIterator]() {
+      return stream
+    },
+  }
+  return stream
 }

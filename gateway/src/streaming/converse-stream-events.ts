@@ -150,9 +150,38 @@ function corrupted(error: EventStreamDecodeError): GatewayError {
 }
 
 /**
+ * Decodes and validates the frames of one network read into `out`, synchronously (the per-chunk
+ * path, streaming/item-stream.ts). Returns the failure of a bad frame after the events before it.
+ */
+export function decodeConverseRead(
+  decoder: EventStreamDecoder,
+  chunk: Uint8Array,
+  out: ConverseStreamEvent[],
+): Error | undefined {
+  try {
+    for (const message of decoder.push(chunk)) {
+      const event = toConverseStreamEvent(message)
+      if (event !== undefined) out.push(event)
+    }
+    return undefined
+  } catch (error) {
+    return error instanceof EventStreamDecodeError ? corrupted(error) : asError(error)
+  }
+}
+
+/** The body ended: throws when it stopped inside a frame. */
+export function endConverseRead(decoder: EventStreamDecoder): void {
+  try {
+    decoder.end()
+  } catch (error) {
+    throw error instanceof EventStreamDecodeError ? corrupted(error) : error
+  }
+}
+
+/**
  * converseEventBatches decodes and validates the frames of each network read together: one step
- * per read instead of one per layer and event, which is what a stream's CPU goes to. Events
- * before a failing frame still come out before the failure.
+ * per read instead of one per layer and event. Events before a failing frame still come out
+ * before the failure.
  */
 export async function* converseEventBatches(
   bytes: AsyncIterable<Uint8Array>,
@@ -160,21 +189,9 @@ export async function* converseEventBatches(
   const decoder = new EventStreamDecoder()
   for await (const chunk of bytes) {
     const events: ConverseStreamEvent[] = []
-    let failure: Error | undefined
-    try {
-      for (const message of decoder.push(chunk)) {
-        const event = toConverseStreamEvent(message)
-        if (event !== undefined) events.push(event)
-      }
-    } catch (error) {
-      failure = error instanceof EventStreamDecodeError ? corrupted(error) : asError(error)
-    }
+    const failure = decodeConverseRead(decoder, chunk, events)
     if (events.length > 0) yield events
     if (failure !== undefined) throw failure
   }
-  try {
-    decoder.end()
-  } catch (error) {
-    throw error instanceof EventStreamDecodeError ? corrupted(error) : error
-  }
+  endConverseRead(decoder)
 }

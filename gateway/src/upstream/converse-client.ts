@@ -21,10 +21,10 @@ import {
   readJson,
   readLimited,
   signedPost,
-  streamBody,
   stringField,
 } from './signed-exchange.ts'
 import { invalidResponse } from '../errors/catalogue.ts'
+import { listenableBody } from './listenable-body.ts'
 
 export interface ConverseClientConfig {
   signer: RequestSigner
@@ -128,7 +128,7 @@ export function createConverseClient(config: ConverseClientConfig): ConverseClie
         discardBody(response.body)
         throw invalidResponse(`The model provider answered a stream request with '${contentType}'.`)
       }
-      return streamBody(response, call.signal)
+      return listenableBody(response, call.signal)
     },
     async close() {
       if (ownsDispatcher) await dispatcher.close()

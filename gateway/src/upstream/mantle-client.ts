@@ -12,14 +12,8 @@ import { mantleError } from '../errors/mantle-errors.ts'
 import { discardBody } from './discard-body.ts'
 import { mantlePrefixFor } from './mantle-prefix.ts'
 import type { RequestSigner } from '@strata/aws-signing'
-import {
-  headerValue,
-  parseJson,
-  readJson,
-  readLimited,
-  signedPost,
-  streamBody,
-} from './signed-exchange.ts'
+import { headerValue, parseJson, readJson, readLimited, signedPost } from './signed-exchange.ts'
+import { listenableBody } from './listenable-body.ts'
 import { invalidResponse } from '../errors/catalogue.ts'
 
 export interface MantleClientConfig {
@@ -134,7 +128,7 @@ export function createMantleClient(config: MantleClientConfig): MantleClient {
       discardBody(response.body)
       throw invalidResponse(`The model provider answered a stream request with '${contentType}'.`)
     }
-    return streamBody(response, call.signal)
+    return listenableBody(response, call.signal)
   }
 
   return {

@@ -14,6 +14,7 @@ import { GatewayError } from '../../errors/gateway-error.ts'
 import { mantleStreamError } from '../../errors/mantle-errors.ts'
 import type { ChatCompletionChunk } from '../../openai/chat-completions.ts'
 import { SseDataDecoder } from '../../streaming/sse-decoder.ts'
+import { itemStream, type ItemStream } from '../../streaming/item-stream.ts'
 import { mantleChunkSchema } from './shapes.ts'
 import { invalidResponse, streamIncomplete } from '../../errors/catalogue.ts'
 
@@ -88,25 +89,29 @@ export function mantleChunkRelay(context: MantleStreamContext): MantleChunkRelay
 }
 
 /**
- * mantleChatChunks goes from Mantle's SSE bytes to chunks in one step per network read, the
- * only asynchronous steps being the read and each chunk handed on.
+ * mantleChatChunks goes from Mantle's SSE bytes to chunks in one synchronous step per network
+ * read (streaming/item-stream.ts): read by pull until the first token, then by push.
  */
-export async function* mantleChatChunks(
+export function mantleChatChunks(
   bytes: AsyncIterable<Uint8Array>,
   context: MantleStreamContext,
-): AsyncGenerator<ChatCompletionChunk> {
+): ItemStream<ChatCompletionChunk> {
   const decoder = new SseDataDecoder()
   const relay = mantleChunkRelay(context)
-  const relayAll = function* (payloads: string[]): Generator<ChatCompletionChunk> {
+  const relayAll = (payloads: string[], out: ChatCompletionChunk[]): void => {
     for (const payload of payloads) {
-      for (const chunk of relay.push(payload)) yield chunk
+      for (const chunk of relay.push(payload)) out.push(chunk)
       if (relay.done) return
     }
   }
-  for await (const piece of bytes) {
-    for (const chunk of relayAll(decoder.push(piece))) yield chunk
-    if (relay.done) return
-  }
-  for (const chunk of relayAll(decoder.end())) yield chunk
-  relay.end()
+  return itemStream<ChatCompletionChunk>(bytes, {
+    read(piece, out) {
+      relayAll(decoder.push(piece), out)
+      return relay.done
+    },
+    end(out) {
+      relayAll(decoder.end(), out)
+      relay.end()
+    },
+  })
 }

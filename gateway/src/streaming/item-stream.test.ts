@@ -1,0 +1,139 @@
+// itemStream: pull until pushTo, then push; a consumer that returns false pauses the body until
+// resume; items before a failure come out before it; return() stops the body.
+import { describe, expect, it } from 'vitest'
+import type { ByteHandlers, ListenableBytes } from '../upstream/listenable-body.ts'
+import { itemStream, type ReadStep } from './item-stream.ts'
+import type { PushConsumer } from './push-stream.ts'
+
+// A body fed by hand, recording how it is driven.
+function handBody() {
+  let handlers: ByteHandlers | undefined
+  const state = { paused: false, stopped: false, pauses: 0 }
+  const body: ListenableBytes = {
+    [Symbol.asyncIterator]: () => {
+      throw new Error('this body is only listened to')
+    },
+    listen(given) {
+      handlers = given
+      return {
+        pause: () => {
+          state.paused = true
+          state.pauses++
+        },
+        resume: () => {
+          state.paused = false
+        },
+        stop: () => {
+          state.stopped = true
+        },
+      }
+    },
+  }
+  const feed = (text: string) => handlers?.data(new TextEncoder().encode(text))
+  return { body, state, feed, end: () => handlers?.end(), error: (e: Error) => handlers?.error(e) }
+}
+
+// Each read is words; "!" makes the read fail after the words before it; end() wants "." last.
+function words(): ReadStep<string> {
+  let last = ''
+  return {
+    read(chunk, out) {
+      for (const word of new TextDecoder().decode(chunk).split(' ')) {
+        if (word === '!') throw new Error('bad word')
+        out.push(word)
+        last = word
+      }
+      return false
+    },
+    end() {
+      if (last !== '.') throw new Error('ended early')
+    },
+  }
+}
+
+function recorder(answers: boolean[] = []) {
+  const seen: string[][] = []
+  const outcome: { ended: boolean; failure?: unknown } = { ended: false }
+  const consumer: PushConsumer<string> = {
+    push(items) {
+      seen.push([...items])
+      return answers.shift() ?? true
+    },
+    end() {
+      outcome.ended = true
+    },
+    fail(error) {
+      outcome.failure = error
+    },
+  }
+  return { consumer, seen, outcome }
+}
+
+describe('itemStream', () => {
+  it('is read by pull, then hands the rest over by push, one call per read', async () => {
+    const source = handBody()
+    const stream = itemStream(source.body, words())
+    const first = stream.next()
+    source.feed('a b')
+    expect(await first).toEqual({ done: false, value: 'a' })
+    // Read but not asked for: the body waits.
+    expect(source.state.paused).toBe(true)
+    const { consumer, seen, outcome } = recorder()
+    stream.pushTo(consumer)
+    expect(seen).toEqual([['b']])
+    expect(source.state.paused).toBe(false)
+    source.feed('c d')
+    source.feed('.')
+    source.end()
+    expect(seen).toEqual([['b'], ['c', 'd'], ['.']])
+    expect(outcome).toEqual({ ended: true })
+  })
+
+  it('pauses the body while the consumer cannot take more, and goes on after resume', () => {
+    const source = handBody()
+    const stream = itemStream(source.body, words())
+    const { consumer, seen } = recorder([false])
+    const resume = stream.pushTo(consumer)
+    source.feed('a')
+    expect(source.state.paused).toBe(true)
+    resume()
+    expect(source.state.paused).toBe(false)
+    source.feed('b')
+    expect(seen).toEqual([['a'], ['b']])
+  })
+
+  it('delivers the items before a bad frame, then the failure, and frees the body', () => {
+    const source = handBody()
+    const stream = itemStream(source.body, words())
+    const { consumer, seen, outcome } = recorder()
+    stream.pushTo(consumer)
+    source.feed('a ! b')
+    expect(seen).toEqual([['a']])
+    expect(outcome.failure).toBeInstanceOf(Error)
+    expect(outcome.ended).toBe(false)
+    expect(source.state.stopped).toBe(true)
+  })
+
+  it('fails a stream that ends without its final item, by pull too', async () => {
+    const source = handBody()
+    const stream = itemStream(source.body, words())
+    const first = stream.next()
+    source.feed('a')
+    expect(await first).toEqual({ done: false, value: 'a' })
+    const second = stream.next()
+    source.end()
+    await expect(second).rejects.toThrow('ended early')
+    expect(await stream.next()).toEqual({ done: true, value: undefined })
+  })
+
+  it('stops the body on return(), and tells the consumer nothing more', async () => {
+    const source = handBody()
+    const stream = itemStream(source.body, words())
+    const { consumer, outcome } = recorder()
+    stream.pushTo(consumer)
+    await stream.return?.()
+    expect(source.state.stopped).toBe(true)
+    source.feed('a')
+    expect(outcome).toEqual({ ended: false })
+  })
+})

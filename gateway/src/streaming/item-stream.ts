@@ -1,0 +1,190 @@
+// A byte stream turned into items by a synchronous step per network read (decode, validate,
+// translate), readable both ways: by pull until the first token (attempts, fallback), then by
+// push (streaming/push-stream.ts), where each read's items go to the consumer in one call.
+import type { ByteFlow } from '../upstream/listenable-body.ts'
+import { listenToBytes, type PushConsumer, type PushableIterator } from './push-stream.ts'
+
+/** What one stream does with its bytes; both steps are synchronous and may throw. */
+export interface ReadStep<T> {
+  /**
+   * Appends the items one network read makes; items before a failure are kept. True when the
+   * stream is complete (e.g. SSE's `[DONE]`): the rest of the body is not read.
+   */
+  read(chunk: Uint8Array, out: T[]): boolean
+  /** The body ended: appends any last items, or throws when the stream was incomplete. */
+  end(out: T[]): void
+}
+
+export type ItemStream<T> = PushableIterator<T> & AsyncIterableIterator<T>
+
+export function itemStream<T>(bytes: AsyncIterable<Uint8Array>, step: ReadStep<T>): ItemStream<T> {
+  // Pull mode: items read but not yet asked for. Push mode: one read's items, reused.
+  const queue: T[] = []
+  let flow: ByteFlow | undefined
+  let consumer: PushConsumer<T> | undefined
+  let waiter: { resolve(result: IteratorResult<T>): void; reject(error: unknown): void } | undefined
+  // The source is over (ended, failed, or stopped); `failure` says how, once.
+  let over = false
+  let failure: Error | undefined
+  let told = false
+
+  const tell = (): void => {
+    if (told || consumer === undefined) return
+    told = true
+    if (failure === undefined) consumer.end()
+    else consumer.fail(failure)
+  }
+  const done = (): IteratorResult<T> => ({ done: true, value: undefined })
+  // Pull mode: answers a waiting next() if it can.
+  const answer = (): void => {
+    const waiting = waiter
+    if (waiting === undefined) return
+    if (queue.length > 0) {
+      waiter = undefined
+      waiting.resolve({ done: false, value: queue.shift() as T })
+    } else if (over) {
+      waiter = undefined
+      told = true
+      if (failure === undefined) waiting.resolve(done())
+      else waiting.reject(failure)
+    }
+  }
+  const fail = (error: unknown): void => {
+    over = true
+    failure = error instanceof Error ? error : new Error(String(error))
+  }
+  // Push mode: hands the read's items over; false when the consumer asked to pause.
+  const hand = (): boolean => {
+    if (consumer === undefined || queue.length === 0) return true
+    const taken = consumer.push(queue)
+    queue.length = 0
+    return taken
+  }
+  const after = (): void => {
+    if (consumer === undefined) {
+      answer()
+      // Nobody asked for these yet: stop reading until someone does.
+      if (queue.length > 0 && !over) flow?.pause()
+      return
+    }
+    const taken = hand()
+    if (over) tell()
+    else if (!taken) flow?.pause()
+  }
+  const handlers = {
+    data(chunk: Uint8Array): void {
+      if (over) return
+      try {
+        if (step.read(chunk, queue)) {
+          over = true
+          flow?.stop()
+        }
+      } catch (error) {
+        fail(error)
+        flow?.stop()
+      }
+      after()
+    },
+    end(): void {
+      if (over) return
+      try {
+        step.end(queue)
+        over = true
+      } catch (error) {
+        fail(error)
+      }
+      after()
+    },
+    error(error: unknown): void {
+      if (over) return
+      fail(error)
+      after()
+    },
+  }
+  const listen = (): void => {
+    if (flow === undefined) flow = listenToBytes(bytes, handlers)
+    else flow.resume()
+  }
+
+  const stream: ItemStream<T> = {
+    next() {
+      if (queue.length > 0) return Promise.resolve({ done: false, value: queue.shift() as T })
+      if (over) {
+        if (told) return Promise.resolve(done())
+        told = true
+        return failure === undefined ? Promise.resolve(done()) : Promise.reject(failure)
+      }
+      const waiting = new Promise<IteratorResult<T>>((resolve, reject) => {
+        waiter = { resolve, reject }
+      })
+      listen()
+      return waiting
+    },
+    return() {
+      if (!over) {
+        over = true
+        told = true
+        flow?.stop()
+      }
+      const waiting = waiter
+      waiter = undefined
+      waiting?.resolve(done())
+      return Promise.resolve(done())
+    },
+    canPush: () => true,
+    pushTo(given) {
+      consumer = given
+      const taken = hand()
+      if (over) tell()
+      else if (!taken) flow?.pause()
+      else listen()
+      return () => {
+        if (!over) listen()
+      }
+    },
+    [Symbol.asyncIterator]() {
+      return stream
+    },
+  }
+  return stream
+}
+
+/**
+ * A stream that first has to be started (the request prepared and sent): nothing happens until
+ * the first next(), as with an async generator, and the started stream's push side shows through.
+ */
+export function startingStream<T>(start: () => Promise<ItemStream<T>>): ItemStream<T> {
+  let inner: ItemStream<T> | undefined
+  let starting: Promise<ItemStream<T>> | undefined
+  let stopped = false
+  const started = (): Promise<ItemStream<T>> => {
+    starting ??= start().then((value) => {
+      inner = value
+      if (stopped) void value.return?.()
+      return value
+    })
+    return starting
+  }
+  const stream: ItemStream<T> = {
+    next() {
+      if (inner !== undefined) return inner.next()
+      if (stopped) return Promise.resolve({ done: true, value: undefined })
+      return started().then((value) => value.next())
+    },
+    return() {
+      stopped = true
+      if (inner !== undefined)
+        return inner.return?.() ?? Promise.resolve({ done: true, value: undefined })
+      return Promise.resolve({ done: true, value: undefined })
+    },
+    canPush: () => inner?.canPush() ?? false,
+    pushTo(consumer) {
+      if (inner === undefined) throw new Error('pushTo before the stream started')
+      return inner.pushTo(consumer)
+    },
+    [Symbol.asyncIterator]() {
+      return stream
+    },
+  }
+  return stream
+}
