@@ -17,11 +17,12 @@ build: setup ## generate files from the schemas and typecheck everything
 	@npm run --silent generate --workspaces --if-present
 	@tsc -p tsconfig.json
 
-check: setup ## format, lint, typecheck, the gateway's layers, lint .github/workflows, and fail when a generated file drifts
+check: setup ## format, lint, typecheck, the gateway's layers, unused exports and dependencies (knip), lint .github/workflows, and fail when a generated file drifts
 	@prettier --check . --log-level warn
 	@eslint .
 	@tsc -p tsconfig.json
 	@node test/layering/check-layers.ts
+	@knip
 	@bash test/actionlint.sh .github/workflows/*.yml
 	@npm run --silent generate --workspaces --if-present
 	@drift=$$(git status --porcelain -- $(GENERATED)); if [[ -n $$drift ]]; then echo "$$drift"; echo "generated files drifted: run 'make build' and commit them" >&2; exit 1; fi

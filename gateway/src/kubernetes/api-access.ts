@@ -41,11 +41,3 @@ export function inClusterOptions(env: NodeJS.ProcessEnv): KubeApiOptions | undef
     caFile: `${serviceAccountDir}/ca.crt`,
   }
 }
-
-export function inClusterNamespace(): string | undefined {
-  try {
-    return readFileSync(`${serviceAccountDir}/namespace`, 'utf8').trim()
-  } catch {
-    return undefined
-  }
-}

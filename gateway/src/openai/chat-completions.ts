@@ -74,13 +74,11 @@ export function parseChatCompletionRequest(body: unknown): ChatCompletionRequest
 
 export type {
   ChatCompletion,
-  ChatCompletionChoice,
   ChatCompletionChunk,
   ChatCompletionChunkChoice,
   ChatCompletionChunkDelta,
   ChatCompletionMessage,
   ChatCompletionMessageToolCall,
-  ChatCompletionToolCallDelta,
   CompletionUsage,
   FinishReason,
 } from './chat-completion-response.ts'

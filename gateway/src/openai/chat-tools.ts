@@ -70,7 +70,6 @@ export const responseFormatSchema = z.discriminatedUnion('type', [
   jsonSchemaFormatSchema,
 ])
 
-export type FunctionTool = z.infer<typeof functionToolSchema>
 export type Tool = z.infer<typeof toolSchema>
 export type ToolChoice = z.infer<typeof toolChoiceSchema>
 export type ResponseFormat = z.infer<typeof responseFormatSchema>

@@ -129,7 +129,6 @@ export const responsesRequestSchema = z.strictObject({
 
 export type ResponsesRequest = z.infer<typeof responsesRequestSchema>
 export type ResponsesInputItem = z.infer<typeof inputItemSchema>
-export type ResponsesFunctionTool = z.infer<typeof functionToolSchema>
 export type ResponsesTool = z.infer<typeof toolSchema>
 
 /** parseResponsesRequest validates an untrusted body, or throws an OpenAI-style 400. */

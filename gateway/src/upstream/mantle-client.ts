@@ -54,11 +54,6 @@ export interface MantleClient {
   close(): Promise<void>
 }
 
-/** chatCompletionsUrl builds the request URL under the endpoint's own path, if it has one. */
-export function chatCompletionsUrl(endpoint: URL, modelId: string): URL {
-  return operationUrl(endpoint, modelId, 'chat/completions')
-}
-
 type Operation = 'chat/completions' | 'responses' | 'embeddings'
 
 function operationUrl(endpoint: URL, modelId: string, operation: Operation): URL {

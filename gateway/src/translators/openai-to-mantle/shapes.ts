@@ -23,5 +23,3 @@ export const mantleChunkSchema = z.looseObject({
   choices: z.array(choice.extend({ delta: z.looseObject({}).nullish() })),
   usage: mantleUsageSchema.nullish(),
 })
-
-export type MantleChunk = z.infer<typeof mantleChunkSchema>
