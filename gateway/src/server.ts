@@ -36,6 +36,8 @@ import type { RoutingTable } from '@strata/crds'
 import { inClusterOptions, kubeApiAccess, type KubeApiOptions } from './kubernetes/api-access.ts'
 import { serviceAccountAuth } from './auth/service-account-setup.ts'
 import { watchRoutingTableConfigMap } from './kubernetes/config-map-watcher.ts'
+import { readyEndpointsReader } from './kubernetes/endpoint-slice-reader.ts'
+import { pollReplicaCount } from './kubernetes/replica-count-poller.ts'
 import { createRoutingState, type RoutingState } from './routing/routing-state.ts'
 import { parseRoutingTableText } from './routing/table-file.ts'
 import { watchRoutingTableFile } from './routing/table-watcher.ts'
@@ -44,6 +46,7 @@ interface Gateway {
   server: Server
   connections: ConnectionDrain
   watcher: { close(): void }
+  replicas: { close(): void }
   converse: ConverseClient
   mantle: MantleClient
   invoke: InvokeClient
@@ -100,6 +103,41 @@ async function watchTable(
   return watcher
 }
 
+/** How often each replica re-reads its Service's ready endpoints for its share of every limit. */
+const REPLICA_COUNT_INTERVAL_MS = 5_000
+
+// Where a replica learns how many replicas share each limit: its Service's live ready endpoints,
+// a fixed hint, or neither (then the Redis heartbeat count, or 1).
+async function replicaSource(
+  config: ServerConfig,
+  logger: Logger,
+): Promise<{ current: () => number | undefined; close(): void }> {
+  const hint = config.replicasHint
+  if (config.replicasService === undefined) return { current: () => hint, close: () => undefined }
+  const [namespace = '', name = ''] = config.replicasService.split('/')
+  const read = readyEndpointsReader(kubeApiAccess(kubeOptions(config, '--replicas-service')), {
+    namespace,
+    name,
+  })
+  const poller = pollReplicaCount({
+    read,
+    intervalMs: REPLICA_COUNT_INTERVAL_MS,
+    timeoutMs: 4_000,
+    log: (message) => {
+      logger.warn(message)
+    },
+    onChange: (count, previous) => {
+      logger.info('replica count changed; per-replica limit shares follow', {
+        service: config.replicasService,
+        replicas: count,
+        ...(previous === undefined ? {} : { previous }),
+      })
+    },
+  })
+  await poller.ready
+  return poller
+}
+
 async function startGateway(
   config: ServerConfig,
   logger: Logger,
@@ -115,9 +153,10 @@ async function startGateway(
   const invoke = createInvokeClient(fromEnv(config.env, credentials))
   const guardrails = createGuardrailClient(fromEnv(config.env, credentials))
   const metrics = createGatewayMetrics()
+  const replicas = await replicaSource(config, logger)
   const limits = startLimitsRuntime({
     redisUrl: config.redisUrl,
-    replicasHint: config.replicasHint,
+    replicas: replicas.current,
     metrics: metrics.limits,
     // The same prices as gen_ai_client_cost_usd_total, so a USD budget and the dashboard agree.
     costOf: (record) => recordCostUsd(record, observe.prices),
@@ -187,13 +226,25 @@ async function startGateway(
   })
   server.on('clientError', onClientError)
   const connections = trackConnections(server)
-  return { server, connections, watcher, converse, mantle, invoke, limits, guardrails, logger }
+  return {
+    server,
+    connections,
+    watcher,
+    replicas,
+    converse,
+    mantle,
+    invoke,
+    limits,
+    guardrails,
+    logger,
+  }
 }
 
 // Stop accepting, let requests in flight finish, and cut whatever is left at the deadline.
 // Idle keep-alive connections are closed as they appear, so clients reconnect elsewhere.
 function drain(gateway: Gateway, timeoutMs: number): Promise<void> {
   gateway.watcher.close()
+  gateway.replicas.close()
   return new Promise((resolveDrain) => {
     const sweep = setInterval(() => {
       gateway.server.closeIdleConnections()
