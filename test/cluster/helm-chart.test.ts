@@ -25,6 +25,7 @@ import {
 import { renderCustomResourceDefinitions } from '@strata/crds/generate'
 import { parse } from 'yaml'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { parseServerConfig } from '../../gateway/src/config.ts'
 import { eventually, kubeConfigFrom, statusCode } from '../support/kube.ts'
 import { gatewayAccess, operatorKubeconfig } from '../support/service-account-access.ts'
 import {
@@ -180,6 +181,7 @@ describe('charts/strata: lint and render', () => {
       '--drain-timeout=25000',
       '--max-body-bytes=20971520',
       '--max-in-flight=128',
+      `--replicas-service=${namespace}/strata-gateway`,
     ])
     expect(gatewayContainer?.env).toContainEqual({
       name: 'NODE_OPTIONS',
@@ -476,6 +478,8 @@ describe('charts/strata: lint and render', () => {
     expect(args).toContain(`--replicas-service=${namespace}/strata-gateway`)
     expect(args?.some((arg) => arg.startsWith('--replicas-hint'))).toBe(false)
     expect(args?.some((arg) => arg.startsWith('--redis-url'))).toBe(false)
+    // The gateway's own parser takes the flag as rendered.
+    expect(parseServerConfig(args ?? [], {}).replicasService).toBe(`${namespace}/strata-gateway`)
     // The Service it counts is the one the chart renders, in the same namespace as the Role.
     expect(pick(objects, 'Service', 'strata-gateway').metadata?.namespace).toBe(namespace)
     const role = pick(objects, 'Role', 'strata-gateway') as V1Role
