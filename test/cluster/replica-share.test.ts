@@ -137,6 +137,13 @@ async function burst(client: OpenAI, model: string, count: number) {
   return { admitted, refused, limits: [...limits] }
 }
 
+/** The value of strata_gateway_limits_replicas on the gateway's /metrics. */
+async function replicasMetric(): Promise<number | undefined> {
+  const text = await (await fetch(`${gateway?.url ?? ''}/metrics`)).text()
+  const line = text.split('\n').find((row) => row.startsWith('strata_gateway_limits_replicas '))
+  return line === undefined ? undefined : Number(line.split(' ')[1])
+}
+
 /** The count the gateway last logged, once it reaches `replicas`. */
 async function loggedCount(replicas: number, since: number): Promise<number> {
   const started = Date.now()
@@ -197,6 +204,7 @@ describe('per-replica limit shares from the live replica count', () => {
       timeout: 20_000,
     })
     await loggedCount(1, 0)
+    expect(await replicasMetric()).toBe(1)
     const one = await burst(client, 'while-one', 10)
     process.stdout.write(`1 ready endpoint, RPM ${String(RPM)}: ${JSON.stringify(one)}\n`)
     // A bucket refills at RPM per minute: 0.1 a second here, so a slow burst may earn one more.
@@ -216,6 +224,7 @@ describe('per-replica limit shares from the live replica count', () => {
       endpoint('gateway-d', true, 'fd00::4'),
     ])
     await loggedCount(3, linesBefore)
+    expect(await replicasMetric()).toBe(3)
     process.stdout.write(`EndpointSlices changed → share followed: ${Date.now() - changedAt} ms\n`)
     const three = await burst(client, 'while-three', 10)
     process.stdout.write(`3 ready endpoints, RPM ${String(RPM)}: ${JSON.stringify(three)}\n`)

@@ -10,6 +10,7 @@ import { createFailoverStore } from './failover-store.ts'
 import { createLimiter, type Limiter } from './limiter.ts'
 import { createMemoryStore } from './memory-store.ts'
 import { createRedisStore } from './redis-store.ts'
+import { replicaDivisor } from './replica-share.ts'
 
 export interface LimitsRuntimeOptions {
   redisUrl: string | undefined
@@ -41,6 +42,7 @@ export function startLimitsRuntime(options: LimitsRuntimeOptions): LimitsRuntime
   let heartbeatCount: number | undefined
   const replicas = (): number => options.replicas() ?? heartbeatCount ?? 1
   const memory = createMemoryStore({ replicas })
+  metrics.countReplicasWith(() => replicaDivisor(replicas()))
   const onSettleError = (error: unknown): void => {
     logger.warn('settling token usage failed', errorFields(error))
   }
