@@ -5,7 +5,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
 .DEFAULT_GOAL := help
 # Files written by generators; `make check` fails when they differ from what is committed.
-GENERATED := crds/generated charts/strata/templates/crds docs/error-codes.md
+GENERATED := crds/generated charts/strata/templates/crds charts/strata/templates/_names.tpl docs/error-codes.md
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'

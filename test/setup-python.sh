@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Python virtualenvs outside the checkout, with the real Python caller and peer: the official
-# `openai` client (client-agnostic journeys) and `litellm` in proxy mode (benchmarks). Keyed by the
-# pinned versions, so a version bump builds a fresh one and an unchanged one costs nothing.
+# Python virtualenvs outside the checkout, with the real Python callers and peer: the official
+# `openai` and `anthropic` clients (client-agnostic journeys) and `litellm` in proxy mode
+# (benchmarks). Keyed by the pinned versions, so a version bump builds a fresh one and an
+# unchanged one costs nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source test/python-env.sh
@@ -20,3 +21,4 @@ make_venv() { # dir, packages…
 
 make_venv "$OPENAI_PY_VENV" "openai==$OPENAI_PY_VERSION"
 make_venv "$LITELLM_VENV" "litellm[proxy]==$LITELLM_VERSION"
+make_venv "$ANTHROPIC_PY_VENV" "anthropic==$ANTHROPIC_PY_VERSION"

@@ -28,6 +28,7 @@ if [[ ! -f $stamp || package-lock.json -nt $stamp ]]; then
 fi
 
 bash test/setup-python.sh
+bash test/setup-claude-code.sh
 bash test/control-plane/build-binaries.sh
 bash test/control-plane/build-keda.sh
 bash test/actionlint.sh

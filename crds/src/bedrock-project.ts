@@ -20,6 +20,8 @@ import { budgetsSchema, projectLimitsSchema } from './governance.ts'
 import { guardrailSchema } from './guardrail.ts'
 
 export const BEDROCK_PROJECT_KIND = 'BedrockProject'
+/** The resource name in API paths and RBAC rules. */
+export const BEDROCK_PROJECT_PLURAL = 'bedrockprojects'
 
 /** Condition types the operator writes on a BedrockProject. */
 export const BEDROCK_PROJECT_CONDITION_TYPES = [

@@ -71,6 +71,7 @@ export const objectMetaSchema = z.looseObject({
   uid: z.string().optional(),
   generation: z.int().optional(),
   resourceVersion: z.string().optional(),
+  finalizers: z.array(z.string()).optional(),
   labels: z.record(z.string(), z.string()).optional(),
   annotations: z.record(z.string(), z.string()).optional(),
 })

@@ -5,11 +5,17 @@ import { stringify } from 'yaml'
 import type { z } from 'zod'
 import {
   BEDROCK_PROJECT_KIND,
+  BEDROCK_PROJECT_PLURAL,
   bedrockProjectSpecSchema,
   bedrockProjectStatusSchema,
 } from './bedrock-project.ts'
 import { API_GROUP, API_VERSION } from './common-fields.ts'
-import { MODEL_ROUTE_KIND, modelRouteSpecSchema, modelRouteStatusSchema } from './model-route.ts'
+import {
+  MODEL_ROUTE_KIND,
+  MODEL_ROUTE_PLURAL,
+  modelRouteSpecSchema,
+  modelRouteStatusSchema,
+} from './model-route.ts'
 import { toStructuralSchema, type StructuralSchema } from './structural-schema.ts'
 
 interface PrinterColumn {
@@ -46,7 +52,7 @@ const ageColumn: PrinterColumn = {
 export const kindDefinitions: readonly KindDefinition[] = [
   {
     kind: BEDROCK_PROJECT_KIND,
-    plural: 'bedrockprojects',
+    plural: BEDROCK_PROJECT_PLURAL,
     singular: 'bedrockproject',
     shortNames: ['bp'],
     description:
@@ -62,7 +68,7 @@ export const kindDefinitions: readonly KindDefinition[] = [
   },
   {
     kind: MODEL_ROUTE_KIND,
-    plural: 'modelroutes',
+    plural: MODEL_ROUTE_PLURAL,
     singular: 'modelroute',
     shortNames: ['mr'],
     description:

@@ -1,10 +1,11 @@
-// Writes the CRD YAML generated from the zod schemas, and the same CRDs as Helm templates into
-// charts/strata. `make check` reruns this and fails when the committed files differ, so the
+// Writes the CRD YAML generated from the zod schemas, the same CRDs as Helm templates into
+// charts/strata, and the chart's named templates for the API's names (chart-names.ts). `make check` reruns this and fails when the committed files differ, so the
 // schemas stay the one source of truth.
 // Usage: node crds/src/generate-crds.ts
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { CHART_CRD_DIRECTORY, chartCrdTemplate } from './chart-crd-templates.ts'
+import { CHART_NAMES_FILE, chartNamesTemplate } from './chart-names.ts'
 import { renderCustomResourceDefinitions } from './custom-resource-definitions.ts'
 
 const repoRoot = join(import.meta.dirname, '..', '..')
@@ -19,3 +20,5 @@ for (const { directory, render } of outputs) {
   for (const { fileName, content } of renderCustomResourceDefinitions())
     writeFileSync(join(directory, fileName), render(content))
 }
+
+writeFileSync(join(repoRoot, CHART_NAMES_FILE), chartNamesTemplate())

@@ -18,6 +18,8 @@ import { backendKindSchema } from './routing-table.ts'
 import { routeBreakerSchema, routeShadowSchema, routeStickySchema } from './route-resilience.ts'
 
 export const MODEL_ROUTE_KIND = 'ModelRoute'
+/** The resource name in API paths and RBAC rules. */
+export const MODEL_ROUTE_PLURAL = 'modelroutes'
 
 /** Condition types the operator writes on a ModelRoute. */
 export const MODEL_ROUTE_CONDITION_TYPES = ['Accepted', 'ResolvedRefs', 'Ready'] as const

@@ -3,6 +3,7 @@
 // could have written. Objects are strict: a misspelt field in a hand-written standalone table
 // must fail loudly rather than fall back to a default; new fields come with a new apiVersion.
 import { z } from 'zod'
+import { GROUP_VERSION } from './common-fields.ts'
 import { modelRouteTimeoutsSchema, retryBudgetPercentSchema } from './model-route-limits.ts'
 import { routeBreakerSchema, routeShadowSchema, routeStickySchema } from './route-resilience.ts'
 import {
@@ -15,7 +16,7 @@ import {
 import { guardrailSchema } from './guardrail.ts'
 import { tableAccessSchema } from './routing-table-access.ts'
 
-export const ROUTING_TABLE_API_VERSION = 'strata.dev/v1alpha1'
+export const ROUTING_TABLE_API_VERSION = GROUP_VERSION
 export const ROUTING_TABLE_KIND = 'RoutingTable'
 
 const kubernetesName = z

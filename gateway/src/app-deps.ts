@@ -5,6 +5,7 @@ import type { ServiceAccountAuth } from './auth/service-account-auth.ts'
 import type { ChatBackend } from './backends/chat-backend.ts'
 import type { BackendKind } from './backends/backend-target.ts'
 import type { EmbeddingsBackend } from './backends/embeddings-backend.ts'
+import type { MessagesBackend } from './backends/messages-backend.ts'
 import type { ResponsesBackend } from './backends/responses-backend.ts'
 import type { Limiter } from './limits/limiter.ts'
 import type { GatewayMetrics } from './metrics/gateway-metrics.ts'
@@ -63,6 +64,10 @@ export interface AppDeps {
   /** The Embeddings API (`/v1/embeddings`); without it the route answers 503. */
   embeddings?: {
     backends: Record<BackendKind, EmbeddingsBackend | undefined>
+  }
+  /** Anthropic's Messages API (`/v1/messages`); without it the route answers 503. */
+  messages?: {
+    backends: Record<BackendKind, MessagesBackend | undefined>
   }
   /** Circuits, retry budgets and Retry-After pauses; createApp makes fresh ones when left out. */
   resilience?: Resilience

@@ -19,6 +19,9 @@ import { chatCompletions } from './routes/chat-completions.ts'
 import { embeddings } from './routes/embeddings.ts'
 import { listModels, retrieveModel } from './routes/models.ts'
 import { responses } from './routes/responses.ts'
+import { messages } from './routes/messages.ts'
+import { countTokens } from './routes/count-tokens.ts'
+import { anthropicErrorShape } from './middleware/anthropic-error-shape.ts'
 import { createResilience } from './resilience/resilience.ts'
 import { healthz, metricsEndpoint, readyz } from './routes/operations.ts'
 
@@ -90,6 +93,30 @@ export function createApp(appDeps: AppDeps): Hono<GatewayEnv> {
     jsonBody({ maxBytes: deps.options.maxBodyBytes }),
     limits,
     embeddings(deps),
+  )
+  // Anthropic's Messages API: its own error shape, and keys in `x-api-key` as well.
+  app.use('/v1/messages', anthropicErrorShape())
+  app.use('/v1/messages/*', anthropicErrorShape())
+  const anthropicCaller = authenticate({
+    routing: deps.routing,
+    clock: deps.clock,
+    serviceAccounts: deps.serviceAccounts,
+    apiKeyHeader: true,
+  })
+  app.post(
+    '/v1/messages',
+    admit,
+    anthropicCaller,
+    jsonBody({ maxBytes: deps.options.maxBodyBytes }),
+    limits,
+    messages(deps),
+  )
+  app.post(
+    '/v1/messages/count_tokens',
+    admit,
+    anthropicCaller,
+    jsonBody({ maxBytes: deps.options.maxBodyBytes }),
+    countTokens(deps),
   )
   app.get('/v1/models', caller, listModels())
   // Aliases may contain slashes (`team/model`), so the parameter takes the rest of the path.

@@ -21,8 +21,20 @@ import { createMantleResponsesBackend } from './backends/mantle-responses-backen
 import { createConverseEmbeddingsBackend } from './backends/converse-embeddings-backend.ts'
 import { createMantleEmbeddingsBackend } from './backends/mantle-embeddings-backend.ts'
 import { createConverseClient, type ConverseClient } from './upstream/converse-client.ts'
-import { defaultCredentials, fromEnv } from './upstream/converse-client-config.ts'
+import {
+  bearerTokenFromEnv,
+  defaultCredentials,
+  endpointFromEnv,
+  fromEnv,
+} from './upstream/converse-client-config.ts'
 import { createInvokeClient, type InvokeClient } from './upstream/invoke-client.ts'
+import {
+  createClaudeInvokeClient,
+  type ClaudeInvokeClient,
+} from './upstream/claude-invoke-client.ts'
+import { createCountTokensClient, type CountTokensClient } from './upstream/count-tokens-client.ts'
+import { createClaudeInvokeBackend } from './backends/claude-invoke-backend.ts'
+import { withMessagesGuardrail } from './backends/messages-guardrail.ts'
 import { createMantleClient, type MantleClient } from './upstream/mantle-client.ts'
 import { createGuardrailClient, type GuardrailClient } from './upstream/guardrail-client.ts'
 import { withApplyGuardrail } from './backends/mantle-guardrail.ts'
@@ -50,6 +62,8 @@ interface Gateway {
   converse: ConverseClient
   mantle: MantleClient
   invoke: InvokeClient
+  claude: ClaudeInvokeClient
+  countTokens: CountTokensClient
   limits: LimitsRuntime
   guardrails: GuardrailClient
   logger: Logger
@@ -151,6 +165,14 @@ async function startGateway(
   const converse = createConverseClient(fromEnv(config.env, credentials))
   const mantle = createMantleClient(mantleConfigFromEnv(config.env, credentials))
   const invoke = createInvokeClient(fromEnv(config.env, credentials))
+  const claude = createClaudeInvokeClient(fromEnv(config.env, credentials))
+  const bearerToken = bearerTokenFromEnv(config.env)
+  const countEndpoint = endpointFromEnv(config.env)
+  const countTokens = createCountTokensClient({
+    credentials,
+    ...(bearerToken === undefined ? {} : { bearerToken }),
+    ...(countEndpoint === undefined ? {} : { endpoint: countEndpoint }),
+  })
   const guardrails = createGuardrailClient(fromEnv(config.env, credentials))
   const metrics = createGatewayMetrics()
   const replicas = await replicaSource(config, logger)
@@ -208,6 +230,19 @@ async function startGateway(
       },
       newId: newResponseId,
     },
+    messages: {
+      backends: {
+        converse: withMessagesGuardrail(
+          createClaudeInvokeBackend({
+            client: claude,
+            countTokens,
+            baseModelIdOf: (target) => routing.current()?.baseModelIds.get(target.modelId),
+          }),
+          { client: guardrails },
+        ),
+        mantle: undefined,
+      },
+    },
     embeddings: {
       backends: {
         converse: createConverseEmbeddingsBackend({
@@ -234,6 +269,8 @@ async function startGateway(
     converse,
     mantle,
     invoke,
+    claude,
+    countTokens,
     limits,
     guardrails,
     logger,
@@ -260,9 +297,13 @@ function drain(gateway: Gateway, timeoutMs: number): Promise<void> {
         gateway.converse.close(),
         gateway.mantle.close(),
         gateway.invoke.close(),
+        gateway.claude.close(),
         gateway.limits.close(),
         gateway.guardrails.close(),
-      ]).finally(resolveDrain)
+      ]).finally(() => {
+        gateway.countTokens.close()
+        resolveDrain()
+      })
     })
     gateway.server.closeIdleConnections()
   })

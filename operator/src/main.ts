@@ -1,8 +1,7 @@
-// strata-operator: parses flags and env, connects to the cluster, elects a leader and runs the
-// manager on it. Everything else takes its dependencies from here.
+// strata-operator: reads its configuration (config.ts), connects to the cluster, elects a leader
+// and runs the manager on it. Everything else takes its dependencies from here.
 import { hostname } from 'node:os'
 import { createServer } from 'node:http'
-import { parseArgs } from 'node:util'
 import { BedrockClient } from '@aws-sdk/client-bedrock'
 import { defaultProvider } from '@aws-sdk/credential-provider-node'
 import { bearerSigner, sigV4Signer } from '@strata/aws-signing'
@@ -11,30 +10,33 @@ import { InferenceProfiles } from './bedrock/inference-profiles.ts'
 import { mantleEndpoint, mantleHttp } from './bedrock/mantle-http.ts'
 import { ProjectsClient } from './bedrock/projects-client.ts'
 import { LeaderElector } from './kube/leader-election.ts'
+import { ConfigError, parseOperatorConfig, usage, type OperatorConfig } from './config.ts'
 import { describeError } from './kube/errors.ts'
 import { loadKubeConfig } from './kube/load-config.ts'
 import { Manager } from './manager.ts'
 import { createOperatorMetrics } from './metrics.ts'
 
-const { values } = parseArgs({
-  options: {
-    kubeconfig: { type: 'string' },
-    namespace: { type: 'string' },
-    'gateway-url': { type: 'string' },
-    'metrics-port': { type: 'string', default: '8080' },
-    'leader-elect': { type: 'boolean', default: true },
-    'resync-seconds': { type: 'string', default: '300' },
-    'key-grace-seconds': { type: 'string', default: '3600' },
-  },
-})
+const env = process.env
+function readConfig(): OperatorConfig {
+  try {
+    const config = parseOperatorConfig(process.argv.slice(2), env)
+    if (config !== 'help') return config
+    process.stdout.write(usage())
+    process.exit(0)
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    process.stderr.write(`strata-operator: ${error.message}\n${usage()}`)
+    process.exit(2)
+  }
+}
+const values = readConfig()
 
 const log = (message: string) => {
   process.stderr.write(
     `${JSON.stringify({ time: new Date().toISOString(), component: 'strata-operator', message })}\n`,
   )
 }
-const env = process.env
-const namespace = values.namespace ?? env['POD_NAMESPACE'] ?? 'strata-system'
+const namespace = values.namespace
 const identity = `${hostname()}-${String(process.pid)}`
 const config = loadKubeConfig(values.kubeconfig, env)
 
@@ -62,8 +64,8 @@ const manager = new Manager({
   identity,
   namespace,
   gatewayBaseUrl: values['gateway-url'] ?? `http://strata-gateway.${namespace}.svc/v1`,
-  resyncMs: Number(values['resync-seconds']) * 1000,
-  keyGraceSeconds: Number(values['key-grace-seconds']),
+  resyncMs: values['resync-seconds'] * 1000,
+  keyGraceSeconds: values['key-grace-seconds'],
   metrics,
   log,
   projects: (region) => {
@@ -98,7 +100,7 @@ const server = createServer((request, response) => {
     return void response.writeHead(ready ? 200 : 503).end(ready ? 'ok' : 'not ready')
   response.writeHead(404).end()
 })
-server.listen(Number(values['metrics-port']), () => {
+server.listen(values['metrics-port'], () => {
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : 0
   process.stdout.write(`strata-operator serving metrics on port ${String(port)}\n`)

@@ -3,13 +3,11 @@
 // large). Prints a markdown table. Run with `make bench`.
 import { performance } from 'node:perf_hooks'
 import type { BedrockProject, ModelRoute } from '@strata/crds'
+import type { RouteInput } from '../../operator/src/controllers/model-route/route-outcomes.ts'
 import { KubeClient } from '../../operator/src/kube/kube-client.ts'
-import {
-  compileTable,
-  type ProjectInput,
-  type RouteInput,
-} from '../../operator/src/routing/compile-table.ts'
+import { compileTable, type ProjectInput } from '../../operator/src/routing/compile-table.ts'
 import { TablePublisher } from '../../operator/src/routing/publisher.ts'
+import { TableDirty } from '../../operator/src/controllers/table-dirty.ts'
 import { startControlPlane } from '../control-plane/control-plane.ts'
 import { kubeConfigFrom } from '../support/kube.ts'
 
@@ -80,15 +78,21 @@ try {
     const publisher = new TablePublisher({
       kube,
       namespace: 'default',
-      projects: () => projectObjects,
-      routes: () =>
-        routeObjects.map((route, index) => ({
-          ...route,
-          spec: { ...route.spec, model: `alias-${String(index)}-v${String(published)}` },
-        })),
+      cache: {
+        projects: { list: () => projectObjects },
+        routes: {
+          list: () =>
+            routeObjects.map((route, index) => ({
+              ...route,
+              spec: { ...route.spec, model: `alias-${String(index)}-v${String(published)}` },
+            })),
+        },
+      },
       now: () => new Date(),
       log: () => undefined,
-      onPublished: () => Promise.resolve(),
+      // Publishes are called directly below; nothing marks the table dirty, and no status is written.
+      dirty: new TableDirty([]),
+      routeStatus: { write: () => Promise.resolve() },
     })
     const compileStart = performance.now()
     const projectInputs: ProjectInput[] = projectObjects.map((p) => ({

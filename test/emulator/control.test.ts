@@ -60,19 +60,19 @@ describe('control API over HTTP', () => {
 
   it('answers and records an unknown route as UnknownOperationException', async () => {
     await control.reset()
-    const response = await fetch(`${emulator.url}/model/m/invoke-with-response-stream`, {
+    const response = await fetch(`${emulator.url}/model/m/invoke-with-bidirectional-stream`, {
       method: 'POST',
       body: '{"a":1}',
     })
     expect(response.status).toBe(404)
     expect(response.headers.get('x-amzn-errortype')).toBe('UnknownOperationException')
     expect(await response.json()).toEqual({
-      message: 'No route for POST /model/m/invoke-with-response-stream',
+      message: 'No route for POST /model/m/invoke-with-bidirectional-stream',
     })
     expect(await control.requests()).toMatchObject([
       {
         operation: 'unknown',
-        path: '/model/m/invoke-with-response-stream',
+        path: '/model/m/invoke-with-bidirectional-stream',
         body: { a: 1 },
         auth: { kind: 'none' },
       },

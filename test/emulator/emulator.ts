@@ -12,6 +12,7 @@ import { guardrailRoutes } from './guardrails.ts'
 import { createEmulatorState, resetState, type EmulatorState } from './emulator-state.ts'
 import { parseBody, readBody } from './http-io.ts'
 import { invokeModelRoutes } from './invoke-model.ts'
+import { anthropicInvokeRoutes } from './anthropic-invoke.ts'
 import { mantleRoutes } from './mantle.ts'
 import { projectRoutes } from './projects.ts'
 import { flattenHeaders, type RecordedRequest } from './request-log.ts'
@@ -51,6 +52,7 @@ function createRouter(state: EmulatorState): Router {
     ...converseRoutes(state),
     ...guardrailRoutes(state),
     ...invokeModelRoutes(state),
+    ...anthropicInvokeRoutes(state),
     ...mantleRoutes(state),
     ...projectRoutes(state),
     ...controlPlaneRoutes(state),

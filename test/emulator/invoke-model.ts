@@ -2,25 +2,18 @@
 // for the embedding models: the raw model-native JSON in and out, plus the unmodelled response
 // headers `x-amzn-bedrock-input-token-count` and `x-amzn-bedrock-invocation-latency`. The model id
 // may be a foundation-model id or ARN, a system profile id (`us.cohere.embed-v4:0`) or an
-// application inference profile ARN created on the emulated control plane. Other models are not
-// emulated.
+// application inference profile ARN created on the emulated control plane. Claude's Anthropic
+// bodies are anthropic-invoke.ts; other models are not emulated.
 import { randomUUID } from 'node:crypto'
 import { sendAwsError, sendAwsFault } from './aws-errors.ts'
 import type { EmulatorState } from './emulator-state.ts'
 import { answeredByFault } from './fault-response.ts'
-import { findFoundationModel, findSystemProfile } from './foundation-models.ts'
+import { baseModelId } from './base-model.ts'
 import { pause, sendJson } from './http-io.ts'
 import { cohereEmbedding, titanEmbedding, type EmbeddingOutcome } from './invoke-embeddings.ts'
 import type { Exchange, Route } from './router.ts'
+import { invokeClaude, isClaude } from './anthropic-invoke.ts'
 import { generationDelayMs } from './sse.ts'
-
-/** The foundation model behind any identifier InvokeModel takes, when the emulator knows it. */
-export function baseModelId(state: EmulatorState, modelId: string): string | undefined {
-  const profile = state.profiles.find(modelId)
-  const modelArn = profile?.modelArns[0]
-  if (modelArn !== undefined) return findFoundationModel(modelArn)?.modelId
-  return findSystemProfile(modelId)?.modelId ?? findFoundationModel(modelId)?.modelId
-}
 
 function embed(baseId: string, body: unknown): EmbeddingOutcome | undefined {
   if (baseId.startsWith('amazon.titan-embed-text-v2')) return titanEmbedding(baseId, body)
@@ -42,6 +35,10 @@ async function handle(exchange: Exchange, state: EmulatorState): Promise<void> {
   const baseId = baseModelId(state, modelId)
   if (baseId === undefined) {
     sendAwsError(res, requestId, 'ValidationException', 'The provided model identifier is invalid.')
+    return
+  }
+  if (isClaude(baseId)) {
+    await invokeClaude(exchange, scenario, baseId)
     return
   }
   const outcome = embed(baseId, exchange.body)

@@ -32,6 +32,8 @@ export const controlPlaneOperations = [
 export const operationNames = [
   ...converseOperations,
   'invoke-model',
+  'invoke-model-stream',
+  'count-tokens',
   'apply-guardrail',
   ...mantleOperations,
   ...projectOperations,

@@ -5,7 +5,11 @@
 // a good request afterwards. Then the refusals Node makes itself, before the app sees a request.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO_KEY, startJourney, type Journey } from '../support/journey.ts'
-import { hostileCases, type HostileCase } from '../support/hostile-requests.ts'
+import {
+  hostileCases,
+  messagesHostileCases,
+  type HostileCase,
+} from '../support/hostile-requests.ts'
 import { rawRequest } from '../support/raw-http.ts'
 
 let journey: Journey
@@ -97,6 +101,41 @@ describe('hostile requests', () => {
     expect(problems).toEqual([])
     const answer = await goodChat()
     expect(answer.choices[0]?.message.content).toEqual(expect.any(String))
+  }, 180_000)
+})
+
+/** What is wrong with an error body, or undefined when it has Anthropic's shape. */
+function notAnthropicShaped(text: string): string | undefined {
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch {
+    return `not JSON: ${JSON.stringify(text.slice(0, 80))}`
+  }
+  const fields = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>
+  if (fields['type'] !== 'error') return 'no type "error"'
+  const error = fields['error'] as Record<string, unknown> | undefined
+  if (typeof error?.['type'] !== 'string') return 'no error type'
+  if (typeof error['message'] !== 'string' || error['message'] === '') return 'no message'
+  return undefined
+}
+
+describe("hostile requests on Anthropic's Messages API", () => {
+  it('never get a 5xx, always an Anthropic-shaped error, never reach Bedrock when refused', async () => {
+    const cases = messagesHostileCases('claude')
+    const problems: string[] = []
+    for (const [index, item] of cases.entries()) {
+      if (index % 100 === 0) await journey.bedrock.reset()
+      const { status, text, upstream } = await send(item)
+      if (status >= 500) problems.push(`${item.name}: HTTP ${status} ${text.slice(0, 160)}`)
+      if (status < 400) continue
+      const shape = notAnthropicShaped(text)
+      if (shape !== undefined) problems.push(`${item.name}: HTTP ${status} body ${shape}`)
+      if (upstream > 0) problems.push(`${item.name}: refused (${status}) after reaching Bedrock`)
+    }
+    console.log(`[hostile] ${cases.length} requests on /v1/messages`)
+    expect(cases.length).toBeGreaterThanOrEqual(150)
+    expect(problems).toEqual([])
   }, 180_000)
 })
 

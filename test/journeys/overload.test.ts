@@ -52,9 +52,11 @@ describe('a burst past the in-flight bound', () => {
     )
     expect(served).toHaveLength(8)
     expect(refused).toHaveLength(32)
-    // Admitted requests take the model's time, not a queue's; refusals take no model time at all.
+    // Admitted requests take the model's time, not a queue's; refusals take no model time at all:
+    // every one comes before the fastest answer (a bound relative to the same burst, because on a
+    // busy shared machine both carry the same scheduling delays).
     expect(percentile(served, 99)).toBeLessThan(2_000)
-    expect(percentile(refused, 99)).toBeLessThan(400)
+    expect(percentile(refused, 99)).toBeLessThan(Math.min(...served))
 
     const after = await journey.openai.chat.completions.create({
       model: 'claude',

@@ -29,7 +29,8 @@ export const gatewayLayers: Layers = [
   ['metrics/'],
   ['observe/'],
   ['routing/'],
-  ['openai/'],
+  // The API contracts the gateway accepts: OpenAI's and Anthropic's request shapes.
+  ['openai/', 'anthropic/'],
   ['errors/'],
   ['app-logger.ts', 'node-env.ts', 'random-ids.ts'],
 ]

@@ -276,3 +276,59 @@ export function hostileCases(aliases: {
   }
   return cases
 }
+
+const messages: Endpoint = {
+  path: '/v1/messages',
+  good: { model: '%MODEL%', max_tokens: 64, messages: [{ role: 'user', content: 'Hello' }] },
+  fields: [
+    'model',
+    'messages',
+    'max_tokens',
+    'system',
+    'thinking',
+    'temperature',
+    'top_p',
+    'top_k',
+    'stop_sequences',
+    'tools',
+    'tool_choice',
+    'metadata',
+    'stream',
+  ],
+}
+
+/**
+ * The same attacks on Anthropic's Messages API (a Claude alias): every field, bad bodies, hostile
+ * model names and bad keys, sent with `anthropic-version` as every Anthropic client does.
+ */
+export function messagesHostileCases(model: string): HostileCase[] {
+  const anthropic = { 'anthropic-version': '2023-06-01' }
+  const cases: HostileCase[] = fieldCases(messages, model).map((item) => ({
+    ...item,
+    headers: anthropic,
+  }))
+  for (const [label, body] of badBodies)
+    cases.push({ name: `/v1/messages: ${label}`, path: messages.path, body, headers: anthropic })
+  for (const hostile of hostileModels) {
+    cases.push({
+      name: `/v1/messages: model ${JSON.stringify(hostile.slice(0, 40))}`,
+      path: messages.path,
+      field: 'model',
+      body: JSON.stringify({
+        model: hostile,
+        max_tokens: 8,
+        messages: [{ role: 'user', content: 'Hi' }],
+      }),
+      headers: anthropic,
+    })
+  }
+  for (const [label, headers] of badAuth) {
+    cases.push({
+      name: `/v1/messages: ${label}`,
+      path: messages.path,
+      body: JSON.stringify(messages.good).replace('%MODEL%', model),
+      headers: { ...anthropic, authorization: '', ...headers },
+    })
+  }
+  return cases
+}

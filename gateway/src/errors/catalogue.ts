@@ -84,6 +84,18 @@ export const errorCatalogue = {
     'unsupported_with_guardrail',
     "An API that cannot apply the route's guardrail on its backend.",
   ),
+  unsupported_model: invalid(
+    'unsupported_model',
+    'The Messages API on a route none of whose backends is Claude (it serves Claude only).',
+  ),
+  missing_anthropic_version: invalid(
+    'missing_anthropic_version',
+    'A Messages API request without the `anthropic-version` header.',
+  ),
+  invalid_anthropic_version: invalid(
+    'invalid_anthropic_version',
+    'An `anthropic-version` the gateway does not speak.',
+  ),
   project_required: invalid(
     'project_required',
     'A ServiceAccount that may use several projects named none.',
@@ -264,7 +276,8 @@ export type InvalidRequestName =
 export const passedThroughErrors = {
   http_error: 'An HTTP error of the router (e.g. 405); no code, the type follows the status.',
   upstream_error: "A Bedrock error with no entry above: Bedrock's status, code `upstream_error`.",
-  provider_error: "A Mantle error: Mantle's own status, type and code, passed through as sent.",
+  provider_error:
+    "A Mantle error, or an error event inside a Claude stream: the provider's own status, type and code, passed through as sent.",
 } as const
 
 /** The error named `name`, with its catalogue status, type and code. */

@@ -16,6 +16,7 @@ const operations: Record<string, Operation> = {
   '/v1/chat/completions': 'chat',
   '/v1/responses': 'responses',
   '/v1/embeddings': 'embeddings',
+  '/v1/messages': 'messages',
 }
 
 const operationOf = (path: string): Operation | undefined => operations[path]

@@ -19,6 +19,11 @@ export interface AuthenticateOptions {
   clock: () => number
   /** Accept ServiceAccount tokens too (--service-account-auth); see auth/service-account-auth.ts. */
   serviceAccounts?: ServiceAccountAuth | undefined
+  /**
+   * Also take the key from `x-api-key`, as Anthropic's API does (what ANTHROPIC_API_KEY sends);
+   * `Authorization: Bearer` (ANTHROPIC_AUTH_TOKEN) wins when both are present.
+   */
+  apiKeyHeader?: boolean
 }
 
 const missingKey = (): GatewayError =>
@@ -74,9 +79,9 @@ async function resolveAnyCaller(
 
 export function authenticate(options: AuthenticateOptions): MiddlewareHandler<GatewayEnv> {
   return async function authenticateCaller(c, next) {
-    const caller = await resolveAnyCaller(options, c.req.header('authorization'), (name) =>
-      c.req.header(name),
-    )
+    const apiKey = options.apiKeyHeader === true ? c.req.header('x-api-key')?.trim() : undefined
+    const authorization = c.req.header('authorization') ?? (apiKey ? `Bearer ${apiKey}` : undefined)
+    const caller = await resolveAnyCaller(options, authorization, (name) => c.req.header(name))
     c.set('caller', caller)
     // Known from here on, so that a refusal later (an unknown model, a rate limit) is still
     // attributed to the project in metrics and the access log.

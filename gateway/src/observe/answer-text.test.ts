@@ -57,4 +57,28 @@ describe('answer text', () => {
     })
     expect(promptOf(undefined)).toBeUndefined()
   })
+
+  it("reads an Anthropic Message and its stream's text deltas, not its thinking", () => {
+    const message = {
+      type: 'message',
+      content: [
+        { type: 'thinking', thinking: 'hidden', signature: 's' },
+        { type: 'text', text: 'Hi ' },
+        { type: 'tool_use', id: 't', name: 'x', input: {} },
+        { type: 'text', text: 'there' },
+      ],
+    }
+    expect(jsonAnswerText(message)).toBe('Hi there')
+    const stream = [
+      'event: message_start\ndata: {"type":"message_start","message":{}}',
+      'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"no"}}',
+      'event: ping\ndata: {"type":"ping"}',
+      'event: content_block_delta\ndata: {"type":"content_block_delta","index":1,"delta":{"type":"text_delta","text":"Yes"}}',
+    ].join('\n\n')
+    expect(sseAnswerText(stream)).toBe('Yes')
+    expect(promptOf({ model: 'm', system: 's', messages: [] })).toEqual({
+      system: 's',
+      messages: [],
+    })
+  })
 })

@@ -1,5 +1,5 @@
-// The text of an answer, read back from what the gateway sent: a Chat Completion, a Response, or
-// the SSE stream of either. Pure and lenient: it serves the access log of --log-content, where a
+// The text of an answer, read back from what the gateway sent: a Chat Completion, a Response, an
+// Anthropic Message, or the SSE stream of any of them. Pure and lenient: it serves the access log of --log-content, where a
 // shape it does not know gives no text rather than an error.
 
 type Json = Record<string, unknown>
@@ -9,12 +9,17 @@ const isObject = (value: unknown): value is Json =>
 
 const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : [])
 
-/** The request parts that carry the prompt: chat `messages`, responses `instructions` + `input`, embeddings `input`. */
+/**
+ * The request parts that carry the prompt: chat `messages`, responses `instructions` + `input`,
+ * embeddings `input`, Anthropic `system` + `messages`.
+ */
 export function promptOf(body: unknown): unknown {
   if (!isObject(body)) return undefined
-  const { messages, instructions, input } = body
+  const { messages, instructions, input, system } = body
   const parts = Object.fromEntries(
-    Object.entries({ messages, instructions, input }).filter(([, value]) => value !== undefined),
+    Object.entries({ system, messages, instructions, input }).filter(
+      ([, value]) => value !== undefined,
+    ),
   )
   return Object.keys(parts).length === 0 ? undefined : parts
 }
@@ -43,6 +48,14 @@ export function jsonAnswerText(body: unknown): string | undefined {
       : undefined
   }
   if (body['object'] === 'response') return responseText(body)
+  if (body['type'] === 'message') {
+    const texts = asArray(body['content']).flatMap((block) =>
+      isObject(block) && block['type'] === 'text' && typeof block['text'] === 'string'
+        ? [block['text']]
+        : [],
+    )
+    return texts.length === 0 ? undefined : texts.join('')
+  }
   return undefined
 }
 
@@ -54,10 +67,13 @@ function eventText(event: Json): string {
   }
   if (event['type'] === 'response.output_text.delta' && typeof event['delta'] === 'string')
     return event['delta']
+  const delta = event['delta']
+  if (event['type'] === 'content_block_delta' && isObject(delta) && delta['type'] === 'text_delta')
+    return typeof delta['text'] === 'string' ? delta['text'] : ''
   return ''
 }
 
-/** The text of an SSE answer: chat content deltas or Responses output text deltas, in order. */
+/** The text of an SSE answer: chat content, Responses output text or Anthropic text deltas, in order. */
 export function sseAnswerText(sse: string): string | undefined {
   let text: string | undefined
   for (const line of sse.split('\n')) {

@@ -6,7 +6,7 @@ import type { Project, Route, RouteBackend } from '@strata/crds'
 import type { GatewayError } from '../errors/gateway-error.ts'
 import type { TokenUsage } from './token-usage.ts'
 
-export type Operation = 'chat' | 'responses' | 'embeddings'
+export type Operation = 'chat' | 'responses' | 'embeddings' | 'messages' | 'count_tokens'
 
 export interface RequestRecord {
   /** performance.now() when the request arrived. */

@@ -36,6 +36,8 @@ export interface BackendCallsInput<B, R, C> {
   context: C
   /** The alias the client sent, for the dropped-parameter log line. */
   model: string
+  /** Narrows the backends of an implemented kind, e.g. to Claude models for the Messages API. */
+  serves?: (backend: RouteBackend) => boolean
 }
 
 /** One attempt's call, ready to go. */
@@ -70,7 +72,7 @@ export function backendCalls<B, R, C>(input: BackendCallsInput<B, R, C>): Backen
   const caller = c.get('caller')
   const open = c.get('record')
   const implemented = (backend: RouteBackend): boolean =>
-    input.backends?.[backend.kind] !== undefined
+    input.backends?.[backend.kind] !== undefined && (input.serves?.(backend) ?? true)
   // A failed dispatch (a strict route's 400) is not kept: it throws again for whoever asks.
   const dispatched = new Map<RouteBackend, Dispatched<R>>()
   const prepared = (backend: RouteBackend): Dispatched<R> => {

@@ -39,6 +39,8 @@ export interface SseResponseOptions<T> {
   hasToken: (item: T) => boolean
   /** Monotonic milliseconds. */
   now: () => number
+  /** What an idle stream sends; an SSE comment unless the API has its own (Anthropic's ping). */
+  keepAliveText?: string
 }
 
 const sseHeaders = {
@@ -90,7 +92,7 @@ export async function sseResponse<T>(options: SseResponseOptions<T>): Promise<Re
   })
   // Late, the stream has been silent for a whole interval already: the head and a keep-alive go
   // now (Node sends a head only with the first write).
-  if (first === undefined) sink.write(sseKeepAlive)
+  if (first === undefined) sink.write(options.keepAliveText ?? sseKeepAlive)
   pump(options, iterator, first ?? lateStart(pending, options)).catch((error: unknown) => {
     options.logger.error(`${options.what} could not be closed cleanly`, {
       error: String(error),
@@ -152,7 +154,9 @@ async function pump<T>(
     // The request is over for the client now, whatever the upstream still takes to stop.
     record.finish(now())
   })
-  const alive = keepAlive(options.keepAliveMs, now, () => sink.write(sseKeepAlive))
+  const alive = keepAlive(options.keepAliveMs, now, () =>
+    sink.write(options.keepAliveText ?? sseKeepAlive),
+  )
   // False when the client is not keeping up; then the caller waits for drained(). Synchronous,
   // so that the usual case costs no promise per item.
   const send = (text: string | undefined): boolean => {

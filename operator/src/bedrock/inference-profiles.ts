@@ -20,7 +20,7 @@ import {
   UntagResourceCommand,
   type InferenceProfileSummary,
 } from '@aws-sdk/client-bedrock'
-import { diffTags, OWNER_TAG, ownerValue } from '../controllers/bedrock-project/tags.ts'
+import { diffTags, OWNER_TAG, ownerValue } from './tags.ts'
 
 export interface ProfileOwner {
   namespace: string
@@ -30,7 +30,7 @@ export interface ProfileOwner {
 }
 
 /** A stable, valid profile name (≤64 characters) for one project and model. */
-export function profileName(owner: ProfileOwner, modelId: string): string {
+function profileName(owner: ProfileOwner, modelId: string): string {
   const digest = createHash('sha256')
     .update(`${owner.namespace}/${owner.name}/${modelId}`)
     .digest('hex')
@@ -39,7 +39,7 @@ export function profileName(owner: ProfileOwner, modelId: string): string {
   return `strata-${readable}-${digest}`
 }
 
-export const MODEL_TAG = 'strata.dev/model'
+const MODEL_TAG = 'strata.dev/model'
 
 /** The tags a profile carries: the project's, its owner marker, and the model it wraps. */
 export function profileTags(owner: ProfileOwner, modelId: string): Record<string, string> {
@@ -59,6 +59,9 @@ const isNotFound = (error: unknown) =>
 // Cross-region system profiles (us., eu., global., …) are copied from their profile ARN, which
 // carries the account id; plain model ids from the foundation-model ARN.
 const systemProfilePrefix = /^(us|eu|apac|jp|au|ca|global|us-gov|uk)\./
+
+/** The calls a project reconcile makes on its profiles; the class below makes them on Bedrock. */
+export type InferenceProfileCalls = Pick<InferenceProfiles, 'ensure' | 'syncTags' | 'delete'>
 
 export class InferenceProfiles {
   readonly #client: BedrockClient

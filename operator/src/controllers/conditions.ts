@@ -2,8 +2,9 @@
 // every condition records the generation it was computed from.
 import type { Condition } from '@strata/crds'
 
-export interface ConditionUpdate {
-  type: string
+/** One condition to set; `T` narrows the type to a kind's own list (crds *_CONDITION_TYPES). */
+export interface ConditionUpdate<T extends string = string> {
+  type: T
   status: boolean | 'Unknown'
   reason: string
   message: string

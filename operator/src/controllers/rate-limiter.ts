@@ -11,7 +11,7 @@ export interface RateLimiterOptions {
   now: () => number
 }
 
-export const defaultRateLimiterOptions: RateLimiterOptions = {
+const defaultRateLimiterOptions: RateLimiterOptions = {
   baseDelayMs: 5,
   maxDelayMs: 1_000_000,
   qps: 10,

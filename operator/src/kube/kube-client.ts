@@ -11,15 +11,25 @@ import {
   type KubeConfig,
   type KubernetesObject,
 } from '@kubernetes/client-node'
+import {
+  API_GROUP,
+  API_VERSION,
+  GROUP_VERSION,
+  type BEDROCK_PROJECT_KIND,
+  type BedrockProjectStatus,
+  type BEDROCK_PROJECT_PLURAL,
+  type MODEL_ROUTE_KIND,
+  type MODEL_ROUTE_PLURAL,
+  type ModelRouteStatus,
+} from '@strata/crds'
 import { describeError, statusCodeOf } from './errors.ts'
 
 export const FIELD_MANAGER = 'strata-operator'
-export const GROUP = 'strata.dev'
-export const VERSION = 'v1alpha1'
 
+/** One of our custom objects, named the way the API paths and Events need. */
 export interface ObjectRef {
-  plural: 'bedrockprojects' | 'modelroutes'
-  kind: 'BedrockProject' | 'ModelRoute'
+  plural: typeof BEDROCK_PROJECT_PLURAL | typeof MODEL_ROUTE_PLURAL
+  kind: typeof BEDROCK_PROJECT_KIND | typeof MODEL_ROUTE_KIND
   namespace: string
   name: string
   uid?: string | undefined
@@ -47,17 +57,20 @@ export class KubeClient {
   }
 
   /** Server-side apply of the status subresource; `status` is our whole intent for it. */
-  async applyStatus(ref: ObjectRef, status: Record<string, unknown>): Promise<void> {
+  async applyStatus(
+    ref: ObjectRef,
+    status: BedrockProjectStatus | ModelRouteStatus,
+  ): Promise<void> {
     const body = {
-      apiVersion: `${GROUP}/${VERSION}`,
+      apiVersion: GROUP_VERSION,
       kind: ref.kind,
       metadata: { name: ref.name, namespace: ref.namespace },
       status,
     }
     await this.#custom.patchNamespacedCustomObjectStatus(
       {
-        group: GROUP,
-        version: VERSION,
+        group: API_GROUP,
+        version: API_VERSION,
         plural: ref.plural,
         namespace: ref.namespace,
         name: ref.name,
@@ -149,10 +162,10 @@ export class KubeClient {
           reason,
           note: note.slice(0, 1024),
           action,
-          reportingController: `${GROUP}/strata-operator`,
+          reportingController: `${API_GROUP}/strata-operator`,
           reportingInstance: this.#identity,
           regarding: {
-            apiVersion: `${GROUP}/${VERSION}`,
+            apiVersion: GROUP_VERSION,
             kind: ref.kind,
             namespace: ref.namespace,
             name: ref.name,
@@ -170,8 +183,8 @@ export class KubeClient {
   async #patchMetadata(ref: ObjectRef, patch: object[]): Promise<void> {
     await this.#custom.patchNamespacedCustomObject(
       {
-        group: GROUP,
-        version: VERSION,
+        group: API_GROUP,
+        version: API_VERSION,
         plural: ref.plural,
         namespace: ref.namespace,
         name: ref.name,

@@ -17,7 +17,7 @@ interface RawConfig {
 }
 
 /** The kubeconfig files in effect: the flag, else $KUBECONFIG's list, else ~/.kube/config. */
-export function kubeconfigFiles(flag: string | undefined, env: NodeJS.ProcessEnv): string[] {
+function kubeconfigFiles(flag: string | undefined, env: NodeJS.ProcessEnv): string[] {
   if (flag) return [flag]
   const list = env['KUBECONFIG']?.split(':').filter((file) => file !== '')
   if (list?.length) return list
@@ -26,7 +26,7 @@ export function kubeconfigFiles(flag: string | undefined, env: NodeJS.ProcessEnv
 }
 
 /** Token files by user name, resolved against the directory of the file that names them. */
-export function tokenFiles(files: string[]): Map<string, string> {
+function tokenFiles(files: string[]): Map<string, string> {
   const found = new Map<string, string>()
   for (const file of files) {
     if (!existsSync(file)) continue
@@ -42,7 +42,7 @@ export function tokenFiles(files: string[]): Map<string, string> {
 }
 
 /** Every request made through this config shares the first Agent it made (one context). */
-export function shareConnections(config: KubeConfig): void {
+function shareConnections(config: KubeConfig): void {
   const apply = config.applySecurityAuthentication.bind(config)
   let shared: Dispatcher | undefined
   config.applySecurityAuthentication = async (context) => {

@@ -1,6 +1,7 @@
 import { routingTableSchema, type ModelRouteSpec } from '@strata/crds'
 import { describe, expect, it } from 'vitest'
-import { compileTable, type ProjectInput, type RouteInput } from './compile-table.ts'
+import type { RouteInput } from '../controllers/model-route/route-outcomes.ts'
+import { compileTable, type ProjectInput } from './compile-table.ts'
 
 const project = (overrides: Partial<ProjectInput> = {}): ProjectInput => ({
   namespace: 'apps',

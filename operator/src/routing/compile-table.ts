@@ -1,35 +1,32 @@
 // Compiles the routing table from what the operator knows: ready projects, their client keys and
-// inference profiles, and the routes that point at them. Pure; it also decides each route's
-// Accepted/ResolvedRefs outcome, because alias conflicts are only visible across all routes.
+// inference profiles, and the routes the ModelRoute policy admits
+// (controllers/model-route/route-outcomes.ts decides each route's Accepted and ResolvedRefs; this
+// file only turns the admitted ones into table entries). Pure.
 import type {
   BedrockProjectSpec,
   Budget,
   ClientKey,
   Guardrail,
-  ModelRouteSpec,
   ProjectLimits,
   RoutingTableInput,
 } from '@strata/crds'
+import {
+  isAdmitted,
+  routeKey,
+  routeOutcomes,
+  type ModelExists,
+  type RouteInput,
+  type RouteOutcome,
+  type RouteProject,
+} from '../controllers/model-route/route-outcomes.ts'
 
 type TableProject = RoutingTableInput['projects'][number]
 type TableRoute = TableProject['routes'][number]
 
-export interface ProjectInput {
-  namespace: string
-  name: string
-  region: string
-  /** Set once Bedrock has the project; routes of a project without one do not resolve. */
-  projectId: string | undefined
-  /**
-   * Why the recorded project cannot serve (it vanished, or was archived outside Strata): its
-   * routes do not resolve and it stays out of the table, so no gateway calls Bedrock with it.
-   */
-  unavailable?: { reason: string; message: string } | undefined
+export interface ProjectInput extends RouteProject {
   projectArn: string | undefined
   tags: Record<string, string>
   keys: ClientKey[]
-  /** Application inference profile ARN per Converse model id. */
-  profiles: Record<string, string>
   /** Project-wide rate limits and budgets, enforced by the gateway (docs/limits.md). */
   limits?: ProjectLimits | undefined
   budgets?: Budget[] | undefined
@@ -38,31 +35,9 @@ export interface ProjectInput {
   guardrail?: Guardrail | undefined
 }
 
-export interface RouteInput {
-  namespace: string
-  name: string
-  /** ISO time; the older route wins an alias conflict. */
-  creationTimestamp: string
-  spec: ModelRouteSpec
-}
-
-export interface RouteOutcome {
-  accepted: { status: boolean; reason: string; message: string }
-  resolvedRefs: { status: boolean; reason: string; message: string }
-}
-
 export interface CompiledTable {
   projects: TableProject[]
   outcomes: Map<string, RouteOutcome>
-}
-
-export const routeKey = (namespace: string, name: string): string => `${namespace}/${name}`
-
-const ok = (reason: string, message = '') => ({ status: true, reason, message })
-const no = (reason: string, message: string) => ({ status: false, reason, message })
-
-function byAge(a: RouteInput, b: RouteInput): number {
-  return a.creationTimestamp.localeCompare(b.creationTimestamp) || a.name.localeCompare(b.name)
 }
 
 // Only the fields that are set, so a table without limits stays byte-identical to before.
@@ -133,95 +108,20 @@ function tableAccess(access: NonNullable<BedrockProjectSpec['access']>) {
   }
 }
 
-/** Whether Bedrock offers a Converse model in a region; undefined when it cannot tell. */
-export type ModelExists = (region: string, modelId: string) => boolean | undefined
-
 export function compileTable(
   projects: ProjectInput[],
   routes: RouteInput[],
   modelExists: ModelExists = () => undefined,
 ): CompiledTable {
-  const outcomes = new Map<string, RouteOutcome>()
+  const outcomes = routeOutcomes(projects, routes, modelExists)
   const projectsByKey = new Map(
     projects.map((project) => [routeKey(project.namespace, project.name), project]),
   )
   const routesByProject = new Map<string, TableRoute[]>()
-  const aliasOwner = new Map<string, RouteInput>()
-
-  for (const route of [...routes].sort(byAge)) {
-    const key = routeKey(route.namespace, route.name)
+  for (const route of routes) {
     const projectKey = routeKey(route.namespace, route.spec.projectRef.name)
     const project = projectsByKey.get(projectKey)
-    if (!project) {
-      outcomes.set(key, {
-        accepted: ok('Accepted'),
-        resolvedRefs: no(
-          'ProjectNotFound',
-          `BedrockProject ${route.spec.projectRef.name} not found in namespace ${route.namespace}`,
-        ),
-      })
-      continue
-    }
-    if (project.unavailable) {
-      outcomes.set(key, {
-        accepted: ok('Accepted'),
-        resolvedRefs: no(
-          project.unavailable.reason,
-          `BedrockProject ${route.spec.projectRef.name}: ${project.unavailable.message}`,
-        ),
-      })
-      continue
-    }
-    if (!project.projectId) {
-      outcomes.set(key, {
-        accepted: ok('Accepted'),
-        resolvedRefs: no(
-          'ProjectNotReady',
-          `BedrockProject ${route.spec.projectRef.name} has no Bedrock project yet`,
-        ),
-      })
-      continue
-    }
-    const missingModels = route.spec.backends.filter(
-      (b) => b.kind === 'converse' && modelExists(b.region ?? project.region, b.modelId) === false,
-    )
-    if (missingModels.length > 0) {
-      outcomes.set(key, {
-        accepted: ok('Accepted'),
-        resolvedRefs: no(
-          'ModelNotFound',
-          missingModels
-            .map((b) => `Bedrock offers no model ${b.modelId} in ${b.region ?? project.region}`)
-            .join('; '),
-        ),
-      })
-      continue
-    }
-    const aliasKey = `${projectKey}\u0000${route.spec.model}`
-    const owner = aliasOwner.get(aliasKey)
-    if (owner) {
-      outcomes.set(key, {
-        accepted: no(
-          'AliasConflict',
-          `model alias "${route.spec.model}" in project ${project.name} is already served by the older ModelRoute ${owner.name}`,
-        ),
-        resolvedRefs: ok('ResolvedRefs'),
-      })
-      continue
-    }
-    aliasOwner.set(aliasKey, route)
-    const missingProfiles = route.spec.backends.filter(
-      (b) => b.kind === 'converse' && !project.profiles[b.modelId],
-    )
-    outcomes.set(key, {
-      accepted: ok('Accepted'),
-      resolvedRefs: missingProfiles.length
-        ? ok(
-            'ResolvedRefs',
-            `waiting for inference profiles of ${missingProfiles.map((b) => b.modelId).join(', ')}; served without cost attribution meanwhile`,
-          )
-        : ok('ResolvedRefs'),
-    })
+    if (!project || !isAdmitted(outcomes.get(routeKey(route.namespace, route.name)))) continue
     const list = routesByProject.get(projectKey) ?? []
     list.push(tableRoute(route, project))
     routesByProject.set(projectKey, list)

@@ -1,6 +1,8 @@
 // Publishes the routing table: compile from the caches, skip when the content is unchanged,
-// otherwise bump the version and server-side apply one ConfigMap, which the gateways watch.
-// Triggers are coalesced, and one publish runs at a time, so a burst of edits becomes one table.
+// otherwise bump the version and server-side apply one ConfigMap, which the gateways watch; then
+// hand the outcome to the ModelRoute status writer. It consumes the "table dirty" signal
+// (controllers/table-dirty.ts): marks are coalesced, and one publish runs at a time, so a burst of
+// edits becomes one table.
 import {
   CONTENT_HASH_ANNOTATION,
   encodeTableConfigMap,
@@ -15,74 +17,34 @@ import {
 } from '@strata/crds'
 import type { V1ConfigMap } from '@kubernetes/client-node'
 import type { FoundationModelCatalog } from '../bedrock/foundation-models.ts'
+import type { RouteStatusWriter } from '../controllers/model-route/status-writer.ts'
 import { describeError } from '../kube/errors.ts'
 import type { KubeClient } from '../kube/kube-client.ts'
-import {
-  compileTable,
-  type CompiledTable,
-  type ProjectInput,
-  type RouteInput,
-} from './compile-table.ts'
+import type { TypedCache } from '../kube/typed-cache.ts'
+import type { OperatorMetrics } from '../metrics.ts'
+import { compileTable } from './compile-table.ts'
+import type { TableDirty } from '../controllers/table-dirty.ts'
+import { projectInput, routeInput } from './table-inputs.ts'
 
 export interface PublisherDeps {
-  kube: KubeClient
+  kube: Pick<KubeClient, 'read' | 'apply'>
   namespace: string
-  projects: () => BedrockProject[]
-  routes: () => ModelRoute[]
-  /** Called after each publish (or no-op) with the version now serving and each route's outcome. */
-  onPublished: (version: number, compiled: CompiledTable, routes: ModelRoute[]) => Promise<void>
+  /** The signal this publisher consumes; publishes follow its marks. */
+  dirty: Pick<TableDirty, 'consume'>
+  /** The informer caches the table is compiled from. */
+  cache: {
+    projects: Pick<TypedCache<BedrockProject>, 'list'>
+    routes: Pick<TypedCache<ModelRoute>, 'list'>
+  }
+  /** Told, after each publish (or no-op), the version now serving and each route's outcome. */
+  routeStatus: Pick<RouteStatusWriter, 'write'>
   now: () => Date
   log: (message: string) => void
   /** The model catalog, so routes to models Bedrock does not offer are refused with a reason. */
   models?: FoundationModelCatalog
-  /** Seconds each compile-and-publish took. */
-  observe?: (seconds: number) => void
+  /** Where the time of each compile-and-publish, and the version serving after it, are kept. */
+  metrics?: Pick<OperatorMetrics, 'tablePublish' | 'tableVersion'>
   debounceMs?: number
-}
-
-// The reasons planProject gives when the recorded project can no longer serve inference.
-const unservable = new Set(['ProjectMissing', 'ProjectArchived'])
-
-function unavailableOf(project: BedrockProject): ProjectInput['unavailable'] {
-  const synced = project.status?.conditions?.find((c) => c.type === 'ProjectSynced')
-  if (synced?.status !== 'False' || !unservable.has(synced.reason)) return undefined
-  return { reason: synced.reason, message: synced.message }
-}
-
-function projectInput(project: BedrockProject): ProjectInput {
-  const { status, spec, metadata } = project
-  return {
-    namespace: metadata.namespace ?? '',
-    name: metadata.name ?? '',
-    region: spec.region,
-    projectId: status?.projectId,
-    unavailable: unavailableOf(project),
-    projectArn: status?.projectArn,
-    tags: spec.tags,
-    keys: status?.clientKeys ?? [],
-    ...(spec.access ? { access: spec.access } : {}),
-    ...(spec.guardrail ? { guardrail: spec.guardrail } : {}),
-    profiles: Object.fromEntries(
-      (status?.inferenceProfiles ?? []).map((profile) => [profile.modelId, profile.arn]),
-    ),
-    limits: spec.limits,
-    budgets: spec.budgets,
-  }
-}
-
-// Custom objects come back as plain JSON, so timestamps are strings; a Date is tolerated too.
-function timestamp(value: unknown): string {
-  if (typeof value === 'string') return value
-  return value instanceof Date ? value.toISOString() : ''
-}
-
-function routeInput(route: ModelRoute): RouteInput {
-  return {
-    namespace: route.metadata.namespace ?? '',
-    name: route.metadata.name ?? '',
-    creationTimestamp: timestamp(route.metadata['creationTimestamp']),
-    spec: route.spec,
-  }
 }
 
 export class TablePublisher {
@@ -90,15 +52,16 @@ export class TablePublisher {
   #timer: NodeJS.Timeout | undefined
   #running: Promise<void> | undefined
   #again = false
+  #stopped = false
   #failures = 0
-  publishes = 0
 
   constructor(deps: PublisherDeps) {
     this.#deps = deps
+    deps.dirty.consume(() => this.#trigger())
   }
 
-  trigger(): void {
-    if (this.#timer) return
+  #trigger(): void {
+    if (this.#timer || this.#stopped) return
     this.#timer = setTimeout(() => {
       this.#timer = undefined
       this.#run()
@@ -106,6 +69,7 @@ export class TablePublisher {
   }
 
   stop(): void {
+    this.#stopped = true
     clearTimeout(this.#timer)
   }
 
@@ -123,13 +87,13 @@ export class TablePublisher {
         this.#deps.log(
           `routing table publish failed, retrying in ${delay} ms: ${describeError(error)}`,
         )
-        setTimeout(() => this.trigger(), delay).unref()
+        setTimeout(() => this.#trigger(), delay).unref()
       })
       .finally(() => {
         this.#running = undefined
         if (this.#again) {
           this.#again = false
-          this.trigger()
+          this.#trigger()
         }
       })
   }
@@ -140,14 +104,14 @@ export class TablePublisher {
     try {
       return await this.#publish()
     } finally {
-      this.#deps.observe?.((performance.now() - started) / 1000)
+      this.#deps.metrics?.tablePublish.observe((performance.now() - started) / 1000)
     }
   }
 
   async #publish(): Promise<number> {
     // The caches hand out only objects their schema accepted (kube/typed-cache.ts).
-    const projects = this.#deps.projects()
-    const routes = this.#deps.routes()
+    const projects = this.#deps.cache.projects.list()
+    const routes = this.#deps.cache.routes.list()
     const projectInputs = projects.map(projectInput)
     const models = this.#deps.models
     if (models) {
@@ -197,9 +161,9 @@ export class TablePublisher {
         },
         ...encodeTableConfigMap(table),
       })
-      this.publishes++
     }
-    await this.#deps.onPublished(version, compiled, routes)
+    this.#deps.metrics?.tableVersion.set(version)
+    await this.#deps.routeStatus.write(version, compiled, routes, this.#deps.now())
     return version
   }
 }

@@ -7,6 +7,7 @@
 // operator's original manager name, which owned the whole Secret in earlier versions: the frame's
 // new manager then takes nothing away on upgrade, and the key stays. Pure builders.
 import type { V1Secret } from '@kubernetes/client-node'
+import { BEDROCK_PROJECT_KIND, GROUP_VERSION } from '@strata/crds'
 import { FIELD_MANAGER, type ObjectRef } from '../../kube/kube-client.ts'
 import type { CredentialsPlan } from './credentials.ts'
 
@@ -36,8 +37,8 @@ export function secretFrame(ref: ObjectRef, name: string, baseUrl: string): Secr
       },
       ownerReferences: [
         {
-          apiVersion: 'strata.dev/v1alpha1',
-          kind: 'BedrockProject',
+          apiVersion: GROUP_VERSION,
+          kind: BEDROCK_PROJECT_KIND,
           name: ref.name,
           uid: ref.uid ?? '',
           controller: true,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { planProject, type PlanInput, type RemoteProject } from './plan.ts'
-import { OWNER_TAG } from './tags.ts'
+import { OWNER_TAG } from '../../bedrock/tags.ts'
 
 const specTags = {
   owner: 'team-a',

@@ -10,7 +10,7 @@ import {
   ownerValue,
   type TagDiff,
   type Tags,
-} from './tags.ts'
+} from '../../bedrock/tags.ts'
 
 export interface RemoteProject {
   id: string

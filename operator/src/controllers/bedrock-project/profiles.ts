@@ -5,7 +5,7 @@
 import type { InferenceProfile, ModelRoute } from '@strata/crds'
 import {
   profileTags,
-  type InferenceProfiles,
+  type InferenceProfileCalls,
   type ProfileOwner,
 } from '../../bedrock/inference-profiles.ts'
 import { describeError } from '../../kube/errors.ts'
@@ -26,7 +26,7 @@ export interface ProfileReport {
 }
 
 // AWS SDK errors carry the HTTP status; 4xx other than throttling means retrying cannot help.
-export function isClientError(error: unknown): boolean {
+function isClientError(error: unknown): boolean {
   const status = (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata
     ?.httpStatusCode
   return status !== undefined && status >= 400 && status < 500 && status !== 429
@@ -38,7 +38,7 @@ export function isClientError(error: unknown): boolean {
  * so the next reconcile tries again).
  */
 export async function reconcileProfiles(
-  profiles: InferenceProfiles,
+  profiles: InferenceProfileCalls,
   owner: ProfileOwner,
   wanted: readonly string[],
   recorded: readonly InferenceProfile[],
@@ -69,7 +69,7 @@ export async function reconcileProfiles(
 }
 
 async function ensureOne(
-  profiles: InferenceProfiles,
+  profiles: InferenceProfileCalls,
   owner: ProfileOwner,
   modelId: string,
   recordedArn: string | undefined,
@@ -101,7 +101,7 @@ async function ensureOne(
 
 /** Deletes profiles; returns those whose deletion Bedrock refused, so they stay recorded. */
 export async function deleteProfiles(
-  profiles: InferenceProfiles,
+  profiles: InferenceProfileCalls,
   doomed: readonly InferenceProfile[],
   why: string,
   report: ProfileReport,

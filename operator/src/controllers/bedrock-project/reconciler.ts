@@ -1,30 +1,56 @@
-// Reconciles one BedrockProject: fetch → pure plan → act on Bedrock → credentials Secret →
-// status with conditions. Errors reach the status and an Event here, then propagate so the work
-// queue retries with backoff; nothing is swallowed.
+// Reconciles one BedrockProject: fetch (cache, Bedrock) → pure plan and desired state → apply
+// (Bedrock calls, server-side apply of the Secret and the status under one field manager) →
+// conditions. This file is the I/O shell; what to do and what to write are decided by plan.ts,
+// credentials.ts, credentials-secret.ts, profiles.ts (profileModels) and desired-status.ts.
+// Errors reach the status and an Event here, then propagate so the work queue retries with
+// backoff; nothing is swallowed.
 import { randomBytes } from 'node:crypto'
-import type { BedrockProject, ModelRoute } from '@strata/crds'
+import type { BedrockProject, BedrockProjectStatus, ModelRoute } from '@strata/crds'
+import type { InferenceProfileCalls } from '../../bedrock/inference-profiles.ts'
 import { BedrockApiError, type Project } from '../../bedrock/projects-api.ts'
 import type { ProjectsClient } from '../../bedrock/projects-client.ts'
-import type { InferenceProfiles } from '../../bedrock/inference-profiles.ts'
-import { describeError } from '../../kube/errors.ts'
 import type { KubeClient, ObjectRef } from '../../kube/kube-client.ts'
+import type { TypedCache } from '../../kube/typed-cache.ts'
+import type { TableDirty } from '../table-dirty.ts'
 import type { ReconcileOutcome } from '../work-queue.ts'
-import { nextConditions, type ConditionUpdate } from '../conditions.ts'
 import { planCredentials, ROTATE_ANNOTATION, secretName } from './credentials.ts'
 import { FRAME_MANAGER, KEY_MANAGER, secretFrame, secretKey } from './credentials-secret.ts'
-import { planProject, type ProjectPlan, type RemoteProject } from './plan.ts'
+import {
+  desiredStatus,
+  failureOf,
+  notReady,
+  projectFound,
+  projectRef,
+  ready,
+  type ProjectCondition,
+  type ProjectFindings,
+} from './desired-status.ts'
+import { planEvent } from './plan-events.ts'
+import { needsTagSync, planProject, type ProjectPlan, type RemoteProject } from './plan.ts'
 import { deleteProfiles, profileModels, reconcileProfiles, type ProfileReport } from './profiles.ts'
 
 export const FINALIZER = 'strata.dev/bedrock-project'
 
-export interface BedrockProjectControllerDeps {
-  kube: KubeClient
-  getProject: (namespace: string, name: string) => BedrockProject | undefined
-  routesOf: (namespace: string, projectName: string) => ModelRoute[]
-  projects: (region: string) => ProjectsClient
-  profiles: (region: string) => InferenceProfiles
-  /** Something changed that the routing table reflects. */
-  onChanged: () => void
+/** The Kubernetes writes a project reconcile makes; reads come from the informer cache. */
+export type ProjectKube = Pick<
+  KubeClient,
+  'addFinalizer' | 'removeFinalizer' | 'apply' | 'applyStatus' | 'event'
+>
+
+/** The Projects API calls a reconcile makes. */
+export type ProjectsApi = Pick<ProjectsClient, 'get' | 'list' | 'create' | 'updateTags' | 'archive'>
+
+export interface BedrockProjectReconcilerDeps {
+  kube: ProjectKube
+  /** The informer caches: what the reconciler reads of Kubernetes. */
+  cache: {
+    projects: Pick<TypedCache<BedrockProject>, 'get'>
+    routes: Pick<TypedCache<ModelRoute>, 'list'>
+  }
+  projects: (region: string) => ProjectsApi
+  profiles: (region: string) => InferenceProfileCalls
+  /** Told whenever the routing table may have to change; the table publisher listens. */
+  tableDirty: Pick<TableDirty, 'mark'>
   gatewayBaseUrl: string
   resyncMs: number
   keyGraceSeconds: number
@@ -43,41 +69,26 @@ const toRemote = (project: Project): RemoteProject => ({
 const isProjectNotFound = (error: unknown) =>
   error instanceof BedrockApiError && error.status === 404
 
-function reasonAndMessage(error: unknown): { reason: string; message: string } {
-  if (error instanceof BedrockApiError) return { reason: error.reason, message: error.message }
-  return {
-    reason: 'ReconcileError',
-    message: describeError(error),
-  }
-}
+export class BedrockProjectReconciler {
+  readonly #deps: BedrockProjectReconcilerDeps
 
-export class BedrockProjectController {
-  readonly #deps: BedrockProjectControllerDeps
-
-  constructor(deps: BedrockProjectControllerDeps) {
+  constructor(deps: BedrockProjectReconcilerDeps) {
     this.#deps = deps
   }
 
   async reconcile(key: string): Promise<ReconcileOutcome> {
     const [namespace = '', name = ''] = key.split('/')
-    const project = this.#deps.getProject(namespace, name)
+    const project = this.#deps.cache.projects.get(name, namespace)
     if (!project) return undefined
-    const ref: ObjectRef = {
-      plural: 'bedrockprojects',
-      kind: 'BedrockProject',
-      namespace,
-      name,
-      uid: project.metadata.uid,
-    }
+    const ref = projectRef(project)
     try {
       return await this.#reconcile(project, ref)
     } catch (error) {
-      const { reason, message } = reasonAndMessage(error)
+      const { reason, message } = failureOf(error)
       await this.#deps.kube.event(ref, 'Warning', reason, message, 'Reconcile')
-      await this.#writeStatus(project, ref, {}, [
-        { type: 'Ready', status: false, reason, message },
-        { type: 'ProjectSynced', status: false, reason, message },
-      ]).catch((statusError: unknown) => this.#deps.log(`status of ${key}: ${String(statusError)}`))
+      await this.#writeStatus(project, ref, {}, notReady(reason, message)).catch(
+        (statusError: unknown) => this.#deps.log(`status of ${key}: ${String(statusError)}`),
+      )
       throw error
     }
   }
@@ -85,11 +96,11 @@ export class BedrockProjectController {
   async #reconcile(project: BedrockProject, ref: ObjectRef): Promise<ReconcileOutcome> {
     const { kube } = this.#deps
     const { metadata, spec } = project
-    const finalizers = (metadata['finalizers'] as string[] | undefined) ?? []
+    const finalizers = metadata.finalizers ?? []
     const deleting = metadata['deletionTimestamp'] !== undefined
     if (!deleting && !finalizers.includes(FINALIZER)) {
       // The finalizer goes on before any Bedrock call, so nothing is ever created that a delete could miss.
-      await kube.addFinalizer(ref, FINALIZER, metadata['finalizers'] as string[] | undefined)
+      await kube.addFinalizer(ref, FINALIZER, metadata.finalizers)
       return undefined
     }
     if (deleting && !finalizers.includes(FINALIZER)) return undefined
@@ -114,25 +125,16 @@ export class BedrockProjectController {
     if (plan.action === 'release' || plan.action === 'archive') {
       if (plan.action === 'archive') await projects.archive(plan.projectId)
       if (spec.deletionPolicy === 'Archive') await this.#deleteAllProfiles(project, ref)
-      await kube.event(
-        ref,
-        'Normal',
-        plan.action === 'archive' ? 'ProjectArchived' : 'ProjectRetained',
-        plan.action === 'archive' ? `archived Bedrock project ${plan.projectId}` : plan.message,
-        'Delete',
-      )
+      await this.#event(ref, planEvent(plan))
       await kube.removeFinalizer(ref, FINALIZER, finalizers)
-      this.#deps.onChanged()
+      this.#deps.tableDirty.mark()
       return undefined
     }
     if (plan.action === 'conflict') {
-      await kube.event(ref, 'Warning', plan.reason, plan.message, 'Reconcile')
-      await this.#writeStatus(project, ref, {}, [
-        { type: 'Ready', status: false, reason: plan.reason, message: plan.message },
-        { type: 'ProjectSynced', status: false, reason: plan.reason, message: plan.message },
-      ])
+      await this.#event(ref, planEvent(plan))
+      await this.#writeStatus(project, ref, {}, notReady(plan.reason, plan.message))
       // The publisher takes a missing or archived project's routes out of the table.
-      this.#deps.onChanged()
+      this.#deps.tableDirty.mark()
       return { requeueAfterMs: this.#deps.resyncMs }
     }
 
@@ -147,87 +149,46 @@ export class BedrockProjectController {
       return { requeueAfterMs: 0 }
     }
     // Status first, before profiles and keys: a crash after this point never loses the project id.
-    await this.#writeStatus(
-      project,
-      ref,
-      { projectId: remote.id, ...(remote.arn ? { projectArn: remote.arn } : {}) },
-      [],
-    )
+    await this.#writeStatus(project, ref, projectFound(remote), [])
     const profiles = await this.#ensureProfiles(project, ref)
     const keys = await this.#ensureCredentials(project, ref)
+    const secret = secretName(ref.name)
     await this.#writeStatus(
       project,
       ref,
       {
-        projectId: remote.id,
-        ...(remote.arn ? { projectArn: remote.arn } : {}),
+        ...projectFound(remote),
         inferenceProfiles: profiles,
-        credentialsSecret: secretName(ref.name),
+        credentialsSecret: secret,
         clientKeys: keys,
       },
-      [
-        {
-          type: 'ProjectSynced',
-          status: true,
-          reason: 'Synced',
-          message: `Bedrock project ${remote.id} is active with the declared tags`,
-        },
-        {
-          type: 'CredentialsReady',
-          status: true,
-          reason: 'SecretWritten',
-          message: `Secret ${secretName(ref.name)} holds OPENAI_BASE_URL and OPENAI_API_KEY`,
-        },
-        { type: 'Ready', status: true, reason: 'Ready', message: '' },
-      ],
+      ready(remote.id, secret),
     )
-    this.#deps.onChanged()
+    this.#deps.tableDirty.mark()
     return { requeueAfterMs: this.#deps.resyncMs }
   }
 
   async #applyPlan(
     plan: Extract<ProjectPlan, { action: 'create' | 'adopt' | 'sync' }>,
     ref: ObjectRef,
-    projects: ProjectsClient,
+    projects: ProjectsApi,
   ): Promise<RemoteProject> {
-    const { kube } = this.#deps
     if (plan.action === 'create') {
       const created = toRemote(await projects.create(plan.name, plan.tags))
-      await kube.event(
-        ref,
-        'Normal',
-        plan.replaces ? 'ProjectRecreated' : 'ProjectCreated',
-        plan.replaces
-          ? `created Bedrock project ${created.id} in place of ${plan.replaces}, which no longer exists`
-          : `created Bedrock project ${created.id}`,
-        'Create',
-      )
+      await this.#event(ref, planEvent(plan, created))
       return created
     }
-    const { add, remove } = plan.tags
     let project = plan.project
-    if (Object.keys(add).length > 0 || remove.length > 0) {
-      project = toRemote(await projects.updateTags(project.id, add, remove))
-      if (plan.action === 'sync')
-        await kube.event(
-          ref,
-          'Normal',
-          'TagsRepaired',
-          `tags changed outside Strata were restored (added or fixed ${Object.keys(add).join(', ') || 'none'}; removed ${remove.join(', ') || 'none'})`,
-          'Update',
-        )
+    if (needsTagSync(plan)) {
+      project = toRemote(await projects.updateTags(project.id, plan.tags.add, plan.tags.remove))
+      if (plan.action === 'sync') await this.#event(ref, planEvent(plan, project))
     }
-    if (plan.action === 'adopt')
-      await kube.event(
-        ref,
-        'Normal',
-        'ProjectAdopted',
-        plan.replaces
-          ? `adopted existing Bedrock project ${project.id} in place of ${plan.replaces}, which no longer exists`
-          : `adopted existing Bedrock project ${project.id}`,
-        'Adopt',
-      )
+    if (plan.action === 'adopt') await this.#event(ref, planEvent(plan, project))
     return project
+  }
+
+  #event(ref: ObjectRef, event: ReturnType<typeof planEvent>): Promise<void> {
+    return this.#deps.kube.event(ref, event.type, event.reason, event.message, event.action)
   }
 
   #profileOwner(project: BedrockProject, ref: ObjectRef) {
@@ -249,7 +210,11 @@ export class BedrockProjectController {
     return reconcileProfiles(
       this.#deps.profiles(project.spec.region),
       this.#profileOwner(project, ref),
-      profileModels(this.#deps.routesOf(ref.namespace, ref.name)),
+      profileModels(
+        this.#deps.cache.routes
+          .list(ref.namespace)
+          .filter((route) => route.spec.projectRef.name === ref.name),
+      ),
       project.status?.inferenceProfiles ?? [],
       this.#report(ref),
     )
@@ -300,16 +265,15 @@ export class BedrockProjectController {
   async #writeStatus(
     project: BedrockProject,
     ref: ObjectRef,
-    fields: Record<string, unknown>,
-    conditions: ConditionUpdate[],
+    findings: ProjectFindings,
+    conditions: ProjectCondition[],
   ): Promise<void> {
-    const generation = project.metadata.generation ?? 0
-    const current = project.status ?? {}
-    await this.#deps.kube.applyStatus(ref, {
-      ...current,
-      ...fields,
-      observedGeneration: generation,
-      conditions: nextConditions(current.conditions, conditions, generation, this.#deps.now()),
-    })
+    const status: BedrockProjectStatus = desiredStatus(
+      project,
+      findings,
+      conditions,
+      this.#deps.now(),
+    )
+    await this.#deps.kube.applyStatus(ref, status)
   }
 }

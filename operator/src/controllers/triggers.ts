@@ -1,8 +1,9 @@
 // What, in a watch event, tells a change the operator must act on from the echo of its own status
-// write. Pure; the manager keeps the last value per object and compares.
+// write. Pure; the event handlers (bedrock-project/events.ts, model-route/events.ts) keep the last
+// value per object and compare.
 import type { BedrockProject, ModelRoute } from '@strata/crds'
-import { ROTATE_ANNOTATION } from './controllers/bedrock-project/credentials.ts'
-import { profileModels } from './controllers/bedrock-project/profiles.ts'
+import { ROTATE_ANNOTATION } from './bedrock-project/credentials.ts'
+import { profileModels } from './bedrock-project/profiles.ts'
 
 /** A string that changes exactly when a BedrockProject needs reconciling. */
 export type ProjectTrigger = string
@@ -12,7 +13,7 @@ export function projectTrigger(project: BedrockProject): ProjectTrigger {
   return JSON.stringify([
     metadata.generation,
     metadata['deletionTimestamp'] ?? null,
-    metadata['finalizers'] ?? [],
+    metadata.finalizers ?? [],
     metadata.annotations?.[ROTATE_ANNOTATION] ?? null,
   ])
 }
