@@ -82,6 +82,7 @@ describe('server configuration', () => {
       ['--redis-url URL', 'STRATA_REDIS_URL'],
       ['--service-account-auth', 'STRATA_SERVICE_ACCOUNT_AUTH'],
       ['--replicas-hint N', 'STRATA_REPLICAS_HINT'],
+      ['--replicas-service NS/NAME', 'STRATA_REPLICAS_SERVICE'],
     ]) {
       expect(usage).toContain(flag)
       expect(usage).toContain(env)

@@ -167,11 +167,21 @@ const settings = {
     help: 'Redis shared by all replicas for rate limits and budgets. Without it, limits are held per replica.',
     schema: z.url({ protocol: /^rediss?$/ }).optional(),
   },
+  replicasService: {
+    flag: 'replicas-service',
+    env: 'STRATA_REPLICAS_SERVICE',
+    value: 'NS/NAME',
+    help: "the gateway's own Service: while limits are counted per replica (no Redis, or Redis down) each replica enforces limit / N, N the Service's ready endpoints, re-read from its EndpointSlices every 5 s. Uses the pod's ServiceAccount (list endpointslices), or the --kube-* flags outside a cluster.",
+    schema: z
+      .string()
+      .regex(/^[a-z0-9-]+\/[a-z0-9.-]+$/, 'must be NAMESPACE/NAME')
+      .optional(),
+  },
   replicasHint: {
     flag: 'replicas-hint',
     env: 'STRATA_REPLICAS_HINT',
     value: 'N',
-    help: 'replicas sharing each limit, for per-replica shares when Redis is absent or down (default: the count Redis last saw, else 1).',
+    help: 'a fixed count of replicas sharing each limit, where there is no Service to count (outside Kubernetes); not with --replicas-service (default: the count Redis last saw, else 1).',
     schema: wholeNumber(1).optional(),
   },
 } satisfies Record<string, Setting<z.ZodType>>
@@ -194,6 +204,10 @@ const configSchema = z
     (config) => (config.routesFile === undefined) !== (config.routesConfigMap === undefined),
     { message: routesRequired },
   )
+  .refine((config) => config.replicasHint === undefined || config.replicasService === undefined, {
+    message:
+      '--replicas-hint and --replicas-service both say how many replicas share each limit: give one',
+  })
 
 export type ServerConfig = z.infer<typeof configSchema>
 

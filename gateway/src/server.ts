@@ -48,6 +48,8 @@ import type { RoutingTable } from '@strata/crds'
 import { inClusterOptions, kubeApiAccess, type KubeApiOptions } from './kubernetes/api-access.ts'
 import { serviceAccountAuth } from './auth/service-account-setup.ts'
 import { watchRoutingTableConfigMap } from './kubernetes/config-map-watcher.ts'
+import { readyEndpointsReader } from './kubernetes/endpoint-slice-reader.ts'
+import { pollReplicaCount } from './kubernetes/replica-count-poller.ts'
 import { createRoutingState, type RoutingState } from './routing/routing-state.ts'
 import { parseRoutingTableText } from './routing/table-file.ts'
 import { watchRoutingTableFile } from './routing/table-watcher.ts'
@@ -56,6 +58,7 @@ interface Gateway {
   server: Server
   connections: ConnectionDrain
   watcher: { close(): void }
+  replicas: { close(): void }
   converse: ConverseClient
   mantle: MantleClient
   invoke: InvokeClient
@@ -114,6 +117,41 @@ async function watchTable(
   return watcher
 }
 
+/** How often each replica re-reads its Service's ready endpoints for its share of every limit. */
+const REPLICA_COUNT_INTERVAL_MS = 5_000
+
+// Where a replica learns how many replicas share each limit: its Service's live ready endpoints,
+// a fixed hint, or neither (then the Redis heartbeat count, or 1).
+async function replicaSource(
+  config: ServerConfig,
+  logger: Logger,
+): Promise<{ current: () => number | undefined; close(): void }> {
+  const hint = config.replicasHint
+  if (config.replicasService === undefined) return { current: () => hint, close: () => undefined }
+  const [namespace = '', name = ''] = config.replicasService.split('/')
+  const read = readyEndpointsReader(kubeApiAccess(kubeOptions(config, '--replicas-service')), {
+    namespace,
+    name,
+  })
+  const poller = pollReplicaCount({
+    read,
+    intervalMs: REPLICA_COUNT_INTERVAL_MS,
+    timeoutMs: 4_000,
+    log: (message) => {
+      logger.warn(message)
+    },
+    onChange: (count, previous) => {
+      logger.info('replica count changed; per-replica limit shares follow', {
+        service: config.replicasService,
+        replicas: count,
+        ...(previous === undefined ? {} : { previous }),
+      })
+    },
+  })
+  await poller.ready
+  return poller
+}
+
 async function startGateway(
   config: ServerConfig,
   logger: Logger,
@@ -137,9 +175,10 @@ async function startGateway(
   })
   const guardrails = createGuardrailClient(fromEnv(config.env, credentials))
   const metrics = createGatewayMetrics()
+  const replicas = await replicaSource(config, logger)
   const limits = startLimitsRuntime({
     redisUrl: config.redisUrl,
-    replicasHint: config.replicasHint,
+    replicas: replicas.current,
     metrics: metrics.limits,
     // The same prices as gen_ai_client_cost_usd_total, so a USD budget and the dashboard agree.
     costOf: (record) => recordCostUsd(record, observe.prices),
@@ -226,6 +265,7 @@ async function startGateway(
     server,
     connections,
     watcher,
+    replicas,
     converse,
     mantle,
     invoke,
@@ -241,6 +281,7 @@ async function startGateway(
 // Idle keep-alive connections are closed as they appear, so clients reconnect elsewhere.
 function drain(gateway: Gateway, timeoutMs: number): Promise<void> {
   gateway.watcher.close()
+  gateway.replicas.close()
   return new Promise((resolveDrain) => {
     const sweep = setInterval(() => {
       gateway.server.closeIdleConnections()

@@ -5,7 +5,7 @@
 // below keep it minimal (each rule is justified in the templates). Longer than our usual file:
 // the render assertions and the install share one chart, one helm and one set of expected rules,
 // so the chart keeps a single test entry point.
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import {
@@ -25,6 +25,7 @@ import {
 import { renderCustomResourceDefinitions } from '@strata/crds/generate'
 import { parse } from 'yaml'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { parseServerConfig } from '../../gateway/src/config.ts'
 import { eventually, kubeConfigFrom, statusCode } from '../support/kube.ts'
 import { gatewayAccess, operatorKubeconfig } from '../support/service-account-access.ts'
 import {
@@ -49,9 +50,6 @@ const namespace = 'strata-system'
 const kedaApi = ['--api-versions', 'keda.sh/v1alpha1/ScaledObject']
 const prometheusOperatorApi = ['--api-versions', 'monitoring.coreos.com/v1']
 
-// No Redis runs here: renders accept per-replica limits unless a test says otherwise.
-const unsharedLimits = ['--set', 'limits.allowUnsharedLimits=true']
-
 const render = (...args: string[]) =>
   parseManifests(
     helm.ok([
@@ -62,7 +60,6 @@ const render = (...args: string[]) =>
       namespace,
       '--kube-version',
       '1.34.0',
-      ...unsharedLimits,
       ...args,
     ]),
   )
@@ -109,7 +106,7 @@ const expectedOperatorNamespacedRules = [
     verbs: ['get', 'create', 'patch'],
   },
 ]
-const expectedGatewayRules = [
+const expectedGatewayRulesWithRedis = [
   {
     apiGroups: [''],
     resources: ['configmaps'],
@@ -117,12 +114,16 @@ const expectedGatewayRules = [
     verbs: ['list', 'watch'],
   },
 ]
+// Without Redis the gateway also lists its own Service's EndpointSlices, in its own namespace only,
+// to count the ready replicas that share each limit.
+const expectedGatewayRules = [
+  ...expectedGatewayRulesWithRedis,
+  { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list'] },
+]
 
 describe('charts/strata: lint and render', () => {
   it('lints strictly with the defaults and with every optional part switched on', () => {
-    expect(helm.ok(['lint', '--strict', chartDirectory, ...unsharedLimits])).toContain(
-      '0 chart(s) failed',
-    )
+    expect(helm.ok(['lint', '--strict', chartDirectory])).toContain('0 chart(s) failed')
     const everything = [
       '--set',
       'policy.requiredProjectTags={team,product}',
@@ -180,6 +181,7 @@ describe('charts/strata: lint and render', () => {
       '--drain-timeout=25000',
       '--max-body-bytes=20971520',
       '--max-in-flight=128',
+      `--replicas-service=${namespace}/strata-gateway`,
     ])
     expect(gatewayContainer?.env).toContainEqual({
       name: 'NODE_OPTIONS',
@@ -415,7 +417,6 @@ describe('charts/strata: lint and render', () => {
       'template',
       release,
       chartDirectory,
-      ...unsharedLimits,
       '--set',
       'autoscaling.minReplicas=5',
       '--set',
@@ -428,14 +429,7 @@ describe('charts/strata: lint and render', () => {
   })
 
   it('rejects a misspelt key and an out-of-range value through values.schema.json', () => {
-    const typo = helm.run([
-      'template',
-      release,
-      chartDirectory,
-      ...unsharedLimits,
-      '--set',
-      'gateway.replica=3',
-    ])
+    const typo = helm.run(['template', release, chartDirectory, '--set', 'gateway.replica=3'])
     expect(typo.status).not.toBe(0)
     expect(typo.stderr).toMatch(/replica/)
     expect(typo.stderr).toMatch(/additional propert/i)
@@ -443,7 +437,6 @@ describe('charts/strata: lint and render', () => {
       'template',
       release,
       chartDirectory,
-      ...unsharedLimits,
       '--set',
       'autoscaling.keda.targetInFlightPerReplica=0',
     ])
@@ -453,7 +446,6 @@ describe('charts/strata: lint and render', () => {
       'template',
       release,
       chartDirectory,
-      ...unsharedLimits,
       '--set',
       'policy.requiredProjectTags={aws:team}',
     ])
@@ -466,34 +458,52 @@ describe('charts/strata: lint and render', () => {
         'template',
         release,
         chartDirectory,
-        ...unsharedLimits,
         flag,
         `gateway.podDisruptionBudget.maxUnavailable=${blocking}`,
       ])
       expect(pdb.status, `maxUnavailable ${blocking}`).not.toBe(0)
       expect(pdb.stderr).toMatch(/maxUnavailable/)
     }
-    const heap = helm.run([
-      'template',
-      release,
-      chartDirectory,
-      ...unsharedLimits,
-      '--set',
-      'operator.maxHeapMiB=-1',
-    ])
+    const heap = helm.run(['template', release, chartDirectory, '--set', 'operator.maxHeapMiB=-1'])
     expect(heap.status).not.toBe(0)
   })
 
-  it('refuses autoscaling past one replica without Redis unless per-replica limits are accepted', () => {
-    // Each replica would enforce every limit in full: up to maxReplicas times a route's rate.
-    const unshared = helm.run(['template', release, chartDirectory])
-    expect(unshared.status).not.toBe(0)
-    expect(unshared.stderr).toMatch(/allowUnsharedLimits/)
-    const skipped = helm.run(['template', release, chartDirectory, '--skip-schema-validation'])
-    expect(skipped.status).not.toBe(0)
-    expect(skipped.stderr).toContain(
-      "the gateway autoscales to 20 replicas but rate limits have no Redis: each replica would enforce every limit in full, up to 20 times a route's declared rate",
-    )
+  it('installs with the defaults: without Redis each replica takes its share from the live count', () => {
+    // The first install a platform engineer runs: autoscaling 2-20, no Redis, no opt-out.
+    const plain = helm.run(['template', release, chartDirectory, '--namespace', namespace])
+    expect(plain.status, plain.stderr).toBe(0)
+    const objects = parseManifests(plain.stdout)
+    const args = (pick(objects, 'Deployment', 'strata-gateway') as V1Deployment).spec?.template.spec
+      ?.containers[0]?.args
+    expect(args).toContain(`--replicas-service=${namespace}/strata-gateway`)
+    expect(args?.some((arg) => arg.startsWith('--replicas-hint'))).toBe(false)
+    expect(args?.some((arg) => arg.startsWith('--redis-url'))).toBe(false)
+    // The gateway's own parser takes the flag as rendered.
+    expect(parseServerConfig(args ?? [], {}).replicasService).toBe(`${namespace}/strata-gateway`)
+    // The Service it counts is the one the chart renders, in the same namespace as the Role.
+    expect(pick(objects, 'Service', 'strata-gateway').metadata?.namespace).toBe(namespace)
+    const role = pick(objects, 'Role', 'strata-gateway') as V1Role
+    expect(role.metadata?.namespace).toBe(namespace)
+    expect(role.rules).toEqual(expectedGatewayRules)
+    // A fixed count is counted live as well: rolling updates change it too.
+    const fixed = (
+      pick(
+        render('--set', 'autoscaling.enabled=false', '--set', 'gateway.replicas=3'),
+        'Deployment',
+        'strata-gateway',
+      ) as V1Deployment
+    ).spec?.template.spec?.containers[0]?.args
+    expect(fixed).toContain(`--replicas-service=${namespace}/strata-gateway`)
+    // The opt-out of the Redis-or-nothing chart is gone; the schema names it if still set.
+    const optOut = helm.run([
+      'template',
+      release,
+      chartDirectory,
+      '--set',
+      'limits.allowUnsharedLimits=true',
+    ])
+    expect(optOut.status).not.toBe(0)
+    expect(optOut.stderr).toMatch(/allowUnsharedLimits/)
     const badUrl = helm.run([
       'template',
       release,
@@ -503,39 +513,31 @@ describe('charts/strata: lint and render', () => {
     ])
     expect(badUrl.status).not.toBe(0)
     expect(badUrl.stderr).toMatch(/url/)
-
-    // Accepted explicitly, it renders (every render() above); NOTES is checked at install below.
   })
 
-  it('shares limits through Redis from a URL or a Secret, and splits them over a fixed count', () => {
+  it('shares limits through Redis from a URL or a Secret, with no live count and no RBAC for it', () => {
     const argsOf = (objects: ReturnType<typeof render>) =>
       (pick(objects, 'Deployment', 'strata-gateway') as V1Deployment).spec?.template.spec
         ?.containers[0]
-    const byUrl = argsOf(render('--set', 'limits.redis.url=redis://redis.strata-system.svc:6379'))
+    const urlObjects = render('--set', 'limits.redis.url=redis://redis.strata-system.svc:6379')
+    const byUrl = argsOf(urlObjects)
     expect(byUrl?.args).toContain('--redis-url=redis://redis.strata-system.svc:6379')
-    expect(byUrl?.args?.some((arg) => arg.startsWith('--replicas-hint'))).toBe(false)
+    expect(byUrl?.args?.some((arg) => arg.startsWith('--replicas-'))).toBe(false)
+    expect((pick(urlObjects, 'Role', 'strata-gateway') as V1Role).rules).toEqual(
+      expectedGatewayRulesWithRedis,
+    )
 
-    const bySecret = argsOf(render('--set', 'limits.redis.existingSecret.name=strata-redis'))
+    const secretObjects = render('--set', 'limits.redis.existingSecret.name=strata-redis')
+    const bySecret = argsOf(secretObjects)
     expect(bySecret?.args?.some((arg) => arg.startsWith('--redis-url'))).toBe(false)
+    expect(bySecret?.args?.some((arg) => arg.startsWith('--replicas-'))).toBe(false)
     expect(bySecret?.env).toContainEqual({
       name: 'STRATA_REDIS_URL',
       valueFrom: { secretKeyRef: { name: 'strata-redis', key: 'url' } },
     })
-    // Redis set: no opt-out needed, even autoscaling to 20.
-    const secretRender = helm.run([
-      'template',
-      release,
-      chartDirectory,
-      '--set',
-      'limits.redis.existingSecret.name=strata-redis',
-    ])
-    expect(secretRender.status, secretRender.stderr).toBe(0)
-
-    // A fixed count without Redis: each replica takes 1/N of every limit.
-    const fixed = argsOf(
-      render('--set', 'autoscaling.enabled=false', '--set', 'gateway.replicas=3'),
+    expect((pick(secretObjects, 'Role', 'strata-gateway') as V1Role).rules).toEqual(
+      expectedGatewayRulesWithRedis,
     )
-    expect(fixed?.args).toContain('--replicas-hint=3')
   })
 
   it('bounds model requests in flight per replica, never below the KEDA target', () => {
@@ -548,7 +550,6 @@ describe('charts/strata: lint and render', () => {
       'template',
       release,
       chartDirectory,
-      ...unsharedLimits,
       '--set',
       'gateway.maxInFlightRequests=16',
     ])
@@ -560,7 +561,6 @@ describe('charts/strata: lint and render', () => {
       'template',
       release,
       chartDirectory,
-      ...unsharedLimits,
       '--set',
       'gateway.maxInFlightRequests=-1',
     ])
@@ -650,7 +650,6 @@ describe('charts/strata: installed into the local control plane', () => {
     writeFileSync(
       valuesFile,
       JSON.stringify({
-        limits: { allowUnsharedLimits: true },
         policy: {
           requiredProjectTags: ['team'],
           namespaceSelector: { matchLabels: { 'strata.dev/chart-test': suffix } },
@@ -743,13 +742,34 @@ describe('charts/strata: installed into the local control plane', () => {
         `--as=system:serviceaccount:${system}:strata-gateway`,
       ]).trim(),
     ).toBe('yes')
+    // The live replica count: EndpointSlices in the gateway's own namespace, and nowhere else.
+    // `auth can-i` answers "no" with exit status 1, so its output is read whatever the status.
+    const canList = (ns: string): string =>
+      spawnSync(
+        helm.kubectlPath,
+        [
+          '--kubeconfig',
+          inject('kubeconfig'),
+          'auth',
+          'can-i',
+          'list',
+          'endpointslices.discovery.k8s.io',
+          '-n',
+          ns,
+          `--as=system:serviceaccount:${system}:strata-gateway`,
+        ],
+        { encoding: 'utf8' },
+      ).stdout.trim()
+    expect(canList(system)).toBe('yes')
+    expect(canList(team)).toBe('no')
   })
 
   it('says in NOTES how rate limits are counted and what a replica holds', () => {
-    // This release accepted per-replica limits while autoscaling: NOTES says what that costs.
+    // The default install, no Redis: each replica's share follows the live count.
     expect(installOutput).toContain(
-      'a route admits up to 20 times its declared rate at 20 replicas',
+      'each gateway replica enforces 1/N of every limit, N the ready replicas behind Service strata-gateway',
     )
+    expect(installOutput).toContain('the autoscaler moves between 2 and 20 replicas')
     expect(installOutput).toContain('at most 128 model requests at once')
     // NOTES of other values, rendered without installing; another namespace (never created), so
     // that no object of the installed release stands in the way.
@@ -769,7 +789,7 @@ describe('charts/strata: installed into the local control plane', () => {
       '--set',
       'gateway.replicas=3',
     ])
-    expect(fixed).toContain('each of the 3 gateway replicas enforces 1/3 of every limit')
+    expect(fixed).toContain('replicas come and go (rolling updates included)')
     const shared = helm.ok([
       'install',
       `${chartRelease}-redis`,

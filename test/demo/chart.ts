@@ -18,10 +18,8 @@ export function helmInstall(kubeconfig: string, namespace: string): string {
     kubeconfig,
     '--namespace',
     namespace,
+    // No Redis: each gateway replica takes its share of every limit from the live replica count.
     '--create-namespace',
-    // The demo runs no Redis: per-replica limits, accepted explicitly as the chart requires.
-    '--set',
-    'limits.allowUnsharedLimits=true',
   ])
 }
 

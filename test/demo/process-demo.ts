@@ -64,6 +64,10 @@ they can do exactly what the chart's RBAC grants and nothing more.\n`)
   const gatewayUser = `system:serviceaccount:${system}:strata-gateway`
   for (const [question, args] of [
     ['watch its routing table', ['watch', 'configmaps/strata-routing-table', '-n', system]],
+    [
+      'list the EndpointSlices that count its replicas',
+      ['list', 'endpointslices.discovery.k8s.io', '-n', system],
+    ],
     ['read the Secrets in namespace support', ['get', 'secrets', '-n', 'support']],
   ] as const)
     print(

@@ -59,7 +59,6 @@ export interface RenderOptions {
 export function renderGatewayAutoscaling(options: RenderOptions): GatewayAutoscaling {
   const values: Record<string, string | number> = {
     'autoscaling.keda.prometheusAddress': options.prometheusAddress,
-    'limits.allowUnsharedLimits': 'true',
     ...options.values,
   }
   const rendered = parseManifests(

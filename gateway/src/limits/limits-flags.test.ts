@@ -30,6 +30,30 @@ describe('limits flags', () => {
     expect(config.replicasHint).toBeUndefined()
   })
 
+  it('reads the Service whose ready endpoints share each limit, and refuses it with a hint too', () => {
+    expect(
+      parseServerConfig(['--routes', 'r.json'], {
+        STRATA_REPLICAS_SERVICE: 'strata/strata-gateway',
+      }),
+    ).toMatchObject({ replicasService: 'strata/strata-gateway' })
+    expect(() =>
+      parseServerConfig(['--routes', 'r.json', '--replicas-service', 'strata-gateway'], {}),
+    ).toThrow(/--replicas-service .*must be NAMESPACE\/NAME/)
+    expect(() =>
+      parseServerConfig(
+        [
+          '--routes',
+          'r.json',
+          '--replicas-service',
+          'strata/strata-gateway',
+          '--replicas-hint',
+          '3',
+        ],
+        {},
+      ),
+    ).toThrow(/give one/)
+  })
+
   it('refuses a URL that is not redis and a hint that is not a positive integer', () => {
     expect(() =>
       parseServerConfig(['--routes', 'r.json', '--redis-url', 'http://cache:6379'], {}),

@@ -10,11 +10,15 @@ import { createFailoverStore } from './failover-store.ts'
 import { createLimiter, type Limiter } from './limiter.ts'
 import { createMemoryStore } from './memory-store.ts'
 import { createRedisStore } from './redis-store.ts'
+import { replicaDivisor } from './replica-share.ts'
 
 export interface LimitsRuntimeOptions {
   redisUrl: string | undefined
-  /** Replicas expected to share each limit; wins over the heartbeat count. */
-  replicasHint: number | undefined
+  /**
+   * Replicas sharing each limit as known outside Redis (a fixed hint, or the live count of the
+   * gateway's Service); wins over the heartbeat count. Undefined when unknown.
+   */
+  replicas: () => number | undefined
   metrics: LimitsMetrics
   costOf: CostOf
   logger: Logger
@@ -36,8 +40,9 @@ const RECONNECT_MS = 500
 export function startLimitsRuntime(options: LimitsRuntimeOptions): LimitsRuntime {
   const { logger, metrics } = options
   let heartbeatCount: number | undefined
-  const replicas = (): number => options.replicasHint ?? heartbeatCount ?? 1
+  const replicas = (): number => options.replicas() ?? heartbeatCount ?? 1
   const memory = createMemoryStore({ replicas })
+  metrics.countReplicasWith(() => replicaDivisor(replicas()))
   const onSettleError = (error: unknown): void => {
     logger.warn('settling token usage failed', errorFields(error))
   }

@@ -3,6 +3,7 @@
 // that the fleet as a whole stays near the configured limit without talking to anyone.
 import type { BudgetCheck, Check } from './limit-plan.ts'
 import type { AdmitResult, CheckState, LimitStore, Settlement } from './limit-store.ts'
+import { replicaShare } from './replica-share.ts'
 import { bucketTtlMs, canTake, levelAt } from './token-bucket.ts'
 
 export interface MemoryStoreOptions {
@@ -35,7 +36,7 @@ export interface MemoryStore extends LimitStore {
 export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
   const buckets = new Map<string, Bucket>()
   const counters = new Map<string, Counter>()
-  const share = (limit: number): number => limit / Math.max(1, options.replicas())
+  const share = (limit: number): number => replicaShare(limit, options.replicas())
 
   // Expired keys are dropped at most once a second, so that admission stays O(checks).
   let sweptAt = Number.NEGATIVE_INFINITY
@@ -91,7 +92,7 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
     seedBudget(check, used) {
       if (counters.has(check.key)) return
       counters.set(check.key, {
-        used: used / Math.max(1, options.replicas()),
+        used: replicaShare(used, options.replicas()),
         expiresAt: check.endsAt + 86_400_000,
       })
     },

@@ -1,5 +1,6 @@
-// Metrics of token governance (gateway/src/limits/): refusals by the limit that refused, and whether
-// the shared limit store is unreachable, the alert that per-replica shares are in force.
+// Metrics of token governance (gateway/src/limits/): refusals by the limit that refused, whether
+// the shared limit store is unreachable (the alert that per-replica shares are in force), and the
+// replica count a per-replica share divides by, read when scraped.
 import { Counter, Gauge, type Registry } from 'prom-client'
 
 /** Which limit refused: a rate limit, a budget, or the store itself (failClosed). */
@@ -9,6 +10,8 @@ export type LimitLabel =
 export interface LimitsMetrics {
   readonly rateLimited: Counter<'project' | 'route' | 'limit'>
   readonly degraded: Gauge
+  /** Where strata_gateway_limits_replicas reads the count from; 1 until one is given. */
+  countReplicasWith(source: () => number): void
 }
 
 export function createLimitsMetrics(registry: Registry): LimitsMetrics {
@@ -24,5 +27,20 @@ export function createLimitsMetrics(registry: Registry): LimitsMetrics {
     registers: [registry],
   })
   degraded.set(0)
-  return { rateLimited, degraded }
+  let replicas = (): number => 1
+  new Gauge({
+    name: 'strata_gateway_limits_replicas',
+    help: 'Replicas this replica divides each limit by while it counts alone (no Redis, or Redis unreachable): the ready endpoints of its Service, a fixed hint, or the Redis heartbeat count.',
+    registers: [registry],
+    collect() {
+      this.set(replicas())
+    },
+  })
+  return {
+    rateLimited,
+    degraded,
+    countReplicasWith(source) {
+      replicas = source
+    },
+  }
 }

@@ -87,8 +87,6 @@ export function strataValues(images: ReleaseImages, extra: Values = {}): Values 
         image: image(images.gateway),
         env: awsEnv({ AWS_ENDPOINT_URL_BEDROCK_RUNTIME: emulatorUrl }),
       },
-      // The node runs no Redis: per-replica limits, accepted explicitly as the chart requires.
-      limits: { allowUnsharedLimits: true },
     },
     extra,
   )
