@@ -26,6 +26,7 @@ import { renderCustomResourceDefinitions } from '@strata/crds/generate'
 import { parse } from 'yaml'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { parseServerConfig } from '../../gateway/src/config.ts'
+import { priceTableSchema } from '../../gateway/src/observe/cost.ts'
 import { eventually, kubeConfigFrom, statusCode } from '../support/kube.ts'
 import { gatewayAccess, operatorKubeconfig } from '../support/service-account-access.ts'
 import {
@@ -182,6 +183,7 @@ describe('charts/strata: lint and render', () => {
       '--max-body-bytes=20971520',
       '--max-in-flight=128',
       `--replicas-service=${namespace}/strata-gateway`,
+      '--keep-alive-ms=15000',
     ])
     expect(gatewayContainer?.env).toContainEqual({
       name: 'NODE_OPTIONS',
@@ -538,6 +540,57 @@ describe('charts/strata: lint and render', () => {
     expect((pick(secretObjects, 'Role', 'strata-gateway') as V1Role).rules).toEqual(
       expectedGatewayRulesWithRedis,
     )
+  })
+
+  it('passes the observability values as the gateway flags they name, the price table as a file', () => {
+    const withValues = render(
+      '--set',
+      'gateway.keepAliveMs=30000',
+      '--set',
+      'gateway.accessLog=false',
+      '--set',
+      'gateway.logContent=true',
+      '--set',
+      'gateway.priceTable.models[0].match=anthropic.claude-sonnet-4-6',
+      '--set',
+      'gateway.priceTable.models[0].input=3',
+      '--set',
+      'gateway.priceTable.models[0].output=15',
+    )
+    const deployment = pick(withValues, 'Deployment', 'strata-gateway') as V1Deployment
+    const container = deployment.spec?.template.spec?.containers[0]
+    const args = container?.args ?? []
+    expect(args).toContain('--keep-alive-ms=30000')
+    expect(args).toContain('--no-access-log')
+    expect(args).toContain('--log-content')
+    expect(args).toContain('--price-table=/etc/strata/prices/prices.json')
+    expect(container?.volumeMounts).toContainEqual({
+      name: 'prices',
+      mountPath: '/etc/strata/prices',
+      readOnly: true,
+    })
+    // A changed table rolls the pods, because the gateway reads it at start.
+    expect(
+      deployment.spec?.template.metadata?.annotations?.['strata.dev/price-table-sha256'],
+    ).toMatch(/^[0-9a-f]{64}$/)
+    const prices = pick(withValues, 'ConfigMap', 'strata-gateway-prices') as {
+      data: Record<string, string>
+    }
+    // The file is what the gateway's own price-table parser accepts.
+    expect(priceTableSchema.parse(JSON.parse(prices.data['prices.json'] ?? ''))).toEqual({
+      models: [{ match: 'anthropic.claude-sonnet-4-6', input: 3, output: 15 }],
+    })
+    // Defaults: access log on, no content, built-in prices (no ConfigMap).
+    const defaults = render()
+    const defaultArgs =
+      (pick(defaults, 'Deployment', 'strata-gateway') as V1Deployment).spec?.template.spec
+        ?.containers[0]?.args ?? []
+    expect(defaultArgs).not.toContain('--no-access-log')
+    expect(defaultArgs).not.toContain('--log-content')
+    expect(kindsOf(defaults)).not.toContain('ConfigMap/strata-gateway-prices')
+    const bad = helm.run(['template', release, chartDirectory, '--set', 'gateway.keepAliveMs=5'])
+    expect(bad.status).not.toBe(0)
+    expect(bad.stderr).toMatch(/keepAliveMs/)
   })
 
   it('bounds model requests in flight per replica, never below the KEDA target', () => {
