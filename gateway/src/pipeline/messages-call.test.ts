@@ -43,6 +43,39 @@ describe('the Messages API pipeline', () => {
     expect(() => checkVersionRules({ top_k: 5 }, '2023-06-01')).not.toThrow()
   })
 
+  it('refuses documents in assistant turns and citations on user text from 2026-10-21 on', () => {
+    const documentReplay = {
+      messages: [
+        { role: 'user', content: 'Summarise.' },
+        { role: 'assistant', content: [{ type: 'document', source: { type: 'text', data: 'x' } }] },
+      ],
+    }
+    expect(() => checkVersionRules(documentReplay, '2026-10-21')).toThrow(
+      'messages.1.content.0: document blocks are not allowed in assistant messages in anthropic-version 2026-10-21',
+    )
+    const citedUserText = {
+      messages: [
+        {
+          role: 'user',
+          content: [{ type: 'text', text: 'As quoted', citations: [{ type: 'char_location' }] }],
+        },
+      ],
+    }
+    expect(() => checkVersionRules(citedUserText, '2026-10-21')).toThrow(
+      'messages.0.content.0: citations are not allowed on text blocks in user messages',
+    )
+    // Empty citations, assistant citations and the older version pass.
+    const allowed = {
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'Hi', citations: [] }] },
+        { role: 'assistant', content: [{ type: 'text', text: 'Hi', citations: [{ type: 'x' }] }] },
+      ],
+    }
+    expect(() => checkVersionRules(allowed, '2026-10-21')).not.toThrow()
+    expect(() => checkVersionRules(documentReplay, '2023-06-01')).not.toThrow()
+    expect(() => checkVersionRules(citedUserText, '2023-06-01')).not.toThrow()
+  })
+
   it('serves Claude on converse backends only', () => {
     expect(servesMessages(backend('us.anthropic.claude-sonnet-4-6'))).toBe(true)
     expect(servesMessages(backend('anthropic.claude-haiku-4-5-20251001-v1:0'))).toBe(true)

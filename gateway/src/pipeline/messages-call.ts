@@ -13,7 +13,9 @@ import { modelFamilyOf } from '../models/model-family.ts'
 
 /**
  * The versions of Anthropic's API the gateway speaks. 2026-10-21 removed temperature, top_p and
- * top_k from the Messages API (a request naming them is a 400); the older two share one API.
+ * top_k from the Messages API and token counting (a request naming them is a 400, even at their
+ * defaults), and refuses document blocks in assistant turns and citations on the text blocks of
+ * user turns; the older two share one API.
  * Reference: https://docs.claude.com/en/api/versioning (version history).
  */
 export const anthropicVersions: ReadonlySet<string> = new Set([
@@ -48,6 +50,32 @@ export function checkVersionRules(request: Record<string, unknown>, version: str
       named,
       'unsupported_parameter',
     )
+  const refused = refusedBlock(request['messages'])
+  if (refused !== undefined)
+    throw invalidRequest(
+      `${refused.path}: ${refused.rule} in anthropic-version ${samplingRemoved}`,
+      refused.path,
+    )
+}
+
+type Turn = { role?: unknown; content?: unknown }
+type Block = { type?: unknown; citations?: unknown }
+
+/** The first content block the 2026-10-21 rules refuse, with its path. */
+function refusedBlock(messages: unknown): { path: string; rule: string } | undefined {
+  if (!Array.isArray(messages)) return undefined
+  for (const [turnIndex, turn] of (messages as Turn[]).entries()) {
+    if (!Array.isArray(turn.content)) continue
+    for (const [blockIndex, block] of (turn.content as Block[]).entries()) {
+      const path = `messages.${String(turnIndex)}.content.${String(blockIndex)}`
+      if (turn.role === 'assistant' && block.type === 'document')
+        return { path, rule: 'document blocks are not allowed in assistant messages' }
+      const cited = Array.isArray(block.citations) && block.citations.length > 0
+      if (turn.role === 'user' && block.type === 'text' && cited)
+        return { path, rule: 'citations are not allowed on text blocks in user messages' }
+    }
+  }
+  return undefined
 }
 
 /**

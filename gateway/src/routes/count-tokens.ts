@@ -5,7 +5,11 @@
 import type { Handler } from 'hono'
 import { parseCountTokensRequest } from '../anthropic/messages-request.ts'
 import type { GatewayEnv } from '../gateway-env.ts'
-import { checkAnthropicVersion, refuseUnservedRoute } from '../pipeline/messages-call.ts'
+import {
+  checkAnthropicVersion,
+  checkVersionRules,
+  refuseUnservedRoute,
+} from '../pipeline/messages-call.ts'
 import { noteRoute } from '../pipeline/route-hooks.ts'
 import { serveCountTokens, type CountTokensDeps } from '../pipeline/serve-count-tokens.ts'
 import { findModelRoute } from '../routing/find-route.ts'
@@ -13,7 +17,7 @@ import { splitBetas } from '../translators/anthropic-to-invoke/betas.ts'
 
 export function countTokens(deps: CountTokensDeps): Handler<GatewayEnv> {
   return function countMessageTokens(c) {
-    checkAnthropicVersion(c.req.header('anthropic-version'))
+    const version = checkAnthropicVersion(c.req.header('anthropic-version'))
     const caller = c.get('caller')
     const parsed = parseCountTokensRequest(c.get('body'))
     const open = c.get('record')
@@ -21,6 +25,7 @@ export function countTokens(deps: CountTokensDeps): Handler<GatewayEnv> {
     const route = findModelRoute(caller, parsed.model)
     noteRoute(open.record, caller, route, parsed.model)
     refuseUnservedRoute(route)
+    checkVersionRules(parsed, version)
     return serveCountTokens(c, deps, {
       parsed,
       route,
