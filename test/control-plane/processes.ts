@@ -87,7 +87,11 @@ export function freePort(): Promise<number> {
   })
 }
 
-/** Polls until `probe` gives true, failing early if the process dies; a throw counts as false. */
+/**
+ * Polls until `probe` gives true, failing early if the process dies; a throw counts as false. A
+ * process that met the probe and then exited (a program that announces itself, then stops on
+ * purpose) started: the probe is asked once more before its death counts as a failed start.
+ */
 export async function waitFor(
   what: Started,
   probe: () => boolean | Promise<boolean>,
@@ -99,17 +103,18 @@ export async function waitFor(
   void what.exited.then(() => {
     state.dead = true
   })
+  const met = () =>
+    Promise.resolve()
+      .then(probe)
+      .catch(() => false)
   while (Date.now() < deadline) {
-    if (state.dead)
+    if (state.dead) {
+      if (await met()) return
       throw new Error(
         `${what.name} exited during start-up; log ${what.logPath}:\n${logTail(what.logPath)}`,
       )
-    if (
-      await Promise.resolve()
-        .then(probe)
-        .catch(() => false)
-    )
-      return
+    }
+    if (await met()) return
     await sleep(100)
   }
   throw new Error(
