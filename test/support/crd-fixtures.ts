@@ -9,12 +9,12 @@
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { ApiException, type CustomObjectsApi } from '@kubernetes/client-node'
-import { bedrockProjectSchema, modelRouteSchema } from '@strata/crds'
+import { API_GROUP, API_VERSION, bedrockProjectSchema, modelRouteSchema } from '@strata/crds'
 import { parse } from 'yaml'
 import { z } from 'zod'
 
-export const group = 'strata.dev'
-export const version = 'v1alpha1'
+export const group = API_GROUP
+export const version = API_VERSION
 const fixturesDir = join(import.meta.dirname, '..', 'cluster', 'fixtures', 'crd-validation')
 
 export const kinds = {

@@ -3,10 +3,13 @@
 // with one or two Converse models, created a batch at a time, and the count of routes the
 // operator published.
 import type { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node'
-import { decodeTableConfigMap, ROUTING_TABLE_CONFIG_MAP } from '@strata/crds'
+import {
+  API_GROUP as group,
+  API_VERSION as version,
+  decodeTableConfigMap,
+  ROUTING_TABLE_CONFIG_MAP,
+} from '@strata/crds'
 
-const group = 'strata.dev'
-const version = 'v1alpha1'
 const tags = {
   owner: 'fleet',
   cost_center: 'cc',
