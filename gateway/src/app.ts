@@ -64,11 +64,13 @@ export function createApp(appDeps: AppDeps): Hono<GatewayEnv> {
     clock: deps.clock,
     serviceAccounts: deps.serviceAccounts,
   })
-  const limits: MiddlewareHandler<GatewayEnv> = deps.limits
-    ? enforceLimits(deps.limits)
-    : async (_c, next) => {
-        await next()
-      }
+  const passThrough: MiddlewareHandler<GatewayEnv> = async (_c, next) => {
+    await next()
+  }
+  const limits = deps.limits ? enforceLimits(deps.limits) : passThrough
+  const countTokenLimits = deps.limits
+    ? enforceLimits(deps.limits, { countTokens: true })
+    : passThrough
   // Admission comes first: refusing the excess must cost as little as possible.
   app.post(
     '/v1/chat/completions',
@@ -116,6 +118,7 @@ export function createApp(appDeps: AppDeps): Hono<GatewayEnv> {
     admit,
     anthropicCaller,
     jsonBody({ maxBytes: deps.options.maxBodyBytes }),
+    countTokenLimits,
     countTokens(deps),
   )
   app.get('/v1/models', caller, listModels())

@@ -17,11 +17,20 @@ const operations: Record<string, Operation> = {
   '/v1/responses': 'responses',
   '/v1/embeddings': 'embeddings',
   '/v1/messages': 'messages',
+  '/v1/messages/count_tokens': 'count_tokens',
 }
 
 const operationOf = (path: string): Operation | undefined => operations[path]
 
-export function enforceLimits(limiter: Limiter): MiddlewareHandler<GatewayEnv> {
+export interface EnforceLimitsOptions {
+  /** On /v1/messages/count_tokens: counting has request limits of its own (limits/limit-plan.ts). */
+  countTokens?: boolean
+}
+
+export function enforceLimits(
+  limiter: Limiter,
+  options: EnforceLimitsOptions = {},
+): MiddlewareHandler<GatewayEnv> {
   return async function limits(c, next) {
     const body = c.get('body')
     const caller = c.get('caller')
@@ -38,6 +47,7 @@ export function enforceLimits(limiter: Limiter): MiddlewareHandler<GatewayEnv> {
       model,
       body,
       record: c.get('record').record,
+      countTokens: options.countTokens === true,
     })
     if (admission.refusal !== undefined) {
       // The handler that would name these never runs; metrics and logs still want them.

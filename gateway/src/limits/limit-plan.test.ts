@@ -2,7 +2,7 @@ import { projectSchema, routeSchema, type Project, type Route } from '@strata/cr
 import { describe, expect, it } from 'vitest'
 import { periodTtlMs, periodWindow } from './budget-period.ts'
 import { estimateTokens, outputTokenBound, promptTokenEstimate } from './estimate-tokens.ts'
-import { failsClosed, planChecks } from './limit-plan.ts'
+import { failsClosed, planChecks, planCountTokensChecks } from './limit-plan.ts'
 
 const route = (limits: Record<string, unknown> = {}): Route =>
   routeSchema.parse({
@@ -88,5 +88,39 @@ describe('planChecks', () => {
     expect(failsClosed(project(), route())).toBe(false)
     expect(failsClosed(project({ limits: { failClosed: true } }), route())).toBe(true)
     expect(failsClosed(project(), route({ failClosed: true }))).toBe(true)
+  })
+})
+
+describe('planCountTokensChecks', () => {
+  it('counts requests on counters of their own, the size of the route and project limits', () => {
+    const checks = planCountTokensChecks(
+      project({
+        limits: { requestsPerMinute: 100, tokensPerMinute: 5_000 },
+        budgets: [{ period: 'day', tokens: 1_000 }],
+      }),
+      route({ requestsPerMinute: 10, tokensPerMinute: 900 }),
+    )
+    expect(checks).toEqual([
+      {
+        kind: 'rate',
+        key: 'strata:limits:{apps/support}:route:apps/chat:count-tokens:rpm',
+        scope: 'route',
+        unit: 'requests',
+        limit: 10,
+        cost: 1,
+      },
+      {
+        kind: 'rate',
+        key: 'strata:limits:{apps/support}:project:count-tokens:rpm',
+        scope: 'project',
+        unit: 'requests',
+        limit: 100,
+        cost: 1,
+      },
+    ])
+  })
+
+  it('plans nothing where no request limit is set', () => {
+    expect(planCountTokensChecks(project({ limits: { tokensPerMinute: 5 } }), route())).toEqual([])
   })
 })

@@ -99,6 +99,32 @@ export function planChecks(
   return checks
 }
 
+/**
+ * The counters of a count_tokens request. Bedrock does not bill CountTokens, but every call spends
+ * the account's CountTokens quota, so a caller looping on it must be stopped. Like Anthropic's own
+ * API, counting has request limits of its own, the size of the route's and the project's requests
+ * per minute: counting never takes from what a team may send to the model, and tokens and budgets
+ * are not touched because nothing is generated.
+ */
+export function planCountTokensChecks(project: Project, route: Route): Check[] {
+  const base = `${KEY_PREFIX}:{${projectName(project)}}`
+  const none = (): number => 0
+  return [
+    ...rateChecks(
+      'route',
+      `${base}:route:${routeName(route)}:count-tokens`,
+      { requestsPerMinute: route.limits?.requestsPerMinute },
+      none,
+    ),
+    ...rateChecks(
+      'project',
+      `${base}:project:count-tokens`,
+      { requestsPerMinute: project.limits?.requestsPerMinute },
+      none,
+    ),
+  ]
+}
+
 /** Whether the request's route or project asks for 503 rather than per-replica shares. */
 export function failsClosed(project: Project, route: Route): boolean {
   return route.limits?.failClosed === true || project.limits?.failClosed === true

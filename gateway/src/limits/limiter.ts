@@ -10,7 +10,14 @@ import { totalTokens } from '../observe/token-usage.ts'
 import type { CostOf } from './cost-of.ts'
 import { estimateTokens } from './estimate-tokens.ts'
 import { budgetExhausted, limitStoreUnavailable, rateLimitExceeded } from './limit-errors.ts'
-import { failsClosed, planChecks, projectName, routeName, type Check } from './limit-plan.ts'
+import {
+  failsClosed,
+  planChecks,
+  planCountTokensChecks,
+  projectName,
+  routeName,
+  type Check,
+} from './limit-plan.ts'
 import type { CheckState, LimitStore, Settlement } from './limit-store.ts'
 import { rateLimitHeaders } from './rate-limit-headers.ts'
 
@@ -32,6 +39,8 @@ export interface AdmitRequest {
   model: string
   body: Record<string, unknown>
   record: RequestRecord
+  /** A count_tokens request: its own request counters only (limit-plan.ts). */
+  countTokens?: boolean
 }
 
 export interface Admission {
@@ -90,7 +99,10 @@ export function createLimiter(options: LimiterOptions): Limiter {
       const { project, route } = request
       let known: number | undefined
       const estimated = (): number => (known ??= estimateTokens(request.body, route))
-      const checks = planChecks(project, route, estimated, options.clock())
+      const checks =
+        request.countTokens === true
+          ? planCountTokensChecks(project, route)
+          : planChecks(project, route, estimated, options.clock())
       if (checks.length === 0) return { headers: {} }
       const estimate = estimated()
       const labels = { project: projectName(project), route: routeName(route) }
