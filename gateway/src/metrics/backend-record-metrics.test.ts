@@ -35,8 +35,11 @@ describe('backend record metrics', () => {
 
   it('names an unnamed backend by its position in the route', () => {
     expect(record.backend?.name ?? '0').toBe(name)
-    const other = closedRecord({ backend: { ...record.backend!, name: 'candidate' } })
-    expect(backendNameOf(other)).toBe('candidate')
+    const backend = record.route?.backends[0]
+    if (!backend) throw new Error('the test table has no backend')
+    const named = { ...backend, name: 'candidate' }
+    const route = record.route ? { ...record.route, backends: [named] } : undefined
+    expect(backendNameOf(closedRecord({ route, backend: named }))).toBe('candidate')
   })
 
   it('counts requests, cost and successful durations per backend name', async () => {
