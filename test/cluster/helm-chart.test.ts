@@ -408,6 +408,9 @@ describe('charts/strata: lint and render', () => {
       'gen_ai_server_time_to_first_token_seconds_bucket',
       'strata_gateway_errors_total',
       'strata_gateway_in_flight_requests',
+      'strata_rollout_phase',
+      'strata_rollout_gate_passed',
+      'strata_gateway_backend_attempts_total',
     ])
       expect(expressions).toContain(metric)
     expect(expressions).toContain('histogram_quantile(0.99')

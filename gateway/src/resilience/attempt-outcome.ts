@@ -10,6 +10,13 @@ import { isBackendFailure } from './retryable.ts'
 const contextOverflowMessage =
   /input is too long|too many (input )?tokens|prompt is too long|context (length|window)/i
 
+export const ATTEMPT_OUTCOMES: readonly AttemptOutcome[] = [
+  'success',
+  'failure',
+  'client_error',
+  'context_overflow',
+]
+
 export function attemptOutcome(error: GatewayError | undefined): AttemptOutcome {
   if (error === undefined) return 'success'
   if (isBackendFailure(error)) return 'failure'

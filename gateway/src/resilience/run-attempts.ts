@@ -14,7 +14,7 @@ import { attemptOrder, backendLabel, type Candidate } from './attempt-order.ts'
 import type { Resilience } from './resilience.ts'
 import type { BackendHealth } from './resilience-state.ts'
 import { isBackendFailure, isRetryable } from './retryable.ts'
-import { attemptOutcome } from './attempt-outcome.ts'
+import { ATTEMPT_OUTCOMES, attemptOutcome } from './attempt-outcome.ts'
 import {
   maxAttemptsPerRequest,
   maxRetryAfterWaitMs,
@@ -100,8 +100,13 @@ export async function runAttempts<T>(
   let lastError: GatewayError | undefined
   const countAttempt = (candidate: Candidate, error: GatewayError | undefined): void => {
     const outcome = attemptOutcome(error)
-    const labels = { route: routeKeyOf(route), backend_name: backendLabel(candidate), outcome }
-    resilience.metrics.backendAttempts.inc(labels)
+    const labels = { route: routeKeyOf(route), backend_name: backendLabel(candidate) }
+    // Every outcome's series exists from the first attempt, so rate() sees a first failure.
+    for (const other of ATTEMPT_OUTCOMES)
+      resilience.metrics.backendAttempts.inc(
+        { ...labels, outcome: other },
+        other === outcome ? 1 : 0,
+      )
   }
   let previous: Candidate | undefined
   let attempts = 0

@@ -125,8 +125,9 @@ export class RolloutController {
     let measureError: string | undefined
     if (prometheus && evaluationDue(rollout, status, now)) {
       try {
-        const measured = await measureGates(prometheus, key, rollout)
-        gates = gateVerdicts(rollout.gates, measured, rollout.minimumRequests)
+        const shadow = (status?.shadowPercent ?? 0) > 0
+        const measured = await measureGates(prometheus, key, rollout, shadow)
+        gates = gateVerdicts(measured.gates, measured.measurements, rollout.minimumRequests)
       } catch (error) {
         measureError = describeError(error)
       }
