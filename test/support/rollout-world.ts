@@ -226,7 +226,10 @@ export function startLoad(openai: OpenAI, model: string, workers = 4): Load {
           stream: true,
           messages: [{ role: 'user', content: 'say something short about rollouts' }],
         })
-        for await (const _chunk of stream);
+        // Read to the end, so the request is timed and counted as a client would see it.
+        const chunks: unknown[] = []
+        for await (const chunk of stream) chunks.push(chunk)
+        if (chunks.length === 0) throw new Error('the stream carried no chunk')
         load.ok += 1
       } catch {
         load.failed += 1
@@ -251,11 +254,11 @@ export async function attemptsByBackend(
   const counts: Record<string, number> = {}
   const pattern = /^strata_gateway_backend_attempts_total\{([^}]*)\} (\S+)$/gm
   for (const match of text.matchAll(pattern)) {
-    const labels = Object.fromEntries(
-      [...(match[1] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]),
-    )
-    if (labels['route'] !== route) continue
-    const name = labels['backend_name'] ?? ''
+    const labels = new Map<string, string>()
+    for (const label of (match[1] ?? '').matchAll(/(\w+)="([^"]*)"/g))
+      labels.set(label[1] ?? '', label[2] ?? '')
+    if (labels.get('route') !== route) continue
+    const name = labels.get('backend_name') ?? ''
     counts[name] = (counts[name] ?? 0) + Number(match[2])
   }
   return counts
