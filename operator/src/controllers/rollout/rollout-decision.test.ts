@@ -56,6 +56,13 @@ describe('decideRollout', () => {
     expect(rolloutWeights(rollout, blocked.status)?.candidatePercent).toBe(0)
     expect(decide(blocked.status, { prometheus: false }).event).toBeUndefined()
     expect(decide(blocked.status).status.phase).toBe('Progressing')
+    // Also when the first step would give the candidate traffic.
+    const weighted = { ...rollout, steps: [{ weight: 50, durationSeconds: 10 }] }
+    const input = { rollout: weighted, control: undefined, prometheus: false, now: at(0) }
+    const refused = decideRollout({ ...input, status: undefined }).status
+    expect(refused).toMatchObject({ phase: 'Blocked', weight: 0 })
+    expect(rolloutWeights(weighted, refused)?.candidatePercent).toBe(0)
+    expect(rolloutWeights(weighted, { ...refused, weight: 50 })?.candidatePercent).toBe(0)
   })
 
   it('advances only after the step duration with passing gates, one step at a time', () => {

@@ -110,8 +110,10 @@ function start(input: RolloutInput): RolloutDecision {
   if (!input.prometheus) {
     const message =
       'the operator has no Prometheus address (--prometheus-url, chart value prometheus.url): the gates cannot be measured, so the candidate takes no traffic'
+    const blocked = stepStatus(rollout, 0, 'Blocked', now, 'PrometheusNotConfigured', message)
+    delete blocked.shadowPercent
     return {
-      status: stepStatus(rollout, 0, 'Blocked', now, 'PrometheusNotConfigured', message),
+      status: { ...blocked, weight: 0 },
       event: { type: 'Warning', reason: 'PrometheusNotConfigured', message },
     }
   }

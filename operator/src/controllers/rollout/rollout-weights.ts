@@ -32,7 +32,8 @@ export function rolloutWeights(
     status.stable === rollout.stable &&
     status.candidate === rollout.candidate &&
     status.specHash === rolloutSpecHash(rollout)
-  if (!current) return { ...pair, candidatePercent: 0 }
+  // A Blocked rollout never started: the candidate takes nothing, whatever the status says.
+  if (!current || status.phase === 'Blocked') return { ...pair, candidatePercent: 0 }
   return {
     ...pair,
     candidatePercent: status.weight,
