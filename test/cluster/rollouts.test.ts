@@ -300,6 +300,44 @@ describe('ModelRoute rollouts', () => {
     expect(held).toMatchObject({ step: 0, weight: 20 })
   }, 120_000)
 
+  it.each([
+    {
+      gate: 'malformedOutput',
+      behaviour: { stopReason: 'malformed_tool_use' as const, firstTokenDelayMs: 60 },
+    },
+    {
+      gate: 'contextOverflow',
+      behaviour: {
+        errorPercent: 100,
+        exception: 'ValidationException' as const,
+        errorMessage: 'Input is too long for requested model.',
+      },
+    },
+  ])(
+    'rolls back a candidate on the $gate gate',
+    async ({ gate, behaviour }) => {
+      const name = gate.toLowerCase()
+      await world.bedrock.behave(COSTLY_MODEL, behaviour)
+      await world.createRoute(
+        name,
+        routeSpec(name, COSTLY_MODEL, {
+          steps: [{ weight: 20, durationSeconds: 60 }],
+          gates: { [gate]: { maxIncreasePercent: 5 } },
+        }),
+      )
+      const running = await load(name)
+      const rolledBack = await awaitRollout(name, 'RolledBack', (s) => s.phase === 'RolledBack')
+      await running.stop()
+      await world.bedrock.behave(COSTLY_MODEL, { firstTokenDelayMs: 60 })
+      figure(`${gate}: ${rolledBack.message}`)
+      const result = rolledBack.gates?.find((g) => g.gate === gate)
+      expect(result?.verdict).toBe('Fail')
+      expect(result?.candidate ?? 0).toBeGreaterThan(50)
+      expect(result?.stable).toBe(0)
+    },
+    120_000,
+  )
+
   it('resumes at the same step after the operator is killed mid-step, without jumping ahead', async () => {
     const stepSeconds = 8
     await world.createRoute(

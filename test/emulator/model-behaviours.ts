@@ -15,6 +15,8 @@ export const behaviourSchema = z.strictObject({
   /** Share of requests answered with `exception` instead of a reply (0-100). */
   errorPercent: z.number().min(0).max(100).default(0),
   exception: z.enum(httpExceptionNames).default('InternalServerException'),
+  /** The error's message, e.g. Bedrock's "Input is too long for requested model." */
+  errorMessage: z.string().min(1).optional(),
   /** Added before the first token (and before a whole JSON answer). */
   firstTokenDelayMs: count.optional(),
   stopReason: z.enum(stopReasons).optional(),
@@ -38,7 +40,7 @@ export function scenarioOf(behaviour: Behaviour, draw: number): Scenario {
       fault: {
         kind: 'error',
         exception: behaviour.exception,
-        message: 'The emulated model is scripted to fail.',
+        message: behaviour.errorMessage ?? 'The emulated model is scripted to fail.',
       },
     }
   const usage = {

@@ -48,7 +48,7 @@ export function createBackendMetrics(registry: Registry): BackendMetrics {
     }),
     stopReasons: new Counter({
       name: 'strata_gateway_backend_stop_reasons_total',
-      help: 'Answers per Bedrock stop reason that the gateway tracks (malformed_tool_use, malformed_model_output), per backend of a route.',
+      help: 'Streams that a tracked Bedrock stop reason (malformed_tool_use, malformed_model_output) ended after their first byte, per backend of a route; earlier ones are attempts with outcome malformed_output.',
       labelNames: [...labelNames, 'stop_reason'] as const,
       registers,
     }),

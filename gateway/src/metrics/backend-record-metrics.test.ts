@@ -54,9 +54,18 @@ describe('backend record metrics', () => {
     )
   })
 
-  it('counts malformed stop reasons, with zero series from the first request', async () => {
-    const malformed = closedRecord({ error: malformedOutputError('malformed_tool_use') })
-    const registry = feed(record, malformed)
+  it('counts malformed stop reasons that end a started stream, with zero series from the first request', async () => {
+    const malformed = closedRecord({
+      stream: true,
+      error: malformedOutputError('malformed_tool_use'),
+    })
+    // Before the first byte, the attempt counter has it; here it would be counted twice.
+    const early = closedRecord({
+      stream: true,
+      firstTokenAt: undefined,
+      error: malformedOutputError('malformed_tool_use'),
+    })
+    const registry = feed(record, malformed, early)
     const series = (stopReason: string) =>
       value(registry, 'strata_gateway_backend_stop_reasons_total', {
         route,

@@ -18,8 +18,12 @@ export function backendNameOf(record: Readonly<RequestRecord>): string | undefin
 }
 
 // A malformed_* stop reason reaches the record as the error it becomes (finish-reason.ts), with
-// the stop reason kept as the upstream type.
+// the stop reason kept as the upstream type. Only one that ended a stream already under way is
+// counted here: before the first byte it failed an attempt, which
+// strata_gateway_backend_attempts_total counts (outcome malformed_output) even when another
+// backend then served the request, so counting it here too would count it twice.
 function stopReasonOf(record: Readonly<RequestRecord>): string | undefined {
+  if (!record.stream || record.firstTokenAt === undefined) return undefined
   const upstreamType = record.error?.upstreamType
   return upstreamType !== undefined && TRACKED_STOP_REASONS.has(upstreamType)
     ? upstreamType

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { GatewayError } from '../errors/gateway-error.ts'
+import { malformedOutputError } from '../translators/openai-to-converse/finish-reason.ts'
 import { attemptOutcome } from './attempt-outcome.ts'
 
 const error = (status: number, message: string, upstream?: 'unavailable' | 'refused') =>
@@ -13,5 +14,6 @@ describe('attemptOutcome', () => {
       'context_overflow',
     )
     expect(attemptOutcome(error(400, 'messages: field required', 'refused'))).toBe('client_error')
+    expect(attemptOutcome(malformedOutputError('malformed_tool_use'))).toBe('malformed_output')
   })
 })

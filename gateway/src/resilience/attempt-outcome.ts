@@ -15,11 +15,15 @@ export const ATTEMPT_OUTCOMES: readonly AttemptOutcome[] = [
   'failure',
   'client_error',
   'context_overflow',
+  'malformed_output',
 ]
 
 export function attemptOutcome(error: GatewayError | undefined): AttemptOutcome {
   if (error === undefined) return 'success'
   if (isBackendFailure(error)) return 'failure'
+  // A malformed_* stop reason becomes an error inside the attempt (finish-reason.ts), and a
+  // retryable one: another backend may serve the client, but the attempt still counts.
+  if (error.upstreamType?.startsWith('malformed_') === true) return 'malformed_output'
   if (error.status === 400 && contextOverflowMessage.test(error.message)) return 'context_overflow'
   return 'client_error'
 }

@@ -50,7 +50,8 @@ export function gateQuery(gate: GateName, side: Side, window: number): string {
     case 'contextOverflow':
       return `100 * ${orZero(increase(ATTEMPTS, side, window, ',outcome="context_overflow"'))} / ${increase(ATTEMPTS, side, window)}`
     case 'malformedOutput':
-      return `100 * ${orZero(increase('strata_gateway_backend_stop_reasons_total', side, window, ',stop_reason=~"malformed_.*"'))} / ${increase(REQUESTS, side, window)}`
+      // Before the first byte a malformed answer fails its attempt; after it, it ends the stream.
+      return `100 * (${orZero(increase(ATTEMPTS, side, window, ',outcome="malformed_output"'))} + ${orZero(increase('strata_gateway_backend_stop_reasons_total', side, window, ',stop_reason=~"malformed_.*"'))}) / ${increase(ATTEMPTS, side, window)}`
     case 'costPerRequest':
       return `${increase('strata_gateway_backend_cost_usd_total', side, window)} / ${increase(REQUESTS, side, window)}`
     case 'timeToFirstToken':
