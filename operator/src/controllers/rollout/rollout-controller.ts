@@ -9,6 +9,7 @@ import {
   ROLLOUT_CONDITION_TYPE,
   ROLLOUT_CONTROL_ANNOTATION,
   rolloutControls,
+  type GateResult,
   type ModelRoute,
   type RolloutControl,
   type RolloutStatus,
@@ -121,7 +122,7 @@ export class RolloutController {
     const status = memo && memo.before === JSON.stringify(cached ?? null) ? memo.after : cached
     const now = this.#deps.now()
     const { prometheus } = this.#deps
-    let gates
+    let gates: GateResult[] | undefined
     let measureError: string | undefined
     if (prometheus && evaluationDue(rollout, status, now)) {
       try {
