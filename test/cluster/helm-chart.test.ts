@@ -214,6 +214,15 @@ describe('charts/strata: lint and render', () => {
       value: '--max-old-space-size=160 --max-semi-space-size=4',
     })
     expect(operatorContainer?.resources?.limits?.['memory']).toBe('256Mi')
+    // Rollouts read Prometheus only when the chart is told where it is.
+    const withPrometheus = pick(
+      render('--set', 'operator.prometheusUrl=http://prometheus-operated.monitoring.svc:9090'),
+      'Deployment',
+      'strata-operator',
+    ) as V1Deployment
+    expect(withPrometheus.spec?.template.spec?.containers[0]?.args).toContain(
+      '--prometheus-url=http://prometheus-operated.monitoring.svc:9090',
+    )
 
     const service = pick(objects, 'Service', 'strata-gateway') as V1Service
     expect(service.spec?.ports).toEqual([
