@@ -146,6 +146,9 @@ describe('generated CRDs', () => {
       expect.objectContaining({ name: 'Model', jsonPath: '.spec.model' }),
       expect.objectContaining({ name: 'Project', jsonPath: '.spec.projectRef.name' }),
       expect.objectContaining({ name: 'Backends', jsonPath: '.status.backends' }),
+      expect.objectContaining({ name: 'Rollout', jsonPath: '.status.rollout.phase' }),
+      expect.objectContaining({ name: 'Step', jsonPath: '.status.rollout.step' }),
+      expect.objectContaining({ name: 'Weight', jsonPath: '.status.rollout.weight' }),
       expect.objectContaining({ name: 'Age', jsonPath: '.metadata.creationTimestamp' }),
     ])
   })

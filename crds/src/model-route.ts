@@ -16,6 +16,7 @@ import { modelRouteLimitsSchema } from './model-route-limits.ts'
 import { guardrailSchema } from './guardrail.ts'
 import { backendKindSchema } from './routing-table.ts'
 import { routeBreakerSchema, routeShadowSchema, routeStickySchema } from './route-resilience.ts'
+import { modelRouteRolloutSchema, rolloutStatusSchema } from './model-route-rollout.ts'
 
 export const MODEL_ROUTE_KIND = 'ModelRoute'
 /** The resource name in API paths and RBAC rules. */
@@ -23,6 +24,8 @@ export const MODEL_ROUTE_PLURAL = 'modelroutes'
 
 /** Condition types the operator writes on a ModelRoute. */
 export const MODEL_ROUTE_CONDITION_TYPES = ['Accepted', 'ResolvedRefs', 'Ready'] as const
+/** The condition the rollout controller owns (a field manager of its own, docs/rollouts.md). */
+export const ROLLOUT_CONDITION_TYPE = 'Rollout'
 
 export const MAX_BACKENDS = 16
 
@@ -36,6 +39,21 @@ const UNKNOWN_SHADOW_BACKEND =
 // has at most 16 backends, and CEL's int() must not overflow.
 const shadowTargetRule =
   "!has(self.shadow) || self.backends.exists(b, has(b.name) && b.name == self.shadow.backend) || (self.shadow.backend.matches('^[0-9]{1,2}$') && int(self.shadow.backend) < size(self.backends))"
+
+const UNKNOWN_ROLLOUT_BACKEND =
+  'rollout.stable and rollout.candidate must name backends of this route'
+const rolloutBackendsRule =
+  '!has(self.rollout) || (self.backends.exists(b, has(b.name) && b.name == self.rollout.stable) && self.backends.exists(b, has(b.name) && b.name == self.rollout.candidate))'
+
+function rolloutNamesBackends(spec: {
+  backends: { name?: string | undefined }[]
+  rollout?: { stable: string; candidate: string } | undefined
+}): boolean {
+  const rollout = spec.rollout
+  if (rollout === undefined) return true
+  const names = new Set(spec.backends.map((backend) => backend.name))
+  return names.has(rollout.stable) && names.has(rollout.candidate)
+}
 
 function namesABackend(spec: {
   backends: { name?: string | undefined }[]
@@ -168,6 +186,7 @@ export const modelRouteSpecSchema = kubernetes(
     shadow: routeShadowSchema.optional(),
     breaker: routeBreakerSchema.optional(),
     guardrail: guardrailSchema.optional(),
+    rollout: modelRouteRolloutSchema.optional(),
     strict: z
       .boolean()
       .default(false)
@@ -178,6 +197,7 @@ export const modelRouteSpecSchema = kubernetes(
   {
     validations: [
       { rule: shadowTargetRule, message: UNKNOWN_SHADOW_BACKEND, fieldPath: '.shadow.backend' },
+      { rule: rolloutBackendsRule, message: UNKNOWN_ROLLOUT_BACKEND, fieldPath: '.rollout' },
     ],
   },
 )
@@ -188,6 +208,8 @@ export const modelRouteSpecSchema = kubernetes(
         message: UNKNOWN_SHADOW_BACKEND,
         path: ['shadow', 'backend'],
       })
+    if (!rolloutNamesBackends(spec))
+      context.addIssue({ code: 'custom', message: UNKNOWN_ROLLOUT_BACKEND, path: ['rollout'] })
   })
   .describe('The desired binding of a model name to Bedrock backends.')
 
@@ -207,6 +229,7 @@ export const modelRouteStatusSchema = z
       .describe(
         'The model ids of the backends, comma-separated, for the Backends printer column: a column shows only the first match of a JSONPath, so spec.backends[*].modelId would name one backend.',
       ),
+    rollout: rolloutStatusSchema.optional(),
   })
   .describe('The observed state of the route, written by the operator.')
 

@@ -7,6 +7,7 @@ import { authenticate } from './middleware/authenticate.ts'
 import { errorHandler, notFound } from './middleware/error-handler.ts'
 import { inFlightListener } from './metrics/in-flight.ts'
 import { recordMetricsListener } from './metrics/record-metrics.ts'
+import { backendRecordListener } from './metrics/backend-record-metrics.ts'
 import { defaultPriceTable } from './observe/cost.ts'
 import { jsonBody } from './middleware/json-body.ts'
 import { captureContent } from './middleware/capture-content.ts'
@@ -47,6 +48,7 @@ export function createApp(appDeps: AppDeps): Hono<GatewayEnv> {
       listeners: [
         inFlightListener(deps.metrics),
         recordMetricsListener(deps.metrics.genAi, deps.prices ?? defaultPriceTable),
+        backendRecordListener(deps.metrics.backends, deps.prices ?? defaultPriceTable),
         ...(deps.limits ? [deps.limits.listener] : []),
         ...(admission ? [admission.listener] : []),
         ...deps.requestListeners,

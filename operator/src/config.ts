@@ -65,6 +65,11 @@ const flags = {
     value: 'N',
     help: 'how often each BedrockProject is reconciled without a change, to repair drift',
   }),
+  'prometheus-url': z.url().optional().register(registry, {
+    env: 'STRATA_PROMETHEUS_URL',
+    value: 'URL',
+    help: 'Prometheus HTTP API that ModelRoute rollouts read their gates from; without it, rollouts do not start',
+  }),
   'key-grace-seconds': whole(0, 31_536_000).default(3600).register(registry, {
     env: 'STRATA_KEY_GRACE_SECONDS',
     value: 'N',

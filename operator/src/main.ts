@@ -15,6 +15,7 @@ import { describeError } from './kube/errors.ts'
 import { loadKubeConfig } from './kube/load-config.ts'
 import { Manager } from './manager.ts'
 import { createOperatorMetrics } from './metrics.ts'
+import { prometheusClient } from './controllers/rollout/prometheus-client.ts'
 
 const env = process.env
 function readConfig(): OperatorConfig {
@@ -68,6 +69,7 @@ const manager = new Manager({
   keyGraceSeconds: values['key-grace-seconds'],
   metrics,
   log,
+  prometheus: values['prometheus-url'] ? prometheusClient(values['prometheus-url']) : undefined,
   projects: (region) => {
     let client = projectClients.get(region)
     if (!client) {

@@ -2,7 +2,8 @@
 // BedrockProjects and ModelRoutes, whose events go to each kind's event filter
 // (controllers/*/events.ts); those queue project reconciles and mark the routing table dirty; the
 // table publisher consumes that signal and hands each outcome to the ModelRoute status writer.
-// Nothing passes back through here once it is built.
+// The rollout controller reads the route cache and writes status.rollout, which the route event
+// filter turns into a table mark. Nothing passes back through here once it is built.
 import {
   CustomObjectsApi,
   type KubeConfig,
@@ -25,6 +26,8 @@ import { ProjectEvents } from './controllers/bedrock-project/events.ts'
 import { BedrockProjectReconciler } from './controllers/bedrock-project/reconciler.ts'
 import { RouteEvents } from './controllers/model-route/events.ts'
 import { RouteStatusWriter } from './controllers/model-route/status-writer.ts'
+import type { PrometheusClient } from './controllers/rollout/prometheus-client.ts'
+import { RolloutController } from './controllers/rollout/rollout-controller.ts'
 import { measuredHandlers } from './controllers/reconcile-metrics.ts'
 import { WorkQueue } from './controllers/work-queue.ts'
 import { ResilientInformer } from './kube/informer.ts'
@@ -45,6 +48,8 @@ export interface ManagerOptions {
   profiles: (region: string) => InferenceProfiles
   models?: FoundationModelCatalog
   metrics: OperatorMetrics
+  /** Where rollouts read their gates; without it, declared rollouts stay Blocked. */
+  prometheus?: PrometheusClient | undefined
   log: (message: string) => void
 }
 
@@ -56,6 +61,7 @@ export class Manager {
   readonly #routeInformer: ResilientInformer<KubernetesObject>
   readonly #queue: WorkQueue
   readonly #publisher: TablePublisher
+  readonly #rollouts: RolloutController
 
   constructor(options: ManagerOptions) {
     const { config, metrics, log } = options
@@ -89,6 +95,14 @@ export class Manager {
       log,
       ...(options.models ? { models: options.models } : {}),
       metrics,
+    })
+    this.#rollouts = new RolloutController({
+      kube,
+      routes,
+      prometheus: options.prometheus,
+      metrics,
+      now: () => new Date(),
+      log,
     })
     const reconciler = new BedrockProjectReconciler({
       kube,
@@ -135,9 +149,12 @@ export class Manager {
 
   async start(): Promise<void> {
     await Promise.all([this.#projectInformer.start(), this.#routeInformer.start()])
+    // After the caches are filled, so the first decisions read the recorded statuses.
+    this.#rollouts.start()
   }
 
   async stop(): Promise<void> {
+    await this.#rollouts.stop()
     this.#publisher.stop()
     await Promise.all([this.#projectInformer.stop(), this.#routeInformer.stop()])
     await this.#queue.shutdown()

@@ -61,6 +61,42 @@ export function createOperatorMetrics() {
       labelNames: ['kind'] as const,
       registers: [registry],
     }),
+    rolloutPhase: new Gauge({
+      name: 'strata_rollout_phase',
+      help: 'Phase of each ModelRoute rollout: 1 for the current phase, 0 for the others.',
+      labelNames: ['route', 'phase'] as const,
+      registers: [registry],
+    }),
+    rolloutStep: new Gauge({
+      name: 'strata_rollout_step',
+      help: 'Index of the current rollout step (0-based).',
+      labelNames: ['route'] as const,
+      registers: [registry],
+    }),
+    rolloutWeight: new Gauge({
+      name: 'strata_rollout_weight_percent',
+      help: 'Percent of the traffic the rollout candidate takes now, as written in the routing table.',
+      labelNames: ['route'] as const,
+      registers: [registry],
+    }),
+    rolloutGatePassed: new Gauge({
+      name: 'strata_rollout_gate_passed',
+      help: 'Each rollout gate at its last evaluation: 1 passed, 0 failed, -1 not enough data.',
+      labelNames: ['route', 'gate'] as const,
+      registers: [registry],
+    }),
+    rolloutGateValue: new Gauge({
+      name: 'strata_rollout_gate_value',
+      help: 'The value each rollout gate compared at its last evaluation, per side (candidate, stable).',
+      labelNames: ['route', 'gate', 'side'] as const,
+      registers: [registry],
+    }),
+    rolloutDecisions: new Counter({
+      name: 'strata_rollout_decisions_total',
+      help: 'Rollout decisions by reason (RolloutAdvanced, RolledBack, RolloutPromoted, ...).',
+      labelNames: ['route', 'reason'] as const,
+      registers: [registry],
+    }),
     tablePublish: new Histogram({
       name: 'strata_routing_table_publish_seconds',
       help: 'Time to compile and publish the routing table.',

@@ -214,6 +214,15 @@ describe('charts/strata: lint and render', () => {
       value: '--max-old-space-size=160 --max-semi-space-size=4',
     })
     expect(operatorContainer?.resources?.limits?.['memory']).toBe('256Mi')
+    // Rollouts read Prometheus only when the chart is told where it is.
+    const withPrometheus = pick(
+      render('--set', 'operator.prometheusUrl=http://prometheus-operated.monitoring.svc:9090'),
+      'Deployment',
+      'strata-operator',
+    ) as V1Deployment
+    expect(withPrometheus.spec?.template.spec?.containers[0]?.args).toContain(
+      '--prometheus-url=http://prometheus-operated.monitoring.svc:9090',
+    )
 
     const service = pick(objects, 'Service', 'strata-gateway') as V1Service
     expect(service.spec?.ports).toEqual([
@@ -408,6 +417,9 @@ describe('charts/strata: lint and render', () => {
       'gen_ai_server_time_to_first_token_seconds_bucket',
       'strata_gateway_errors_total',
       'strata_gateway_in_flight_requests',
+      'strata_rollout_phase',
+      'strata_rollout_gate_passed',
+      'strata_gateway_backend_attempts_total',
     ])
       expect(expressions).toContain(metric)
     expect(expressions).toContain('histogram_quantile(0.99')

@@ -11,7 +11,12 @@ import {
   setHeaderOptions,
   Watch,
 } from '@kubernetes/client-node'
-import { bedrockProjectSchema, modelRouteSchema } from '@strata/crds'
+import {
+  ROUTING_TABLE_CONFIG_MAP,
+  bedrockProjectSchema,
+  decodeTableConfigMap,
+  modelRouteSchema,
+} from '@strata/crds'
 import OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createEmulatorClient, type EmulatorClient } from '../emulator/emulator-client.ts'
@@ -343,6 +348,61 @@ describe('strata-operator', () => {
     const route = await awaitRouteReason('typo', 'ResolvedRefs', 'ModelNotFound')
     expect(condition(route.status?.conditions, 'Ready')?.status).toBe('False')
     expect(route.status?.routingTableVersion).toBeUndefined()
+  })
+
+  it('refuses to start a rollout without Prometheus, says why, and sends the candidate nothing', async () => {
+    // This operator runs without --prometheus-url.
+    await custom.createNamespacedCustomObject({
+      group,
+      version,
+      namespace: team,
+      plural: 'modelroutes',
+      body: {
+        apiVersion: `${group}/${version}`,
+        kind: 'ModelRoute',
+        metadata: { name: 'blind-rollout', namespace: team },
+        spec: {
+          projectRef: { name: 'support' },
+          model: 'blind-rollout',
+          backends: [
+            { name: 'stable', kind: 'converse', modelId: 'amazon.nova-lite-v1:0' },
+            { name: 'candidate', kind: 'converse', modelId: 'amazon.nova-pro-v1:0', weight: 5 },
+          ],
+          rollout: {
+            stable: 'stable',
+            candidate: 'candidate',
+            steps: [{ weight: 50, durationSeconds: 1 }],
+            gates: { errorRate: { maxIncreasePercent: 1 } },
+          },
+        },
+      },
+    })
+    const route = await awaitRouteReason('blind-rollout', 'Rollout', 'PrometheusNotConfigured')
+    expect(route.status?.rollout).toMatchObject({ phase: 'Blocked', weight: 0, step: 0 })
+    expect(condition(route.status?.conditions, 'Rollout')?.status).toBe('False')
+    // The route itself is served, with the stable backend only: the rollout owns the weights.
+    expect(condition(route.status?.conditions, 'Ready')?.status).toBe('True')
+    const configMap = await core.readNamespacedConfigMap({
+      name: ROUTING_TABLE_CONFIG_MAP,
+      namespace: system,
+    })
+    const decoded = decodeTableConfigMap({
+      ...(configMap.data ? { data: configMap.data } : {}),
+      ...(configMap.binaryData ? { binaryData: configMap.binaryData } : {}),
+    })
+    if (!decoded.ok) throw new Error(decoded.error)
+    const entry = decoded.table.projects
+      .flatMap((project) => project.routes)
+      .find((r) => r.name === 'blind-rollout')
+    expect(entry?.backends.map((b) => [b.name, b.weight])).toEqual([
+      ['stable', 1000],
+      ['candidate', 0],
+    ])
+    const reasons = await events.listNamespacedEvent({
+      namespace: team,
+      fieldSelector: 'regarding.name=blind-rollout',
+    })
+    expect(reasons.items.map((event) => event.reason)).toContain('PrometheusNotConfigured')
   })
 
   it('backs off on Bedrock throttling with a condition reason and an Event, then recovers', async () => {

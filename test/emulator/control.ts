@@ -5,6 +5,7 @@ import { resetState, type EmulatorState } from './emulator-state.ts'
 import { sendJson } from './http-io.ts'
 import type { Route } from './router.ts'
 import { scriptEntrySchema } from './scenarios.ts'
+import { modelBehaviourSchema } from './model-behaviours.ts'
 
 export const controlPrefix = '/__emulator'
 
@@ -29,6 +30,16 @@ export function controlRoutes(state: EmulatorState): Route[] {
     }),
     route('GET', 'scenarios', ({ res }) => {
       sendJson(res, 200, { scenarios: state.scenarios.pending() })
+      return Promise.resolve()
+    }),
+    route('PUT', 'behaviours', ({ res, body }) => {
+      const entry = modelBehaviourSchema.safeParse(body)
+      if (entry.success) {
+        state.behaviours.set(entry.data.modelId, entry.data.behaviour)
+        sendJson(res, 200, { behaviours: state.behaviours.all() })
+      } else {
+        sendJson(res, 400, { message: z.prettifyError(entry.error) })
+      }
       return Promise.resolve()
     }),
     route('GET', 'requests', ({ res }) => {

@@ -12,7 +12,7 @@ import { converseResponse, converseStreamEvents } from './converse-output.ts'
 import { planReply, type ReplyPlan } from './converse-reply.ts'
 import { validateConverseRequest } from './converse-validation.ts'
 import { guardConverse } from './guardrails.ts'
-import type { EmulatorState } from './emulator-state.ts'
+import { takeScenario, type EmulatorState } from './emulator-state.ts'
 import { eventFrame, exceptionFrame } from './event-stream-encoder.ts'
 import { answeredByFault } from './fault-response.ts'
 import { pause, sendJson, write } from './http-io.ts'
@@ -93,7 +93,7 @@ async function handle(
 ): Promise<void> {
   const stream = operation === 'converse-stream'
   const modelId = exchange.params['modelId'] ?? ''
-  const scenario = state.scenarios.take({ operation, modelId }) ?? {}
+  const scenario = takeScenario(state, { operation, modelId }) ?? {}
   const sendFault = sendAwsFault.bind(undefined, exchange.res, exchange.requestId)
   if (await answeredByFault(exchange, scenario.fault, stream, sendFault)) return
   if (!state.profiles.resolvesModelId(modelId)) {

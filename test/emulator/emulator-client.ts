@@ -4,9 +4,12 @@ import { z } from 'zod'
 import { controlPrefix } from './control.ts'
 import { recordedRequestSchema, type RecordedRequest } from './request-log.ts'
 import { scriptEntrySchema, type ScriptEntry, type ScriptEntryInput } from './scenarios.ts'
+import type { BehaviourInput } from './model-behaviours.ts'
 
 export interface EmulatorClient {
   script(entry: ScriptEntryInput): Promise<void>
+  /** Sets a model's standing behaviour (model-behaviours.ts); `{}` makes it healthy again. */
+  behave(modelId: string, behaviour: BehaviourInput): Promise<void>
   requests(): Promise<RecordedRequest[]>
   pendingScenarios(): Promise<ScriptEntry[]>
   reset(): Promise<void>
@@ -35,6 +38,9 @@ export function createEmulatorClient(baseUrl: string): EmulatorClient {
   return {
     script: async (entry) => {
       await call('POST', 'scenarios', entry)
+    },
+    behave: async (modelId, behaviour) => {
+      await call('PUT', 'behaviours', { modelId, behaviour })
     },
     requests: async () => requestsSchema.parse(await call('GET', 'requests')).requests,
     pendingScenarios: async () => scenariosSchema.parse(await call('GET', 'scenarios')).scenarios,

@@ -5,7 +5,7 @@
 // Unknown project ids are let through, since what Mantle does with them is UNCONFIRMED and
 // standalone routing tables name projects the emulator never created.
 import type { z } from 'zod'
-import type { EmulatorState } from './emulator-state.ts'
+import { takeScenario, type EmulatorState } from './emulator-state.ts'
 import { answeredByFault } from './fault-response.ts'
 import { routeModel, type MantleApi, type MantleModel, type MantlePrefix } from './mantle-models.ts'
 import { parseRequest } from './mantle-requests.ts'
@@ -49,7 +49,7 @@ export async function admitCall(
   operation: OperationName,
   stream = false,
 ): Promise<Scenario | undefined> {
-  const scenario = state.scenarios.take({ operation, modelId: exchange.record.modelId }) ?? {}
+  const scenario = takeScenario(state, { operation, modelId: exchange.record.modelId }) ?? {}
   const send = (fault: Parameters<typeof openAIFailureOfFault>[0]): void => {
     sendFailure(exchange, openAIFailureOfFault(fault))
   }

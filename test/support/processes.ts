@@ -197,6 +197,8 @@ export interface InClusterGatewayOptions {
   namespace: string
   emulatorUrl: string
   port?: string
+  /** More strata-gateway flags, e.g. `--price-table FILE`. */
+  extraArgs?: string[]
 }
 
 /** strata-gateway in in-cluster mode, watching the operator's routing-table ConfigMap. */
@@ -216,6 +218,7 @@ export function startInClusterGateway(options: InClusterGatewayOptions): Promise
       access.caFile,
       '--port',
       options.port ?? '0',
+      ...(options.extraArgs ?? []),
     ],
     options.workDirectory,
     /^strata-gateway listening on (\S+)$/m,

@@ -2,6 +2,7 @@
 // test, a benchmark) never collides with the first. Labels stay bounded: route patterns, a fixed
 // set of methods and status codes; never keys, users or request ids.
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client'
+import { createBackendMetrics, type BackendMetrics } from './backend-metrics.ts'
 import { createGenAiMetrics, type GenAiMetrics } from './genai-metrics.ts'
 import { createGuardrailMetrics, type GuardrailInterventions } from './guardrail-metrics.ts'
 import { createLimitsMetrics, type LimitsMetrics } from './limits-metrics.ts'
@@ -15,6 +16,8 @@ export interface GatewayMetrics {
   readonly inFlight: Gauge<'operation' | 'stream'>
   /** Tokens, latency, cost, errors, retries and overhead, fed by metrics/record-metrics.ts. */
   readonly genAi: GenAiMetrics
+  /** The same requests per backend name, for comparing two backends of a route (rollouts). */
+  readonly backends: BackendMetrics
   /** Circuit states and shadow outcomes. */
   readonly resilience: ResilienceMetrics
   /** Rate-limit refusals and the Redis-degraded alert. */
@@ -50,6 +53,7 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
     requests,
     inFlight,
     genAi: createGenAiMetrics(registry),
+    backends: createBackendMetrics(registry),
     resilience: createResilienceMetrics(registry),
     limits: createLimitsMetrics(registry),
     guardrailInterventions: createGuardrailMetrics(registry),

@@ -4,10 +4,14 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client'
 
 export type ShadowOutcome = 'success' | 'error' | 'timeout'
+/** How one upstream attempt ended (resilience/attempt-outcome.ts). */
+export type AttemptOutcome =
+  'success' | 'failure' | 'client_error' | 'context_overflow' | 'malformed_output'
 
 export interface ResilienceMetrics {
   /** 0 closed, 1 half-open, 2 open. */
   readonly circuitState: Gauge<'route' | 'backend_name'>
+  readonly backendAttempts: Counter<'route' | 'backend_name' | 'outcome'>
   readonly shadowRequests: Counter<'route' | 'outcome'>
   readonly shadowDuration: Histogram<'route' | 'outcome'>
 }
@@ -18,6 +22,12 @@ export function createResilienceMetrics(registry: Registry): ResilienceMetrics {
       name: 'strata_gateway_circuit_state',
       help: 'Circuit breaker state per route backend: 0 closed, 1 half-open, 2 open.',
       labelNames: ['route', 'backend_name'] as const,
+      registers: [registry],
+    }),
+    backendAttempts: new Counter({
+      name: 'strata_gateway_backend_attempts_total',
+      help: 'Upstream attempts per backend of a route, by outcome: success, failure (the backend did not serve: 5xx, timeout, connection), client_error (other refusals), context_overflow (input longer than the context window), malformed_output (a malformed_* stop reason before the first byte reached the client). A fallback hides a failure from the request metrics, not from these.',
+      labelNames: ['route', 'backend_name', 'outcome'] as const,
       registers: [registry],
     }),
     shadowRequests: new Counter({

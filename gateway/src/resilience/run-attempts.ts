@@ -14,6 +14,7 @@ import { attemptOrder, backendLabel, type Candidate } from './attempt-order.ts'
 import type { Resilience } from './resilience.ts'
 import type { BackendHealth } from './resilience-state.ts'
 import { isBackendFailure, isRetryable } from './retryable.ts'
+import { ATTEMPT_OUTCOMES, attemptOutcome } from './attempt-outcome.ts'
 import {
   maxAttemptsPerRequest,
   maxRetryAfterWaitMs,
@@ -97,6 +98,16 @@ export async function runAttempts<T>(
   // Backends that answered with Retry-After during this request, and when they may be called again.
   const pausedUntil = new Map<Candidate, number>()
   let lastError: GatewayError | undefined
+  const countAttempt = (candidate: Candidate, error: GatewayError | undefined): void => {
+    const outcome = attemptOutcome(error)
+    const labels = { route: routeKeyOf(route), backend_name: backendLabel(candidate) }
+    // Every outcome's series exists from the first attempt, so rate() sees a first failure.
+    for (const other of ATTEMPT_OUTCOMES)
+      resilience.metrics.backendAttempts.inc(
+        { ...labels, outcome: other },
+        other === outcome ? 1 : 0,
+      )
+  }
   let previous: Candidate | undefined
   let attempts = 0
   try {
@@ -139,6 +150,7 @@ export async function runAttempts<T>(
         )
         open.addUpstreamTime(since, now())
         health.breaker.onSuccess()
+        countAttempt(ready, undefined)
         return {
           value,
           candidate: ready,
@@ -154,6 +166,7 @@ export async function runAttempts<T>(
         call.release()
         const error = asGatewayError(call.explain(raw))
         lastError = error
+        if (error.code !== 'client_closed_request') countAttempt(ready, error)
         if (isBackendFailure(error)) health.breaker.onFailure()
         else health.breaker.onNeutral()
         if (error.retryAfterSeconds !== undefined)

@@ -4,6 +4,7 @@
 import type { BedrockProject, ModelRoute } from '@strata/crds'
 import { ROTATE_ANNOTATION } from './bedrock-project/credentials.ts'
 import { profileModels } from './bedrock-project/profiles.ts'
+import { rolloutWeights } from './rollout/rollout-weights.ts'
 
 /** A string that changes exactly when a BedrockProject needs reconciling. */
 export type ProjectTrigger = string
@@ -24,6 +25,8 @@ export interface RouteTrigger {
   project: string
   /** The models it needs an inference profile for. */
   models: string[]
+  /** What its rollout does to the table now: a status write that changes it must republish. */
+  rollout: string
 }
 
 export function routeTrigger(route: ModelRoute): RouteTrigger {
@@ -31,6 +34,7 @@ export function routeTrigger(route: ModelRoute): RouteTrigger {
     generation: route.metadata.generation,
     project: `${route.metadata.namespace ?? ''}/${route.spec.projectRef.name}`,
     models: profileModels([route]),
+    rollout: JSON.stringify(rolloutWeights(route.spec.rollout, route.status?.rollout) ?? null),
   }
 }
 

@@ -56,10 +56,14 @@ export class KubeClient {
     this.#identity = identity
   }
 
-  /** Server-side apply of the status subresource; `status` is our whole intent for it. */
+  /**
+   * Server-side apply of the status subresource; `status` is the whole intent of `fieldManager`
+   * for it (the rollout controller applies status.rollout under a manager of its own).
+   */
   async applyStatus(
     ref: ObjectRef,
     status: BedrockProjectStatus | ModelRouteStatus,
+    fieldManager = FIELD_MANAGER,
   ): Promise<void> {
     const body = {
       apiVersion: GROUP_VERSION,
@@ -75,7 +79,7 @@ export class KubeClient {
         namespace: ref.namespace,
         name: ref.name,
         body,
-        fieldManager: FIELD_MANAGER,
+        fieldManager,
         force: true,
       },
       applyOptions,

@@ -20,6 +20,8 @@ import {
   type RouteProject,
 } from '../controllers/model-route/route-outcomes.ts'
 
+import { tableWeights } from '../controllers/rollout/rollout-weights.ts'
+
 type TableProject = RoutingTableInput['projects'][number]
 type TableRoute = TableProject['routes'][number]
 
@@ -56,8 +58,26 @@ function limitsEntry(limits: ProjectLimits | undefined): { limits?: ProjectLimit
   return Object.keys(copied).length > 0 ? { limits: copied } : {}
 }
 
+// A rollout owns the weights of its pair (stable and candidate) and, in a shadow step, the shadow;
+// the spec's own values for them do not count while it is declared.
+function weightOf(route: RouteInput, name: string | undefined, declared: number): number {
+  const rollout = route.rollout
+  if (rollout === undefined || name === undefined) return declared
+  const weights = tableWeights(rollout)
+  if (name === rollout.stable) return weights.stable
+  if (name === rollout.candidate) return weights.candidate
+  return declared
+}
+
+function shadowOf(route: RouteInput): TableRoute['shadow'] {
+  const rollout = route.rollout
+  if (rollout?.shadowPercent) return { backend: rollout.candidate, percent: rollout.shadowPercent }
+  return route.spec.shadow
+}
+
 function tableRoute(route: RouteInput, project: ProjectInput): TableRoute {
   const { spec } = route
+  const shadow = shadowOf(route)
   const limits = {
     ...(spec.limits?.maxOutputTokens !== undefined
       ? { maxOutputTokens: spec.limits.maxOutputTokens }
@@ -84,7 +104,7 @@ function tableRoute(route: RouteInput, project: ProjectInput): TableRoute {
         kind: backend.kind,
         modelId: backend.modelId,
         region: backend.region ?? project.region,
-        weight: backend.weight,
+        weight: weightOf(route, backend.name, backend.weight),
         priority: backend.priority,
         ...(profileArn ? { profileArn } : {}),
         ...(backend.family ? { family: backend.family } : {}),
@@ -94,7 +114,7 @@ function tableRoute(route: RouteInput, project: ProjectInput): TableRoute {
     ...(spec.defaults ? { defaults: spec.defaults } : {}),
     ...(spec.strict ? { strict: true } : {}),
     ...(spec.sticky ? { sticky: spec.sticky } : {}),
-    ...(spec.shadow ? { shadow: spec.shadow } : {}),
+    ...(shadow ? { shadow } : {}),
     ...(spec.breaker ? { breaker: spec.breaker } : {}),
     ...(spec.guardrail ? { guardrail: spec.guardrail } : {}),
   }

@@ -4,6 +4,7 @@
 import type { BedrockProject, ModelRoute } from '@strata/crds'
 import type { RouteInput } from '../controllers/model-route/route-outcomes.ts'
 import type { ProjectInput } from './compile-table.ts'
+import { rolloutWeights } from '../controllers/rollout/rollout-weights.ts'
 
 // The reasons planProject gives when the recorded project can no longer serve inference.
 const unservable = new Set(['ProjectMissing', 'ProjectArchived'])
@@ -47,5 +48,6 @@ export function routeInput(route: ModelRoute): RouteInput {
     name: route.metadata.name ?? '',
     creationTimestamp: timestamp(route.metadata['creationTimestamp']),
     spec: route.spec,
+    rollout: rolloutWeights(route.spec.rollout, route.status?.rollout),
   }
 }

@@ -1,11 +1,25 @@
 // What a ModelRoute's status should say, from its outcome and whether the table now serving
 // carries it: Accepted and ResolvedRefs as the route policy decided, Ready when the route is
 // served, and the table version that first served the route as it is now. Pure.
-import type { MODEL_ROUTE_CONDITION_TYPES, ModelRoute, ModelRouteStatus } from '@strata/crds'
+import {
+  MODEL_ROUTE_CONDITION_TYPES,
+  type Condition,
+  type ModelRoute,
+  type ModelRouteStatus,
+} from '@strata/crds'
 import { conditionsDiffer, nextConditions, type ConditionUpdate } from '../conditions.ts'
 import type { RouteOutcome } from './route-outcomes.ts'
 
 type RouteCondition = ConditionUpdate<(typeof MODEL_ROUTE_CONDITION_TYPES)[number]>
+
+const ownTypes: ReadonlySet<string> = new Set(MODEL_ROUTE_CONDITION_TYPES)
+
+// The Rollout condition and status.rollout belong to the rollout controller, which applies them
+// with a field manager of its own; this writer neither carries nor compares them, so neither
+// writer can put back a stale copy of the other's fields.
+function ownConditions(conditions: Condition[] | undefined): Condition[] | undefined {
+  return conditions?.filter((condition) => ownTypes.has(condition.type))
+}
 
 /** What a route's status should say; pure. `servedSince` is undefined when it is not served. */
 export function desiredRouteStatus(
@@ -29,7 +43,7 @@ export function desiredRouteStatus(
   return {
     observedGeneration: generation,
     conditions: nextConditions(
-      route.status?.conditions,
+      ownConditions(route.status?.conditions),
       [
         { type: 'Accepted', ...outcome.accepted } satisfies RouteCondition,
         { type: 'ResolvedRefs', ...outcome.resolvedRefs } satisfies RouteCondition,
@@ -45,7 +59,7 @@ export function desiredRouteStatus(
 
 export function statusDiffers(current: ModelRouteStatus | undefined, next: ModelRouteStatus) {
   return (
-    conditionsDiffer(current?.conditions, next.conditions ?? []) ||
+    conditionsDiffer(ownConditions(current?.conditions), next.conditions ?? []) ||
     current?.observedGeneration !== next.observedGeneration ||
     current?.routingTableVersion !== next.routingTableVersion ||
     current?.backends !== next.backends

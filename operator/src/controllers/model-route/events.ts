@@ -1,5 +1,6 @@
 // What a ModelRoute watch event sets off. Only a spec change (or an add or delete) matters: a
-// route's status is ours, and its echo must neither republish nor reconcile. The route's project
+// route's status is ours, and its echo must neither republish nor reconcile, except when the
+// rollout controller moved the weights the table takes from status.rollout. The route's project
 // is reconciled only when the route's Converse models change in a way that needs or frees an
 // inference profile (triggers.ts projectsToReconcile).
 import type { KubernetesObject } from '@kubernetes/client-node'
@@ -38,7 +39,11 @@ export class RouteEvents {
     const previous = this.#seen.get(key)
     if (next) this.#seen.set(key, next)
     else this.#seen.delete(key)
-    if (next && previous && next.generation === previous.generation) return
+    if (next && previous && next.generation === previous.generation) {
+      // A status echo; only the rollout's own status moves the table (rollout/rollout-weights.ts).
+      if (next.rollout !== previous.rollout) this.#deps.tableDirty.mark()
+      return
+    }
     for (const project of projectsToReconcile(previous, next, (key) => this.#profiled(key)))
       this.#deps.queue.add(project)
     this.#deps.tableDirty.mark()

@@ -4,6 +4,7 @@
 // keeps the alias). Pure; routing/compile-table.ts puts the admitted routes in the table and
 // desired-status.ts turns an outcome into conditions.
 import type { ModelRouteSpec } from '@strata/crds'
+import type { RolloutWeights } from '../rollout/rollout-weights.ts'
 
 /** What the outcome of a route depends on in its project. */
 export interface RouteProject {
@@ -27,6 +28,8 @@ export interface RouteInput {
   /** ISO time; the older route wins an alias conflict. */
   creationTimestamp: string
   spec: ModelRouteSpec
+  /** What a declared rollout does to the pair's weights now (rollout/rollout-weights.ts). */
+  rollout?: RolloutWeights | undefined
 }
 
 interface Verdict {
