@@ -127,8 +127,12 @@ export function toConverseStreamEvent(
   const eventType = stringHeader(message, ':event-type') ?? ''
   if (!isEventType(eventType)) return undefined
   const payload = payloadJson(message)
-  if (eventType === 'contentBlockDelta' && isPlainTextDelta(payload))
-    return { ...payload, type: eventType }
+  // The parsed payload is ours alone: tagged in place rather than copied.
+  if (eventType === 'contentBlockDelta' && isPlainTextDelta(payload)) {
+    const event = payload as typeof payload & { type: typeof eventType }
+    event.type = eventType
+    return event
+  }
   const parsed = eventSchemas[eventType].safeParse(payload)
   if (!parsed.success)
     throw invalidResponse(`The model provider sent an invalid '${eventType}' event.`, parsed.error)
