@@ -6,6 +6,7 @@ import { eventFrame } from '../../test-support/event-stream-encoder.ts'
 import { GatewayError } from '../errors/gateway-error.ts'
 import type { ClaudeInvokeClient } from '../upstream/claude-invoke-client.ts'
 import { createClaudeInvokeBackend } from './claude-invoke-backend.ts'
+import { pushable } from '../streaming/push-stream.ts'
 
 const chunk = (event: unknown): Buffer =>
   eventFrame('chunk', { bytes: Buffer.from(JSON.stringify(event)).toString('base64') })
@@ -68,5 +69,50 @@ describe('Claude stream failures', () => {
       code: 'overloaded_error',
       message: 'Overloaded',
     })
+  })
+})
+
+describe('Claude stream by push', () => {
+  it('is read by pull to its first event, then hands the rest over by push', async () => {
+    const delta = {
+      type: 'content_block_delta',
+      index: 0,
+      delta: { type: 'text_delta', text: 'hi' },
+    }
+    const stream = backendStreaming([
+      start,
+      { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
+      delta,
+      { type: 'content_block_stop', index: 0 },
+      { type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 1 } },
+      { type: 'message_stop' },
+    ]).stream(
+      { body: {} },
+      { kind: 'converse', modelId: 'anthropic.claude-sonnet-4-6', region: 'us-east-1' },
+      { model: 'sonnet', signal: new AbortController().signal },
+    )
+    const iterator = stream[Symbol.asyncIterator]()
+    const first = await iterator.next()
+    expect(first.value).toMatchObject({ type: 'message_start' })
+    const source = pushable(iterator)
+    expect(source, 'the started stream offers its push side').toBeDefined()
+    const rest = await new Promise<string[]>((resolve, reject) => {
+      const types: string[] = []
+      source?.pushTo({
+        push(items) {
+          types.push(...items.map((item) => item.type))
+          return true
+        },
+        end: () => resolve(types),
+        fail: reject,
+      })
+    })
+    expect(rest).toEqual([
+      'content_block_start',
+      'content_block_delta',
+      'content_block_stop',
+      'message_delta',
+      'message_stop',
+    ])
   })
 })

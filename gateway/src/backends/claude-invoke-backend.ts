@@ -4,7 +4,9 @@
 // through the project's application inference profile when it has one (routing/backend-target.ts),
 // which is what attributes the cost. CountTokens goes to the base model through the AWS SDK.
 import { invalidResponse, passedThroughError, streamIncomplete } from '../errors/catalogue.ts'
-import { invokeStreamChunks } from '../streaming/invoke-stream-chunks.ts'
+import { decodeInvokeRead, endInvokeRead } from '../streaming/invoke-stream-chunks.ts'
+import { EventStreamDecoder } from '../streaming/event-stream-decoder.ts'
+import { itemStream, startingStream } from '../streaming/item-stream.ts'
 import {
   claudeMessageSchema,
   toClientMessage,
@@ -12,6 +14,7 @@ import {
 import {
   messagesStreamTranslator,
   streamEventSchema,
+  type MessagesStreamEvent,
 } from '../translators/anthropic-to-invoke/stream.ts'
 import type { ClaudeInvokeClient } from '../upstream/claude-invoke-client.ts'
 import type { CountTokensClient } from '../upstream/count-tokens-client.ts'
@@ -33,6 +36,20 @@ const streamStatuses: Record<string, number> = {
   timeout_error: 504,
 }
 
+// An error event from Claude inside the stream, with its Anthropic status.
+function inStreamFailure(failure: { type: string; message: string }): Error {
+  return passedThroughError(
+    'provider_error',
+    streamStatuses[failure.type] ?? 502,
+    'api_error',
+    failure.message,
+    {
+      code: failure.type,
+      upstream: failure.type === 'overloaded_error' ? 'unavailable' : 'refused',
+    },
+  )
+}
+
 // CountTokens counts per foundation model: a cross-region profile id loses its geography prefix.
 export function foundationModelOf(modelId: string): string {
   return modelId.replace(/^(?:us|eu|apac|jp|au|ca|global|us-gov|uk)\.(?=anthropic\.)/, '')
@@ -52,39 +69,46 @@ export function createClaudeInvokeBackend(deps: ClaudeInvokeBackendDependencies)
         throw invalidResponse('The model provider sent an invalid Message.', parsed.error)
       return toClientMessage(parsed.data, context.model)
     },
-    async *stream(request, target, context) {
-      const bytes = await deps.client.invokeStream({
-        modelId: target.modelId,
-        region: target.region,
-        body: request.body,
-        signal: context.signal,
+    // One synchronous step per network read (decode, validate, translate), read by pull until
+    // the first token and by push once committed (streaming/item-stream.ts).
+    stream(request, target, context) {
+      return startingStream(async () => {
+        const bytes = await deps.client.invokeStream({
+          modelId: target.modelId,
+          region: target.region,
+          body: request.body,
+          signal: context.signal,
+        })
+        const translator = messagesStreamTranslator(context.model)
+        const decoder = new EventStreamDecoder()
+        const raws: unknown[] = []
+        let stopped = false
+        return itemStream<MessagesStreamEvent>(bytes, {
+          read(piece, out) {
+            raws.length = 0
+            const failure = decodeInvokeRead(decoder, piece, raws)
+            for (const raw of raws) {
+              const parsed = streamEventSchema.safeParse(raw)
+              if (!parsed.success)
+                throw invalidResponse(
+                  'The model provider sent an invalid stream event.',
+                  parsed.error,
+                )
+              const translated = translator.push(parsed.data)
+              if (!Array.isArray(translated)) throw inStreamFailure(translated)
+              if (parsed.data.type === 'message_stop') stopped = true
+              for (const event of translated) out.push(event)
+            }
+            if (failure !== undefined) throw failure
+            return false
+          },
+          end() {
+            endInvokeRead(decoder)
+            if (!stopped)
+              throw streamIncomplete('The model provider ended the stream before message_stop.')
+          },
+        })
       })
-      const translator = messagesStreamTranslator(context.model)
-      let stopped = false
-      for await (const batch of invokeStreamChunks(bytes)) {
-        for (const raw of batch) {
-          const parsed = streamEventSchema.safeParse(raw)
-          if (!parsed.success)
-            throw invalidResponse('The model provider sent an invalid stream event.', parsed.error)
-          const out = translator.push(parsed.data)
-          if (!Array.isArray(out)) {
-            throw passedThroughError(
-              'provider_error',
-              streamStatuses[out.type] ?? 502,
-              'api_error',
-              out.message,
-              {
-                code: out.type,
-                upstream: out.type === 'overloaded_error' ? 'unavailable' : 'refused',
-              },
-            )
-          }
-          if (parsed.data.type === 'message_stop') stopped = true
-          yield* out
-        }
-      }
-      if (!stopped)
-        throw streamIncomplete('The model provider ended the stream before message_stop.')
     },
     countTokens(request, target, signal) {
       return deps.countTokens.countTokens({

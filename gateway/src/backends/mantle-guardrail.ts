@@ -112,17 +112,24 @@ export function withApplyGuardrail(
     }
   }
 
-  async function* stream(
+  // Without a guardrail the inner stream is handed over as it is: wrapping it in a generator would
+  // hide its push side (streaming/push-stream.ts) and cost a promise per chunk.
+  function stream(
     request: ChatCompletionRequest,
     target: BackendTarget,
     context: ChatCallContext,
+  ): AsyncIterable<ChatCompletionChunk> {
+    const guardrail = target.guardrail
+    if (guardrail === undefined) return inner.stream(request, target, context)
+    return guardedStream(request, target, context, guardrail)
+  }
+
+  async function* guardedStream(
+    request: ChatCompletionRequest,
+    target: BackendTarget,
+    context: ChatCallContext,
+    guardrail: GuardrailTarget,
   ): AsyncGenerator<ChatCompletionChunk> {
-    const maybeGuardrail = target.guardrail
-    if (maybeGuardrail === undefined) {
-      yield* inner.stream(request, target, context)
-      return
-    }
-    const guardrail: GuardrailTarget = maybeGuardrail
     // Before the first chunk: a block here is still an HTTP 400.
     await checkInput(request, target, guardrail, context)
     let held: ChatCompletionChunk[] = []

@@ -1,12 +1,13 @@
 // The `mantle` backend kind for the Responses API: a pass-through to Mantle's own `/responses`,
 // attributed to the caller's project with `OpenAI-Project` (upstream/mantle-client.ts), streamed
-// as bytes → SSE data → checked events → (HTTP layer) SSE again.
-import { decodeSseData } from '../streaming/sse-decoder.ts'
+// as bytes → SSE data → checked events → (HTTP layer) SSE again, in one synchronous step per
+// network read, read by push once the stream is committed (streaming/push-stream.ts).
 import {
   fromMantleResponse,
-  fromMantleResponseEvents,
+  mantleResponseEvents,
   toMantleResponsesRequest,
 } from '../translators/responses-to-mantle/pass-through.ts'
+import { startingStream } from '../streaming/item-stream.ts'
 import type { MantleClient } from '../upstream/mantle-client.ts'
 import type { ResponsesBackend } from './responses-backend.ts'
 
@@ -30,15 +31,17 @@ export function createMantleResponsesBackend(
       })
       return fromMantleResponse(json, context.model)
     },
-    async *stream(request, target, context) {
-      const bytes = await client.responsesStream({
-        modelId: target.modelId,
-        region: target.region,
-        projectId: target.projectId,
-        body: toMantleResponsesRequest({ ...request, stream: true }, target.modelId),
-        signal: context.signal,
+    stream(request, target, context) {
+      return startingStream(async () => {
+        const bytes = await client.responsesStream({
+          modelId: target.modelId,
+          region: target.region,
+          projectId: target.projectId,
+          body: toMantleResponsesRequest({ ...request, stream: true }, target.modelId),
+          signal: context.signal,
+        })
+        return mantleResponseEvents(bytes, context.model)
       })
-      yield* fromMantleResponseEvents(decodeSseData(bytes), context.model)
     },
   }
 }

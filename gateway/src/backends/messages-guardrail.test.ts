@@ -113,6 +113,21 @@ describe('withMessagesGuardrail on a stream', () => {
   })
 })
 
+describe('withMessagesGuardrail without a guardrail', () => {
+  it('hands the inner stream over as it is, so that its push side shows through', () => {
+    const inner = backend(events)
+    const own = inner.stream({ body: {} }, target, { model: 'm', signal: AbortSignal.abort() })
+    const unguarded = withMessagesGuardrail(
+      { ...inner, stream: () => own },
+      { client: client('never').guardrails },
+    )
+    const bare: BackendTarget = { kind: 'converse', modelId: target.modelId, region: 'us-east-1' }
+    expect(unguarded.stream({ body: {} }, bare, { model: 'm', signal: AbortSignal.abort() })).toBe(
+      own,
+    )
+  })
+})
+
 describe('messagesInputTexts', () => {
   it('reads the system prompt and the user turns, not the assistant ones', () => {
     expect(

@@ -118,80 +118,87 @@ export function withMessagesGuardrail(
         stop_reason: 'refusal',
       }
     },
-    async *stream(request, target, context) {
-      const maybeGuardrail = target.guardrail
-      if (maybeGuardrail === undefined) {
-        yield* inner.stream(request, target, context)
-        return
-      }
-      const guardrail: GuardrailTarget = maybeGuardrail
-      // Before the first event: a block here is still an HTTP 400.
-      await checkInput(request, target, guardrail, context.signal)
-      let held: MessagesStreamEvent[] = []
-      let heldText = ''
-      let previousTail = ''
-      const started = new Set<unknown>()
-      const stopped = new Set<unknown>()
-      const state = { blocked: false }
-
-      const sent = (events: MessagesStreamEvent[]): MessagesStreamEvent[] => {
-        for (const event of events) {
-          if (event.type === 'content_block_start') started.add(event['index'])
-          if (event.type === 'content_block_stop') stopped.add(event['index'])
-        }
-        return events
-      }
-
-      async function verdictOnHeld(): Promise<MessagesStreamEvent[]> {
-        const events = held
-        const text = heldText
-        held = []
-        heldText = ''
-        if (text === '') return sent(events)
-        const verdict = await check(
-          guardrail,
-          target,
-          'OUTPUT',
-          [previousTail + text],
-          context.signal,
-        )
-        previousTail = text.slice(-OVERLAP_CHARS)
-        if (!verdict.intervened) return sent(events)
-        state.blocked = true
-        guardrail.onIntervention('output')
-        // The client saw message_start if anything was sent; otherwise it must come first.
-        const start = started.size === 0 ? events.filter((e) => e.type === 'message_start') : []
-        const closing = [...started]
-          .filter((index) => !stopped.has(index))
-          .map((index) => ({ type: 'content_block_stop', index }))
-        const index = started.size
-        // A window that closed on the message's end still owes the client its end.
-        const ending = events.flatMap((event) => refusalEnd(event))
-        return sent([
-          ...start,
-          ...closing,
-          { type: 'content_block_start', index, content_block: { type: 'text', text: '' } },
-          {
-            type: 'content_block_delta',
-            index,
-            delta: { type: 'text_delta', text: verdict.message ?? DEFAULT_BLOCKED_OUTPUT },
-          },
-          { type: 'content_block_stop', index },
-          ...ending,
-        ])
-      }
-
-      for await (const event of inner.stream(request, target, context)) {
-        if (state.blocked) {
-          yield* refusalEnd(event)
-          continue
-        }
-        held.push(event)
-        heldText += deltaText(event)
-        if (heldText.length >= windowChars || closesWindow.has(event.type))
-          yield* await verdictOnHeld()
-      }
-      if (!state.blocked) yield* await verdictOnHeld()
+    // Without a guardrail the inner stream is handed over as it is: wrapping it in a generator
+    // would hide its push side (streaming/push-stream.ts) and cost a promise per event.
+    stream(request, target, context) {
+      const guardrail = target.guardrail
+      if (guardrail === undefined) return inner.stream(request, target, context)
+      return guardedStream(request, target, context, guardrail)
     },
+  }
+
+  async function* guardedStream(
+    request: MessagesInvoke,
+    target: BackendTarget,
+    context: Parameters<MessagesBackend['stream']>[2],
+    guardrail: GuardrailTarget,
+  ): AsyncGenerator<MessagesStreamEvent> {
+    // Before the first event: a block here is still an HTTP 400.
+    await checkInput(request, target, guardrail, context.signal)
+    let held: MessagesStreamEvent[] = []
+    let heldText = ''
+    let previousTail = ''
+    const started = new Set<unknown>()
+    const stopped = new Set<unknown>()
+    const state = { blocked: false }
+
+    const sent = (events: MessagesStreamEvent[]): MessagesStreamEvent[] => {
+      for (const event of events) {
+        if (event.type === 'content_block_start') started.add(event['index'])
+        if (event.type === 'content_block_stop') stopped.add(event['index'])
+      }
+      return events
+    }
+
+    async function verdictOnHeld(): Promise<MessagesStreamEvent[]> {
+      const events = held
+      const text = heldText
+      held = []
+      heldText = ''
+      if (text === '') return sent(events)
+      const verdict = await check(
+        guardrail,
+        target,
+        'OUTPUT',
+        [previousTail + text],
+        context.signal,
+      )
+      previousTail = text.slice(-OVERLAP_CHARS)
+      if (!verdict.intervened) return sent(events)
+      state.blocked = true
+      guardrail.onIntervention('output')
+      // The client saw message_start if anything was sent; otherwise it must come first.
+      const start = started.size === 0 ? events.filter((e) => e.type === 'message_start') : []
+      const closing = [...started]
+        .filter((index) => !stopped.has(index))
+        .map((index) => ({ type: 'content_block_stop', index }))
+      const index = started.size
+      // A window that closed on the message's end still owes the client its end.
+      const ending = events.flatMap((event) => refusalEnd(event))
+      return sent([
+        ...start,
+        ...closing,
+        { type: 'content_block_start', index, content_block: { type: 'text', text: '' } },
+        {
+          type: 'content_block_delta',
+          index,
+          delta: { type: 'text_delta', text: verdict.message ?? DEFAULT_BLOCKED_OUTPUT },
+        },
+        { type: 'content_block_stop', index },
+        ...ending,
+      ])
+    }
+
+    for await (const event of inner.stream(request, target, context)) {
+      if (state.blocked) {
+        yield* refusalEnd(event)
+        continue
+      }
+      held.push(event)
+      heldText += deltaText(event)
+      if (heldText.length >= windowChars || closesWindow.has(event.type))
+        yield* await verdictOnHeld()
+    }
+    if (!state.blocked) yield* await verdictOnHeld()
   }
 }

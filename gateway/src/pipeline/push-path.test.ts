@@ -12,6 +12,9 @@ import { authorized, createTestApp } from '../../test-support/app-test-kit.ts'
 import { eventFrame } from '../../test-support/event-stream-encoder.ts'
 import { createConverseBackend } from '../backends/converse-backend.ts'
 import { createConverseClient, type ConverseClient } from '../upstream/converse-client.ts'
+import { createClaudeInvokeBackend } from '../backends/claude-invoke-backend.ts'
+import { withMessagesGuardrail } from '../backends/messages-guardrail.ts'
+import { createClaudeInvokeClient } from '../upstream/claude-invoke-client.ts'
 
 interface Upstream {
   url: string
@@ -93,8 +96,27 @@ async function gatewayFor(upstream: Upstream): Promise<string> {
     signer: bearerSigner('bedrock-api-key-TEST'),
   })
   cleanups.push(() => client.close())
+  const claude = createClaudeInvokeClient({
+    endpoint: upstream.url,
+    signer: bearerSigner('bedrock-api-key-TEST'),
+  })
+  cleanups.push(() => claude.close())
+  // The Messages backend as server.ts wires it: behind the guardrail wrapper.
+  const messages = withMessagesGuardrail(
+    createClaudeInvokeBackend({
+      client: claude,
+      countTokens: { countTokens: () => Promise.resolve(0), close: () => undefined },
+    }),
+    {
+      client: {
+        apply: () => Promise.reject(new Error('no guardrail here')),
+        close: () => Promise.resolve(),
+      },
+    },
+  )
   const { app } = createTestApp({
     backends: { converse: createConverseBackend({ client }), mantle: undefined },
+    messages: { backends: { converse: messages, mantle: undefined } },
   })
   const server: ServerType = await new Promise((resolve) => {
     const started = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => {
@@ -111,20 +133,26 @@ async function gatewayFor(upstream: Upstream): Promise<string> {
   return `http://127.0.0.1:${String(port)}`
 }
 
-// A streaming chat request on its own connection; resolves with the response, unread.
-function openStream(url: string): Promise<IncomingMessage> {
+// A streaming chat (or Messages) request on its own connection; resolves with the response,
+// unread.
+function openStream(url: string, api: 'chat' | 'messages' = 'chat'): Promise<IncomingMessage> {
   const body = JSON.stringify({
     model: 'claude',
     messages: [{ role: 'user', content: 'Hi' }],
     stream: true,
+    ...(api === 'messages' ? { max_tokens: 64 } : {}),
   })
   return new Promise((resolve, reject) => {
     const outgoing = request(
-      `${url}/v1/chat/completions`,
+      `${url}/v1/${api === 'chat' ? 'chat/completions' : 'messages'}`,
       {
         method: 'POST',
         agent: false,
-        headers: { ...authorized(), 'content-type': 'application/json' },
+        headers: {
+          ...authorized(),
+          'content-type': 'application/json',
+          'anthropic-version': '2023-06-01',
+        },
       },
       resolve,
     )
@@ -215,6 +243,58 @@ describe('the per-chunk stream path over real sockets', () => {
       response.on('data', (chunk: string) => {
         received += chunk
         if ((received.match(/"content"/g) ?? []).length >= 3) resolve()
+      })
+    })
+    response.destroy()
+    await until(() => upstream.cutShort() === 1, 'the upstream stream to be aborted')
+    await until(() => sockets() <= baseline, 'open sockets back to their baseline')
+    await sleep(100)
+    expect(upstream.cutShort()).toBe(1)
+    expect(sockets()).toBeLessThanOrEqual(baseline)
+  })
+
+  it('aborts a Messages stream (InvokeModelWithResponseStream) once when the client leaves mid-stream, leaving no socket behind', async () => {
+    const claudeChunk = (event: unknown) =>
+      eventFrame('chunk', { bytes: Buffer.from(JSON.stringify(event)).toString('base64') })
+    const upstream = await startUpstream(async (write) => {
+      await write(
+        claudeChunk({
+          type: 'message_start',
+          message: {
+            id: 'msg_1',
+            type: 'message',
+            role: 'assistant',
+            model: 'claude',
+            content: [],
+            usage: { input_tokens: 3, output_tokens: 0 },
+          },
+        }),
+      )
+      await write(
+        claudeChunk({
+          type: 'content_block_start',
+          index: 0,
+          content_block: { type: 'text', text: '' },
+        }),
+      )
+      for (let index = 0; index < 500; index++) {
+        const text = `t${String(index)} `
+        const event = { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } }
+        if (!(await write(claudeChunk(event)))) return
+        await sleep(10)
+      }
+    })
+    cleanups.push(() => upstream.close())
+    const url = await gatewayFor(upstream)
+    const baseline = sockets()
+    const response = await openStream(url, 'messages')
+    expect(response.statusCode).toBe(200)
+    let received = ''
+    response.setEncoding('utf8')
+    await new Promise<void>((resolve) => {
+      response.on('data', (chunk: string) => {
+        received += chunk
+        if ((received.match(/"text_delta"/g) ?? []).length >= 3) resolve()
       })
     })
     response.destroy()

@@ -175,9 +175,9 @@ async function pump<T>(
   })
   // False when the client is not keeping up; then the caller waits for drained(). Synchronous,
   // so that the usual case costs no promise per item.
-  const send = (text: string | undefined): boolean => {
+  const send = (text: string | undefined, at = now()): boolean => {
     if (text === undefined) return true
-    alive.wrote(now())
+    alive.wrote(at)
     return sink.write(text)
   }
   const failAfterStart = (error: unknown): void => {
@@ -229,7 +229,8 @@ async function pump<T>(
 
 interface PumpState {
   gone: () => boolean
-  send: (text: string | undefined) => boolean
+  /** `at`: when, if the caller already read the clock. */
+  send: (text: string | undefined, at?: number) => boolean
   failAfterStart: (error: unknown) => void
   finalize: () => Promise<void>
 }
@@ -266,7 +267,7 @@ function pushRest<T>(
         if (encoded !== undefined) text += encoded
       }
       waitingSince = arrived
-      if (text === '' || send(text)) return true
+      if (text === '' || send(text, arrived)) return true
       resumeWhenDrained()
       return false
     },

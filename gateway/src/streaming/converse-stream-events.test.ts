@@ -114,6 +114,32 @@ describe('ConverseStream event validation', () => {
     }
   })
 
+  // messageStart, contentBlockStop and messageStop are checked by hand too.
+  it('checks the other small events exactly as their schemas do', () => {
+    const valid: [string, Record<string, unknown>][] = [
+      ['messageStart', { role: 'assistant', p: 'ab' }],
+      ['contentBlockStop', { contentBlockIndex: 3 }],
+      ['messageStop', { stopReason: 'end_turn', additionalModelResponseFields: { x: 1 } }],
+    ]
+    for (const [type, payload] of valid)
+      expect(toConverseStreamEvent(decode(eventFrame(type, payload)))).toEqual({
+        type,
+        ...payload,
+      })
+    const invalid: [string, Record<string, unknown>][] = [
+      ['messageStart', { role: 7 }],
+      ['messageStart', {}],
+      ['contentBlockStop', { contentBlockIndex: -1 }],
+      ['contentBlockStop', { contentBlockIndex: 0.5 }],
+      ['messageStop', { stopReason: null }],
+    ]
+    for (const [type, payload] of invalid)
+      expect(thrown(() => toConverseStreamEvent(decode(eventFrame(type, payload))))).toMatchObject({
+        status: 502,
+        code: 'upstream_invalid_response',
+      })
+  })
+
   it('rejects a payload that is not JSON as a 502', () => {
     const frame = encodeEventStreamMessage(
       [

@@ -75,6 +75,21 @@ function isPlainTextDelta(payload: unknown): payload is z.infer<EventSchemas['co
   )
 }
 
+const isBlockIndex = (value: unknown): boolean =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value >= 0
+
+const fieldsOf = (payload: unknown): Record<string, unknown> | undefined =>
+  typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>) : undefined
+
+// The other small events of every stream, checked by hand as their schemas would: a stream's
+// start, each block's end and the message's end. Anything these do not accept goes through zod.
+const plainChecks: Partial<Record<ConverseStreamEventType, (payload: unknown) => boolean>> = {
+  contentBlockDelta: isPlainTextDelta,
+  messageStart: (payload) => typeof fieldsOf(payload)?.['role'] === 'string',
+  contentBlockStop: (payload) => isBlockIndex(fieldsOf(payload)?.['contentBlockIndex']),
+  messageStop: (payload) => typeof fieldsOf(payload)?.['stopReason'] === 'string',
+}
+
 function isEventType(name: string): name is ConverseStreamEventType {
   return Object.hasOwn(eventSchemas, name)
 }
@@ -127,8 +142,12 @@ export function toConverseStreamEvent(
   const eventType = stringHeader(message, ':event-type') ?? ''
   if (!isEventType(eventType)) return undefined
   const payload = payloadJson(message)
-  if (eventType === 'contentBlockDelta' && isPlainTextDelta(payload))
-    return { ...payload, type: eventType }
+  // The parsed payload is ours alone: tagged in place rather than copied.
+  if (plainChecks[eventType]?.(payload) === true) {
+    const event = payload as Record<string, unknown>
+    event['type'] = eventType
+    return event as ConverseStreamEvent
+  }
   const parsed = eventSchemas[eventType].safeParse(payload)
   if (!parsed.success)
     throw invalidResponse(`The model provider sent an invalid '${eventType}' event.`, parsed.error)

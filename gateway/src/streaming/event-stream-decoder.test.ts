@@ -49,6 +49,25 @@ describe('event-stream decoder', () => {
     })
   })
 
+  it('gives each frame its own header block when consecutive blocks differ and when they repeat', () => {
+    const frames = [
+      eventFrame('contentBlockDelta', { contentBlockIndex: 0, delta: { text: 'a' } }),
+      eventFrame('contentBlockDelta', { contentBlockIndex: 0, delta: { text: 'b' } }),
+      eventFrame('contentBlockStop', { contentBlockIndex: 0 }),
+      eventFrame('contentBlockDelta', { contentBlockIndex: 1, delta: { text: 'c' } }),
+    ]
+    const decoder = new EventStreamDecoder()
+    const types = frames.flatMap((frame) =>
+      decoder.push(frame).map((message) => message.headers[':event-type']),
+    )
+    expect(types).toEqual([
+      'contentBlockDelta',
+      'contentBlockDelta',
+      'contentBlockStop',
+      'contentBlockDelta',
+    ])
+  })
+
   it('re-encodes the test vector bit for bit', () => {
     expect(eventFrame('messageStart', { role: 'assistant' }).equals(testVector)).toBe(true)
   })

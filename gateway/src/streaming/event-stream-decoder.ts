@@ -11,7 +11,8 @@ import { crc32 } from 'node:zlib'
 import { decodeHeaders, EventStreamDecodeError, type HeaderValue } from './event-stream-headers.ts'
 
 export interface EventStreamMessage {
-  headers: Record<string, HeaderValue>
+  /** Shared between messages whose header blocks are equal: read it, never change it. */
+  headers: Readonly<Record<string, HeaderValue>>
   payload: Uint8Array
 }
 
@@ -20,7 +21,10 @@ const overhead = 16
 // Bedrock frames are small; a huge declared length means corruption, and must not make us buffer.
 const maximumMessageLength = 16 * 1024 * 1024
 
-function decodeFrame(frame: Buffer): EventStreamMessage {
+function decodeFrame(
+  frame: Buffer,
+  headersOf: (block: Buffer) => Readonly<Record<string, HeaderValue>>,
+): EventStreamMessage {
   const expected = frame.readUInt32BE(frame.length - 4)
   const actual = crc32(frame.subarray(0, frame.length - 4))
   if (expected !== actual) {
@@ -29,7 +33,7 @@ function decodeFrame(frame: Buffer): EventStreamMessage {
     )
   }
   const headersLength = frame.readUInt32BE(4)
-  const headers = decodeHeaders(frame.subarray(preludeLength, preludeLength + headersLength))
+  const headers = headersOf(frame.subarray(preludeLength, preludeLength + headersLength))
   // A view, not a copy: the network's buffers are fresh per read and never written again.
   const payload = frame.subarray(preludeLength + headersLength, frame.length - 4)
   return { headers, payload }
@@ -43,6 +47,17 @@ export class EventStreamDecoder {
   #chunks: Buffer[] = []
   #buffered = 0
   #frameLength: number | undefined
+  // Consecutive frames of a stream mostly carry the same header block (a text delta's event type,
+  // content type and message type): it is decoded once and compared byte for byte after that.
+  #lastBlock: Buffer | undefined
+  #lastHeaders: Readonly<Record<string, HeaderValue>> = {}
+  readonly #headersOf = (block: Buffer): Readonly<Record<string, HeaderValue>> => {
+    if (this.#lastBlock?.equals(block) === true) return this.#lastHeaders
+    const headers = decodeHeaders(block)
+    this.#lastBlock = Buffer.from(block)
+    this.#lastHeaders = headers
+    return headers
+  }
 
   push(chunk: Uint8Array): EventStreamMessage[] {
     if (chunk.length > 0) {
@@ -58,7 +73,7 @@ export class EventStreamDecoder {
       if (this.#buffered < this.#frameLength) break
       const frame = this.#take(this.#frameLength)
       this.#frameLength = undefined
-      messages.push(decodeFrame(frame))
+      messages.push(decodeFrame(frame, this.#headersOf))
     }
     return messages
   }

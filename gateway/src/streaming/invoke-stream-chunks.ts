@@ -75,8 +75,41 @@ export function chunkOf(message: EventStreamMessage): unknown {
 }
 
 /**
+ * Decodes the frames of one network read into their JSON events, synchronously (the per-chunk
+ * path, streaming/item-stream.ts). Returns the failure of a bad frame after the events before it.
+ */
+export function decodeInvokeRead(
+  decoder: EventStreamDecoder,
+  piece: Uint8Array,
+  out: unknown[],
+): Error | undefined {
+  try {
+    for (const message of decoder.push(piece)) {
+      const event = chunkOf(message)
+      if (event !== undefined) out.push(event)
+    }
+    return undefined
+  } catch (error) {
+    return error instanceof EventStreamDecodeError
+      ? corrupted(error)
+      : error instanceof Error
+        ? error
+        : new Error(String(error))
+  }
+}
+
+/** The body ended: bytes left over are a corrupted stream, never dropped silently. */
+export function endInvokeRead(decoder: EventStreamDecoder): void {
+  try {
+    decoder.end()
+  } catch (error) {
+    throw error instanceof EventStreamDecodeError ? corrupted(error) : error
+  }
+}
+
+/**
  * The JSON events of each network read together; events before a failing frame still come out
- * before the failure. Bytes left over at the end are a corrupted stream, never dropped silently.
+ * before the failure.
  */
 export async function* invokeStreamChunks(
   bytes: AsyncIterable<Uint8Array>,
@@ -84,26 +117,9 @@ export async function* invokeStreamChunks(
   const decoder = new EventStreamDecoder()
   for await (const piece of bytes) {
     const events: unknown[] = []
-    let failure: Error | undefined
-    try {
-      for (const message of decoder.push(piece)) {
-        const event = chunkOf(message)
-        if (event !== undefined) events.push(event)
-      }
-    } catch (error) {
-      failure =
-        error instanceof EventStreamDecodeError
-          ? corrupted(error)
-          : error instanceof Error
-            ? error
-            : new Error(String(error))
-    }
+    const failure = decodeInvokeRead(decoder, piece, events)
     if (events.length > 0) yield events
     if (failure !== undefined) throw failure
   }
-  try {
-    decoder.end()
-  } catch (error) {
-    throw error instanceof EventStreamDecodeError ? corrupted(error) : error
-  }
+  endInvokeRead(decoder)
 }

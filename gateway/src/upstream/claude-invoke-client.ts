@@ -9,7 +9,8 @@ import { invalidResponse } from '../errors/catalogue.ts'
 import { createBedrockAgent } from './bedrock-agent.ts'
 import { errorFromResponse, type ConverseClientConfig } from './converse-client.ts'
 import { discardBody } from './discard-body.ts'
-import { headerValue, readJson, signedPost, streamBody } from './signed-exchange.ts'
+import { headerValue, readJson, signedPost } from './signed-exchange.ts'
+import { listenableBody } from './listenable-body.ts'
 
 export interface ClaudeInvokeCall {
   modelId: string
@@ -77,7 +78,7 @@ export function createClaudeInvokeClient(config: ConverseClientConfig): ClaudeIn
         discardBody(response.body)
         throw invalidResponse(`The model provider answered a stream request with '${contentType}'.`)
       }
-      return streamBody(response, call.signal)
+      return listenableBody(response, call.signal)
     },
     async close() {
       if (ownsDispatcher) await dispatcher.close()

@@ -104,7 +104,20 @@ export function chatChunkTranslator(context: ChatResponseContext): ChatChunkTran
     }
   }
   return {
-    push: (event) => [...translate(event)],
+    push(event) {
+      // Most events are text deltas after the role chunk: one chunk, without a generator.
+      if (
+        event.type === 'contentBlockDelta' &&
+        state.roleSent &&
+        !state.usageSent &&
+        event.delta.toolUse == null &&
+        event.delta.reasoningContent == null
+      ) {
+        const { text } = event.delta
+        return typeof text === 'string' && text !== '' ? [delta({ content: text })] : []
+      }
+      return [...translate(event)]
+    },
     end() {
       if (!state.usageSent) throw incompleteStream()
     },

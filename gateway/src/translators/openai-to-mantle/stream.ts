@@ -15,7 +15,7 @@ import { mantleStreamError } from '../../errors/mantle-errors.ts'
 import type { ChatCompletionChunk } from '../../openai/chat-completions.ts'
 import { SseDataDecoder } from '../../streaming/sse-decoder.ts'
 import { itemStream, type ItemStream } from '../../streaming/item-stream.ts'
-import { mantleChunkSchema } from './shapes.ts'
+import { isMantleChunk, mantleChunkSchema } from './shapes.ts'
 import { invalidResponse, streamIncomplete } from '../../errors/catalogue.ts'
 
 export interface MantleStreamContext {
@@ -64,9 +64,11 @@ export function mantleChunkRelay(context: MantleStreamContext): MantleChunkRelay
       }
       const json = parsePayload(payload)
       if (hasError(json)) throw mantleStreamError(json)
-      const parsed = mantleChunkSchema.safeParse(json)
-      if (!parsed.success)
-        throw invalidResponse('The model provider sent an invalid stream event.', parsed.error)
+      if (!isMantleChunk(json)) {
+        const parsed = mantleChunkSchema.safeParse(json)
+        if (!parsed.success)
+          throw invalidResponse('The model provider sent an invalid stream event.', parsed.error)
+      }
       // The checked fields are what the HTTP layer reads; the rest is relayed as sent.
       const chunk: ChatCompletionChunk = { ...(json as ChatCompletionChunk), model: context.model }
       if (chunk.usage != null) {

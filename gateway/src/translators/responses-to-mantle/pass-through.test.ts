@@ -5,6 +5,7 @@ import { feedingsOf, sourceOf } from '../../../test-support/byte-feedings.ts'
 import {
   fromMantleResponse,
   fromMantleResponseEvents,
+  mantleResponseEvents,
   toMantleResponsesRequest,
 } from './pass-through.ts'
 
@@ -28,19 +29,42 @@ const recorded = sse(
   { type: 'response.completed', sequence_number: 2, response: response('completed') },
 )
 
-async function run(pieces: Uint8Array[]) {
+type Run = { events: ResponseStreamEvent[]; error: unknown }
+
+async function pulled(items: AsyncIterable<ResponseStreamEvent>): Promise<Run> {
   const events: ResponseStreamEvent[] = []
   try {
-    for await (const event of fromMantleResponseEvents(decodeSseData(sourceOf(pieces)), 'alias'))
-      events.push(event)
+    for await (const event of items) events.push(event)
   } catch (error) {
     return { events, error }
   }
   return { events, error: undefined }
 }
+
+// The gateway's three ways of reading the same bytes: the generator over SSE data, the per-read
+// item stream by pull, and the same by push (what a committed stream does).
+const readers: Record<string, (pieces: Uint8Array[]) => Promise<Run>> = {
+  'as a generator': (pieces) =>
+    pulled(fromMantleResponseEvents(decodeSseData(sourceOf(pieces)), 'alias')),
+  'by pull': (pieces) => pulled(mantleResponseEvents(sourceOf(pieces), 'alias')),
+  'by push': (pieces) =>
+    new Promise((resolve) => {
+      const events: ResponseStreamEvent[] = []
+      mantleResponseEvents(sourceOf(pieces), 'alias').pushTo({
+        push(items) {
+          events.push(...items)
+          return true
+        },
+        end: () => resolve({ events, error: undefined }),
+        fail: (error) => resolve({ events, error }),
+      })
+    }),
+}
+
 const bytesOf = (text: string) => [new TextEncoder().encode(text)]
 
-describe('Responses pass-through to Mantle', () => {
+describe.each(Object.keys(readers))('Responses pass-through to Mantle, read %s', (how) => {
+  const run = readers[how] ?? (() => Promise.reject(new Error(how)))
   it('sends the request with the Bedrock model id', () => {
     const request = parseResponsesRequest({ model: 'gpt-oss', input: 'Hi', store: true })
     expect(toMantleResponsesRequest(request, 'openai.gpt-oss-120b')).toEqual({
@@ -86,6 +110,14 @@ describe('Responses pass-through to Mantle', () => {
     const cut = await run(bytesOf(recorded.split('\n\n').slice(0, 2).join('\n\n') + '\n\n'))
     expect(cut.events).toHaveLength(2)
     expect(cut.error).toMatchObject({ status: 502, code: 'upstream_stream_incomplete' })
+    const done = await run(
+      bytesOf(
+        sse({ type: 'response.created', sequence_number: 0, response: response('x') }) +
+          'data: [DONE]\n\n',
+      ),
+    )
+    expect(done.events).toHaveLength(1)
+    expect(done.error).toMatchObject({ status: 502, code: 'upstream_stream_incomplete' })
     expect((await run(bytesOf('data: {nope\n\n'))).error).toMatchObject({
       code: 'upstream_invalid_response',
     })

@@ -14,6 +14,8 @@ import type {
   ResponsesRequest,
 } from '../../openai/responses.ts'
 import { invalidResponse, streamIncomplete } from '../../errors/catalogue.ts'
+import { SseDataDecoder } from '../../streaming/sse-decoder.ts'
+import { itemStream, type ItemStream } from '../../streaming/item-stream.ts'
 
 const responseSchema = z.looseObject({
   id: z.string(),
@@ -67,28 +69,92 @@ function streamError(json: Record<string, unknown>): GatewayError {
   })
 }
 
+/** Relays Mantle's events one payload at a time, synchronously; `end` checks completeness. */
+export interface MantleResponseRelay {
+  push(payload: string): ResponseStreamEvent[]
+  /** A final event (completed, incomplete, failed) or `[DONE]` came: nothing more is read. */
+  readonly done: boolean
+  end(): void
+}
+
 /**
- * fromMantleResponseEvents relays Mantle's events one by one with `model` set back to the alias.
- * A stream without a final event (completed, incomplete, failed) is a 502 after what was relayed.
+ * mantleResponseRelay relays Mantle's events one by one with `model` set back to the alias. A
+ * stream without a final event (completed, incomplete, failed) is a 502 after what was relayed.
  */
+export function mantleResponseRelay(model: string): MantleResponseRelay {
+  let done = false
+  let final = false
+  return {
+    push(payload) {
+      if (done) return []
+      if (payload.trim() === '[DONE]') {
+        done = true
+        return []
+      }
+      const json = parsePayload(payload)
+      if (typeof json !== 'object' || json === null)
+        throw invalidResponse('The model provider sent an invalid stream event.')
+      const record = json as Record<string, unknown>
+      if (record.error != null || record.type === 'error') throw streamError(record)
+      const parsed = eventSchema.safeParse(json)
+      if (!parsed.success)
+        throw invalidResponse('The model provider sent an invalid stream event.', parsed.error)
+      const event = { ...(json as ResponseStreamEvent) }
+      if (parsed.data.response !== undefined) event.response = { ...parsed.data.response, model }
+      if (finalEvents.has(event.type)) {
+        done = true
+        final = true
+      }
+      return [event]
+    },
+    get done() {
+      return done
+    },
+    end() {
+      if (!final) throw incompleteStream()
+    },
+  }
+}
+
+/**
+ * mantleResponseEvents goes from Mantle's SSE bytes to Responses events in one synchronous step
+ * per network read (streaming/item-stream.ts): read by pull until the first token, then by push.
+ */
+export function mantleResponseEvents(
+  bytes: AsyncIterable<Uint8Array>,
+  model: string,
+): ItemStream<ResponseStreamEvent> {
+  const decoder = new SseDataDecoder()
+  const relay = mantleResponseRelay(model)
+  const relayAll = (payloads: string[], out: ResponseStreamEvent[]): void => {
+    for (const payload of payloads) {
+      for (const event of relay.push(payload)) out.push(event)
+      if (relay.done) return
+    }
+  }
+  return itemStream<ResponseStreamEvent>(bytes, {
+    read(piece, out) {
+      relayAll(decoder.push(piece), out)
+      // Complete at a final event or [DONE]; end() still tells which.
+      if (relay.done) relay.end()
+      return relay.done
+    },
+    end(out) {
+      relayAll(decoder.end(), out)
+      relay.end()
+    },
+  })
+}
+
+/** fromMantleResponseEvents is mantleResponseRelay over payloads already split from the SSE. */
 export async function* fromMantleResponseEvents(
   payloads: AsyncIterable<string>,
   model: string,
 ): AsyncGenerator<ResponseStreamEvent> {
+  const relay = mantleResponseRelay(model)
   for await (const payload of payloads) {
-    if (payload.trim() === '[DONE]') break
-    const json = parsePayload(payload)
-    if (typeof json !== 'object' || json === null)
-      throw invalidResponse('The model provider sent an invalid stream event.')
-    const record = json as Record<string, unknown>
-    if (record.error != null || record.type === 'error') throw streamError(record)
-    const parsed = eventSchema.safeParse(json)
-    if (!parsed.success)
-      throw invalidResponse('The model provider sent an invalid stream event.', parsed.error)
-    const event = { ...(json as ResponseStreamEvent) }
-    if (parsed.data.response !== undefined) event.response = { ...parsed.data.response, model }
-    yield event
-    if (finalEvents.has(event.type)) return
+    yield* relay.push(payload)
+    if (relay.done) break
   }
-  throw incompleteStream()
+  relay.end()
 }
