@@ -32,9 +32,9 @@ export interface ConverseClientConfig {
   endpoint?: string
   /** Defaults to a keep-alive undici Agent owned (and closed) by the client. */
   dispatcher?: Dispatcher
-  /** Time to the response headers; ConverseStream sends headers only once the model starts. */
+  /** Time to the response headers; ConverseStream sends headers only once the model starts. Default 5 min. */
   headersTimeoutMs?: number
-  /** Longest silence between body bytes. */
+  /** Longest silence between body bytes. Default 5 min. */
   bodyTimeoutMs?: number
 }
 
@@ -105,8 +105,8 @@ export function createConverseClient(config: ConverseClientConfig): ConverseClie
         body: JSON.stringify(call.body),
         region: call.region,
         signal: call.signal,
-        headersTimeoutMs: config.headersTimeoutMs ?? 300_000,
-        bodyTimeoutMs: config.bodyTimeoutMs ?? 300_000,
+        headersTimeoutMs: config.headersTimeoutMs,
+        bodyTimeoutMs: config.bodyTimeoutMs,
       },
       errorFromResponse,
     )

@@ -50,8 +50,8 @@ export function createInvokeClient(config: ConverseClientConfig): InvokeClient {
           body: JSON.stringify(call.body),
           region: call.region,
           signal: call.signal,
-          headersTimeoutMs: config.headersTimeoutMs ?? 300_000,
-          bodyTimeoutMs: config.bodyTimeoutMs ?? 300_000,
+          headersTimeoutMs: config.headersTimeoutMs,
+          bodyTimeoutMs: config.bodyTimeoutMs,
         },
         errorFromResponse,
       )

@@ -22,9 +22,9 @@ export interface MantleClientConfig {
   endpoint?: string
   /** Defaults to a keep-alive undici Agent owned (and closed) by the client. */
   dispatcher?: Dispatcher
-  /** Time to the response headers; a stream's headers come once the model starts. */
+  /** Time to the response headers; a stream's headers come once the model starts. Default 5 min. */
   headersTimeoutMs?: number
-  /** Longest silence between body bytes. */
+  /** Longest silence between body bytes. Default 5 min. */
   bodyTimeoutMs?: number
 }
 
@@ -106,8 +106,8 @@ export function createMantleClient(config: MantleClientConfig): MantleClient {
         body: JSON.stringify(call.body),
         region: call.region,
         signal: call.signal,
-        headersTimeoutMs: config.headersTimeoutMs ?? 300_000,
-        bodyTimeoutMs: config.bodyTimeoutMs ?? 300_000,
+        headersTimeoutMs: config.headersTimeoutMs,
+        bodyTimeoutMs: config.bodyTimeoutMs,
       },
       errorFromResponse,
     )

@@ -22,9 +22,13 @@ export interface SignedPost {
   body: string
   region: string
   signal: AbortSignal
-  headersTimeoutMs: number
-  bodyTimeoutMs: number
+  /** Until the response head; a model may think for minutes before it answers. Default 5 min. */
+  headersTimeoutMs?: number | undefined
+  /** Between two reads of the body; a stream may stay quiet as long. Default 5 min. */
+  bodyTimeoutMs?: number | undefined
 }
+
+const DEFAULT_TIMEOUT_MS = 300_000
 
 /**
  * signedPost sends one signed POST. A 2xx response is returned for the caller to read; any other
@@ -51,8 +55,8 @@ export async function signedPost(
       headers,
       body: post.body,
       signal,
-      headersTimeout: post.headersTimeoutMs,
-      bodyTimeout: post.bodyTimeoutMs,
+      headersTimeout: post.headersTimeoutMs ?? DEFAULT_TIMEOUT_MS,
+      bodyTimeout: post.bodyTimeoutMs ?? DEFAULT_TIMEOUT_MS,
     })
     if (response.statusCode >= 200 && response.statusCode < 300) return response
     throw await toError(response)
