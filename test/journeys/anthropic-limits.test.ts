@@ -35,6 +35,20 @@ const anthropicOn = (index: 0 | 1): Anthropic =>
     timeout: 20_000,
   })
 
+type RateLimitError = InstanceType<typeof Anthropic.RateLimitError>
+
+/** The SDK's error for a call the gateway refused with an Anthropic-shaped 429. */
+async function rateLimited(call: Promise<unknown>): Promise<RateLimitError> {
+  const refused: unknown = await call.then(
+    () => undefined,
+    (error: unknown) => error,
+  )
+  expect(refused).toBeInstanceOf(Anthropic.RateLimitError)
+  const error = refused as RateLimitError
+  expect(error.error).toMatchObject({ type: 'error', error: { type: 'rate_limit_error' } })
+  return error
+}
+
 describe('limits on the Messages API', () => {
   it('shares one request limit with chat completions across replicas', async () => {
     const message = {
@@ -48,15 +62,7 @@ describe('limits on the Messages API', () => {
     })
     await anthropicOn(1).messages.create(message)
     await anthropicOn(0).messages.create(message)
-    const refused: unknown = await anthropicOn(1)
-      .messages.create(message)
-      .then(
-        () => undefined,
-        (error: unknown) => error,
-      )
-    expect(refused).toBeInstanceOf(Anthropic.RateLimitError)
-    const error = refused as InstanceType<typeof Anthropic.RateLimitError>
-    expect(error.error).toMatchObject({ type: 'error', error: { type: 'rate_limit_error' } })
+    const error = await rateLimited(anthropicOn(1).messages.create(message))
     expect(error.headers.get('retry-after')).toMatch(/^\d+$/)
     expect(error.headers.get('x-ratelimit-limit-requests')).toBe('3')
   })
@@ -67,15 +73,7 @@ describe('limits on the Messages API', () => {
     const second = await anthropicOn(1).messages.countTokens(request)
     expect(first.input_tokens).toBeGreaterThan(0)
     expect(second.input_tokens).toBe(first.input_tokens)
-    const refused: unknown = await anthropicOn(0)
-      .messages.countTokens(request)
-      .then(
-        () => undefined,
-        (error: unknown) => error,
-      )
-    expect(refused).toBeInstanceOf(Anthropic.RateLimitError)
-    const error = refused as InstanceType<typeof Anthropic.RateLimitError>
-    expect(error.error).toMatchObject({ type: 'error', error: { type: 'rate_limit_error' } })
+    const error = await rateLimited(anthropicOn(0).messages.countTokens(request))
     expect(error.headers.get('x-ratelimit-limit-requests')).toBe('2')
     // The route's own two requests per minute are untouched by the counting.
     for (const index of [0, 1] as const) {
