@@ -1,5 +1,6 @@
 // Authentication of Bedrock requests: SigV4 (service `bedrock` for Bedrock Runtime,
-// `bedrock-mantle` for Mantle and its Projects API) or a Bedrock API key.
+// `bedrock-mantle` for Mantle and its Projects API) or a Bedrock API key. The operator also signs
+// its queries to Amazon Managed Service for Prometheus (service `aps`) for rollout gates.
 // The gateway and the operator both sign with it, so it is a package of its own that needs nothing
 // but node:crypto and neither program's dependencies.
 // References: AWS SigV4 (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html),
@@ -36,7 +37,7 @@ export interface RequestSigner {
 export function sigV4Signer(
   credentials: CredentialsProvider,
   now: () => Date = () => new Date(),
-  service: 'bedrock' | 'bedrock-mantle' = 'bedrock',
+  service: 'bedrock' | 'bedrock-mantle' | 'aps' = 'bedrock',
 ): RequestSigner {
   const sign = createSigV4()
   return {

@@ -15,7 +15,11 @@ import { describeError } from './kube/errors.ts'
 import { loadKubeConfig } from './kube/load-config.ts'
 import { Manager } from './manager.ts'
 import { createOperatorMetrics } from './metrics.ts'
-import { prometheusClient } from './controllers/rollout/prometheus-client.ts'
+import {
+  managedPrometheusRegion,
+  prometheusClient,
+  type PrometheusClient,
+} from './controllers/rollout/prometheus-client.ts'
 
 const env = process.env
 function readConfig(): OperatorConfig {
@@ -60,6 +64,16 @@ const bedrockClient = (region: string): BedrockClient => {
 }
 const metrics = createOperatorMetrics()
 
+// Amazon Managed Service for Prometheus takes only signed queries; any other address is queried
+// as it is.
+function prometheusAt(url: string | undefined): PrometheusClient | undefined {
+  if (url === undefined) return undefined
+  const region = managedPrometheusRegion(url)
+  if (region === undefined) return prometheusClient(url)
+  const signer = sigV4Signer(credentials, () => new Date(), 'aps')
+  return prometheusClient(url, { signing: { signer, region } })
+}
+
 const manager = new Manager({
   config,
   identity,
@@ -69,7 +83,7 @@ const manager = new Manager({
   keyGraceSeconds: values['key-grace-seconds'],
   metrics,
   log,
-  prometheus: values['prometheus-url'] ? prometheusClient(values['prometheus-url']) : undefined,
+  prometheus: prometheusAt(values['prometheus-url']),
   projects: (region) => {
     let client = projectClients.get(region)
     if (!client) {
