@@ -4,7 +4,8 @@
 // through the project's application inference profile when it has one (routing/backend-target.ts),
 // which is what attributes the cost. CountTokens goes to the base model through the AWS SDK.
 import { invalidResponse, passedThroughError, streamIncomplete } from '../errors/catalogue.ts'
-import { decodeInvokeRead, endInvokeRead } from '../streaming/invoke-stream-chunks.ts'
+import { decodeRead, endRead } from '../streaming/bedrock-frames.ts'
+import { chunkOf } from '../streaming/invoke-stream-chunks.ts'
 import { EventStreamDecoder } from '../streaming/event-stream-decoder.ts'
 import { itemStream, startingStream } from '../streaming/item-stream.ts'
 import {
@@ -86,7 +87,7 @@ export function createClaudeInvokeBackend(deps: ClaudeInvokeBackendDependencies)
         return itemStream<MessagesStreamEvent>(bytes, {
           read(piece, out) {
             raws.length = 0
-            const failure = decodeInvokeRead(decoder, piece, raws)
+            const failure = decodeRead(decoder, piece, raws, chunkOf)
             for (const raw of raws) {
               const parsed = streamEventSchema.safeParse(raw)
               if (!parsed.success)
@@ -103,7 +104,7 @@ export function createClaudeInvokeBackend(deps: ClaudeInvokeBackendDependencies)
             return false
           },
           end() {
-            endInvokeRead(decoder)
+            endRead(decoder)
             if (!stopped)
               throw streamIncomplete('The model provider ended the stream before message_stop.')
           },

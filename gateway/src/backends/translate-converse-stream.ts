@@ -5,9 +5,9 @@
 import type { GuardrailTarget } from '../guardrails/guardrail-target.ts'
 import { watchConverseStream } from '../guardrails/converse-guardrail.ts'
 import { EventStreamDecoder } from '../streaming/event-stream-decoder.ts'
+import { decodeRead, endRead } from '../streaming/bedrock-frames.ts'
 import {
-  decodeConverseRead,
-  endConverseRead,
+  toConverseStreamEvent,
   type ConverseStreamEvent,
 } from '../streaming/converse-stream-events.ts'
 import { itemStream, type ItemStream } from '../streaming/item-stream.ts'
@@ -30,7 +30,7 @@ export function translateConverseStream<T>(
   return itemStream<T>(bytes, {
     read(chunk, out) {
       events.length = 0
-      const failure = decodeConverseRead(decoder, chunk, events)
+      const failure = decodeRead(decoder, chunk, events, toConverseStreamEvent)
       for (const event of events) {
         watch?.see(event)
         for (const item of translator.push(event)) out.push(item)
@@ -40,7 +40,7 @@ export function translateConverseStream<T>(
       return false
     },
     end() {
-      endConverseRead(decoder)
+      endRead(decoder)
       watch?.end()
       translator.end()
     },

@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { GatewayError } from '../errors/gateway-error.ts'
-import {
-  converseEventBatches,
-  toConverseStreamEvent,
-  type ConverseStreamEvent,
-} from './converse-stream-events.ts'
+import { eventBatches } from './bedrock-frames.ts'
+import { toConverseStreamEvent, type ConverseStreamEvent } from './converse-stream-events.ts'
 import { EventStreamDecoder } from './event-stream-decoder.ts'
 import {
   encodeEventStreamMessage,
@@ -186,7 +183,8 @@ describe('ConverseStream event validation', () => {
     frame[frame.length - 2] = (frame[frame.length - 2] ?? 0) ^ 1
     const run = async () => {
       const events: unknown[] = []
-      for await (const batch of converseEventBatches(sourceOf([frame]))) events.push(...batch)
+      for await (const batch of eventBatches(sourceOf([frame]), toConverseStreamEvent))
+        events.push(...batch)
     }
     await expect(run()).rejects.toMatchObject({ status: 502, code: 'upstream_stream_corrupted' })
   })

@@ -4,18 +4,12 @@
 // (summary: docs/reference/bedrock-runtime.md, "Stream events"; docs/reference/event-stream.md).
 //
 // Lenient with upstream: unknown keys (e.g. Bedrock's `p` padding) pass, unknown event types are
-// skipped. Exception frames (`:message-type exception`, camelCase `:exception-type`) and
-// unmodelled `:message-type error` frames become GatewayErrors through the Bedrock error map.
+// skipped. Exception and error frames become GatewayErrors (streaming/bedrock-frames.ts).
 import { z } from 'zod'
-import { bedrockError, streamExceptionName } from '../errors/bedrock-errors.ts'
-import { GatewayError } from '../errors/gateway-error.ts'
 import { converseUsageSchema } from '../upstream/converse-shapes.ts'
-import {
-  EventStreamDecodeError,
-  EventStreamDecoder,
-  type EventStreamMessage,
-} from './event-stream-decoder.ts'
-import { gatewayError, invalidResponse } from '../errors/catalogue.ts'
+import type { EventStreamMessage } from './event-stream-decoder.ts'
+import { invalidResponse } from '../errors/catalogue.ts'
+import { eventTypeOf, payloadJson } from './bedrock-frames.ts'
 
 const index = z.number().int().nonnegative()
 
@@ -94,28 +88,6 @@ function isEventType(name: string): name is ConverseStreamEventType {
   return Object.hasOwn(eventSchemas, name)
 }
 
-function payloadJson(message: EventStreamMessage): unknown {
-  if (message.payload.length === 0) return {}
-  try {
-    const { buffer, byteOffset, byteLength } = message.payload
-    return JSON.parse(Buffer.from(buffer, byteOffset, byteLength).toString('utf8')) as unknown
-  } catch (error) {
-    throw invalidResponse('The model provider sent an unreadable stream event.', error)
-  }
-}
-
-function messageField(payload: unknown): string | undefined {
-  if (typeof payload !== 'object' || payload === null) return undefined
-  const record = payload as Record<string, unknown>
-  const message = record.message ?? record.Message
-  return typeof message === 'string' ? message : undefined
-}
-
-function stringHeader(message: EventStreamMessage, name: string): string | undefined {
-  const value = message.headers[name]
-  return typeof value === 'string' ? value : undefined
-}
-
 /**
  * toConverseStreamEvent validates one frame. It returns undefined for event types we do not know
  * (forward compatibility) and throws a GatewayError for exception and error frames.
@@ -123,23 +95,7 @@ function stringHeader(message: EventStreamMessage, name: string): string | undef
 export function toConverseStreamEvent(
   message: EventStreamMessage,
 ): ConverseStreamEvent | undefined {
-  const messageType = stringHeader(message, ':message-type')
-  if (messageType === 'exception') {
-    const member = stringHeader(message, ':exception-type') ?? 'unknownException'
-    throw bedrockError({
-      name: streamExceptionName(member),
-      message: messageField(payloadJson(message)),
-    })
-  }
-  if (messageType === 'error') {
-    throw bedrockError({
-      name: stringHeader(message, ':error-code'),
-      message: stringHeader(message, ':error-message'),
-    })
-  }
-  if (messageType !== 'event')
-    throw invalidResponse(`The model provider sent a frame of unknown type '${messageType ?? ''}'.`)
-  const eventType = stringHeader(message, ':event-type') ?? ''
+  const eventType = eventTypeOf(message)
   if (!isEventType(eventType)) return undefined
   const payload = payloadJson(message)
   // The parsed payload is ours alone: tagged in place rather than copied.
@@ -152,65 +108,4 @@ export function toConverseStreamEvent(
   if (!parsed.success)
     throw invalidResponse(`The model provider sent an invalid '${eventType}' event.`, parsed.error)
   return { type: eventType, ...parsed.data } as ConverseStreamEvent
-}
-
-const asError = (error: unknown): Error =>
-  error instanceof Error ? error : new Error(String(error))
-
-function corrupted(error: EventStreamDecodeError): GatewayError {
-  return gatewayError(
-    'upstream_stream_corrupted',
-    'The model provider sent a corrupted response stream.',
-    {
-      upstream: 'unavailable',
-      cause: error,
-    },
-  )
-}
-
-/**
- * Decodes and validates the frames of one network read into `out`, synchronously (the per-chunk
- * path, streaming/item-stream.ts). Returns the failure of a bad frame after the events before it.
- */
-export function decodeConverseRead(
-  decoder: EventStreamDecoder,
-  chunk: Uint8Array,
-  out: ConverseStreamEvent[],
-): Error | undefined {
-  try {
-    for (const message of decoder.push(chunk)) {
-      const event = toConverseStreamEvent(message)
-      if (event !== undefined) out.push(event)
-    }
-    return undefined
-  } catch (error) {
-    return error instanceof EventStreamDecodeError ? corrupted(error) : asError(error)
-  }
-}
-
-/** The body ended: throws when it stopped inside a frame. */
-export function endConverseRead(decoder: EventStreamDecoder): void {
-  try {
-    decoder.end()
-  } catch (error) {
-    throw error instanceof EventStreamDecodeError ? corrupted(error) : error
-  }
-}
-
-/**
- * converseEventBatches decodes and validates the frames of each network read together: one step
- * per read instead of one per layer and event. Events before a failing frame still come out
- * before the failure.
- */
-export async function* converseEventBatches(
-  bytes: AsyncIterable<Uint8Array>,
-): AsyncGenerator<ConverseStreamEvent[]> {
-  const decoder = new EventStreamDecoder()
-  for await (const chunk of bytes) {
-    const events: ConverseStreamEvent[] = []
-    const failure = decodeConverseRead(decoder, chunk, events)
-    if (events.length > 0) yield events
-    if (failure !== undefined) throw failure
-  }
-  endConverseRead(decoder)
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { GatewayError } from '../errors/gateway-error.ts'
 import { eventFrame, exceptionFrame } from '../../test-support/event-stream-encoder.ts'
 import { feedingsOf } from '../../test-support/byte-feedings.ts'
-import { invokeStreamChunks } from './invoke-stream-chunks.ts'
+import { eventBatches } from './bedrock-frames.ts'
+import { chunkOf } from './invoke-stream-chunks.ts'
 
 const events = [
   { type: 'message_start', message: { id: 'msg_1', usage: { input_tokens: 3 } } },
@@ -27,11 +28,11 @@ function piecesOf(pieces: Uint8Array[]): AsyncIterable<Uint8Array> {
 
 async function collect(pieces: Uint8Array[]): Promise<unknown[]> {
   const out: unknown[] = []
-  for await (const batch of invokeStreamChunks(piecesOf(pieces))) out.push(...batch)
+  for await (const batch of eventBatches(piecesOf(pieces), chunkOf)) out.push(...batch)
   return out
 }
 
-describe('invokeStreamChunks', () => {
+describe('InvokeModelWithResponseStream chunks', () => {
   const stream = Buffer.concat(events.map(chunk))
 
   it.each(feedingsOf(stream))('decodes the chunks fed $name', async ({ pieces }) => {
@@ -51,7 +52,7 @@ describe('invokeStreamChunks', () => {
     const seen: unknown[] = []
     const failure = await (async () => {
       try {
-        for await (const batch of invokeStreamChunks(piecesOf([bytes]))) seen.push(...batch)
+        for await (const batch of eventBatches(piecesOf([bytes]), chunkOf)) seen.push(...batch)
       } catch (error) {
         return error
       }

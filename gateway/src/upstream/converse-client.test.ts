@@ -3,7 +3,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { GatewayError } from '../errors/gateway-error.ts'
-import { converseEventBatches } from '../streaming/converse-stream-events.ts'
+import { eventBatches } from '../streaming/bedrock-frames.ts'
+import { toConverseStreamEvent } from '../streaming/converse-stream-events.ts'
 import { readFixture } from '../../test-support/converse-stream-fixtures/event-fixtures.ts'
 import { createConverseClient, operationUrl, type ConverseClient } from './converse-client.ts'
 import { endpointFromEnv } from './converse-client-config.ts'
@@ -250,7 +251,7 @@ describe('converse client', () => {
     })
     const bytes = await client(endpoint).converseStream(call('us.anthropic.claude-sonnet-4-6'))
     const types: string[] = []
-    for await (const batch of converseEventBatches(bytes))
+    for await (const batch of eventBatches(bytes, toConverseStreamEvent))
       types.push(...batch.map((event) => event.type))
     expect(captured[0]?.url).toBe('/model/us.anthropic.claude-sonnet-4-6/converse-stream')
     expect(types).toEqual([
