@@ -186,6 +186,28 @@ async function until(check: () => boolean, what: string, ms = 5000): Promise<voi
 const sockets = () =>
   process.getActiveResourcesInfo().filter((name) => name === 'TCPSocketWrap').length
 
+/** Reads until `pattern` has been seen three times, then goes away mid-stream. */
+async function leaveAfterThree(response: IncomingMessage, pattern: RegExp): Promise<void> {
+  let received = ''
+  response.setEncoding('utf8')
+  await new Promise<void>((resolve) => {
+    response.on('data', (chunk: string) => {
+      received += chunk
+      if ((received.match(pattern) ?? []).length >= 3) resolve()
+    })
+  })
+  response.destroy()
+}
+
+/** The upstream was aborted exactly once, and no socket was left behind. */
+async function expectAbortedOnce(upstream: Upstream, baseline: number): Promise<void> {
+  await until(() => upstream.cutShort() === 1, 'the upstream stream to be aborted')
+  await until(() => sockets() <= baseline, 'open sockets back to their baseline')
+  await sleep(100)
+  expect(upstream.cutShort()).toBe(1)
+  expect(sockets()).toBeLessThanOrEqual(baseline)
+}
+
 describe('the per-chunk stream path over real sockets', () => {
   it('stops reading the model while a slow client is not reading, and loses nothing', async () => {
     const piece = 'x'.repeat(8 * 1024)
@@ -237,20 +259,8 @@ describe('the per-chunk stream path over real sockets', () => {
     const url = await gatewayFor(upstream)
     const baseline = sockets()
     const response = await openStream(url)
-    let received = ''
-    response.setEncoding('utf8')
-    await new Promise<void>((resolve) => {
-      response.on('data', (chunk: string) => {
-        received += chunk
-        if ((received.match(/"content"/g) ?? []).length >= 3) resolve()
-      })
-    })
-    response.destroy()
-    await until(() => upstream.cutShort() === 1, 'the upstream stream to be aborted')
-    await until(() => sockets() <= baseline, 'open sockets back to their baseline')
-    await sleep(100)
-    expect(upstream.cutShort()).toBe(1)
-    expect(sockets()).toBeLessThanOrEqual(baseline)
+    await leaveAfterThree(response, /"content"/g)
+    await expectAbortedOnce(upstream, baseline)
   })
 
   it('aborts a Messages stream (InvokeModelWithResponseStream) once when the client leaves mid-stream, leaving no socket behind', async () => {
@@ -289,20 +299,8 @@ describe('the per-chunk stream path over real sockets', () => {
     const baseline = sockets()
     const response = await openStream(url, 'messages')
     expect(response.statusCode).toBe(200)
-    let received = ''
-    response.setEncoding('utf8')
-    await new Promise<void>((resolve) => {
-      response.on('data', (chunk: string) => {
-        received += chunk
-        if ((received.match(/"text_delta"/g) ?? []).length >= 3) resolve()
-      })
-    })
-    response.destroy()
-    await until(() => upstream.cutShort() === 1, 'the upstream stream to be aborted')
-    await until(() => sockets() <= baseline, 'open sockets back to their baseline')
-    await sleep(100)
-    expect(upstream.cutShort()).toBe(1)
-    expect(sockets()).toBeLessThanOrEqual(baseline)
+    await leaveAfterThree(response, /"text_delta"/g)
+    await expectAbortedOnce(upstream, baseline)
   })
 
   it('ends a stream that stops without its final event with one upstream_stream_incomplete error event', async () => {
