@@ -15,7 +15,7 @@ function start() {
     setTimeout(() => res.end('done'), 100)
   })
   server = started
-  const connections = trackConnections(started)
+  const connections = trackConnections([started])
   return new Promise<{ port: number; start: () => void }>((resolve) => {
     started.listen(0, '127.0.0.1', () =>
       resolve({ port: (started.address() as AddressInfo).port, start: () => connections.start() }),

@@ -19,21 +19,23 @@ function closeAfter(res: ServerResponse): void {
   }
 }
 
-export function trackConnections(server: Server): ConnectionDrain {
+/** Follows every response of these servers (the sockets of one port, listeners.ts). */
+export function trackConnections(servers: readonly Server[]): ConnectionDrain {
   const open = new Set<ServerResponse>()
   let draining = false
   // One listener for every response: this runs on each request, so it allocates nothing.
   const forget = function (this: ServerResponse): void {
     open.delete(this)
   }
-  server.on('request', (_req, res: ServerResponse) => {
+  const onRequest = (_req: unknown, res: ServerResponse): void => {
     if (draining) {
       closeAfter(res)
       return
     }
     open.add(res)
     res.on('close', forget)
-  })
+  }
+  for (const server of servers) server.on('request', onRequest)
   return {
     start() {
       draining = true

@@ -2,14 +2,13 @@
 // over Node and drains on SIGTERM/SIGINT. Everything it wires is tested apart from it; the
 // journeys in test/journeys run it as a real process.
 import { readFile } from 'node:fs/promises'
-import type { Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { resolve } from 'node:path'
-import { serve } from '@hono/node-server'
+import { getRequestListener } from '@hono/node-server'
 import { defaultAppOptions, type AppDeps } from './app-deps.ts'
 import { parseServerConfig, shutdownDelayOf, type ServerConfig } from './config.ts'
 import { createJsonLogger, errorFields, type Logger } from './app-logger.ts'
 import { batchedLines } from './batched-lines.ts'
+import { listenOn, type Listeners } from './listeners.ts'
 import { trackConnections, type ConnectionDrain } from './connection-drain.ts'
 import { createApp } from './app.ts'
 import { onClientError } from './client-error.ts'
@@ -55,7 +54,7 @@ import { parseRoutingTableText } from './routing/table-file.ts'
 import { watchRoutingTableFile } from './routing/table-watcher.ts'
 
 interface Gateway {
-  server: Server
+  listeners: Listeners
   connections: ConnectionDrain
   watcher: { close(): void }
   replicas: { close(): void }
@@ -254,15 +253,14 @@ async function startGateway(
     },
   }
   const app = createApp(deps)
-  const server = await new Promise<Server>((resolveServer) => {
-    const started = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => {
-      resolveServer(started as Server)
-    })
+  const listeners = await listenOn(getRequestListener(app.fetch), {
+    port: config.port,
+    host: config.host,
   })
-  server.on('clientError', onClientError)
-  const connections = trackConnections(server)
+  for (const server of listeners.servers) server.on('clientError', onClientError)
+  const connections = trackConnections(listeners.servers)
   return {
-    server,
+    listeners,
     connections,
     watcher,
     replicas,
@@ -284,13 +282,13 @@ function drain(gateway: Gateway, timeoutMs: number): Promise<void> {
   gateway.replicas.close()
   return new Promise((resolveDrain) => {
     const sweep = setInterval(() => {
-      gateway.server.closeIdleConnections()
+      gateway.listeners.closeIdleConnections()
     }, 100)
     const deadline = setTimeout(() => {
       gateway.logger.warn('drain timeout reached; closing connections still open', { timeoutMs })
-      gateway.server.closeAllConnections()
+      gateway.listeners.closeAllConnections()
     }, timeoutMs)
-    gateway.server.close(() => {
+    gateway.listeners.close(() => {
       clearInterval(sweep)
       clearTimeout(deadline)
       void Promise.allSettled([
@@ -305,7 +303,7 @@ function drain(gateway: Gateway, timeoutMs: number): Promise<void> {
         resolveDrain()
       })
     })
-    gateway.server.closeIdleConnections()
+    gateway.listeners.closeIdleConnections()
   })
 }
 
@@ -332,9 +330,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void
     process.exitCode = 1
     return
   }
-  const address = gateway.server.address() as AddressInfo
   out.flush()
-  process.stdout.write(`strata-gateway listening on http://${config.host}:${address.port}\n`)
+  process.stdout.write(
+    `strata-gateway listening on http://${config.host}:${String(gateway.listeners.port)}\n`,
+  )
 
   const delayMs = shutdownDelayOf(config)
   function onSignal(signal: NodeJS.Signals): void {
