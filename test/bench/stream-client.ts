@@ -29,7 +29,7 @@ export interface StreamResult {
   duration: LatencySummary
   /** Content chunks received over the whole run, warm-up included (the CPU covers it too). */
   chunks: number
-  /** Answers 503 (a gateway at its --max-in-flight refuses at once), among the failed. */
+  /** Answers 503 (a gateway past its capacity refuses at once), among the failed (counted streams). */
   refused: number
   /**
    * A newcomer every 100 ms after the ramp, on a fresh connection: the time until the target
@@ -112,16 +112,21 @@ function stream(
   sink: Sink,
   counted: boolean,
   totals: Totals,
-): Promise<void> {
+): Promise<number> {
   const marker = Buffer.from(run.marker)
   // A warm-up stream still runs, into a sink nobody reads.
   if (!counted) sink = { ttft: [], gaps: [], durations: [], failed: 0, streams: 0 }
+  // Resolves with how long the lane waits before its next stream: a refusal's Retry-After, as the
+  // OpenAI and Anthropic SDKs honour it, rather than a retry storm no real client makes.
   return new Promise((resolve) => {
+    const next = () => {
+      resolve(0)
+    }
     const started = performance.now()
     let last: number | undefined
     const fail = () => {
       sink.failed++
-      resolve()
+      resolve(0)
     }
     postSpec(
       agent,
@@ -130,9 +135,11 @@ function stream(
       30_000,
       (response) => {
         if (response.statusCode !== 200) {
-          if (response.statusCode === 503) totals.refused++
           response.resume()
-          fail()
+          sink.failed++
+          if (response.statusCode !== 503) return next()
+          if (counted) totals.refused++
+          resolve(1000 * (Number(response.headers['retry-after']) || 0))
           return
         }
         response.on('data', (chunk: Buffer) => {
@@ -151,7 +158,7 @@ function stream(
             sink.streams++
             sink.durations.push(last - started)
           }
-          resolve()
+          next()
         })
         response.on('error', fail)
       },
@@ -173,8 +180,13 @@ export async function runStreams(run: StreamRun): Promise<StreamResult> {
   // start spread over half a second, so the first wave does not measure a connection storm.
   const lane = async (index: number) => {
     await new Promise((resolve) => setTimeout(resolve, (index * 500) / run.concurrency))
-    for (let now = performance.now(); now < end; now = performance.now())
-      await stream(agent, run, url, sink, now >= countFrom, totals)
+    for (let now = performance.now(); now < end; now = performance.now()) {
+      const waitMs = await stream(agent, run, url, sink, now >= countFrom, totals)
+      if (waitMs > 0)
+        await new Promise((resolve) =>
+          setTimeout(resolve, Math.min(waitMs, end - performance.now())),
+        )
+    }
   }
   const probes: Promise<void>[] = []
   const prober = async () => {
