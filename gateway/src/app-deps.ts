@@ -51,6 +51,8 @@ export interface AppDeps {
   random: RandomSource
   logger: Logger
   options: AppOptions
+  /** With --shed-loop-delay-ms: the event loop's smoothed delay, which bounds the requests admitted. */
+  loopDelay?: { delayMs: () => number; boundMs: number }
   /** The Responses API (`/v1/responses`); without it the route answers 503. */
   responses?: {
     backends: Record<BackendKind, ResponsesBackend | undefined>

@@ -15,6 +15,7 @@ import { overheadHeader } from './middleware/overhead-header.ts'
 import { enforceLimits } from './limits/enforce-limits.ts'
 import { recordRequest } from './middleware/record-request.ts'
 import { createAdmission } from './middleware/admission.ts'
+import { registerLoopMetrics } from './metrics/loop-metrics.ts'
 import { requestMetrics } from './middleware/request-metrics.ts'
 import { chatCompletions } from './routes/chat-completions.ts'
 import { embeddings } from './routes/embeddings.ts'
@@ -29,7 +30,19 @@ import { healthz, metricsEndpoint, readyz } from './routes/operations.ts'
 export function createApp(appDeps: AppDeps): Hono<GatewayEnv> {
   const deps = { ...appDeps, resilience: appDeps.resilience ?? createResilience(appDeps) }
   const maxInFlight = deps.options.maxInFlight ?? 0
-  const admission = maxInFlight > 0 ? createAdmission(maxInFlight) : undefined
+  const { loopDelay } = deps
+  const admission =
+    maxInFlight > 0 || loopDelay !== undefined
+      ? createAdmission({
+          maxInFlight,
+          ...(loopDelay ? { loop: { ...loopDelay, now: deps.now } } : {}),
+        })
+      : undefined
+  if (admission && loopDelay)
+    registerLoopMetrics(deps.metrics.registry, {
+      delayMs: loopDelay.delayMs,
+      limit: admission.adaptiveLimit,
+    })
   const admit: MiddlewareHandler<GatewayEnv> = admission
     ? admission.admit
     : async (_c, next) => {

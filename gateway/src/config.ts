@@ -123,6 +123,13 @@ const settings = {
     help: 'model requests (streams until their end) one process works on at once; more are refused at once with 503 overloaded and Retry-After, so a pod past its capacity stays fast for those it admits; 0 for no bound (default 1024; set it a few times the autoscaling target per replica).',
     schema: wholeNumber(0).default(1024),
   },
+  shedLoopDelayMs: {
+    flag: 'shed-loop-delay-ms',
+    env: 'STRATA_SHED_LOOP_DELAY_MS',
+    value: 'MS',
+    help: 'refuse new model requests with 503 overloaded and Retry-After while the event loop runs this late on average (smoothed over about a second), so a saturated process keeps the streams it has on time and answers the excess at once; 0 for never (default 0).',
+    schema: wholeNumber(0, 60_000).default(0),
+  },
   keepAliveMs: {
     flag: 'keep-alive-ms',
     env: 'STRATA_KEEP_ALIVE_MS',

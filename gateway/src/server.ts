@@ -52,6 +52,7 @@ import { pollReplicaCount } from './kubernetes/replica-count-poller.ts'
 import { createRoutingState, type RoutingState } from './routing/routing-state.ts'
 import { parseRoutingTableText } from './routing/table-file.ts'
 import { watchRoutingTableFile } from './routing/table-watcher.ts'
+import { watchLoopDelay } from './middleware/loop-delay-watch.ts'
 
 interface Gateway {
   listeners: Listeners
@@ -174,6 +175,7 @@ async function startGateway(
   })
   const guardrails = createGuardrailClient(fromEnv(config.env, credentials))
   const metrics = createGatewayMetrics()
+  const loop = config.shedLoopDelayMs > 0 ? watchLoopDelay(() => performance.now()) : undefined
   const replicas = await replicaSource(config, logger)
   const limits = startLimitsRuntime({
     redisUrl: config.redisUrl,
@@ -213,6 +215,7 @@ async function startGateway(
     random: Math.random,
     logger,
     stopping,
+    ...(loop ? { loopDelay: { delayMs: loop.delayMs, boundMs: config.shedLoopDelayMs } } : {}),
     options: {
       ...defaultAppOptions,
       maxBodyBytes: config.maxBodyBytes,

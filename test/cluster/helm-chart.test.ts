@@ -182,6 +182,7 @@ describe('charts/strata: lint and render', () => {
       '--drain-timeout=25000',
       '--max-body-bytes=20971520',
       '--max-in-flight=128',
+      '--shed-loop-delay-ms=0',
       `--replicas-service=${namespace}/strata-gateway`,
       '--keep-alive-ms=15000',
     ])

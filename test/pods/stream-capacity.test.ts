@@ -9,7 +9,9 @@
 // peak memory read from its /metrics. A step is "carried" when nothing failed, the first token
 // came within 100 ms of the floor's (p99) and chunks kept their pace (gap p99 within 100 ms of the
 // floor's). The client, the emulator and the node share this machine's two cores, so the figures
-// are a floor for a pod with a node of its own.
+// are a floor for a pod with a node of its own. A second test offers eight times what a 250m pod
+// carries, without and with gateway.shedLoopDelayMs, and checks that the bound refuses the excess
+// at once and gets the streams it admits started sooner (docs/autoscaling.md).
 // Knobs: STRATA_POD_STREAM_STEPS="250m:50,100,200,400;1:250,500,1000" (CPU limit: stream counts).
 import { execFile } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -32,10 +34,16 @@ import { eventually } from '../support/kube.ts'
 const run = promisify(execFile)
 const cluster = clusterFor(inject('podKubeconfig'))
 const images = inject('podImages')
+// A summary of no samples is NaN, which JSON carries as null.
+const ms = (value: number | null): string => (value === null ? '–' : value.toFixed(0))
 const figure = (text: string) => process.stderr.write(`[pods:stream-capacity] ${text}\n`)
 const streamClient = join(import.meta.dirname, '..', 'bench', 'stream-client.ts')
 const SECONDS = 6
 const WARMUP_SECONDS = 2
+// Well past what one pod at this limit carries on time (about 50 streams, docs/autoscaling.md).
+const OVERLOAD_CPU = '250m'
+const OVERLOAD_STREAMS = 400
+const SHED_LOOP_DELAY_MS = 100
 
 function steps(): { cpu: string; streams: number[] }[] {
   const given = process.env['STRATA_POD_STREAM_STEPS'] ?? '250m:50,100,200,400;1:250,500,1000'
@@ -49,13 +57,15 @@ function steps(): { cpu: string; streams: number[] }[] {
 }
 
 // One gateway pod with a CPU limit, no autoscaler, and no --max-in-flight bound (the bound is
-// what the chart answers past capacity with; here the capacity itself is measured).
-function oneGatewayPod(cpu: string) {
+// what the chart answers past capacity with; here the capacity itself is measured). The
+// loop-delay bound is off unless asked for, for the same reason.
+function oneGatewayPod(cpu: string, shedLoopDelayMs = 0) {
   return strataValues(images, {
     autoscaling: { enabled: false },
     gateway: {
       replicas: 1,
       maxInFlightRequests: 0,
+      shedLoopDelayMs,
       resources: {
         requests: { cpu: '250m', memory: '256Mi' },
         limits: { cpu, memory: '512Mi' },
@@ -136,32 +146,39 @@ afterAll(async () => {
   await rm(workDirectory, { recursive: true, force: true })
 })
 
+// The paced streams through the gateway Service, and the same streams straight to the emulator's
+// Service (the floor).
+async function streamSpecs(): Promise<{ spec: RequestSpec; floorSpec: RequestSpec }> {
+  const emulator = emulatorFromHost(cluster)
+  await emulator.script({
+    match: { operation: 'converse-stream' },
+    times: 1_000_000_000,
+    scenario: pacedScenario,
+  })
+  const url = `http://${serviceIp(cluster, 'strata-gateway', system)}/v1/chat/completions`
+  const spec = {
+    url,
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${secretValue(cluster, 'research', 'OPENAI_API_KEY')}`,
+    },
+    body: chatBody('summarise', true),
+  }
+  const emulatorIp = serviceIp(cluster, emulatorService, emulatorNamespace)
+  const floorSpec: RequestSpec = {
+    url: `http://${emulatorIp}/model/${encodeURIComponent(CONVERSE_MODEL_ID)}/converse-stream`,
+    headers: { 'content-type': 'application/json', authorization: 'Bearer floor' },
+    body: JSON.stringify({
+      messages: [{ role: 'user', content: [{ text: 'Say hello to the benchmark.' }] }],
+      inferenceConfig: { maxTokens: 64 },
+    }),
+  }
+  return { spec, floorSpec }
+}
+
 describe('streams per gateway pod', () => {
   it('measures the concurrent paced streams one pod carries at a CPU limit', async () => {
-    const emulator = emulatorFromHost(cluster)
-    await emulator.script({
-      match: { operation: 'converse-stream' },
-      times: 1_000_000_000,
-      scenario: pacedScenario,
-    })
-    const url = `http://${serviceIp(cluster, 'strata-gateway', system)}/v1/chat/completions`
-    const spec = {
-      url,
-      headers: {
-        'content-type': 'application/json',
-        authorization: `Bearer ${secretValue(cluster, 'research', 'OPENAI_API_KEY')}`,
-      },
-      body: chatBody('summarise', true),
-    }
-    const emulatorIp = serviceIp(cluster, emulatorService, emulatorNamespace)
-    const floorSpec: RequestSpec = {
-      url: `http://${emulatorIp}/model/${encodeURIComponent(CONVERSE_MODEL_ID)}/converse-stream`,
-      headers: { 'content-type': 'application/json', authorization: 'Bearer floor' },
-      body: JSON.stringify({
-        messages: [{ role: 'user', content: [{ text: 'Say hello to the benchmark.' }] }],
-        inferenceConfig: { maxTokens: 64 },
-      }),
-    }
+    const { spec, floorSpec } = await streamSpecs()
     // The emulator's own figures per stream count; its pod has no CPU limit, so one each.
     const floors = new Map<number, StreamResult>()
     for (const { cpu, streams } of steps()) {
@@ -219,5 +236,39 @@ describe('streams per gateway pod', () => {
     expect(measured.map((step) => step.result.streams > 0)).not.toContain(false)
     expect(measured[0]?.result.failed, JSON.stringify(measured[0])).toBe(0)
     for (const step of measured) expect(step.peakRssMiB).toBeLessThan(512)
+  })
+
+  it('past its CPU, a pod with the loop-delay bound refuses the excess at once and keeps the streams it admits on time', async () => {
+    const { spec, floorSpec } = await streamSpecs()
+    const floor = await holdStreams(floorSpec, OVERLOAD_STREAMS)
+    const outcomes: { bound: number; result: StreamResult }[] = []
+    for (const bound of [0, SHED_LOOP_DELAY_MS]) {
+      cluster.installOrUpgrade(oneGatewayPod(OVERLOAD_CPU, bound))
+      await gatewayPod()
+      const result = await holdStreams(spec, OVERLOAD_STREAMS)
+      outcomes.push({ bound, result })
+      figure(
+        `${String(OVERLOAD_STREAMS)} streams at CPU limit ${OVERLOAD_CPU}, ` +
+          `${bound === 0 ? 'no loop-delay bound' : `--shed-loop-delay-ms ${String(bound)}`}: ` +
+          `${String(result.streams)} completed, ${String(result.refused)} refused at once (503), ` +
+          `${String(result.failed - result.refused)} failed otherwise; admitted TTFT p50/p99 ` +
+          `${ms(result.ttft.p50)}/${ms(result.ttft.p99)} ms (floor ` +
+          `${ms(floor.ttft.p50)}/${ms(floor.ttft.p99)}); chunk gap p99 ` +
+          `${ms(result.gap.p99)} ms (floor ${ms(floor.gap.p99)}); newcomers: accepted p99 ${ms(result.probe.accept.p99)} ms, TTFT p99 ` +
+          `${ms(result.probe.ttft.p99)} ms, ${String(result.probe.failed)} of ` +
+          `${String(result.probe.failed + result.probe.ttft.count)} refused`,
+      )
+    }
+    const [plain, shed] = outcomes
+    if (plain === undefined || shed === undefined) throw new Error('a run is missing')
+    // Without the bound nothing is refused: every stream waits its turn on the starved process.
+    expect(plain.result.refused).toBe(0)
+    expect(plain.result.failed).toBe(0)
+    // With it the excess is refused (and nothing fails any other way), and the streams it admits
+    // start sooner than the same streams did without it.
+    expect(shed.result.refused).toBeGreaterThan(0)
+    expect(shed.result.failed - shed.result.refused).toBe(0)
+    expect(shed.result.streams).toBeGreaterThan(0)
+    expect(shed.result.ttft.p99).toBeLessThan(plain.result.ttft.p99)
   })
 })

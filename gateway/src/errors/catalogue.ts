@@ -148,7 +148,10 @@ export const errorCatalogue = {
     'The shared limit store is unreachable on a route that fails closed.',
   ),
   // The gateway itself.
-  overloaded: unavailable('overloaded', 'More requests in flight than --max-in-flight.'),
+  overloaded: unavailable(
+    'overloaded',
+    'More requests in flight than --max-in-flight, or than the event loop delay allows (--shed-loop-delay-ms).',
+  ),
   routing_table_unavailable: unavailable(
     'routing_table_unavailable',
     'No valid routing table is loaded yet.',

@@ -3,11 +3,17 @@
 // refuses the excess at once, with a retryable 503 and Retry-After, keeps the admitted requests
 // fast, lets clients and the load balancer try another replica, and recovers as soon as the load
 // drops. A request counts from admission until its record closes (a stream: its last byte).
+//
+// A fixed count does not know how much CPU the pod has: a replica given a quarter of a core is
+// saturated long before a bound sized for a whole one. With --shed-loop-delay-ms the bound also
+// adapts to the event loop's delay (adaptive-limit.ts), which is what saturation looks like from
+// inside, whatever the CPU limit.
 import type { MiddlewareHandler } from 'hono'
 import type { GatewayEnv } from '../gateway-env.ts'
 import { GatewayError } from '../errors/gateway-error.ts'
 import type { RecordListener, RequestRecord } from '../observe/request-record.ts'
 import { gatewayError } from '../errors/catalogue.ts'
+import { nextLimit, unlimited } from './adaptive-limit.ts'
 
 export interface Admission {
   /** Admits the request or refuses it at once; placed before authentication and the body. */
@@ -15,20 +21,38 @@ export interface Admission {
   /** Frees an admitted request's place when its record closes. */
   listener: RecordListener
   inFlight(): number
+  /** The limit the loop delay allows now; Infinity when it sets none. */
+  adaptiveLimit(): number
 }
 
-const overloaded = (): GatewayError =>
-  gatewayError('overloaded', 'The gateway is at capacity. Please retry after a short wait.', {
+const overloaded = (why: string): GatewayError =>
+  gatewayError('overloaded', `The gateway is ${why}. Please retry after a short wait.`, {
     retryAfterSeconds: 1,
   })
 
-/** createAdmission bounds model requests in flight at `maxInFlight`. */
-export function createAdmission(maxInFlight: number): Admission {
+export interface AdmissionBounds {
+  /** Model requests in flight at most; 0 for no bound. */
+  maxInFlight: number
+  /** The event loop's smoothed delay (loop-delay-watch.ts) and the most it may be. */
+  loop?: { delayMs: () => number; boundMs: number; now: () => number }
+}
+
+/** createAdmission refuses model requests past `maxInFlight` or past what the loop delay allows. */
+export function createAdmission({ maxInFlight, loop }: AdmissionBounds): Admission {
   let inFlight = 0
+  let adaptive = unlimited
   const admitted = new WeakSet<RequestRecord>()
   return {
     admit: async function admit(c, next) {
-      if (inFlight >= maxInFlight) throw overloaded()
+      if (maxInFlight > 0 && inFlight >= maxInFlight) throw overloaded('at capacity')
+      if (loop) {
+        adaptive = nextLimit(
+          adaptive,
+          { delayMs: loop.delayMs(), inFlight, at: loop.now() },
+          loop.boundMs,
+        )
+        if (inFlight >= adaptive.limit) throw overloaded('too busy to start new work')
+      }
       const { record } = c.get('record')
       admitted.add(record)
       inFlight += 1
@@ -40,5 +64,6 @@ export function createAdmission(maxInFlight: number): Admission {
       },
     },
     inFlight: () => inFlight,
+    adaptiveLimit: () => adaptive.limit,
   }
 }

@@ -1,0 +1,27 @@
+// Samples the event loop's delay with one repeating timer (nextLoopDelay in loop-delay.ts). The
+// timer is unref'd: it never keeps the process alive.
+import { nextLoopDelay } from './loop-delay.ts'
+
+export interface LoopDelayWatch {
+  /** The smoothed delay in milliseconds. */
+  delayMs(): number
+  stop(): void
+}
+
+/** Samples every intervalMs: 40 cheap wake-ups a second by default. */
+export function watchLoopDelay(now: () => number, intervalMs = 25): LoopDelayWatch {
+  let delayMs = 0
+  let last = now()
+  const timer = setInterval(() => {
+    const at = now()
+    delayMs = nextLoopDelay(delayMs, { elapsedMs: at - last, intervalMs })
+    last = at
+  }, intervalMs)
+  timer.unref()
+  return {
+    delayMs: () => delayMs,
+    stop: () => {
+      clearInterval(timer)
+    },
+  }
+}
