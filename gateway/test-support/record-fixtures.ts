@@ -20,6 +20,7 @@ export function closedRecord(overrides: Partial<RequestRecord> = {}): RequestRec
     upstreamMs: 1150,
     firstTokenAt: 2150,
     usage: { input: 1000, output: 500, cachedInput: 2000, cacheCreationInput: 100, reasoning: 50 },
+    stopReason: 'end_turn',
     status: 200,
     error: undefined,
     finishedAt: 2200,

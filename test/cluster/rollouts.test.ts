@@ -302,21 +302,31 @@ describe('ModelRoute rollouts', () => {
 
   it.each([
     {
+      name: 'malformedoutput',
       gate: 'malformedOutput',
+      what: 'streams ended as malformed',
       behaviour: { stopReason: 'malformed_tool_use' as const, firstTokenDelayMs: 60 },
     },
     {
+      name: 'contextoverflow',
       gate: 'contextOverflow',
+      what: 'inputs refused as too long',
       behaviour: {
         errorPercent: 100,
         exception: 'ValidationException' as const,
         errorMessage: 'Input is too long for requested model.',
       },
     },
+    {
+      name: 'context-window',
+      gate: 'contextOverflow',
+      what: 'answers cut off by a full context window',
+      behaviour: { stopReason: 'model_context_window_exceeded' as const, firstTokenDelayMs: 60 },
+      stopReason: 'model_context_window_exceeded',
+    },
   ])(
-    'rolls back a candidate on the $gate gate',
-    async ({ gate, behaviour }) => {
-      const name = gate.toLowerCase()
+    'rolls back a candidate on the $gate gate: $what',
+    async ({ name, gate, behaviour, stopReason }) => {
       await world.bedrock.behave(COSTLY_MODEL, behaviour)
       await world.createRoute(
         name,
@@ -329,11 +339,31 @@ describe('ModelRoute rollouts', () => {
       const rolledBack = await awaitRollout(name, 'RolledBack', (s) => s.phase === 'RolledBack')
       await running.stop()
       await world.bedrock.behave(COSTLY_MODEL, { firstTokenDelayMs: 60 })
-      figure(`${gate}: ${rolledBack.message}`)
+      figure(`${name}: ${rolledBack.message}`)
       const result = rolledBack.gates?.find((g) => g.gate === gate)
       expect(result?.verdict).toBe('Fail')
       expect(result?.candidate ?? 0).toBeGreaterThan(50)
       expect(result?.stable).toBe(0)
+      if (stopReason !== undefined) {
+        // A cut-off answer is still an answer: every client was served, and the candidate's
+        // overflows are its stop reasons, not refused attempts.
+        expect(running.failed).toBe(0)
+        const route = `${world.team}/${name}`
+        // The last streams' records close just after their clients read the end.
+        await expect
+          .poll(async () => {
+            const { stopped, attempts } = await backendSeries(world.gateway.url, route, 'candidate')
+            return stopped === attempts
+          })
+          .toBe(true)
+        const series = await backendSeries(world.gateway.url, route, 'candidate')
+        figure(
+          `${name}: the candidate answered ${String(series.stopped)} of ${String(series.attempts)} attempts with ${stopReason}`,
+        )
+        expect(series.stopped).toBeGreaterThan(0)
+        expect(series.stopped).toBe(series.attempts)
+        expect(series.refused).toBe(0)
+      }
     },
     120_000,
   )
@@ -375,6 +405,34 @@ describe('ModelRoute rollouts', () => {
     expect(running.failed).toBe(0)
   }, 120_000)
 })
+
+/** From the gateway's /metrics: one backend's attempts, its refused long inputs and its window stops. */
+async function backendSeries(
+  gatewayUrl: string,
+  route: string,
+  backend: string,
+): Promise<{ attempts: number; refused: number; stopped: number }> {
+  const text = await (await fetch(`${gatewayUrl}/metrics`)).text()
+  const sum = (metric: string, extra = ''): number => {
+    let total = 0
+    for (const line of text.split('\n')) {
+      if (!line.startsWith(`${metric}{`)) continue
+      if (!line.includes(`route="${route}"`) || !line.includes(`backend_name="${backend}"`))
+        continue
+      if (extra !== '' && !line.includes(extra)) continue
+      total += Number(line.slice(line.lastIndexOf(' ') + 1))
+    }
+    return total
+  }
+  return {
+    attempts: sum('strata_gateway_backend_attempts_total'),
+    refused: sum('strata_gateway_backend_attempts_total', 'outcome="context_overflow"'),
+    stopped: sum(
+      'strata_gateway_backend_stop_reasons_total',
+      'stop_reason="model_context_window_exceeded"',
+    ),
+  }
+}
 
 async function eventsOf(name: string): Promise<string[]> {
   const events = config.makeApiClient(EventsV1Api)

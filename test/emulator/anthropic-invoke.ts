@@ -22,7 +22,7 @@ import {
   planClaudeReply,
 } from './anthropic-output.ts'
 import { validateAnthropicBody } from './anthropic-validation.ts'
-import type { EmulatorState } from './emulator-state.ts'
+import { takeScenario, type EmulatorState } from './emulator-state.ts'
 import { eventFrame, exceptionFrame } from './event-stream-encoder.ts'
 import { answeredByFault } from './fault-response.ts'
 import { pause, sendJson, write } from './http-io.ts'
@@ -79,7 +79,7 @@ function chunkFrame(event: unknown): Buffer {
 async function streamClaude(exchange: Exchange, state: EmulatorState): Promise<void> {
   const { res, requestId, signal } = exchange
   const modelId = exchange.params['modelId'] ?? ''
-  const scenario = state.scenarios.take({ operation: 'invoke-model-stream', modelId }) ?? {}
+  const scenario = takeScenario(state, { operation: 'invoke-model-stream', modelId }) ?? {}
   const sendFault = sendAwsFault.bind(undefined, res, requestId)
   if (await answeredByFault(exchange, scenario.fault, true, sendFault)) return
   const baseId = resolveClaude(exchange, state, modelId)

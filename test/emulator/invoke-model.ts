@@ -6,7 +6,7 @@
 // bodies are anthropic-invoke.ts; other models are not emulated.
 import { randomUUID } from 'node:crypto'
 import { sendAwsError, sendAwsFault } from './aws-errors.ts'
-import type { EmulatorState } from './emulator-state.ts'
+import { takeScenario, type EmulatorState } from './emulator-state.ts'
 import { answeredByFault } from './fault-response.ts'
 import { baseModelId } from './base-model.ts'
 import { pause, sendJson } from './http-io.ts'
@@ -24,7 +24,7 @@ function embed(baseId: string, body: unknown): EmbeddingOutcome | undefined {
 async function handle(exchange: Exchange, state: EmulatorState): Promise<void> {
   const { res, requestId } = exchange
   const modelId = exchange.params['modelId'] ?? ''
-  const scenario = state.scenarios.take({ operation: 'invoke-model', modelId }) ?? {}
+  const scenario = takeScenario(state, { operation: 'invoke-model', modelId }) ?? {}
   const sendFault = sendAwsFault.bind(undefined, res, requestId)
   if (await answeredByFault(exchange, scenario.fault, false, sendFault)) return
   if (!state.profiles.resolvesModelId(modelId)) {

@@ -1,7 +1,9 @@
 // Standing behaviour per model, for tests that need a model to keep misbehaving rather than fail
 // once: a share of errors, a slower first token, or a given stop reason on every answer. Unlike
 // scenarios (scenarios.ts), nothing is used up; a behaviour holds until replaced or cleared. A
-// request scripted by a scenario follows the scenario. Keyed by model id; an application inference
+// request scripted by a scenario follows the scenario. Converse, ConverseStream, InvokeModel (Claude
+// and embeddings), InvokeModelWithResponseStream and Mantle all follow it; a stop reason such as
+// model_context_window_exceeded ends Claude's Messages answer too. Keyed by model id; an application inference
 // profile ARN also answers to the model it was copied from, so a test can name the model the
 // operator made a profile for.
 import { z } from 'zod'

@@ -6,6 +6,7 @@ import type {
   ChatCompletionRequest,
 } from '../openai/chat-completions.ts'
 import type { BackendTarget } from './backend-target.ts'
+import type { StopReasonListener } from '../observe/stop-reason.ts'
 
 export interface ChatCallContext {
   /** The `chatcmpl-…` id the client sees. Made by the caller: translators make no ids. */
@@ -16,6 +17,11 @@ export interface ChatCallContext {
   model: string
   /** Aborted when the client goes away; the upstream call must be cancelled with it. */
   signal: AbortSignal
+  /**
+   * Told upstream's own stop reason once the answer carries it, before any translation; absent on
+   * a shadow copy, which has no request record.
+   */
+  onStopReason?: StopReasonListener
 }
 
 export interface ChatBackend {

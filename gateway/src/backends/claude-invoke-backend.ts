@@ -18,6 +18,7 @@ import {
   type MessagesStreamEvent,
 } from '../translators/anthropic-to-invoke/stream.ts'
 import type { ClaudeInvokeClient } from '../upstream/claude-invoke-client.ts'
+import { messageDeltaStopReason } from '../observe/stop-reason.ts'
 import type { CountTokensClient } from '../upstream/count-tokens-client.ts'
 import type { BackendTarget } from './backend-target.ts'
 import type { MessagesBackend } from './messages-backend.ts'
@@ -68,6 +69,7 @@ export function createClaudeInvokeBackend(deps: ClaudeInvokeBackendDependencies)
       const parsed = claudeMessageSchema.safeParse(raw)
       if (!parsed.success)
         throw invalidResponse('The model provider sent an invalid Message.', parsed.error)
+      if (parsed.data.stop_reason !== null) context.onStopReason?.(parsed.data.stop_reason)
       return toClientMessage(parsed.data, context.model)
     },
     // One synchronous step per network read (decode, validate, translate), read by pull until
@@ -98,6 +100,10 @@ export function createClaudeInvokeBackend(deps: ClaudeInvokeBackendDependencies)
               const translated = translator.push(parsed.data)
               if (!Array.isArray(translated)) throw inStreamFailure(translated)
               if (parsed.data.type === 'message_stop') stopped = true
+              else if (parsed.data.type === 'message_delta' && context.onStopReason !== undefined) {
+                const stopReason = messageDeltaStopReason(parsed.data)
+                if (stopReason !== undefined) context.onStopReason(stopReason)
+              }
               for (const event of translated) out.push(event)
             }
             if (failure !== undefined) throw failure

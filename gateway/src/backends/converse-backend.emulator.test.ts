@@ -107,6 +107,35 @@ describe('converse backend against the emulator', () => {
     })
   })
 
+  it("tells Bedrock's own stop reason once, answering finish_reason length for a full context window", async () => {
+    const backend = createConverseBackend({ client })
+    const heard: string[] = []
+    const listening = { ...context(), onStopReason: (reason: string) => heard.push(reason) }
+    const scripted = {
+      scenario: { reply: { stopReason: 'model_context_window_exceeded' as const } },
+    }
+    emulator.script(scripted)
+    const completion = await backend.complete(request(), target, listening)
+    expect(completion.choices[0]?.finish_reason).toBe('length')
+    expect(heard).toEqual(['model_context_window_exceeded'])
+    emulator.script({ ...scripted, scenario: { ...scripted.scenario, chunkSize: 2 } })
+    const chunks = await Array.fromAsync(
+      backend.stream(request({ stream: true }), target, listening),
+    )
+    expect(chunks.at(-2)?.choices[0]?.finish_reason).toBe('length')
+    expect(heard).toEqual(['model_context_window_exceeded', 'model_context_window_exceeded'])
+  })
+
+  it('tells a malformed stop reason before it becomes the error', async () => {
+    emulator.script({ scenario: { reply: { stopReason: 'malformed_tool_use' } } })
+    const heard: string[] = []
+    const listening = { ...context(), onStopReason: (reason: string) => heard.push(reason) }
+    await expect(
+      createConverseBackend({ client }).complete(request(), target, listening),
+    ).rejects.toMatchObject({ status: 500, upstreamType: 'malformed_tool_use' })
+    expect(heard).toEqual(['malformed_tool_use'])
+  })
+
   it('maps throttling before the stream starts to a 429', async () => {
     emulator.script({ scenario: { fault: { kind: 'error', exception: 'ThrottlingException' } } })
     await expect(

@@ -93,6 +93,7 @@ export function createConverseBackend(dependencies: ConverseBackendDependencies)
         body,
         signal: context.signal,
       })
+      context.onStopReason?.(response.stopReason)
       checkConverseResponse(response, target.guardrail)
       return toChatCompletion(response, responseContext(request, context))
     },
@@ -109,6 +110,7 @@ export function createConverseBackend(dependencies: ConverseBackendDependencies)
           bytes,
           chatChunkTranslator(responseContext(request, context)),
           target.guardrail,
+          context.onStopReason,
         )
       })
     },

@@ -58,6 +58,7 @@ export function createConverseResponsesBackend(
   return {
     async create(request, target, context) {
       const response = await client.converse(call(request, target, context.signal, false))
+      context.onStopReason?.(response.stopReason)
       checkConverseResponse(response, target.guardrail, 'input')
       return toResponse(response, responseContext(request, context))
     },
@@ -68,6 +69,7 @@ export function createConverseResponsesBackend(
           bytes,
           responseEventTranslator(responseContext(request, context)),
           target.guardrail,
+          context.onStopReason,
         )
       })
     },

@@ -58,6 +58,29 @@ const weatherTool = {
 }
 
 describe('mantle backend against the emulator', () => {
+  it('tells the finish_reason Mantle gives, once per answer, as its stop reason', async () => {
+    const heard: string[] = []
+    const listening = { ...context(), onStopReason: (reason: string) => heard.push(reason) }
+    const scenario = {
+      reply: { text: 'Cut short', stopReason: 'max_tokens' as const },
+      chunkSize: 3,
+    }
+    emulator.script({ scenario })
+    const completion = await createMantleBackend({ client }).complete(
+      request(),
+      target(),
+      listening,
+    )
+    expect(completion.choices[0]?.finish_reason).toBe('length')
+    expect(heard).toEqual(['length'])
+    emulator.script({ scenario })
+    const chunks = await Array.fromAsync(
+      createMantleBackend({ client }).stream(request({ stream: true }), target(), listening),
+    )
+    expect(textOf(chunks)).toBe('Cut short')
+    expect(heard).toEqual(['length', 'length'])
+  })
+
   it('completes a chat with the alias as model, attributed and signed for bedrock-mantle', async () => {
     emulator.script({
       scenario: { reply: { text: 'Hi there.', usage: { inputTokens: 7, outputTokens: 3 } } },

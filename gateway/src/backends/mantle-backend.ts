@@ -8,6 +8,7 @@ import { toChatCompletion } from '../translators/openai-to-mantle/response.ts'
 import { mantleChatChunks } from '../translators/openai-to-mantle/stream.ts'
 import { startingStream } from '../streaming/item-stream.ts'
 import type { MantleClient } from '../upstream/mantle-client.ts'
+import { chatFinishReason } from '../observe/stop-reason.ts'
 import type { ChatBackend } from './chat-backend.ts'
 
 export interface MantleBackendDependencies {
@@ -26,7 +27,10 @@ export function createMantleBackend(dependencies: MantleBackendDependencies): Ch
         body: toMantleRequest(request, { modelId: target.modelId }),
         signal: context.signal,
       })
-      return toChatCompletion(json, { model: context.model })
+      const completion = toChatCompletion(json, { model: context.model })
+      const stopReason = chatFinishReason(completion.choices)
+      if (stopReason !== undefined) context.onStopReason?.(stopReason)
+      return completion
     },
     stream(request, target, context) {
       return startingStream(async () => {
@@ -38,10 +42,14 @@ export function createMantleBackend(dependencies: MantleBackendDependencies): Ch
           body: toMantleRequest(streaming, { modelId: target.modelId }),
           signal: context.signal,
         })
-        return mantleChatChunks(bytes, {
-          model: context.model,
-          clientWantsUsage: request.stream_options?.include_usage === true,
-        })
+        return mantleChatChunks(
+          bytes,
+          {
+            model: context.model,
+            clientWantsUsage: request.stream_options?.include_usage === true,
+          },
+          context.onStopReason,
+        )
       })
     },
   }

@@ -9,6 +9,7 @@ import {
 } from '../translators/responses-to-mantle/pass-through.ts'
 import { startingStream } from '../streaming/item-stream.ts'
 import type { MantleClient } from '../upstream/mantle-client.ts'
+import { responseStopReason } from '../observe/stop-reason.ts'
 import type { ResponsesBackend } from './responses-backend.ts'
 
 export interface MantleResponsesBackendDependencies {
@@ -29,7 +30,10 @@ export function createMantleResponsesBackend(
         body: toMantleResponsesRequest({ ...request, stream: false }, target.modelId),
         signal: context.signal,
       })
-      return fromMantleResponse(json, context.model)
+      const response = fromMantleResponse(json, context.model)
+      const stopReason = responseStopReason(response)
+      if (stopReason !== undefined) context.onStopReason?.(stopReason)
+      return response
     },
     stream(request, target, context) {
       return startingStream(async () => {
@@ -40,7 +44,7 @@ export function createMantleResponsesBackend(
           body: toMantleResponsesRequest({ ...request, stream: true }, target.modelId),
           signal: context.signal,
         })
-        return mantleResponseEvents(bytes, context.model)
+        return mantleResponseEvents(bytes, context.model, context.onStopReason)
       })
     },
   }

@@ -4,12 +4,18 @@
 import type { ClaudeMessage } from '../translators/anthropic-to-invoke/response.ts'
 import type { MessagesStreamEvent } from '../translators/anthropic-to-invoke/stream.ts'
 import type { BackendTarget } from './backend-target.ts'
+import type { StopReasonListener } from '../observe/stop-reason.ts'
 
 export interface MessagesCallContext {
   /** The alias the client sent, echoed back as `model`. */
   model: string
   /** Aborted when the client goes away; the upstream call must be cancelled with it. */
   signal: AbortSignal
+  /**
+   * Told upstream's own stop reason once the answer carries it, before any translation; absent on
+   * a shadow copy, which has no request record.
+   */
+  onStopReason?: StopReasonListener
 }
 
 /** One prepared call: Bedrock's body, built per attempt by the handler. */

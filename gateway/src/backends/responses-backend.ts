@@ -2,6 +2,7 @@
 // chat-backend.ts: a validated Responses request in, a Response object or its events out.
 import type { ResponseObject, ResponseStreamEvent, ResponsesRequest } from '../openai/responses.ts'
 import type { BackendTarget } from './backend-target.ts'
+import type { StopReasonListener } from '../observe/stop-reason.ts'
 
 export interface ResponsesCallContext {
   /** The `resp_…` id the client sees, made by the caller (a pass-through backend keeps Mantle's). */
@@ -12,6 +13,11 @@ export interface ResponsesCallContext {
   model: string
   /** Aborted when the client goes away; the upstream call must be cancelled with it. */
   signal: AbortSignal
+  /**
+   * Told upstream's own stop reason once the answer carries it, before any translation; absent on
+   * a shadow copy, which has no request record.
+   */
+  onStopReason?: StopReasonListener
 }
 
 export interface ResponsesBackend {

@@ -107,6 +107,33 @@ describe.each(Object.entries(backends))('the %s Responses backend', (kind, { tar
     })
   })
 
+  it("tells upstream's own stop reason of an answer that filled the context window", async () => {
+    // Converse says model_context_window_exceeded; Mantle speaks the Responses API, whose words
+    // for a cut-off answer are status incomplete and reason max_output_tokens.
+    const expected = kind === 'converse' ? 'model_context_window_exceeded' : 'max_output_tokens'
+    const heard: string[] = []
+    const listening = { ...context(), onStopReason: (reason: string) => heard.push(reason) }
+    const scenario = {
+      reply: { text: 'Cut', stopReason: 'model_context_window_exceeded' as const },
+    }
+    emulator.script({ scenario })
+    const response = await backend().create(request(), target, listening)
+    expect(response).toMatchObject({
+      status: 'incomplete',
+      incomplete_details: { reason: 'max_output_tokens' },
+    })
+    expect(heard).toEqual([expected])
+    emulator.script({ scenario })
+    const events = await Array.fromAsync(
+      backend().stream(request({ stream: true }), target, listening),
+    )
+    expect(events.at(-1)).toMatchObject({
+      type: 'response.incomplete',
+      response: { incomplete_details: { reason: 'max_output_tokens' } },
+    })
+    expect(heard).toEqual([expected, expected])
+  })
+
   it('fails before the first event with the upstream error', async () => {
     emulator.script({ scenario: { fault: { kind: 'error', exception: 'ThrottlingException' } } })
     await expect(

@@ -11,6 +11,7 @@ import {
   type ConverseStreamEvent,
 } from '../streaming/converse-stream-events.ts'
 import { itemStream, type ItemStream } from '../streaming/item-stream.ts'
+import type { StopReasonListener } from '../observe/stop-reason.ts'
 
 /** A stream's translator: the items one event makes, and a check that the stream was complete. */
 export interface ConverseStreamTranslator<T> {
@@ -22,6 +23,7 @@ export function translateConverseStream<T>(
   bytes: AsyncIterable<Uint8Array>,
   translator: ConverseStreamTranslator<T>,
   guardrail?: GuardrailTarget,
+  onStopReason?: StopReasonListener,
 ): ItemStream<T> {
   const watch = guardrail === undefined ? undefined : watchConverseStream(guardrail)
   const decoder = new EventStreamDecoder()
@@ -33,6 +35,9 @@ export function translateConverseStream<T>(
       const failure = decodeRead(decoder, chunk, events, toConverseStreamEvent)
       for (const event of events) {
         watch?.see(event)
+        // Before the translator, which turns a malformed_* stop into an error and the rest into
+        // the client's words.
+        if (event.type === 'messageStop') onStopReason?.(event.stopReason)
         for (const item of translator.push(event)) out.push(item)
       }
       if (failure !== undefined) throw failure

@@ -48,7 +48,7 @@ export function createBackendMetrics(registry: Registry): BackendMetrics {
     }),
     stopReasons: new Counter({
       name: 'strata_gateway_backend_stop_reasons_total',
-      help: 'Streams that a tracked Bedrock stop reason (malformed_tool_use, malformed_model_output) ended after their first byte, per backend of a route; earlier ones are attempts with outcome malformed_output.',
+      help: "Answers ended by a tracked Bedrock stop reason, per backend of a route: model_context_window_exceeded (the context window filled; every such answer), and malformed_tool_use or malformed_model_output after a stream's first byte (earlier ones are attempts with outcome malformed_output).",
       labelNames: [...labelNames, 'stop_reason'] as const,
       registers,
     }),

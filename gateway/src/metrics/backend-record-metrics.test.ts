@@ -76,6 +76,26 @@ describe('backend record metrics', () => {
     expect(await series('malformed_model_output')).toBe(0)
   })
 
+  it('counts every answer a full context window ended, streamed or not, and no other stop', async () => {
+    const series = (registry: Registry, stopReason: string) =>
+      value(registry, 'strata_gateway_backend_stop_reasons_total', {
+        route,
+        backend_name: name,
+        stop_reason: stopReason,
+      })
+    // The series exists at zero from the first request, so rate() sees the first increment.
+    expect(await series(feed(record), 'model_context_window_exceeded')).toBe(0)
+    const registry = feed(
+      closedRecord({ stopReason: 'model_context_window_exceeded' }),
+      closedRecord({ stopReason: 'model_context_window_exceeded', stream: true }),
+      closedRecord({ stopReason: 'max_tokens' }),
+      closedRecord({ stopReason: 'length' }),
+    )
+    expect(await series(registry, 'model_context_window_exceeded')).toBe(2)
+    expect(await series(registry, 'max_tokens')).toBeUndefined()
+    expect(await series(registry, 'length')).toBeUndefined()
+  })
+
   it('observes time to first token for streams only', async () => {
     const registry = feed(record, closedRecord({ stream: true }))
     expect(

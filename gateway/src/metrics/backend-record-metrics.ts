@@ -4,9 +4,14 @@ import { recordCostUsd, type PriceTable } from '../observe/cost.ts'
 import { errorTypeOf, qualifiedName } from '../observe/record-labels.ts'
 import type { RecordListener, RequestRecord } from '../observe/request-record.ts'
 import type { BackendMetrics } from './backend-metrics.ts'
+import { CONTEXT_WINDOW_EXCEEDED } from '../observe/stop-reason.ts'
 
-/** The Converse stop reasons counted per backend; others would only grow the series. */
-export const TRACKED_STOP_REASONS = new Set(['malformed_tool_use', 'malformed_model_output'])
+/** The stop reasons counted per backend; others would only grow the series. */
+export const TRACKED_STOP_REASONS = new Set([
+  'malformed_tool_use',
+  'malformed_model_output',
+  CONTEXT_WINDOW_EXCEEDED,
+])
 
 /** The backend's name, or its position in the route, as the resilience metrics name it. */
 export function backendNameOf(record: Readonly<RequestRecord>): string | undefined {
@@ -22,7 +27,10 @@ export function backendNameOf(record: Readonly<RequestRecord>): string | undefin
 // counted here: before the first byte it failed an attempt, which
 // strata_gateway_backend_attempts_total counts (outcome malformed_output) even when another
 // backend then served the request, so counting it here too would count it twice.
+// model_context_window_exceeded is an answer, not a failure (the client gets what was written,
+// finish_reason "length"): every answer that ends with it is counted, streamed or not.
 function stopReasonOf(record: Readonly<RequestRecord>): string | undefined {
+  if (record.stopReason === CONTEXT_WINDOW_EXCEEDED) return CONTEXT_WINDOW_EXCEEDED
   if (!record.stream || record.firstTokenAt === undefined) return undefined
   const upstreamType = record.error?.upstreamType
   return upstreamType !== undefined && TRACKED_STOP_REASONS.has(upstreamType)

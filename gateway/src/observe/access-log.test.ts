@@ -42,6 +42,7 @@ describe('the access log line', () => {
         operation: 'chat',
         stream: false,
         status: 200,
+        stopReason: 'end_turn',
         tokens: {
           input: 1000,
           output: 500,

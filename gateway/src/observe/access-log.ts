@@ -1,6 +1,6 @@
 // One structured JSON line per API request, written when its record closes: who (project, route,
 // model), through what (backend kind and name, operation, streaming), how it ended (status, error
-// type), what it used (tokens by type, cost) and how long it took (latency, time to first token,
+// type, upstream's stop reason), what it used (tokens by type, cost) and how long it took (latency, time to first token,
 // the gateway's own overhead). No prompt or completion text unless --log-content, and never a key
 // or an Authorization header: the record holds neither.
 import type { LogFields, Logger } from '../app-logger.ts'
@@ -28,6 +28,7 @@ export function accessLogFields(record: Readonly<RequestRecord>, prices: PriceTa
     stream: record.stream,
     status: record.status,
     errorType: errorTypeOf(record) || undefined,
+    stopReason: record.stopReason,
     tokens: record.usage,
     latencyMs: ms(end - record.startedAt),
     ttftMs:

@@ -28,6 +28,12 @@ export interface RequestRecord {
   /** performance.now() when the first token (or the whole JSON answer) arrived from upstream. */
   firstTokenAt: number | undefined
   usage: TokenUsage | undefined
+  /**
+   * How upstream said the answer ended, in its own words (observe/stop-reason.ts): Bedrock's
+   * stopReason, Claude's stop_reason, Mantle's finish_reason or Responses status. Undefined until
+   * the answer carries one; each attempt starts without one.
+   */
+  stopReason: string | undefined
   /** The HTTP status sent; a stream that fails later keeps its 200 and sets `error`. */
   status: number | undefined
   error: GatewayError | undefined
@@ -69,6 +75,7 @@ export function openRecord(
     upstreamMs: 0,
     firstTokenAt: undefined,
     usage: undefined,
+    stopReason: undefined,
     status: undefined,
     error: undefined,
     finishedAt: undefined,

@@ -22,6 +22,7 @@ import { announceDropped } from './announce-dropped.ts'
 import { nodeResponseOf } from '../node-env.ts'
 import { nodeSink, webSink, type SseSink } from './sse-sink.ts'
 import { droppedHeaders } from './stream-dropped.ts'
+import type { StopReasonListener } from '../observe/stop-reason.ts'
 
 export interface BackendCallsInput<B, R, C> {
   c: Context<GatewayEnv>
@@ -45,7 +46,7 @@ export interface BackendCall<B, R, C> {
   backend: B
   request: R
   target: BackendTarget
-  context: C & { signal: AbortSignal }
+  context: C & { signal: AbortSignal; onStopReason?: StopReasonListener }
 }
 
 export interface BackendCalls<B, R, C> {
@@ -83,7 +84,11 @@ export function backendCalls<B, R, C>(input: BackendCallsInput<B, R, C>): Backen
     }
     return found
   }
-  const callOn = (backend: RouteBackend, signal: AbortSignal): BackendCall<B, R, C> => ({
+  const callOn = (
+    backend: RouteBackend,
+    signal: AbortSignal,
+    onStopReason?: StopReasonListener,
+  ): BackendCall<B, R, C> => ({
     backend: implementationOf(input.backends, backend),
     request: prepared(backend).request,
     target: {
@@ -92,8 +97,17 @@ export function backendCalls<B, R, C>(input: BackendCallsInput<B, R, C>): Backen
         deps.metrics.guardrailInterventions.inc(labels),
       ),
     },
-    context: { ...input.context, signal },
+    context: { ...input.context, signal, ...(onStopReason === undefined ? {} : { onStopReason }) },
   })
+  // The record keeps the stop reason of the attempt that answered: each attempt starts without one,
+  // so a failed attempt's (a malformed answer before a fallback) is not taken for the answer's.
+  const stopReasonToRecord: StopReasonListener = (stopReason) => {
+    open.record.stopReason = stopReason
+  }
+  const attemptOn = (backend: RouteBackend, signal: AbortSignal): BackendCall<B, R, C> => {
+    open.record.stopReason = undefined
+    return callOn(backend, signal, stopReasonToRecord)
+  }
   const attempts = {
     route,
     open,
@@ -113,7 +127,7 @@ export function backendCalls<B, R, C>(input: BackendCallsInput<B, R, C>): Backen
     attempt(run) {
       return runAttempts(deps.resilience, {
         ...attempts,
-        run: (backend, call) => run(callOn(backend, call.signal)),
+        run: (backend, call) => run(attemptOn(backend, call.signal)),
       })
     },
     attemptStream(run) {
@@ -121,7 +135,7 @@ export function backendCalls<B, R, C>(input: BackendCallsInput<B, R, C>): Backen
         runAttempts(deps.resilience, {
           ...attempts,
           clientSignal,
-          run: (backend, call) => run(callOn(backend, call.signal)),
+          run: (backend, call) => run(attemptOn(backend, call.signal)),
         }),
       )
     },

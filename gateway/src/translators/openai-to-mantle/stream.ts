@@ -17,6 +17,7 @@ import { SseDataDecoder } from '../../streaming/sse-decoder.ts'
 import { itemStream, type ItemStream } from '../../streaming/item-stream.ts'
 import { isMantleChunk, mantleChunkSchema } from './shapes.ts'
 import { invalidResponse, streamIncomplete } from '../../errors/catalogue.ts'
+import { chatFinishReason, type StopReasonListener } from '../../observe/stop-reason.ts'
 
 export interface MantleStreamContext {
   /** The alias the client sent, echoed back as `model`. */
@@ -97,12 +98,20 @@ export function mantleChunkRelay(context: MantleStreamContext): MantleChunkRelay
 export function mantleChatChunks(
   bytes: AsyncIterable<Uint8Array>,
   context: MantleStreamContext,
+  onStopReason?: StopReasonListener,
 ): ItemStream<ChatCompletionChunk> {
   const decoder = new SseDataDecoder()
   const relay = mantleChunkRelay(context)
   const relayAll = (payloads: string[], out: ChatCompletionChunk[]): void => {
     for (const payload of payloads) {
-      for (const chunk of relay.push(payload)) out.push(chunk)
+      for (const chunk of relay.push(payload)) {
+        // Mantle speaks OpenAI: its finish_reason is the stop reason it gives, told as it comes.
+        if (onStopReason !== undefined && chunk.choices.length > 0) {
+          const stopReason = chatFinishReason(chunk.choices)
+          if (stopReason !== undefined) onStopReason(stopReason)
+        }
+        out.push(chunk)
+      }
       if (relay.done) return
     }
   }

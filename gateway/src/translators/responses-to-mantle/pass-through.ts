@@ -16,6 +16,7 @@ import type {
 import { invalidResponse, streamIncomplete } from '../../errors/catalogue.ts'
 import { SseDataDecoder } from '../../streaming/sse-decoder.ts'
 import { itemStream, type ItemStream } from '../../streaming/item-stream.ts'
+import { responseStopReason, type StopReasonListener } from '../../observe/stop-reason.ts'
 
 const responseSchema = z.looseObject({
   id: z.string(),
@@ -81,7 +82,10 @@ export interface MantleResponseRelay {
  * mantleResponseRelay relays Mantle's events one by one with `model` set back to the alias. A
  * stream without a final event (completed, incomplete, failed) is a 502 after what was relayed.
  */
-export function mantleResponseRelay(model: string): MantleResponseRelay {
+export function mantleResponseRelay(
+  model: string,
+  onStopReason?: StopReasonListener,
+): MantleResponseRelay {
   let done = false
   let final = false
   return {
@@ -104,6 +108,8 @@ export function mantleResponseRelay(model: string): MantleResponseRelay {
       if (finalEvents.has(event.type)) {
         done = true
         final = true
+        const stopReason = responseStopReason(parsed.data.response)
+        if (stopReason !== undefined) onStopReason?.(stopReason)
       }
       return [event]
     },
@@ -123,9 +129,10 @@ export function mantleResponseRelay(model: string): MantleResponseRelay {
 export function mantleResponseEvents(
   bytes: AsyncIterable<Uint8Array>,
   model: string,
+  onStopReason?: StopReasonListener,
 ): ItemStream<ResponseStreamEvent> {
   const decoder = new SseDataDecoder()
-  const relay = mantleResponseRelay(model)
+  const relay = mantleResponseRelay(model, onStopReason)
   const relayAll = (payloads: string[], out: ResponseStreamEvent[]): void => {
     for (const payload of payloads) {
       for (const event of relay.push(payload)) out.push(event)

@@ -36,6 +36,7 @@ const p95 = (histogram: string, side: Side, window: number): string =>
 
 const ATTEMPTS = 'strata_gateway_backend_attempts_total'
 const REQUESTS = 'strata_gateway_backend_requests_total'
+const STOP_REASONS = 'strata_gateway_backend_stop_reasons_total'
 
 /** Upstream attempts in the window: the sample size a gate needs before it may decide. */
 export function sampleQuery(side: Side, window: number): string {
@@ -48,10 +49,12 @@ export function gateQuery(gate: GateName, side: Side, window: number): string {
     case 'errorRate':
       return `100 * ${orZero(increase(ATTEMPTS, side, window, ',outcome="failure"'))} / ${increase(ATTEMPTS, side, window)}`
     case 'contextOverflow':
-      return `100 * ${orZero(increase(ATTEMPTS, side, window, ',outcome="context_overflow"'))} / ${increase(ATTEMPTS, side, window)}`
+      // An input too long for the window is refused (an attempt's outcome); an answer that filled
+      // the window ends with a stop reason instead, the client getting what was written.
+      return `100 * (${orZero(increase(ATTEMPTS, side, window, ',outcome="context_overflow"'))} + ${orZero(increase(STOP_REASONS, side, window, ',stop_reason="model_context_window_exceeded"'))}) / ${increase(ATTEMPTS, side, window)}`
     case 'malformedOutput':
       // Before the first byte a malformed answer fails its attempt; after it, it ends the stream.
-      return `100 * (${orZero(increase(ATTEMPTS, side, window, ',outcome="malformed_output"'))} + ${orZero(increase('strata_gateway_backend_stop_reasons_total', side, window, ',stop_reason=~"malformed_.*"'))}) / ${increase(ATTEMPTS, side, window)}`
+      return `100 * (${orZero(increase(ATTEMPTS, side, window, ',outcome="malformed_output"'))} + ${orZero(increase(STOP_REASONS, side, window, ',stop_reason=~"malformed_.*"'))}) / ${increase(ATTEMPTS, side, window)}`
     case 'costPerRequest':
       return `${increase('strata_gateway_backend_cost_usd_total', side, window)} / ${increase(REQUESTS, side, window)}`
     case 'timeToFirstToken':

@@ -67,6 +67,15 @@ describe('gate queries', () => {
     expect(gateQuery('errorRate', side, 30)).toContain('outcome="failure"')
   })
 
+  it('count both refused long inputs and answers that filled the window as context overflow', () => {
+    const selector = 'route="team/chat",backend_name="sonnet-4-6"'
+    expect(gateQuery('contextOverflow', side, 30)).toBe(
+      `100 * ((sum(increase(strata_gateway_backend_attempts_total{${selector},outcome="context_overflow"}[30s])) or vector(0))` +
+        ` + (sum(increase(strata_gateway_backend_stop_reasons_total{${selector},stop_reason="model_context_window_exceeded"}[30s])) or vector(0)))` +
+        ` / sum(increase(strata_gateway_backend_attempts_total{${selector}}[30s]))`,
+    )
+  })
+
   it('default the window to twice the interval, at least 30 s', () => {
     const base = {
       stable: 'a',
