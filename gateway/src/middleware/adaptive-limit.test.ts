@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   CUT_MS,
+  GROWN_STEPS,
   MIN_LIMIT,
   STEP_MS,
   nextLimit,
@@ -37,13 +38,23 @@ describe('the in-flight limit the loop delay allows', () => {
   it('holds between half the bound and the bound, and grows by a fifth per step below half', () => {
     const limited = { limit: 100, movedAt: 0, cutAt: 0 }
     expect(nextLimit(limited, { delayMs: 70, inFlight: 100, at: 1_000 }, BOUND)).toBe(limited)
-    const grown = nextLimit(limited, { delayMs: 20, inFlight: 100, at: 1_000 }, BOUND)
-    expect(grown).toEqual({ limit: 120, movedAt: 1_000, cutAt: 0 })
-    expect(nextLimit(grown, { delayMs: 20, inFlight: 100, at: 1_000 + STEP_MS - 1 }, BOUND)).toBe(
-      grown,
-    )
+    const grown = nextLimit(limited, { delayMs: 20, inFlight: 100, at: STEP_MS }, BOUND)
+    expect(grown).toEqual({ limit: 120, movedAt: STEP_MS, cutAt: 0 })
+    expect(nextLimit(grown, { delayMs: 20, inFlight: 100, at: 2 * STEP_MS - 1 }, BOUND)).toBe(grown)
     const small = { limit: 4, movedAt: 0, cutAt: 0 }
-    expect(nextLimit(small, { delayMs: 0, inFlight: 4, at: 1_000 }, BOUND).limit).toBe(5)
+    expect(nextLimit(small, { delayMs: 0, inFlight: 4, at: STEP_MS }, BOUND).limit).toBe(5)
+  })
+
+  it('takes the steps of a quiet spell on time at once, and lifts the limit after ten seconds', () => {
+    const cut = { limit: 10, movedAt: 0, cutAt: 0 }
+    // Two steps' worth of time: 10 → 12 → 15.
+    expect(nextLimit(cut, { delayMs: 0, inFlight: 0, at: 2 * STEP_MS + 10 }, BOUND)).toEqual({
+      limit: 15,
+      movedAt: 2 * STEP_MS,
+      cutAt: 0,
+    })
+    const lifted = nextLimit(cut, { delayMs: 0, inFlight: 0, at: GROWN_STEPS * STEP_MS }, BOUND)
+    expect(lifted.limit).toBe(Number.POSITIVE_INFINITY)
   })
 
   it('cuts at once when the loop turns late just after a step up', () => {

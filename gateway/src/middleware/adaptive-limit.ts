@@ -29,6 +29,8 @@ export const STEP_MS = 250
  * constants), so cutting again sooner would cut for the same lateness twice.
  */
 export const CUT_MS = 1_000
+/** Steps up (ten seconds on time) after which the limit is lifted altogether. */
+export const GROWN_STEPS = 40
 /** Never below this: a process that admits nothing cannot find out it has caught up. */
 export const MIN_LIMIT = 4
 
@@ -44,9 +46,15 @@ export function nextLimit(
     return { limit, movedAt: now.at, cutAt: now.at }
   }
   if (now.delayMs < boundMs / 2 && Number.isFinite(state.limit)) {
-    if (now.at - state.movedAt < STEP_MS) return state
-    const limit = state.limit + Math.max(1, Math.ceil(state.limit * 0.2))
-    return { ...state, limit, movedAt: now.at }
+    // The limit moves only when a request arrives: after a quiet spell on time it takes every
+    // step it would have taken meanwhile, or a burst after a lull would meet the old limit.
+    const steps = Math.floor((now.at - state.movedAt) / STEP_MS)
+    if (steps < 1) return state
+    let limit = state.limit
+    for (let step = 0; step < Math.min(steps, GROWN_STEPS); step++)
+      limit += Math.max(1, Math.ceil(limit * 0.2))
+    if (steps >= GROWN_STEPS) limit = Number.POSITIVE_INFINITY
+    return { ...state, limit, movedAt: state.movedAt + steps * STEP_MS }
   }
   return state
 }
