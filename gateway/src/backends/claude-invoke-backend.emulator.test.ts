@@ -1,38 +1,14 @@
 // The Claude Messages backend, lean client included, against the project's Bedrock emulator
 // (test/emulator), which speaks InvokeModel's JSON and InvokeModelWithResponseStream's event
 // stream of base64 chunks.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { startEmulator, type Emulator } from '../../../test/emulator/index.ts'
-import { sigV4Signer } from '@strata/aws-signing'
-import {
-  createClaudeInvokeClient,
-  type ClaudeInvokeClient,
-} from '../upstream/claude-invoke-client.ts'
+import { describe, expect, it } from 'vitest'
+import { useEmulatorClient } from '../../test-support/emulator-client.ts'
+import { createClaudeInvokeClient } from '../upstream/claude-invoke-client.ts'
 import type { BackendTarget } from './backend-target.ts'
 import { createClaudeInvokeBackend } from './claude-invoke-backend.ts'
 import type { MessagesCallContext } from './messages-backend.ts'
 
-let emulator: Emulator
-let client: ClaudeInvokeClient
-
-beforeAll(async () => {
-  emulator = await startEmulator()
-  client = createClaudeInvokeClient({
-    endpoint: emulator.url,
-    signer: sigV4Signer(() =>
-      Promise.resolve({ accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' }),
-    ),
-  })
-})
-
-afterAll(async () => {
-  await client.close()
-  await emulator.close()
-})
-
-beforeEach(() => {
-  emulator.reset()
-})
+const use = useEmulatorClient(createClaudeInvokeClient)
 
 const target: BackendTarget = {
   kind: 'converse',
@@ -46,7 +22,7 @@ const body = {
 }
 const backend = () =>
   createClaudeInvokeBackend({
-    client,
+    client: use.client,
     countTokens: { countTokens: () => Promise.resolve(0), close: () => undefined },
   })
 
@@ -62,12 +38,12 @@ describe('Claude backend against the emulator', () => {
       reply: { text: 'Cut off here', stopReason: 'model_context_window_exceeded' as const },
       chunkSize: 3,
     }
-    emulator.script({ scenario })
+    use.emulator.script({ scenario })
     const message = await backend().create({ body }, target, context)
     expect(message).toMatchObject({ model: 'sonnet', stop_reason: 'model_context_window_exceeded' })
     expect(heard).toEqual(['model_context_window_exceeded'])
 
-    emulator.script({ scenario })
+    use.emulator.script({ scenario })
     const events = await Array.fromAsync(backend().stream({ body }, target, context))
     expect(events.find((event) => event.type === 'message_delta')).toMatchObject({
       delta: { stop_reason: 'model_context_window_exceeded' },
@@ -77,7 +53,7 @@ describe('Claude backend against the emulator', () => {
 
   it('streams and answers without a listener', async () => {
     const context: MessagesCallContext = { model: 'sonnet', signal: new AbortController().signal }
-    emulator.script({ scenario: { reply: { text: 'Fine' } } })
+    use.emulator.script({ scenario: { reply: { text: 'Fine' } } })
     await expect(backend().create({ body }, target, context)).resolves.toMatchObject({
       stop_reason: 'end_turn',
     })

@@ -1,35 +1,14 @@
 // The converse backend, lean client included, against the project's Bedrock emulator
 // (test/emulator), which speaks the real Converse JSON and event-stream wire formats.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { startEmulator, type Emulator } from '../../../test/emulator/index.ts'
+import { describe, expect, it } from 'vitest'
+import { useEmulatorClient } from '../../test-support/emulator-client.ts'
 import { parseChatCompletionRequest, type ChatCompletionChunk } from '../openai/chat-completions.ts'
-import { createConverseClient, type ConverseClient } from '../upstream/converse-client.ts'
-import { sigV4Signer } from '@strata/aws-signing'
+import { createConverseClient } from '../upstream/converse-client.ts'
 import type { ChatCallContext } from './chat-backend.ts'
 import type { BackendTarget } from './backend-target.ts'
 import { createConverseBackend } from './converse-backend.ts'
 
-let emulator: Emulator
-let client: ConverseClient
-
-beforeAll(async () => {
-  emulator = await startEmulator()
-  client = createConverseClient({
-    endpoint: emulator.url,
-    signer: sigV4Signer(() =>
-      Promise.resolve({ accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' }),
-    ),
-  })
-})
-
-afterAll(async () => {
-  await client.close()
-  await emulator.close()
-})
-
-beforeEach(() => {
-  emulator.reset()
-})
+const use = useEmulatorClient(createConverseClient)
 
 const modelId = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0'
 const target: BackendTarget = { kind: 'converse', modelId, region: 'us-east-1' }
@@ -48,7 +27,7 @@ const request = (body: Record<string, unknown> = {}) =>
 
 describe('converse backend against the emulator', () => {
   it('completes a scripted reply with tool calls and reasoning', async () => {
-    emulator.script({
+    use.emulator.script({
       scenario: {
         reply: {
           text: 'Checking.',
@@ -59,7 +38,7 @@ describe('converse backend against the emulator', () => {
         },
       },
     })
-    const backend = createConverseBackend({ client })
+    const backend = createConverseBackend({ client: use.client })
     const body = request({
       tools: [
         { type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } },
@@ -86,17 +65,21 @@ describe('converse backend against the emulator', () => {
       completion_tokens: 9,
       prompt_tokens_details: { cached_tokens: 4 },
     })
-    const [recorded] = emulator.requests()
+    const [recorded] = use.emulator.requests()
     expect(recorded?.modelId).toBe(modelId)
     expect(recorded?.auth).toMatchObject({ kind: 'sigv4' })
   })
 
   it('streams a scripted reply in small deltas and ends with usage', async () => {
-    emulator.script({
+    use.emulator.script({
       scenario: { reply: { text: 'The quick brown fox jumps over the lazy dog.' }, chunkSize: 5 },
     })
     const chunks = await Array.fromAsync(
-      createConverseBackend({ client }).stream(request({ stream: true }), target, context()),
+      createConverseBackend({ client: use.client }).stream(
+        request({ stream: true }),
+        target,
+        context(),
+      ),
     )
     const text = chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('')
     expect(text).toBe('The quick brown fox jumps over the lazy dog.')
@@ -108,17 +91,17 @@ describe('converse backend against the emulator', () => {
   })
 
   it("tells Bedrock's own stop reason once, answering finish_reason length for a full context window", async () => {
-    const backend = createConverseBackend({ client })
+    const backend = createConverseBackend({ client: use.client })
     const heard: string[] = []
     const listening = { ...context(), onStopReason: (reason: string) => heard.push(reason) }
     const scripted = {
       scenario: { reply: { stopReason: 'model_context_window_exceeded' as const } },
     }
-    emulator.script(scripted)
+    use.emulator.script(scripted)
     const completion = await backend.complete(request(), target, listening)
     expect(completion.choices[0]?.finish_reason).toBe('length')
     expect(heard).toEqual(['model_context_window_exceeded'])
-    emulator.script({ ...scripted, scenario: { ...scripted.scenario, chunkSize: 2 } })
+    use.emulator.script({ ...scripted, scenario: { ...scripted.scenario, chunkSize: 2 } })
     const chunks = await Array.fromAsync(
       backend.stream(request({ stream: true }), target, listening),
     )
@@ -127,24 +110,28 @@ describe('converse backend against the emulator', () => {
   })
 
   it('tells a malformed stop reason before it becomes the error', async () => {
-    emulator.script({ scenario: { reply: { stopReason: 'malformed_tool_use' } } })
+    use.emulator.script({ scenario: { reply: { stopReason: 'malformed_tool_use' } } })
     const heard: string[] = []
     const listening = { ...context(), onStopReason: (reason: string) => heard.push(reason) }
     await expect(
-      createConverseBackend({ client }).complete(request(), target, listening),
+      createConverseBackend({ client: use.client }).complete(request(), target, listening),
     ).rejects.toMatchObject({ status: 500, upstreamType: 'malformed_tool_use' })
     expect(heard).toEqual(['malformed_tool_use'])
   })
 
   it('maps throttling before the stream starts to a 429', async () => {
-    emulator.script({ scenario: { fault: { kind: 'error', exception: 'ThrottlingException' } } })
+    use.emulator.script({
+      scenario: { fault: { kind: 'error', exception: 'ThrottlingException' } },
+    })
     await expect(
-      Array.fromAsync(createConverseBackend({ client }).stream(request(), target, context())),
+      Array.fromAsync(
+        createConverseBackend({ client: use.client }).stream(request(), target, context()),
+      ),
     ).rejects.toMatchObject({ status: 429, type: 'rate_limit_error' })
   })
 
   it('raises a mid-stream exception after the chunks before it', async () => {
-    emulator.script({
+    use.emulator.script({
       scenario: {
         reply: { text: 'abcdefghij' },
         chunkSize: 2,
@@ -157,7 +144,7 @@ describe('converse backend against the emulator', () => {
     })
     const seen: ChatCompletionChunk[] = []
     const error = await (async () => {
-      for await (const chunk of createConverseBackend({ client }).stream(
+      for await (const chunk of createConverseBackend({ client: use.client }).stream(
         request(),
         target,
         context(),
@@ -174,13 +161,13 @@ describe('converse backend against the emulator', () => {
     ).toBe(false)
   })
 
-  it('reaches the emulator with the client disconnect', async () => {
-    emulator.script({
+  it('reaches the emulator with the use.client disconnect', async () => {
+    use.emulator.script({
       scenario: { reply: { text: 'x'.repeat(200) }, chunkSize: 1, tokenDelayMs: 20 },
     })
     const controller = new AbortController()
     const error = await (async () => {
-      for await (const chunk of createConverseBackend({ client }).stream(
+      for await (const chunk of createConverseBackend({ client: use.client }).stream(
         request(),
         target,
         context(controller.signal),
@@ -189,6 +176,6 @@ describe('converse backend against the emulator', () => {
       }
     })().catch((caught: unknown) => caught)
     expect(error).toMatchObject({ status: 499 })
-    await expect.poll(() => emulator.requests()[0]?.aborted).toBe(true)
+    await expect.poll(() => use.emulator.requests()[0]?.aborted).toBe(true)
   })
 })
