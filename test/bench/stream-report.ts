@@ -148,9 +148,10 @@ ${streamTable(context.figures)}
   Strata's Mantle route), fastest floor round; median over ${String(context.rounds)} round(s).
 - **duration stretch**: median stream duration (request to last content chunk) over the floor's;
   then the p99 duration.
-- **streams completed**: counted streams that delivered content; "refused 503" (over the whole run, the first second's streams
-  included) are answers of
-  \`overloaded\` at once, from a gateway at its \`--max-in-flight\` (default 1024).
+- **streams completed**: counted streams that delivered content; "failed" are counted streams
+  that did not, and "refused 503" those of them answered \`overloaded\` at once, from a gateway
+  at its \`--max-in-flight\` (default 1024). A refused lane waits the answer's \`Retry-After\`
+  before its next stream, as the OpenAI and Anthropic SDKs do.
 - **newcomer**: every 100 ms after the ramp, one more stream on a fresh connection: the time until
   the target accepted the connection (p99), and its added time to first token (p99). This is what
   a new client sees while the target carries the load.
