@@ -9,7 +9,7 @@
 // that has one waiting, so the sockets multiply the accept rate of a busy process.
 // Reference: Node's server.listen `reusePort` (Linux 3.9+), libuv commit 6c692ad
 // ("unix: don't accept() connections in a loop").
-import { createServer, type RequestListener, type Server } from 'node:http'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
 /**
@@ -46,11 +46,15 @@ function listen(server: Server, port: number, host: string, reusePort: boolean):
 
 /** Serves `handler` on host:port (0: a free port) through `count` sockets. */
 export async function listenOn(
-  handler: RequestListener,
+  handler: (request: IncomingMessage, response: ServerResponse) => unknown,
   options: { port: number; host: string; count?: number },
 ): Promise<Listeners> {
   const count = options.count ?? LISTENERS
-  const servers = Array.from({ length: count }, () => createServer(handler))
+  // The handler answers through `response`; what it returns (a promise for Hono's) is not awaited.
+  const onRequest = (request: IncomingMessage, response: ServerResponse): void => {
+    void handler(request, response)
+  }
+  const servers = Array.from({ length: count }, () => createServer(onRequest))
   const [first, ...rest] = servers
   if (first === undefined) throw new Error('listenOn needs at least one socket')
   // The first socket picks the port when asked for any; the others join it.

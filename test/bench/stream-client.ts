@@ -137,7 +137,10 @@ function stream(
         if (response.statusCode !== 200) {
           response.resume()
           sink.failed++
-          if (response.statusCode !== 503) return next()
+          if (response.statusCode !== 503) {
+            next()
+            return
+          }
           if (counted) totals.refused++
           resolve(1000 * (Number(response.headers['retry-after']) || 0))
           return

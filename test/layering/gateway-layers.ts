@@ -10,6 +10,7 @@ export const gatewayLayers: Layers = [
     'config.ts',
     'server-observability.ts',
     'connection-drain.ts',
+    'listeners.ts',
     'batched-lines.ts',
     'client-error.ts',
   ],

@@ -63,9 +63,9 @@ describe('admission while the event loop runs late', () => {
     const refused = await postChat(app, chat)
     expect(refused.status).toBe(503)
     expect(refused.headers.get('retry-after')).toBe('1')
-    expect(await refused.json()).toMatchObject({
-      error: { type: 'server_error', code: 'overloaded', message: expect.stringMatching(/busy/) },
-    })
+    const { error } = (await refused.json()) as { error: Record<string, unknown> }
+    expect(error).toMatchObject({ type: 'server_error', code: 'overloaded' })
+    expect(error['message']).toMatch(/busy/)
     // Operations endpoints and the model list cost nothing and are never refused.
     expect((await app.request('/v1/models', { headers: authorized() })).status).toBe(200)
     expect((await app.request('/healthz')).status).toBe(200)

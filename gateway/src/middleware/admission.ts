@@ -20,9 +20,9 @@ export interface Admission {
   admit: MiddlewareHandler<GatewayEnv>
   /** Frees an admitted request's place when its record closes. */
   listener: RecordListener
-  inFlight(): number
+  inFlight: () => number
   /** The limit the loop delay allows now; Infinity when it sets none. */
-  adaptiveLimit(): number
+  adaptiveLimit: () => number
 }
 
 const overloaded = (why: string): GatewayError =>

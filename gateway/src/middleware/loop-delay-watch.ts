@@ -4,8 +4,8 @@ import { nextLoopDelay } from './loop-delay.ts'
 
 export interface LoopDelayWatch {
   /** The smoothed delay in milliseconds. */
-  delayMs(): number
-  stop(): void
+  delayMs: () => number
+  stop: () => void
 }
 
 /** Samples every intervalMs: 40 cheap wake-ups a second by default. */
