@@ -256,10 +256,14 @@ async function startGateway(
     },
   }
   const app = createApp(deps)
-  const listeners = await listenOn(getRequestListener(app.fetch), {
-    port: config.port,
-    host: config.host,
-  })
+  const listeners = await listenOn(
+    // The hostname stands in for a missing Host header (an HTTP/1.0 client), as serve() did.
+    getRequestListener(app.fetch, { hostname: config.host }),
+    {
+      port: config.port,
+      host: config.host,
+    },
+  )
   for (const server of listeners.servers) server.on('clientError', onClientError)
   const connections = trackConnections(listeners.servers)
   return {

@@ -175,6 +175,19 @@ describe('requests Node refuses itself', () => {
   )
 })
 
+// HTTP/1.0 has no Host header; Node serves such a request, and so must the gateway (its listen
+// address stands in for the host).
+describe('a request without a Host header', () => {
+  it('is served over HTTP/1.0', async () => {
+    const answer = await rawRequest(
+      journey.gateway.url,
+      `GET /v1/models HTTP/1.0\r\nAuthorization: Bearer ${DEMO_KEY}\r\n\r\n`,
+    )
+    expect(answer.status).toBe(200)
+    expect(JSON.parse(answer.body)).toMatchObject({ object: 'list' })
+  })
+})
+
 // Every 400 names the field and the rule it broke; these once named something else.
 describe('refusals that name the field and the rule', () => {
   const refusal = async (path: string, body: unknown) => {
