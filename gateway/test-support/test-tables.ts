@@ -59,3 +59,14 @@ export function testTableInput(): RoutingTableInput {
 export function testTable(): RoutingTable {
   return routingTableSchema.parse(testTableInput())
 }
+
+type RouteInput = RoutingTableInput['projects'][number]['routes'][number]
+
+/** The test table with its first route, `claude`, changed: its backends, shadow or limits. */
+export function testTableWithClaudeRoute(route: Partial<RouteInput>): RoutingTable {
+  const input = testTableInput()
+  const claude = input.projects[0]?.routes[0]
+  if (claude === undefined) throw new Error('fixture has a route')
+  Object.assign(claude, route)
+  return routingTableSchema.parse(input)
+}

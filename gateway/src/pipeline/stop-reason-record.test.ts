@@ -1,7 +1,6 @@
 // Upstream's stop reason on its way from a backend to the request record and the per-backend
 // series (pipeline/backend-calls.ts): the answering attempt's reason is kept, a failed attempt's is
 // not, and a shadow copy has no record to tell.
-import { routingTableSchema } from '@strata/crds'
 import { describe, expect, it } from 'vitest'
 import {
   completionFor,
@@ -11,7 +10,7 @@ import {
   textChunk,
   usageChunk,
 } from '../../test-support/app-test-kit.ts'
-import { testTableInput } from '../../test-support/test-tables.ts'
+import { testTableWithClaudeRoute } from '../../test-support/test-tables.ts'
 import { GatewayError } from '../errors/gateway-error.ts'
 import type { RecordListener, RequestRecord } from '../observe/request-record.ts'
 import { createRoutingState } from '../routing/routing-state.ts'
@@ -20,10 +19,7 @@ const hello = { model: 'claude', messages: [{ role: 'user', content: 'Hello' }] 
 const windowFull = 'model_context_window_exceeded'
 
 function appWith(shadow = false) {
-  const input = testTableInput()
-  const claude = input.projects[0]?.routes[0]
-  if (claude === undefined) throw new Error('fixture has a route')
-  Object.assign(claude, {
+  const table = testTableWithClaudeRoute({
     backends: [
       { name: 'primary', kind: 'converse', modelId: 'primary-model', region: 'us-east-1' },
       shadow
@@ -37,7 +33,7 @@ function appWith(shadow = false) {
   const converse = createStubBackend()
   const mantle = createStubBackend()
   const test = createTestApp({
-    routing: createRoutingState(routingTableSchema.parse(input)).current,
+    routing: createRoutingState(table).current,
     backends: { converse, mantle },
     requestListeners: [listener],
   })

@@ -1,6 +1,6 @@
 // The resilience hooks of /v1/chat/completions, in process with a stub backend per kind: fallback
 // before the first byte, never after it, idle streams, and a failing shadow the client never sees.
-import { routingTableSchema, type RoutingTableInput } from '@strata/crds'
+import type { RoutingTableInput } from '@strata/crds'
 import { describe, expect, it } from 'vitest'
 import {
   createStubBackend,
@@ -12,17 +12,14 @@ import {
 } from '../../test-support/app-test-kit.ts'
 import { GatewayError } from '../errors/gateway-error.ts'
 import { createRoutingState } from '../routing/routing-state.ts'
-import { testTableInput } from '../../test-support/test-tables.ts'
+import { testTableWithClaudeRoute } from '../../test-support/test-tables.ts'
 
 const hello = { model: 'claude', messages: [{ role: 'user', content: 'Hello' }] }
 
 type RouteInput = RoutingTableInput['projects'][number]['routes'][number]
 
 function appWith(route: Partial<RouteInput>) {
-  const input = testTableInput()
-  const claude = input.projects[0]?.routes[0]
-  if (claude === undefined) throw new Error('fixture has a route')
-  Object.assign(claude, {
+  const table = testTableWithClaudeRoute({
     backends: [
       { name: 'primary', kind: 'converse', modelId: 'primary-model', region: 'us-east-1' },
       {
@@ -38,7 +35,7 @@ function appWith(route: Partial<RouteInput>) {
   const converse = createStubBackend()
   const mantle = createStubBackend()
   const test = createTestApp({
-    routing: createRoutingState(routingTableSchema.parse(input)).current,
+    routing: createRoutingState(table).current,
     backends: { converse, mantle },
   })
   return { ...test, converse, mantle }
