@@ -17,7 +17,7 @@ export function postSpec(
   url: URL,
   timeoutMs: number,
   onResponse: (response: IncomingMessage) => void,
-  onError: () => void,
+  onError: (error: Error) => void,
 ): void {
   const outgoing = request(
     {

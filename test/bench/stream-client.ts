@@ -31,6 +31,8 @@ export interface StreamResult {
   chunks: number
   /** Answers 503 (a gateway past its capacity refuses at once), among the failed (counted streams). */
   refused: number
+  /** The other failures among the counted streams, by kind: `status 502`, an error code, `no content`. */
+  otherFailures: Record<string, number>
   /**
    * A newcomer every 100 ms after the ramp, on a fresh connection: the time until the target
    * accepted the connection, and its time to first token (fairness while the target is busy).
@@ -50,6 +52,7 @@ interface Totals {
   ttftAll: number[]
   chunks: number
   refused: number
+  otherFailures: Record<string, number>
 }
 
 interface Probe {
@@ -124,8 +127,13 @@ function stream(
     }
     const started = performance.now()
     let last: number | undefined
-    const fail = () => {
+    // Why a counted stream failed, other than a refusal.
+    const note = (kind: string): void => {
+      if (counted) totals.otherFailures[kind] = (totals.otherFailures[kind] ?? 0) + 1
+    }
+    const fail = (error: Error & { code?: string }) => {
       sink.failed++
+      note(error.code ?? error.message)
       resolve(0)
     }
     postSpec(
@@ -138,6 +146,7 @@ function stream(
           response.resume()
           sink.failed++
           if (response.statusCode !== 503) {
+            note(`status ${String(response.statusCode)}`)
             next()
             return
           }
@@ -156,8 +165,10 @@ function stream(
           last = now
         })
         response.on('end', () => {
-          if (last === undefined) sink.failed++
-          else {
+          if (last === undefined) {
+            sink.failed++
+            note('no content')
+          } else {
             sink.streams++
             sink.durations.push(last - started)
           }
@@ -174,7 +185,7 @@ export async function runStreams(run: StreamRun): Promise<StreamResult> {
   const url = new URL(run.spec.url)
   const agent = new Agent({ keepAlive: true, maxSockets: run.concurrency })
   const sink: Sink = { ttft: [], gaps: [], durations: [], failed: 0, streams: 0 }
-  const totals: Totals = { ttftAll: [], chunks: 0, refused: 0 }
+  const totals: Totals = { ttftAll: [], chunks: 0, refused: 0, otherFailures: {} }
   const probe: Probe = { accept: [], ttft: [], failed: 0 }
   const start = performance.now()
   const countFrom = start + run.warmupSeconds * 1000
@@ -215,6 +226,7 @@ export async function runStreams(run: StreamRun): Promise<StreamResult> {
     duration: summarize(sink.durations),
     chunks: totals.chunks,
     refused: totals.refused,
+    otherFailures: totals.otherFailures,
     probe: { accept: summarize(probe.accept), ttft: summarize(probe.ttft), failed: probe.failed },
   }
 }
