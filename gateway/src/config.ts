@@ -127,7 +127,7 @@ const settings = {
     flag: 'shed-loop-delay-ms',
     env: 'STRATA_SHED_LOOP_DELAY_MS',
     value: 'MS',
-    help: 'refuse new model requests with 503 overloaded and Retry-After while the event loop runs this late on average (smoothed over about a second), so a saturated process keeps the streams it has on time and answers the excess at once; 0 for never (default 0).',
+    help: 'experimental: while the event loop runs this late on average (smoothed over about a second), lower the limit on model requests in flight and refuse the excess with 503 overloaded and Retry-After, so a process short of CPU answers the excess at once instead of slowing every stream; 0 for never (default 0).',
     schema: wholeNumber(0, 60_000).default(0),
   },
   keepAliveMs: {

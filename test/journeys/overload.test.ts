@@ -41,6 +41,8 @@ describe('a burst past the in-flight bound', () => {
           expect(refusal.status).toBe(503)
           expect(refusal.code).toBe('overloaded')
           expect(refusal.headers?.get('retry-after')).toBe('1')
+          // A retry comes on a new connection, which a Service may send to another replica.
+          expect(refusal.headers?.get('connection')).toBe('close')
           return { served: false, ms: performance.now() - started }
         }
       }),

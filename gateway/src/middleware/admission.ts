@@ -8,12 +8,13 @@
 // saturated long before a bound sized for a whole one. With --shed-loop-delay-ms the bound also
 // adapts to the event loop's delay (adaptive-limit.ts), which is what saturation looks like from
 // inside, whatever the CPU limit.
-import type { MiddlewareHandler } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
 import type { GatewayEnv } from '../gateway-env.ts'
 import { GatewayError } from '../errors/gateway-error.ts'
 import type { RecordListener, RequestRecord } from '../observe/request-record.ts'
 import { gatewayError } from '../errors/catalogue.ts'
 import { nextLimit, unlimited } from './adaptive-limit.ts'
+import { nodeResponseOf } from '../node-env.ts'
 
 export interface Admission {
   /** Admits the request or refuses it at once; placed before authentication and the body. */
@@ -30,6 +31,18 @@ const overloaded = (why: string): GatewayError =>
     retryAfterSeconds: 1,
   })
 
+/**
+ * The refusal closes its connection. The request's body is left unread, and the adapter closes a
+ * connection whose body it cannot drain within half a second, which a starved process does late:
+ * a client retrying on the kept-alive connection after Retry-After met that close as
+ * ECONNRESET (16 of about 390 streams at a 250m CPU limit). A new connection also lets the
+ * Service send the retry to another replica.
+ */
+function refuse(c: Context<GatewayEnv>, why: string): never {
+  nodeResponseOf(c.env)?.setHeader('connection', 'close')
+  throw overloaded(why)
+}
+
 export interface AdmissionBounds {
   /** Model requests in flight at most; 0 for no bound. */
   maxInFlight: number
@@ -44,14 +57,14 @@ export function createAdmission({ maxInFlight, loop }: AdmissionBounds): Admissi
   const admitted = new WeakSet<RequestRecord>()
   return {
     admit: async function admit(c, next) {
-      if (maxInFlight > 0 && inFlight >= maxInFlight) throw overloaded('at capacity')
+      if (maxInFlight > 0 && inFlight >= maxInFlight) refuse(c, 'at capacity')
       if (loop) {
         adaptive = nextLimit(
           adaptive,
           { delayMs: loop.delayMs(), inFlight, at: loop.now() },
           loop.boundMs,
         )
-        if (inFlight >= adaptive.limit) throw overloaded('too busy to start new work')
+        if (inFlight >= adaptive.limit) refuse(c, 'too busy to start new work')
       }
       const { record } = c.get('record')
       admitted.add(record)
