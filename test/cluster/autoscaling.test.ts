@@ -264,13 +264,19 @@ describe('autoscaling on in-flight requests per replica', () => {
         (error: unknown) => (statusCode(error) === 404 ? true : undefined),
       )
     await eventually('ScaledObject deleted', () => gone(scaledObject.conditions()))
-    await eventually('HPA deleted', () =>
-      gone(
-        autoscaling.readNamespacedHorizontalPodAutoscaler({
-          namespace: NAMESPACE,
-          name: `keda-hpa-${SERVICE}`,
-        }),
-      ),
+    // The HPA goes by garbage collection (its owner is the ScaledObject), and the collector can
+    // take its periodic rediscovery of resource types (30 s) to act on an owner whose CRD was
+    // installed moments ago: one run on the loaded CI machine missed a 30 s wait.
+    await eventually(
+      'HPA deleted',
+      () =>
+        gone(
+          autoscaling.readNamespacedHorizontalPodAutoscaler({
+            namespace: NAMESPACE,
+            name: `keda-hpa-${SERVICE}`,
+          }),
+        ),
+      90_000,
     )
-  })
+  }, 150_000)
 })
