@@ -152,14 +152,17 @@ async function pump<T>(
   const alive = keepAlive(options.keepAliveMs, now, () =>
     sink.write(options.keepAliveText ?? sseKeepAlive),
   )
-  const finalize = async (): Promise<void> => {
+  // `last`: the stream's closing event, written with the end of the response so that both leave
+  // in one write, after the record is closed (metrics and the access log are current by then).
+  // Written on its own first, it went out in one system call and the response's end in another.
+  const finalize = async (last?: string): Promise<void> => {
     if (finalized) return
     finalized = true
     alive.stop()
     await rest.return?.(undefined).catch(() => undefined)
     call.release()
-    sink.end()
     record.finish(now())
+    sink.end(gone() ? undefined : last)
   }
   let pushing = false
   sink.onClose((reason) => {
@@ -193,6 +196,7 @@ async function pump<T>(
     record.record.error = failure
     send(encoding.error(failure))
   }
+  let last: string | undefined
   try {
     let next = await start
     while (next.done !== true && !gone()) {
@@ -219,11 +223,11 @@ async function pump<T>(
       )
         record.record.firstTokenAt = now()
     }
-    if (!gone()) send(encoding.end)
+    last = encoding.end
   } catch (error) {
     failAfterStart(error)
   } finally {
-    if (!pushing) await finalize()
+    if (!pushing) await finalize(last)
   }
 }
 
@@ -232,7 +236,7 @@ interface PumpState {
   /** `at`: when, if the caller already read the clock. */
   send: (text: string | undefined, at?: number) => boolean
   failAfterStart: (error: unknown) => void
-  finalize: () => Promise<void>
+  finalize: (last?: string) => Promise<void>
 }
 
 // The rest of a stream by push: each network read's items are encoded into one text and written
@@ -272,8 +276,7 @@ function pushRest<T>(
       return false
     },
     end() {
-      if (!gone()) send(encoding.end)
-      void state.finalize()
+      void state.finalize(encoding.end)
     },
     fail(error) {
       state.failAfterStart(error)

@@ -15,7 +15,8 @@ export interface SseSink {
   write(text: string): boolean
   /** Resolves when the client has read enough to take more text, or is gone. */
   drained(): Promise<void>
-  end(): void
+  /** Ends the response, with `text` as its last chunk when given. */
+  end(text?: string): void
   /** The client went away before end(); told at most once. */
   onClose(listener: (reason: unknown) => void): void
   /** What the handler returns to Hono once open() was called. */
@@ -46,10 +47,11 @@ export function nodeSink(outgoing: ServerResponse): SseSink {
         outgoing.on('close', done)
       })
     },
-    end() {
+    end(text) {
       if (ended) return
       ended = true
-      outgoing.end()
+      if (text === undefined || outgoing.destroyed) outgoing.end()
+      else outgoing.end(text)
     },
     onClose(listener) {
       outgoing.once('close', () => {
@@ -93,9 +95,10 @@ export function webSink(): SseSink {
     drained() {
       return closed ? Promise.resolve() : new Promise((resolve) => (wake = resolve))
     },
-    end() {
+    end(text) {
       if (closed) return
       closed = true
+      if (text !== undefined) controller?.enqueue(encoder.encode(text))
       controller?.close()
     },
     onClose(listener) {
