@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { median, percentile, summarize } from './stats.ts'
+import { median, percentile, splitStreamCost, summarize } from './stats.ts'
 
 describe('bench statistics', () => {
   it('takes percentiles by nearest rank', () => {
@@ -16,5 +16,15 @@ describe('bench statistics', () => {
 
   it('summarizes latency samples', () => {
     expect(summarize([4, 1, 3, 2])).toEqual({ count: 4, p50: 2, p90: 4, p99: 4, max: 4 })
+  })
+
+  it('splits CPU per chunk into a per-chunk and a per-stream part', () => {
+    // 40 µs a chunk and 600 µs a stream: 70 µs per chunk over 20 chunks, 50 over 60.
+    const split = splitStreamCost(
+      { chunks: 20, microsPerChunk: 70 },
+      { chunks: 60, microsPerChunk: 50 },
+    )
+    expect(split.perChunkMicros).toBeCloseTo(40)
+    expect(split.perStreamMicros).toBeCloseTo(600)
   })
 })

@@ -37,3 +37,22 @@ export function summarize(samples: readonly number[]): LatencySummary {
     max: sorted.at(-1) ?? Number.NaN,
   }
 }
+
+/** CPU split into what each chunk costs and what each stream costs however long it is. */
+export interface StreamCostSplit {
+  perChunkMicros: number
+  perStreamMicros: number
+}
+
+/**
+ * splitStreamCost solves cost per chunk = perChunk + perStream / chunks for two stream lengths:
+ * CPU per chunk measured with short and with long streams at the same concurrency.
+ */
+export function splitStreamCost(
+  short: { chunks: number; microsPerChunk: number },
+  long: { chunks: number; microsPerChunk: number },
+): StreamCostSplit {
+  const perStreamMicros =
+    (short.microsPerChunk - long.microsPerChunk) / (1 / short.chunks - 1 / long.chunks)
+  return { perChunkMicros: short.microsPerChunk - perStreamMicros / short.chunks, perStreamMicros }
+}

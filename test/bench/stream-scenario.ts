@@ -1,5 +1,5 @@
 // The streams of the benchmark, scripted into the emulator: long enough to look like a model, a
-// first token after 100 ms, then one chunk every 100 ms, 10 chunks in all (about 1 s per stream).
+// first token after 100 ms, then one chunk every 100 ms, 20 chunks in all (about 2 s per stream).
 export const streamMarker = 'tok'
 
 const streamScenario = {
@@ -15,6 +15,14 @@ const streamScenario = {
  * write after its delay: one event per network read, as Bedrock sends tokens.
  */
 export const pacedScenario = { ...streamScenario, chunkSize: 4 }
+
+/** The paced streams with another number of content events (stream-split.ts). */
+export function pacedStreams(chunks: number): typeof pacedScenario {
+  return {
+    ...pacedScenario,
+    reply: { text: Array.from({ length: chunks }, () => streamMarker).join(' ') },
+  }
+}
 
 /** Every ConverseStream and Mantle chat stream of the emulator answers this way from now on. */
 export async function scriptStreams(
