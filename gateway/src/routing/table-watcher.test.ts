@@ -114,4 +114,27 @@ describe('routing table file', () => {
     expect(tables).toEqual([])
     expect(errors).toEqual([])
   })
+
+  it('does not read the table again for events about other files of its directory', async () => {
+    // The table is a symlink to a file elsewhere, so that it can change without an event here.
+    const elsewhere = await mkdtemp(join(tmpdir(), 'strata-routes-target-'))
+    try {
+      const target = join(elsewhere, 'routes.json')
+      await writeFile(target, tableText(1))
+      await unlink(path)
+      await symlink(target, path)
+      startWatching()
+      await writeFile(target, tableText(7))
+      await writeFile(join(directory, 'gateway.log'), 'a line\n')
+      await new Promise((resolve) => setTimeout(resolve, 150))
+      expect(tables).toEqual([])
+      // An event for the table itself still reloads it.
+      await rename(path, join(directory, 'routes.old'))
+      await symlink(target, path)
+      await until(() => tables.length > 0)
+      expect(tables.at(-1)?.version).toBe(7)
+    } finally {
+      await rm(elsewhere, { recursive: true, force: true })
+    }
+  })
 })

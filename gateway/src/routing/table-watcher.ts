@@ -1,11 +1,13 @@
 // Hot reload of a routing table file. The directory is watched, not the file: editors save by
 // writing a new file and renaming it over the old one, and Kubernetes updates a mounted ConfigMap
-// by swapping a `..data` symlink, and both replace the inode a file watch would follow. Any event
-// in the directory schedules a debounced re-read; an unchanged file is ignored and an invalid one
-// is reported while the previous table stays in service.
+// by swapping a `..data` symlink, and both replace the inode a file watch would follow. An event
+// for the file or for `..data` schedules a debounced re-read; events for other files of the
+// directory do not, since a table kept beside a busy file (a log) was otherwise read again and
+// again. An unchanged file is ignored and an invalid one is reported while the previous table
+// stays in service.
 import { watch, type FSWatcher } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { basename, dirname } from 'node:path'
 import type { RoutingTable } from '@strata/crds'
 import { parseRoutingTableText } from './table-file.ts'
 
@@ -62,7 +64,13 @@ export function watchRoutingTableFile(options: TableWatcherOptions): TableWatche
     timer = setTimeout(runReload, debounceMs)
   }
 
-  const watcher: FSWatcher = watch(dirname(options.path), { persistent: false }, schedule)
+  // Where the platform does not name the file of an event (Node's fs.watch may not), any event counts.
+  const name = basename(options.path)
+  const concernsTable = (file: string | null): boolean =>
+    file === null || file === name || file === '..data'
+  const watcher: FSWatcher = watch(dirname(options.path), { persistent: false }, (_event, file) => {
+    if (concernsTable(file)) schedule()
+  })
   watcher.on('error', (error) => {
     options.onInvalid(error)
   })
