@@ -199,6 +199,8 @@ export interface InClusterGatewayOptions {
   port?: string
   /** More strata-gateway flags, e.g. `--price-table FILE`. */
   extraArgs?: string[]
+  /** More environment, e.g. STRATA_SERVICE_ACCOUNT_AUTH=true as the chart sets it. */
+  env?: NodeJS.ProcessEnv
 }
 
 /** strata-gateway in in-cluster mode, watching the operator's routing-table ConfigMap. */
@@ -226,6 +228,7 @@ export function startInClusterGateway(options: InClusterGatewayOptions): Promise
       PATH: process.env['PATH'],
       HOME: options.workDirectory,
       ...emulatorAwsEnv(options.emulatorUrl),
+      ...options.env,
     },
   )
 }
