@@ -2,7 +2,6 @@
 // a guardrail, a ModelRoute with its own guardrail, the operator publishing them in the routing
 // table, and the in-cluster gateway (ServiceAccount auth on) serving a ServiceAccount the project
 // lists, with the route's guardrail applied. No key is used anywhere.
-import { decodeTableConfigMap, ROUTING_TABLE_CONFIG_MAP, type RoutingTable } from '@strata/crds'
 import OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createEmulatorClient } from '../emulator/emulator-client.ts'
@@ -35,18 +34,6 @@ afterAll(async () => {
   ])
 })
 
-async function publishedTable(): Promise<RoutingTable | undefined> {
-  const configMap = await core.readNamespacedConfigMap({
-    name: ROUTING_TABLE_CONFIG_MAP,
-    namespace: system,
-  })
-  const decoded = decodeTableConfigMap({
-    ...(configMap.data ? { data: configMap.data } : {}),
-    ...(configMap.binaryData ? { binaryData: configMap.binaryData } : {}),
-  })
-  return decoded.ok ? decoded.table : undefined
-}
-
 describe('access lists and guardrails from the CRDs to the gateway', () => {
   it('publishes spec.access and both guardrails, and serves a listed ServiceAccount', async () => {
     await createStrataObject(
@@ -71,7 +58,7 @@ describe('access lists and guardrails from the CRDs to the gateway', () => {
     const project = await eventually(
       'the project and its route in the published table',
       async () => {
-        const table = await publishedTable().catch(() => undefined)
+        const table = await suite.publishedTable().catch(() => undefined)
         const found = table?.projects.find((p) => p.namespace === team && p.name === 'research')
         return found?.routes.length ? found : undefined
       },

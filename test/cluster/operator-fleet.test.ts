@@ -14,13 +14,13 @@ import {
   ListTagsForResourceCommand,
   UntagResourceCommand,
 } from '@aws-sdk/client-bedrock'
-import { KubernetesObjectApi, PatchStrategy, setHeaderOptions, Watch } from '@kubernetes/client-node'
 import {
-  bedrockProjectSchema,
-  decodeTableConfigMap,
-  modelRouteSchema,
-  ROUTING_TABLE_CONFIG_MAP,
-} from '@strata/crds'
+  KubernetesObjectApi,
+  PatchStrategy,
+  setHeaderOptions,
+  Watch,
+} from '@kubernetes/client-node'
+import { bedrockProjectSchema, modelRouteSchema } from '@strata/crds'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { ensureBinaries } from '../control-plane/binaries.ts'
 import { createEmulatorClient, type EmulatorClient } from '../emulator/emulator-client.ts'
@@ -125,13 +125,7 @@ const profileExists = (arn: string) =>
   )
 
 async function tableProjectIds(): Promise<string[]> {
-  const map = await core.readNamespacedConfigMap({
-    name: ROUTING_TABLE_CONFIG_MAP,
-    namespace: system,
-  })
-  const decoded = decodeTableConfigMap(map)
-  if (!decoded.ok) throw new Error('the routing table ConfigMap does not decode')
-  return decoded.table.projects.map((project) => project.projectId)
+  return (await suite.publishedTable()).projects.map((project) => project.projectId)
 }
 
 /** A kubeconfig that names its credential the way kubectl does: a token file beside it. */

@@ -4,12 +4,7 @@
 import { createHash } from 'node:crypto'
 import { BedrockClient, ListInferenceProfilesCommand } from '@aws-sdk/client-bedrock'
 import { EventsV1Api, PatchStrategy, setHeaderOptions, Watch } from '@kubernetes/client-node'
-import {
-  ROUTING_TABLE_CONFIG_MAP,
-  bedrockProjectSchema,
-  decodeTableConfigMap,
-  modelRouteSchema,
-} from '@strata/crds'
+import { bedrockProjectSchema, modelRouteSchema } from '@strata/crds'
 import OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createEmulatorClient, type EmulatorClient } from '../emulator/emulator-client.ts'
@@ -327,16 +322,7 @@ describe('strata-operator', () => {
     expect(condition(route.status?.conditions, 'Rollout')?.status).toBe('False')
     // The route itself is served, with the stable backend only: the rollout owns the weights.
     expect(condition(route.status?.conditions, 'Ready')?.status).toBe('True')
-    const configMap = await core.readNamespacedConfigMap({
-      name: ROUTING_TABLE_CONFIG_MAP,
-      namespace: system,
-    })
-    const decoded = decodeTableConfigMap({
-      ...(configMap.data ? { data: configMap.data } : {}),
-      ...(configMap.binaryData ? { binaryData: configMap.binaryData } : {}),
-    })
-    if (!decoded.ok) throw new Error(decoded.error)
-    const entry = decoded.table.projects
+    const entry = (await suite.publishedTable()).projects
       .flatMap((project) => project.routes)
       .find((r) => r.name === 'blind-rollout')
     expect(entry?.backends.map((b) => [b.name, b.weight])).toEqual([

@@ -3,6 +3,7 @@
 // a work directory, the Bedrock emulator and strata-operator as processes, and the clean-up that
 // stops them and deletes both namespaces. Each test passes what is its own (operator flags, the
 // kubeconfig the operator uses) and does its own further set-up around start() and stop().
+import { decodeTableConfigMap, ROUTING_TABLE_CONFIG_MAP, type RoutingTable } from '@strata/crds'
 import { installCrds } from './crds.ts'
 import { clusterClients } from './kube.ts'
 import {
@@ -69,6 +70,17 @@ export function operatorSuite(name: string, kubeconfig: string) {
       return made(operators.at(-1), 'operator')
     },
     startOperator,
+
+    /** The routing table the operator published in the system namespace, decoded. */
+    async publishedTable(): Promise<RoutingTable> {
+      const configMap = await core.readNamespacedConfigMap({
+        name: ROUTING_TABLE_CONFIG_MAP,
+        namespace: system,
+      })
+      const decoded = decodeTableConfigMap(configMap)
+      if (!decoded.ok) throw new Error(`the routing table in ${system}: ${decoded.error}`)
+      return decoded.table
+    },
 
     async start(options: OperatorStartOptions = {}): Promise<void> {
       await installCrds(config)

@@ -12,7 +12,7 @@ import {
   waitFor,
   type Started,
 } from '../control-plane/processes.ts'
-import type { GatewayAccess } from './gateway-access.ts'
+import { kubeApiFlags, type GatewayAccess } from './gateway-access.ts'
 
 const repoRoot = new URL('../../', import.meta.url).pathname
 
@@ -212,12 +212,7 @@ export function startInClusterGateway(options: InClusterGatewayOptions): Promise
       join(repoRoot, 'gateway/bin/strata-gateway.js'),
       '--routes-configmap',
       `${options.namespace}/${ROUTING_TABLE_CONFIG_MAP}`,
-      '--kube-api',
-      access.server,
-      '--kube-token-file',
-      access.tokenFile,
-      '--kube-ca-file',
-      access.caFile,
+      ...kubeApiFlags(access),
       '--port',
       options.port ?? '0',
       ...(options.extraArgs ?? []),
