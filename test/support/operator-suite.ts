@@ -101,5 +101,3 @@ export function operatorSuite(name: string, kubeconfig: string) {
     },
   }
 }
-
-export type OperatorSuite = ReturnType<typeof operatorSuite>
