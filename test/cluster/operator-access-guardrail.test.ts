@@ -2,121 +2,63 @@
 // a guardrail, a ModelRoute with its own guardrail, the operator publishing them in the routing
 // table, and the in-cluster gateway (ServiceAccount auth on) serving a ServiceAccount the project
 // lists, with the route's guardrail applied. No key is used anywhere.
-import { join } from 'node:path'
-import { CoreV1Api, CustomObjectsApi, RbacAuthorizationV1Api } from '@kubernetes/client-node'
-import { decodeTableConfigMap, ROUTING_TABLE_CONFIG_MAP, type RoutingTable } from '@strata/crds'
 import OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createEmulatorClient } from '../emulator/emulator-client.ts'
 import { GUARDRAIL_TRIGGER_WORD } from '../emulator/guardrails.ts'
-import { installCrds } from '../support/crds.ts'
 import { grantGatewayAccess } from '../support/gateway-access.ts'
-import { eventually, kubeConfigFrom } from '../support/kube.ts'
-import {
-  emulatorAwsEnv,
-  makeWorkDirectory,
-  startAnnouncing,
-  startEmulatorProcess,
-  startOperatorProcess,
-  type RunningProcess,
-} from '../support/processes.ts'
+import { eventually } from '../support/kube.ts'
+import { operatorSuite } from '../support/operator-suite.ts'
+import { startInClusterGateway, type RunningProcess } from '../support/processes.ts'
+import { createStrataObject, strataObject } from '../support/strata-objects.ts'
 
-const kubeconfig = inject('kubeconfig')
-const config = kubeConfigFrom(kubeconfig)
-const core = config.makeApiClient(CoreV1Api)
-const custom = config.makeApiClient(CustomObjectsApi)
-const rbac = config.makeApiClient(RbacAuthorizationV1Api)
-const suffix = Date.now().toString(36)
-const system = `strata-ag-${suffix}`
-const team = `team-ag-${suffix}`
+const suite = operatorSuite('ag', inject('kubeconfig'))
+const { config, core, custom, rbac, suffix, system, team } = suite
 const apps = `apps-ag-${suffix}`
 const reviewRole = `strata-ag-tokenreview-${suffix}`
-const group = 'strata.dev'
-const version = 'v1alpha1'
-const repoRoot = new URL('../../', import.meta.url).pathname
 
-let workDirectory = ''
-const running: RunningProcess[] = []
+let gateway: RunningProcess | undefined
 
 beforeAll(async () => {
-  await installCrds(config)
-  for (const name of [system, team, apps])
-    await core.createNamespace({ body: { metadata: { name } } })
-  workDirectory = await makeWorkDirectory('operator-access')
-  const emulator = await startEmulatorProcess(workDirectory)
-  running.push(emulator)
-  running.push(
-    await startOperatorProcess({
-      workDirectory,
-      kubeconfig,
-      namespace: system,
-      emulatorUrl: emulator.url,
-    }),
-  )
+  await suite.start()
+  await core.createNamespace({ body: { metadata: { name: apps } } })
 }, 120_000)
 
 afterAll(async () => {
-  await Promise.allSettled(running.map((process) => process.stop()))
+  await gateway?.stop()
+  await suite.stop()
   await Promise.allSettled([
-    ...[team, apps, system].map((name) => core.deleteNamespace({ name })),
+    core.deleteNamespace({ name: apps }),
     rbac.deleteClusterRoleBinding({ name: reviewRole }),
     rbac.deleteClusterRole({ name: reviewRole }),
   ])
 })
 
-async function publishedTable(): Promise<RoutingTable | undefined> {
-  const configMap = await core.readNamespacedConfigMap({
-    name: ROUTING_TABLE_CONFIG_MAP,
-    namespace: system,
-  })
-  const decoded = decodeTableConfigMap({
-    ...(configMap.data ? { data: configMap.data } : {}),
-    ...(configMap.binaryData ? { binaryData: configMap.binaryData } : {}),
-  })
-  return decoded.ok ? decoded.table : undefined
-}
-
 describe('access lists and guardrails from the CRDs to the gateway', () => {
   it('publishes spec.access and both guardrails, and serves a listed ServiceAccount', async () => {
-    await custom.createNamespacedCustomObject({
-      group,
-      version,
-      namespace: team,
-      plural: 'bedrockprojects',
-      body: {
-        apiVersion: `${group}/${version}`,
-        kind: 'BedrockProject',
-        metadata: { name: 'research', namespace: team },
-        spec: {
-          name: `Research ${suffix}`,
-          region: 'us-east-1',
-          tags: { owner: 'a', cost_center: 'b', environment: 'c', data_classification: 'd' },
-          access: { serviceAccounts: [{ namespace: apps, name: 'notebook' }] },
-          guardrail: { identifier: 'gr0project', version: '1' },
-        },
-      },
-    })
-    await custom.createNamespacedCustomObject({
-      group,
-      version,
-      namespace: team,
-      plural: 'modelroutes',
-      body: {
-        apiVersion: `${group}/${version}`,
-        kind: 'ModelRoute',
-        metadata: { name: 'chat', namespace: team },
-        spec: {
-          projectRef: { name: 'research' },
-          model: 'chat',
-          backends: [{ kind: 'converse', modelId: 'anthropic.claude-sonnet-4-6' }],
-          guardrail: { identifier: 'gr0route', version: '2' },
-        },
-      },
-    })
+    await createStrataObject(
+      custom,
+      strataObject('BedrockProject', team, 'research', {
+        name: `Research ${suffix}`,
+        region: 'us-east-1',
+        tags: { owner: 'a', cost_center: 'b', environment: 'c', data_classification: 'd' },
+        access: { serviceAccounts: [{ namespace: apps, name: 'notebook' }] },
+        guardrail: { identifier: 'gr0project', version: '1' },
+      }),
+    )
+    await createStrataObject(
+      custom,
+      strataObject('ModelRoute', team, 'chat', {
+        projectRef: { name: 'research' },
+        model: 'chat',
+        backends: [{ kind: 'converse', modelId: 'anthropic.claude-sonnet-4-6' }],
+        guardrail: { identifier: 'gr0route', version: '2' },
+      }),
+    )
     const project = await eventually(
       'the project and its route in the published table',
       async () => {
-        const table = await publishedTable().catch(() => undefined)
+        const table = await suite.publishedTable().catch(() => undefined)
         const found = table?.projects.find((p) => p.namespace === team && p.name === 'research')
         return found?.routes.length ? found : undefined
       },
@@ -127,6 +69,7 @@ describe('access lists and guardrails from the CRDs to the gateway', () => {
     expect(project.routes[0]?.guardrail).toEqual({ identifier: 'gr0route', version: '2' })
 
     // The gateway as a pod would run it: reads the table, and may create TokenReviews.
+    const { emulator, workDirectory } = suite
     const access = await grantGatewayAccess(config, system, workDirectory)
     await rbac.createClusterRole({
       body: {
@@ -143,33 +86,13 @@ describe('access lists and guardrails from the CRDs to the gateway', () => {
         subjects: [{ kind: 'ServiceAccount', name: 'strata-gateway', namespace: system }],
       },
     })
-    const emulator = running[0]
-    if (emulator === undefined) throw new Error('the emulator did not start')
-    const gateway = await startAnnouncing(
-      `gateway-${system}`,
-      [
-        join(repoRoot, 'gateway/bin/strata-gateway.js'),
-        '--routes-configmap',
-        `${system}/${ROUTING_TABLE_CONFIG_MAP}`,
-        '--kube-api',
-        access.server,
-        '--kube-token-file',
-        access.tokenFile,
-        '--kube-ca-file',
-        access.caFile,
-        '--port',
-        '0',
-      ],
+    gateway = await startInClusterGateway({
       workDirectory,
-      /^strata-gateway listening on (\S+)$/m,
-      {
-        PATH: process.env['PATH'],
-        HOME: workDirectory,
-        STRATA_SERVICE_ACCOUNT_AUTH: 'true',
-        ...emulatorAwsEnv(emulator.url),
-      },
-    )
-    running.push(gateway)
+      access,
+      namespace: system,
+      emulatorUrl: emulator.url,
+      env: { STRATA_SERVICE_ACCOUNT_AUTH: 'true' },
+    })
 
     await core.createNamespacedServiceAccount({
       namespace: apps,

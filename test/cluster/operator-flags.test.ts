@@ -4,82 +4,37 @@
 import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { CoordinationV1Api, CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node'
+import { CoordinationV1Api } from '@kubernetes/client-node'
 import { bedrockProjectSchema } from '@strata/crds'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { installCrds } from '../support/crds.ts'
-import { eventually, kubeConfigFrom, statusCode } from '../support/kube.ts'
-import {
-  makeWorkDirectory,
-  startEmulatorProcess,
-  startOperatorProcess,
-  type RunningProcess,
-} from '../support/processes.ts'
+import { group, version } from '../support/crd-fixtures.ts'
+import { eventually, statusCode } from '../support/kube.ts'
+import { operatorSuite } from '../support/operator-suite.ts'
+import { createStrataObject, requiredTags, strataObject } from '../support/strata-objects.ts'
 
-const kubeconfig = inject('kubeconfig')
-const config = kubeConfigFrom(kubeconfig)
-const core = config.makeApiClient(CoreV1Api)
-const custom = config.makeApiClient(CustomObjectsApi)
+const suite = operatorSuite('flags', inject('kubeconfig'))
+const { kubeconfig, config, custom, suffix, system, team } = suite
 const leases = config.makeApiClient(CoordinationV1Api)
-const suffix = Date.now().toString(36)
-const system = `strata-flags-${suffix}`
-const team = `team-flags-${suffix}`
 const operatorEntry = join(import.meta.dirname, '..', '..', 'operator', 'bin', 'strata-operator.js')
 
-let workDirectory = ''
-let emulator: RunningProcess
-let operator: RunningProcess
-
-beforeAll(async () => {
-  await installCrds(config)
-  await core.createNamespace({ body: { metadata: { name: system } } })
-  await core.createNamespace({ body: { metadata: { name: team } } })
-  workDirectory = await makeWorkDirectory('operator-flags')
-  emulator = await startEmulatorProcess(workDirectory)
-  operator = await startOperatorProcess({
-    workDirectory,
-    kubeconfig,
-    namespace: system,
-    emulatorUrl: emulator.url,
-    extraArgs: ['--leader-elect=false'],
-  })
-}, 120_000)
-
-afterAll(async () => {
-  await operator.stop()
-  await emulator.stop()
-  await core.deleteNamespace({ name: team }).catch(() => undefined)
-  await core.deleteNamespace({ name: system }).catch(() => undefined)
-})
+beforeAll(() => suite.start({ extraArgs: ['--leader-elect=false'] }), 120_000)
+afterAll(() => suite.stop())
 
 describe('strata-operator flags', () => {
   it('with --leader-elect=false reconciles a BedrockProject without ever taking a Lease', async () => {
-    await custom.createNamespacedCustomObject({
-      group: 'strata.dev',
-      version: 'v1alpha1',
-      namespace: team,
-      plural: 'bedrockprojects',
-      body: {
-        apiVersion: 'strata.dev/v1alpha1',
-        kind: 'BedrockProject',
-        metadata: { name: 'solo', namespace: team },
-        spec: {
-          name: `Solo ${suffix}`,
-          region: 'us-east-1',
-          tags: {
-            owner: 'team-a',
-            cost_center: 'cc-42',
-            environment: 'test',
-            data_classification: 'internal',
-          },
-        },
-      },
-    })
+    await createStrataObject(
+      custom,
+      strataObject('BedrockProject', team, 'solo', {
+        name: `Solo ${suffix}`,
+        region: 'us-east-1',
+        tags: requiredTags,
+      }),
+    )
     const ready = await eventually('BedrockProject solo Ready', async () => {
       const project = bedrockProjectSchema.parse(
         await custom.getNamespacedCustomObject({
-          group: 'strata.dev',
-          version: 'v1alpha1',
+          group,
+          version,
           namespace: team,
           plural: 'bedrockprojects',
           name: 'solo',
@@ -96,7 +51,7 @@ describe('strata-operator flags', () => {
         (error: unknown) => (statusCode(error) === 404 ? 'absent' : `error ${String(error)}`),
       )
     expect(lease).toBe('absent')
-    expect(await operator.log()).toContain('starting controllers')
+    expect(await suite.operator.log()).toContain('starting controllers')
   })
 
   it('refuses a bad value before connecting, naming the flag, with exit code 2', async () => {

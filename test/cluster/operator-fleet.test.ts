@@ -15,58 +15,30 @@ import {
   UntagResourceCommand,
 } from '@aws-sdk/client-bedrock'
 import {
-  CoreV1Api,
-  CustomObjectsApi,
   KubernetesObjectApi,
   PatchStrategy,
-  RbacAuthorizationV1Api,
   setHeaderOptions,
   Watch,
 } from '@kubernetes/client-node'
-import {
-  bedrockProjectSchema,
-  decodeTableConfigMap,
-  modelRouteSchema,
-  ROUTING_TABLE_CONFIG_MAP,
-} from '@strata/crds'
+import { bedrockProjectSchema, modelRouteSchema } from '@strata/crds'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { ensureBinaries } from '../control-plane/binaries.ts'
 import { createEmulatorClient, type EmulatorClient } from '../emulator/emulator-client.ts'
-import { installCrds } from '../support/crds.ts'
+import { group, version } from '../support/crd-fixtures.ts'
 import { tokenKubeconfig } from '../support/service-account-access.ts'
-import { eventually, kubeConfigFrom, statusCode } from '../support/kube.ts'
-import {
-  makeWorkDirectory,
-  startEmulatorProcess,
-  startOperatorProcess,
-  type RunningProcess,
-} from '../support/processes.ts'
+import { eventually, statusCode } from '../support/kube.ts'
+import { operatorSuite } from '../support/operator-suite.ts'
+import { startOperatorProcess } from '../support/processes.ts'
+import { createStrataObject, requiredTags, strataObject } from '../support/strata-objects.ts'
 
-const kubeconfig = inject('kubeconfig')
-const config = kubeConfigFrom(kubeconfig)
-const core = config.makeApiClient(CoreV1Api)
-const custom = config.makeApiClient(CustomObjectsApi)
-const rbac = config.makeApiClient(RbacAuthorizationV1Api)
-const suffix = Date.now().toString(36)
-const system = `fleet-system-${suffix}`
-const team = `fleet-${suffix}`
-const group = 'strata.dev'
-const version = 'v1alpha1'
-const tags = {
-  owner: 'team-a',
-  cost_center: 'cc-42',
-  environment: 'test',
-  data_classification: 'internal',
-}
+const suite = operatorSuite('fleet', inject('kubeconfig'))
+const { kubeconfig, config, core, custom, rbac, suffix, system, team } = suite
 const sonnet = 'anthropic.claude-sonnet-4-6'
 const nova = 'amazon.nova-lite-v1:0'
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch)
 const objects = { group, version, namespace: team }
 
-let workDirectory = ''
-let emulator: RunningProcess
 let bedrock: EmulatorClient
-let operator: RunningProcess
 let control: BedrockClient
 
 const condition = (conditions: { type: string; status: string; reason: string }[] | undefined) =>
@@ -85,33 +57,26 @@ async function readRoute(name: string) {
 }
 
 async function createProject(name: string, extra: Record<string, unknown> = {}) {
-  await custom.createNamespacedCustomObject({
-    ...objects,
-    plural: 'bedrockprojects',
-    body: {
-      apiVersion: `${group}/${version}`,
-      kind: 'BedrockProject',
-      metadata: { name, namespace: team },
-      spec: { name: `Fleet ${name} ${suffix}`, region: 'us-east-1', tags, ...extra },
-    },
-  })
+  await createStrataObject(
+    custom,
+    strataObject('BedrockProject', team, name, {
+      name: `Fleet ${name} ${suffix}`,
+      region: 'us-east-1',
+      tags: requiredTags,
+      ...extra,
+    }),
+  )
 }
 
 async function createRoute(name: string, project: string, modelIds: string[]) {
-  await custom.createNamespacedCustomObject({
-    ...objects,
-    plural: 'modelroutes',
-    body: {
-      apiVersion: `${group}/${version}`,
-      kind: 'ModelRoute',
-      metadata: { name, namespace: team },
-      spec: {
-        projectRef: { name: project },
-        model: `${name}-alias`,
-        backends: modelIds.map((modelId) => ({ kind: 'converse', modelId })),
-      },
-    },
-  })
+  await createStrataObject(
+    custom,
+    strataObject('ModelRoute', team, name, {
+      projectRef: { name: project },
+      model: `${name}-alias`,
+      backends: modelIds.map((modelId) => ({ kind: 'converse', modelId })),
+    }),
+  )
 }
 
 async function patch(plural: 'bedrockprojects' | 'modelroutes', name: string, body: object) {
@@ -160,13 +125,7 @@ const profileExists = (arn: string) =>
   )
 
 async function tableProjectIds(): Promise<string[]> {
-  const map = await core.readNamespacedConfigMap({
-    name: ROUTING_TABLE_CONFIG_MAP,
-    namespace: system,
-  })
-  const decoded = decodeTableConfigMap(map)
-  if (!decoded.ok) throw new Error('the routing table ConfigMap does not decode')
-  return decoded.table.projects.map((project) => project.projectId)
+  return (await suite.publishedTable()).projects.map((project) => project.projectId)
 }
 
 /** A kubeconfig that names its credential the way kubectl does: a token file beside it. */
@@ -189,48 +148,37 @@ async function tokenFileKubeconfig(): Promise<string> {
     namespace: system,
     body: { spec: { audiences: [], expirationSeconds: 3600 } },
   })
-  writeFileSync(join(workDirectory, 'operator.token'), token.status?.token ?? '')
+  writeFileSync(join(suite.workDirectory, 'operator.token'), token.status?.token ?? '')
   return tokenKubeconfig(
     config,
     { tokenFile: 'operator.token' },
-    join(workDirectory, 'operator.kubeconfig'),
+    join(suite.workDirectory, 'operator.kubeconfig'),
   )
 }
 
 beforeAll(async () => {
-  await installCrds(config)
-  await core.createNamespace({ body: { metadata: { name: system } } })
-  await core.createNamespace({ body: { metadata: { name: team } } })
-  workDirectory = await makeWorkDirectory('fleet')
-  emulator = await startEmulatorProcess(workDirectory)
-  bedrock = createEmulatorClient(emulator.url)
+  await suite.start({
+    operatorKubeconfig: tokenFileKubeconfig,
+    extraArgs: ['--resync-seconds', '3'],
+  })
+  bedrock = createEmulatorClient(suite.emulator.url)
   control = new BedrockClient({
     region: 'us-east-1',
-    endpoint: emulator.url,
+    endpoint: suite.emulator.url,
     credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'x' },
-  })
-  operator = await startOperatorProcess({
-    workDirectory,
-    kubeconfig: await tokenFileKubeconfig(),
-    namespace: system,
-    emulatorUrl: emulator.url,
-    extraArgs: ['--resync-seconds', '3'],
   })
 }, 120_000)
 
 afterAll(async () => {
-  await operator.stop()
-  await emulator.stop()
+  await suite.stop()
   await rbac.deleteClusterRoleBinding({ name: `${system}-operator` }).catch(() => undefined)
-  await core.deleteNamespace({ name: team }).catch(() => undefined)
-  await core.deleteNamespace({ name: system }).catch(() => undefined)
 })
 
 describe('strata-operator at fleet scale', () => {
   it('authenticates with the token file its kubeconfig names, as kubectl would', async () => {
     await createProject('alpha')
     await awaitProjectReady('alpha')
-    expect(await operator.log()).not.toMatch(/system:anonymous/)
+    expect(await suite.operator.log()).not.toMatch(/system:anonymous/)
   })
 
   it('keeps the key of a credentials Secret an earlier version wrote, reading no Secret', async () => {
@@ -311,7 +259,7 @@ describe('strata-operator at fleet scale', () => {
     const untouched = names.filter((name) => name !== 'steady-0')
     const written = untouched.filter((name) => (modified.get(name) ?? 0) > 0)
     expect(written, 'routes whose status was rewritten by an unrelated change').toEqual([])
-    const metrics = await (await fetch(`${operator.url}/metrics`)).text()
+    const metrics = await (await fetch(`${suite.operator.url}/metrics`)).text()
     expect(metrics).toMatch(/strata_operator_status_writes_total\{kind="ModelRoute"\} \d+/)
   })
 
@@ -445,10 +393,10 @@ describe('strata-operator at fleet scale', () => {
 
   it('exits with a plain message when its namespace does not exist', async () => {
     const stray = await startOperatorProcess({
-      workDirectory,
+      workDirectory: suite.workDirectory,
       kubeconfig,
       namespace: `missing-${suffix}`,
-      emulatorUrl: emulator.url,
+      emulatorUrl: suite.emulator.url,
     })
     const code = await Promise.race([
       stray.process.exited,

@@ -7,52 +7,34 @@
 // object changes and no reconciles over a quiet window, and still alive and reconciling a good
 // project and route. A fallback cycle cannot be written: a route's fallbacks are its own inline
 // backends, never other routes. The suite's size goes to stdout with an [invalid-input] prefix.
-import { CoreV1Api, CustomObjectsApi, EventsV1Api } from '@kubernetes/client-node'
+import { EventsV1Api } from '@kubernetes/client-node'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { isAlive } from '../control-plane/processes.ts'
 import { applyFixture, group, kinds, refusedCases, version } from '../support/crd-fixtures.ts'
-import { installCrds } from '../support/crds.ts'
-import { eventually, kubeConfigFrom } from '../support/kube.ts'
+import { eventually } from '../support/kube.ts'
+import { operatorSuite } from '../support/operator-suite.ts'
 import {
-  makeWorkDirectory,
-  startEmulatorProcess,
-  startOperatorProcess,
-  type RunningProcess,
-} from '../support/processes.ts'
+  createStrataObject,
+  requiredTags,
+  strataObject,
+  type StrataObject,
+} from '../support/strata-objects.ts'
 
-const kubeconfig = inject('kubeconfig')
-const config = kubeConfigFrom(kubeconfig)
-const core = config.makeApiClient(CoreV1Api)
-const custom = config.makeApiClient(CustomObjectsApi)
+const suite = operatorSuite('invalid', inject('kubeconfig'))
+const { config, custom, team } = suite
 const events = config.makeApiClient(EventsV1Api)
-const suffix = Date.now().toString(36)
-const system = `strata-invalid-${suffix}`
-const team = `invalid-${suffix}`
 const fieldManager = 'strata-invalid-input-test'
-const tags = {
-  owner: 'team-a',
-  cost_center: 'cc-42',
-  environment: 'test',
-  data_classification: 'internal',
-}
 const QUIET_WINDOW_MS = 10_000
 
-let workDirectory = ''
-let emulator: RunningProcess
-let operator: RunningProcess
+const project = (name: string, projectName: string) =>
+  strataObject('BedrockProject', team, name, {
+    name: projectName,
+    region: 'us-east-1',
+    tags: requiredTags,
+  })
 
-const project = (name: string, projectName: string) => ({
-  apiVersion: `${group}/${version}`,
-  kind: 'BedrockProject',
-  metadata: { name, namespace: team },
-  spec: { name: projectName, region: 'us-east-1', tags },
-})
-
-const route = (name: string, projectRef: string, model: string, modelIds: string[]) => ({
-  apiVersion: `${group}/${version}`,
-  kind: 'ModelRoute',
-  metadata: { name, namespace: team },
-  spec: {
+const route = (name: string, projectRef: string, model: string, modelIds: string[]) =>
+  strataObject('ModelRoute', team, name, {
     projectRef: { name: projectRef },
     model,
     backends: modelIds.map((modelId, index) => ({
@@ -60,19 +42,9 @@ const route = (name: string, projectRef: string, model: string, modelIds: string
       modelId,
       ...(modelIds.length > 1 ? { name: `b${String(index)}` } : {}),
     })),
-  },
-})
-
-async function create(body: ReturnType<typeof project> | ReturnType<typeof route>) {
-  await custom.createNamespacedCustomObject({
-    group,
-    version,
-    namespace: team,
-    plural: kinds[body.kind as keyof typeof kinds].plural,
-    body,
-    fieldManager,
   })
-}
+
+const create = (body: StrataObject) => createStrataObject(custom, body, fieldManager)
 
 interface Condition {
   type: string
@@ -102,7 +74,7 @@ async function conditionOf(plural: string, name: string, type: string) {
 }
 
 async function operatorCounters(): Promise<{ reconciles: number; statusWrites: number }> {
-  const text = await (await fetch(`${operator.url}/metrics`)).text()
+  const text = await (await fetch(`${suite.operator.url}/metrics`)).text()
   const sum = (metric: string) =>
     [...text.matchAll(new RegExp(`^${metric}(?:\\{[^}]*\\})? (\\d+)`, 'gm'))].reduce(
       (total, match) => total + Number(match[1]),
@@ -125,20 +97,8 @@ async function versions(): Promise<string> {
     .join(' ')
 }
 
-beforeAll(async () => {
-  await installCrds(config)
-  await core.createNamespace({ body: { metadata: { name: system } } })
-  await core.createNamespace({ body: { metadata: { name: team } } })
-  workDirectory = await makeWorkDirectory('invalid-input')
-  emulator = await startEmulatorProcess(workDirectory)
-  // The default resync (300 s): a quiet window shows what the operator does unprompted.
-  operator = await startOperatorProcess({
-    workDirectory,
-    kubeconfig,
-    namespace: system,
-    emulatorUrl: emulator.url,
-  })
-}, 120_000)
+// The default resync (300 s): a quiet window shows what the operator does unprompted.
+beforeAll(() => suite.start(), 120_000)
 
 afterAll(async () => {
   // Projects carry a finalizer only the running operator removes.
@@ -153,10 +113,7 @@ afterAll(async () => {
   await eventually('projects of the invalid-input suite gone', async () =>
     (await list('bedrockprojects')).items.length === 0 ? true : undefined,
   ).catch(() => undefined)
-  await operator.stop()
-  await emulator.stop()
-  await core.deleteNamespace({ name: team }).catch(() => undefined)
-  await core.deleteNamespace({ name: system }).catch(() => undefined)
+  await suite.stop()
 }, 120_000)
 
 const refused = refusedCases()
@@ -213,12 +170,12 @@ const semantic = [
     what: 'a BedrockProject whose Bedrock name another owner already holds',
     plural: 'bedrockprojects',
     apply: async () => {
-      await fetch(`${emulator.url}/v1/organization/projects`, {
+      await fetch(`${suite.emulator.url}/v1/organization/projects`, {
         method: 'POST',
         headers: { authorization: 'Bearer test-key', 'content-type': 'application/json' },
         body: JSON.stringify({
           name: 'Taken Bot',
-          tags: { ...tags, 'strata.dev/owner': 'someone-else/taken' },
+          tags: { ...requiredTags, 'strata.dev/owner': 'someone-else/taken' },
         }),
       })
       await create(project('project-owned-elsewhere', 'Taken Bot'))
@@ -308,7 +265,7 @@ describe('strata-operator under invalid input', () => {
   }, 30_000)
 
   it('is still alive and reconciles a good project and route afterwards', async () => {
-    expect(isAlive(operator.process.pid)).toBe(true)
+    expect(isAlive(suite.operator.process.pid)).toBe(true)
     await create(project('after', 'After Bot'))
     await create(route('after-chat', 'after', 'after-chat', ['amazon.nova-lite-v1:0']))
     await eventually('after-chat served', async () =>
@@ -317,6 +274,6 @@ describe('strata-operator under invalid input', () => {
         : undefined,
     )
     expect((await conditionOf('bedrockprojects', 'after', 'Ready'))?.status).toBe('True')
-    expect(await operator.log()).not.toMatch(/Uncaught|unhandled|FATAL/i)
+    expect(await suite.operator.log()).not.toMatch(/Uncaught|unhandled|FATAL/i)
   })
 })

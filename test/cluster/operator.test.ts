@@ -3,75 +3,25 @@
 // the official openai client with the credentials from the generated Secret.
 import { createHash } from 'node:crypto'
 import { BedrockClient, ListInferenceProfilesCommand } from '@aws-sdk/client-bedrock'
-import {
-  CoreV1Api,
-  CustomObjectsApi,
-  EventsV1Api,
-  PatchStrategy,
-  setHeaderOptions,
-  Watch,
-} from '@kubernetes/client-node'
-import {
-  ROUTING_TABLE_CONFIG_MAP,
-  bedrockProjectSchema,
-  decodeTableConfigMap,
-  modelRouteSchema,
-} from '@strata/crds'
+import { EventsV1Api, PatchStrategy, setHeaderOptions, Watch } from '@kubernetes/client-node'
+import { bedrockProjectSchema, modelRouteSchema } from '@strata/crds'
 import OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createEmulatorClient, type EmulatorClient } from '../emulator/emulator-client.ts'
-import { installCrds } from '../support/crds.ts'
+import { group, version } from '../support/crd-fixtures.ts'
 import { grantGatewayAccess } from '../support/gateway-access.ts'
-import { eventually, kubeConfigFrom, statusCode } from '../support/kube.ts'
-import {
-  makeWorkDirectory,
-  startEmulatorProcess,
-  startInClusterGateway,
-  startOperatorProcess,
-  type RunningProcess,
-} from '../support/processes.ts'
+import { eventually, statusCode } from '../support/kube.ts'
+import { operatorSuite } from '../support/operator-suite.ts'
+import { startInClusterGateway, type RunningProcess } from '../support/processes.ts'
+import { createStrataObject, requiredTags, strataObject } from '../support/strata-objects.ts'
 
-const kubeconfig = inject('kubeconfig')
-const config = kubeConfigFrom(kubeconfig)
-const core = config.makeApiClient(CoreV1Api)
-const custom = config.makeApiClient(CustomObjectsApi)
+const suite = operatorSuite('operator', inject('kubeconfig'))
+const { config, core, custom, system, team } = suite
 const events = config.makeApiClient(EventsV1Api)
-const suffix = Date.now().toString(36)
-const system = `strata-${suffix}`
-const team = `team-${suffix}`
-const group = 'strata.dev'
-const version = 'v1alpha1'
-const tags = {
-  owner: 'team-a',
-  cost_center: 'cc-42',
-  environment: 'test',
-  data_classification: 'internal',
-}
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch)
 
-let workDirectory = ''
-let emulator: RunningProcess
 let bedrock: EmulatorClient
-let operator: RunningProcess
 let gateway: RunningProcess | undefined
-
-const bedrockProject = (
-  name: string,
-  projectName: string,
-  extra: Record<string, unknown> = {},
-) => ({
-  apiVersion: `${group}/${version}`,
-  kind: 'BedrockProject',
-  metadata: { name, namespace: team },
-  spec: { name: projectName, region: 'us-east-1', tags, ...extra },
-})
-
-const modelRoute = (name: string, project: string, model: string, modelId: string) => ({
-  apiVersion: `${group}/${version}`,
-  kind: 'ModelRoute',
-  metadata: { name, namespace: team },
-  spec: { projectRef: { name: project }, model, backends: [{ kind: 'converse', modelId }] },
-})
 
 async function readProject(name: string) {
   const object: unknown = await custom.getNamespacedCustomObject({
@@ -89,13 +39,15 @@ async function createProject(
   projectName: string,
   extra: Record<string, unknown> = {},
 ): Promise<void> {
-  await custom.createNamespacedCustomObject({
-    group,
-    version,
-    namespace: team,
-    plural: 'bedrockprojects',
-    body: bedrockProject(name, projectName, extra),
-  })
+  await createStrataObject(
+    custom,
+    strataObject('BedrockProject', team, name, {
+      name: projectName,
+      region: 'us-east-1',
+      tags: requiredTags,
+      ...extra,
+    }),
+  )
 }
 
 async function deleteProjectAndAwaitGone(name: string): Promise<void> {
@@ -115,13 +67,14 @@ async function deleteProjectAndAwaitGone(name: string): Promise<void> {
 }
 
 async function createRoute(name: string, alias: string, modelId: string): Promise<void> {
-  await custom.createNamespacedCustomObject({
-    group,
-    version,
-    namespace: team,
-    plural: 'modelroutes',
-    body: modelRoute(name, 'support', alias, modelId),
-  })
+  await createStrataObject(
+    custom,
+    strataObject('ModelRoute', team, name, {
+      projectRef: { name: 'support' },
+      model: alias,
+      backends: [{ kind: 'converse', modelId }],
+    }),
+  )
 }
 
 async function awaitRouteReason(name: string, type: string, reason: string) {
@@ -155,7 +108,7 @@ interface MantleProject {
 }
 
 async function mantleProjects(): Promise<MantleProject[]> {
-  const response = await fetch(`${emulator.url}/v1/organization/projects?limit=100`, {
+  const response = await fetch(`${suite.emulator.url}/v1/organization/projects?limit=100`, {
     headers: { authorization: 'Bearer test-key' },
   })
   return ((await response.json()) as { data: MantleProject[] }).data
@@ -173,27 +126,13 @@ async function awaitReady(name: string, timeoutMs = 30_000) {
 }
 
 beforeAll(async () => {
-  await installCrds(config)
-  await core.createNamespace({ body: { metadata: { name: system } } })
-  await core.createNamespace({ body: { metadata: { name: team } } })
-  workDirectory = await makeWorkDirectory('operator')
-  emulator = await startEmulatorProcess(workDirectory)
-  bedrock = createEmulatorClient(emulator.url)
-  operator = await startOperatorProcess({
-    workDirectory,
-    kubeconfig,
-    namespace: system,
-    emulatorUrl: emulator.url,
-    extraArgs: ['--resync-seconds', '5'],
-  })
+  await suite.start({ extraArgs: ['--resync-seconds', '5'] })
+  bedrock = createEmulatorClient(suite.emulator.url)
 }, 120_000)
 
 afterAll(async () => {
   await gateway?.stop()
-  await operator.stop()
-  await emulator.stop()
-  await core.deleteNamespace({ name: team }).catch(() => undefined)
-  await core.deleteNamespace({ name: system }).catch(() => undefined)
+  await suite.stop()
 })
 
 describe('strata-operator', () => {
@@ -202,7 +141,7 @@ describe('strata-operator', () => {
     const project = await awaitReady('support')
     const remote = (await mantleProjects()).filter((p) => p.name === 'Support Bot')
     expect(remote).toHaveLength(1)
-    expect(remote[0]?.tags).toEqual({ ...tags, 'strata.dev/owner': `${team}/support` })
+    expect(remote[0]?.tags).toEqual({ ...requiredTags, 'strata.dev/owner': `${team}/support` })
     expect(project.status?.projectId).toBe(remote[0]?.id)
     expect(project.metadata['finalizers']).toEqual(['strata.dev/bedrock-project'])
     const secret = await core.readNamespacedSecret({ name: 'support-openai', namespace: team })
@@ -226,7 +165,7 @@ describe('strata-operator', () => {
     expect(profileArn).toContain('application-inference-profile/')
     const profiles = await new BedrockClient({
       region: 'us-east-1',
-      endpoint: emulator.url,
+      endpoint: suite.emulator.url,
       credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'x' },
     }).send(new ListInferenceProfilesCommand({ typeEquals: 'APPLICATION' }))
     const tagged = profiles.inferenceProfileSummaries?.find(
@@ -235,12 +174,13 @@ describe('strata-operator', () => {
     expect(tagged?.models?.[0]?.modelArn).toContain('anthropic.claude-sonnet-4-6')
 
     // The gateway authenticates to the apiserver as a ServiceAccount allowed only to read the table.
+    const { workDirectory } = suite
     const access = await grantGatewayAccess(config, system, workDirectory)
     gateway = await startInClusterGateway({
       workDirectory,
       access,
       namespace: system,
-      emulatorUrl: emulator.url,
+      emulatorUrl: suite.emulator.url,
     })
 
     const secret = await core.readNamespacedSecret({ name: 'support-openai', namespace: team })
@@ -382,16 +322,7 @@ describe('strata-operator', () => {
     expect(condition(route.status?.conditions, 'Rollout')?.status).toBe('False')
     // The route itself is served, with the stable backend only: the rollout owns the weights.
     expect(condition(route.status?.conditions, 'Ready')?.status).toBe('True')
-    const configMap = await core.readNamespacedConfigMap({
-      name: ROUTING_TABLE_CONFIG_MAP,
-      namespace: system,
-    })
-    const decoded = decodeTableConfigMap({
-      ...(configMap.data ? { data: configMap.data } : {}),
-      ...(configMap.binaryData ? { binaryData: configMap.binaryData } : {}),
-    })
-    if (!decoded.ok) throw new Error(decoded.error)
-    const entry = decoded.table.projects
+    const entry = (await suite.publishedTable()).projects
       .flatMap((project) => project.routes)
       .find((r) => r.name === 'blind-rollout')
     expect(entry?.backends.map((b) => [b.name, b.weight])).toEqual([
@@ -447,7 +378,7 @@ describe('strata-operator', () => {
           e.type === 'Warning',
       ),
     ).toBe(true)
-    const metrics = await (await fetch(`${operator.url}/metrics`)).text()
+    const metrics = await (await fetch(`${suite.operator.url}/metrics`)).text()
     const errors =
       /controller_runtime_reconcile_errors_total\{controller="bedrockproject"\} (\d+)/.exec(metrics)
     expect(Number(errors?.[1])).toBeGreaterThanOrEqual(3)
@@ -455,12 +386,12 @@ describe('strata-operator', () => {
 
   it('adopts the project a crashed create left behind instead of creating a duplicate', async () => {
     // What a crash between the create call and the status write leaves: an owned project, no status.
-    await fetch(`${emulator.url}/v1/organization/projects`, {
+    await fetch(`${suite.emulator.url}/v1/organization/projects`, {
       method: 'POST',
       headers: { authorization: 'Bearer test-key', 'content-type': 'application/json' },
       body: JSON.stringify({
         name: 'Orphan Bot',
-        tags: { ...tags, 'strata.dev/owner': `${team}/orphan` },
+        tags: { ...requiredTags, 'strata.dev/owner': `${team}/orphan` },
       }),
     })
     await createProject('orphan', 'Orphan Bot')
@@ -481,15 +412,9 @@ describe('strata-operator', () => {
       'the project to exist in Bedrock',
       async () => (await mantleProjects()).some((p) => p.name === 'Crash Bot') || undefined,
     )
-    process.kill(operator.process.pid, 'SIGKILL')
+    process.kill(suite.operator.process.pid, 'SIGKILL')
     expect((await readProject('crash')).status?.projectId).toBeUndefined()
-    operator = await startOperatorProcess({
-      workDirectory,
-      kubeconfig,
-      namespace: system,
-      emulatorUrl: emulator.url,
-      extraArgs: ['--resync-seconds', '5'],
-    })
+    await suite.startOperator(['--resync-seconds', '5'])
     // The new process must first wait out the dead leader's lease (15 s).
     const project = await awaitReady('crash', 45_000)
     const named = (await mantleProjects()).filter((p) => p.name === 'Crash Bot')
@@ -500,7 +425,7 @@ describe('strata-operator', () => {
   it('repairs tags edited outside Kubernetes on the next resync', async () => {
     const project = await readProject('support')
     const id = project.status?.projectId ?? ''
-    await fetch(`${emulator.url}/v1/organization/projects/${id}`, {
+    await fetch(`${suite.emulator.url}/v1/organization/projects/${id}`, {
       method: 'POST',
       headers: { authorization: 'Bearer test-key', 'content-type': 'application/json' },
       body: JSON.stringify({ add_tags: { environment: 'prod', console: 'edited' } }),
@@ -541,22 +466,15 @@ describe('strata-operator', () => {
   })
 
   it('fails over to a standby operator when the leader dies', async () => {
-    const standby = await startOperatorProcess({
-      workDirectory,
-      kubeconfig,
-      namespace: system,
-      emulatorUrl: emulator.url,
-    })
-    try {
-      process.kill(operator.process.pid, 'SIGKILL')
-      const killedAt = Date.now()
-      await createProject('after', 'After Failover')
-      await awaitReady('after', 40_000)
-      process.stdout.write(
-        `leader killed → new project Ready on the standby: ${String(Date.now() - killedAt)} ms\n`,
-      )
-    } finally {
-      operator = standby
-    }
+    // The standby becomes the suite's operator: afterAll stops it, and the leader is dead.
+    const leader = suite.operator
+    await suite.startOperator()
+    process.kill(leader.process.pid, 'SIGKILL')
+    const killedAt = Date.now()
+    await createProject('after', 'After Failover')
+    await awaitReady('after', 40_000)
+    process.stdout.write(
+      `leader killed → new project Ready on the standby: ${String(Date.now() - killedAt)} ms\n`,
+    )
   }, 60_000)
 })

@@ -4,19 +4,13 @@
 // The Service has no selector, so no controller touches the EndpointSlices the test writes by hand:
 // first one ready endpoint (and one not ready), then three ready across two slices, one of them
 // repeating a pod as a dual-stack Service would.
-import { writeFileSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
-import { join } from 'node:path'
-import {
-  CoreV1Api,
-  DiscoveryV1Api,
-  RbacAuthorizationV1Api,
-  type V1Endpoint,
-} from '@kubernetes/client-node'
+import { DiscoveryV1Api, type V1Endpoint } from '@kubernetes/client-node'
 import OpenAI, { RateLimitError } from 'openai'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { CLAUDE_MODEL_ID } from '../support/journey.ts'
-import { eventually, kubeConfigFrom } from '../support/kube.ts'
+import { grantGatewayAccess, kubeApiFlags } from '../support/gateway-access.ts'
+import { clusterClients, eventually } from '../support/kube.ts'
 import { LIMITS_KEY, limitsTable } from '../support/limits-world.ts'
 import {
   fromLog,
@@ -26,10 +20,8 @@ import {
   type RunningProcess,
 } from '../support/processes.ts'
 
-const config = kubeConfigFrom(inject('kubeconfig'))
-const core = config.makeApiClient(CoreV1Api)
+const { config, core, rbac } = clusterClients(inject('kubeconfig'))
 const discovery = config.makeApiClient(DiscoveryV1Api)
-const rbac = config.makeApiClient(RbacAuthorizationV1Api)
 
 const namespace = `replica-share-${Date.now().toString(36)}`
 const service = 'strata-gateway'
@@ -75,45 +67,6 @@ async function writeSlice(
   )
   if (exists) await discovery.replaceNamespacedEndpointSlice({ namespace, name, body })
   else await discovery.createNamespacedEndpointSlice({ namespace, body })
-}
-
-/** The gateway's own identity: list endpointslices in its namespace, the chart's rule, nothing else. */
-async function gatewayCredentials(): Promise<string[]> {
-  const name = 'strata-gateway'
-  await core.createNamespacedServiceAccount({ namespace, body: { metadata: { name } } })
-  await rbac.createNamespacedRole({
-    namespace,
-    body: {
-      metadata: { name },
-      rules: [{ apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list'] }],
-    },
-  })
-  await rbac.createNamespacedRoleBinding({
-    namespace,
-    body: {
-      metadata: { name },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
-      subjects: [{ kind: 'ServiceAccount', name, namespace }],
-    },
-  })
-  const token = await core.createNamespacedServiceAccountToken({
-    namespace,
-    name,
-    body: { spec: { audiences: [] } },
-  })
-  const cluster = config.getCurrentCluster()
-  const tokenFile = join(workDirectory, 'gateway-token')
-  const caFile = join(workDirectory, 'cluster-ca.crt')
-  writeFileSync(tokenFile, token.status?.token ?? '')
-  writeFileSync(caFile, Buffer.from(cluster?.caData ?? '', 'base64'))
-  return [
-    '--kube-api',
-    cluster?.server ?? '',
-    '--kube-token-file',
-    tokenFile,
-    '--kube-ca-file',
-    caFile,
-  ]
 }
 
 /** Sends `count` requests one after another; the limit each answer declares, and how many passed. */
@@ -178,13 +131,16 @@ beforeAll(async () => {
     endpoint('gateway-a', true, '10.1.0.1'),
     endpoint('gateway-b', false, '10.1.0.2'),
   ])
-  const kubeArgs = await gatewayCredentials()
+  // The gateway's own identity: list endpointslices in its namespace, the chart's rule, nothing else.
+  const access = await grantGatewayAccess(config, namespace, workDirectory, [
+    { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list'] },
+  ])
   emulator = await startEmulatorProcess(workDirectory)
   gateway = await startGatewayProcess({
     workDirectory,
     table,
     emulatorUrl: emulator.url,
-    extraArgs: [...kubeArgs, '--replicas-service', `${namespace}/${service}`],
+    extraArgs: [...kubeApiFlags(access), '--replicas-service', `${namespace}/${service}`],
   })
 }, 60_000)
 

@@ -4,7 +4,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { CoreV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node'
 import OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createEmulatorClient } from '../emulator/emulator-client.ts'
@@ -13,11 +12,9 @@ import {
   startGatewayProcess,
   type RunningProcess,
 } from '../support/processes.ts'
-import { kubeConfigFrom } from '../support/kube.ts'
+import { clusterClients } from '../support/kube.ts'
 
-const config = kubeConfigFrom(inject('kubeconfig'))
-const core = config.makeApiClient(CoreV1Api)
-const rbac = config.makeApiClient(RbacAuthorizationV1Api)
+const { config, core, rbac } = clusterClients(inject('kubeconfig'))
 
 const id = Date.now().toString(36)
 const gatewayNs = `sa-gw-${id}`

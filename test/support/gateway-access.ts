@@ -1,8 +1,14 @@
 // What a gateway pod gets from Kubernetes, made by hand for processes outside a cluster: a
-// ServiceAccount allowed only to read the routing-table ConfigMap, a token for it, and the CA.
+// ServiceAccount allowed only what the test grants it (by default, to read the routing-table
+// ConfigMap), a token for it, and the CA.
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { CoreV1Api, RbacAuthorizationV1Api, type KubeConfig } from '@kubernetes/client-node'
+import {
+  CoreV1Api,
+  RbacAuthorizationV1Api,
+  type KubeConfig,
+  type V1PolicyRule,
+} from '@kubernetes/client-node'
 import { ROUTING_TABLE_CONFIG_MAP } from '@strata/crds'
 
 export interface GatewayAccess {
@@ -11,10 +17,31 @@ export interface GatewayAccess {
   caFile: string
 }
 
+/** The chart's rule for an in-cluster gateway: read its namespace's routing-table ConfigMap. */
+export const routingTableRule: V1PolicyRule = {
+  apiGroups: [''],
+  resources: ['configmaps'],
+  resourceNames: [ROUTING_TABLE_CONFIG_MAP],
+  verbs: ['get', 'list', 'watch'],
+}
+
+/** strata-gateway's flags that make it reach the apiserver as this ServiceAccount. */
+export function kubeApiFlags(access: GatewayAccess): string[] {
+  return [
+    '--kube-api',
+    access.server,
+    '--kube-token-file',
+    access.tokenFile,
+    '--kube-ca-file',
+    access.caFile,
+  ]
+}
+
 export async function grantGatewayAccess(
   config: KubeConfig,
   namespace: string,
   directory: string,
+  rules: V1PolicyRule[] = [routingTableRule],
 ): Promise<GatewayAccess> {
   const core = config.makeApiClient(CoreV1Api)
   const rbac = config.makeApiClient(RbacAuthorizationV1Api)
@@ -24,14 +51,7 @@ export async function grantGatewayAccess(
     namespace,
     body: {
       metadata: { name },
-      rules: [
-        {
-          apiGroups: [''],
-          resources: ['configmaps'],
-          resourceNames: [ROUTING_TABLE_CONFIG_MAP],
-          verbs: ['get', 'list', 'watch'],
-        },
-      ],
+      rules,
     },
   })
   await rbac.createNamespacedRoleBinding({

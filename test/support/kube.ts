@@ -1,10 +1,30 @@
 // Small helpers for tests that talk to the real local apiserver.
-import { KubeConfig } from '@kubernetes/client-node'
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+  RbacAuthorizationV1Api,
+} from '@kubernetes/client-node'
 
 export function kubeConfigFrom(path: string): KubeConfig {
   const config = new KubeConfig()
   config.loadFromFile(path)
   return config
+}
+
+/**
+ * The config and the three API clients nearly every cluster test starts with, made in one place so
+ * each test names only the clients it needs beyond these (events, leases, discovery, ...).
+ */
+export function clusterClients(kubeconfig: string) {
+  const config = kubeConfigFrom(kubeconfig)
+  return {
+    kubeconfig,
+    config,
+    core: config.makeApiClient(CoreV1Api),
+    custom: config.makeApiClient(CustomObjectsApi),
+    rbac: config.makeApiClient(RbacAuthorizationV1Api),
+  }
 }
 
 // One definition of how client-node reports HTTP status, shared with the operator.

@@ -12,7 +12,7 @@ import {
   waitFor,
   type Started,
 } from '../control-plane/processes.ts'
-import type { GatewayAccess } from './gateway-access.ts'
+import { kubeApiFlags, type GatewayAccess } from './gateway-access.ts'
 
 const repoRoot = new URL('../../', import.meta.url).pathname
 
@@ -199,6 +199,8 @@ export interface InClusterGatewayOptions {
   port?: string
   /** More strata-gateway flags, e.g. `--price-table FILE`. */
   extraArgs?: string[]
+  /** More environment, e.g. STRATA_SERVICE_ACCOUNT_AUTH=true as the chart sets it. */
+  env?: NodeJS.ProcessEnv
 }
 
 /** strata-gateway in in-cluster mode, watching the operator's routing-table ConfigMap. */
@@ -210,12 +212,7 @@ export function startInClusterGateway(options: InClusterGatewayOptions): Promise
       join(repoRoot, 'gateway/bin/strata-gateway.js'),
       '--routes-configmap',
       `${options.namespace}/${ROUTING_TABLE_CONFIG_MAP}`,
-      '--kube-api',
-      access.server,
-      '--kube-token-file',
-      access.tokenFile,
-      '--kube-ca-file',
-      access.caFile,
+      ...kubeApiFlags(access),
       '--port',
       options.port ?? '0',
       ...(options.extraArgs ?? []),
@@ -226,6 +223,7 @@ export function startInClusterGateway(options: InClusterGatewayOptions): Promise
       PATH: process.env['PATH'],
       HOME: options.workDirectory,
       ...emulatorAwsEnv(options.emulatorUrl),
+      ...options.env,
     },
   )
 }
