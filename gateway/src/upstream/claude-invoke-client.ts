@@ -9,7 +9,7 @@ import { invalidResponse } from '../errors/catalogue.ts'
 import { createBedrockAgent } from './bedrock-agent.ts'
 import { errorFromResponse, type ConverseClientConfig } from './converse-client.ts'
 import { discardBody } from './discard-body.ts'
-import { headerValue, readJson, signedPost } from './signed-exchange.ts'
+import { headerValue, mediaTypeOf, readJson, signedPost } from './signed-exchange.ts'
 import { listenableBody } from './listenable-body.ts'
 
 export interface ClaudeInvokeCall {
@@ -74,7 +74,7 @@ export function createClaudeInvokeClient(config: ConverseClientConfig): ClaudeIn
     async invokeStream(call) {
       const response = await send(call, 'invoke-with-response-stream')
       const contentType = headerValue(response.headers, 'content-type') ?? ''
-      if (!contentType.startsWith('application/vnd.amazon.eventstream')) {
+      if (mediaTypeOf(contentType) !== 'application/vnd.amazon.eventstream') {
         discardBody(response.body)
         throw invalidResponse(`The model provider answered a stream request with '${contentType}'.`)
       }

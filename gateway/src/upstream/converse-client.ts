@@ -6,7 +6,8 @@
 import type { Dispatcher } from 'undici'
 import { boundedMemo } from '@strata/aws-signing/bounded-memo'
 import { createBedrockAgent } from './bedrock-agent.ts'
-import { bedrockError, retryAfterSeconds } from '../errors/bedrock-errors.ts'
+import { bedrockError, errorTypeOf } from '../errors/bedrock-errors.ts'
+import { retryAfterSeconds } from '../errors/retry-after.ts'
 import { type GatewayError } from '../errors/gateway-error.ts'
 import {
   converseResponseSchema,
@@ -19,6 +20,7 @@ import {
   headerValue,
   parseJson,
   readJson,
+  mediaTypeOf,
   readLimited,
   signedPost,
   stringField,
@@ -70,8 +72,7 @@ export function operationUrl(
 /** errorFromResponse maps a Bedrock Runtime error answer; InvokeModel shares it. */
 export async function errorFromResponse(response: Dispatcher.ResponseData): Promise<GatewayError> {
   const body = parseJson(await readLimited(response.body))
-  const name =
-    headerValue(response.headers, 'x-amzn-errortype') ?? stringField(body, 'code', '__type')
+  const name = errorTypeOf(headerValue(response.headers, 'x-amzn-errortype'), body)
   const retryAfter = retryAfterSeconds(headerValue(response.headers, 'retry-after'))
   return bedrockError({
     name,
@@ -124,7 +125,7 @@ export function createConverseClient(config: ConverseClientConfig): ConverseClie
     async converseStream(call) {
       const response = await send(call, 'converse-stream')
       const contentType = headerValue(response.headers, 'content-type') ?? ''
-      if (!contentType.startsWith('application/vnd.amazon.eventstream')) {
+      if (mediaTypeOf(contentType) !== 'application/vnd.amazon.eventstream') {
         discardBody(response.body)
         throw invalidResponse(`The model provider answered a stream request with '${contentType}'.`)
       }

@@ -12,7 +12,14 @@ import { mantleError } from '../errors/mantle-errors.ts'
 import { discardBody } from './discard-body.ts'
 import { mantlePrefixFor } from './mantle-prefix.ts'
 import type { RequestSigner } from '@strata/aws-signing'
-import { headerValue, parseJson, readJson, readLimited, signedPost } from './signed-exchange.ts'
+import {
+  headerValue,
+  mediaTypeOf,
+  parseJson,
+  readJson,
+  readLimited,
+  signedPost,
+} from './signed-exchange.ts'
 import { listenableBody } from './listenable-body.ts'
 import { invalidResponse } from '../errors/catalogue.ts'
 
@@ -119,7 +126,7 @@ export function createMantleClient(config: MantleClientConfig): MantleClient {
   ): Promise<AsyncIterable<Uint8Array>> {
     const response = await send(call, 'text/event-stream', operation)
     const contentType = headerValue(response.headers, 'content-type') ?? ''
-    if (!contentType.startsWith('text/event-stream')) {
+    if (mediaTypeOf(contentType) !== 'text/event-stream') {
       discardBody(response.body)
       throw invalidResponse(`The model provider answered a stream request with '${contentType}'.`)
     }
