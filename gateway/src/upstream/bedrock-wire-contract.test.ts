@@ -10,8 +10,11 @@ import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { bearerSigner } from '@strata/aws-signing'
 import { GatewayError } from '../errors/gateway-error.ts'
-import { eventBatches } from '../streaming/bedrock-frames.ts'
-import { toConverseStreamEvent } from '../streaming/converse-stream-events.ts'
+import { eventBatches, type FrameReader } from '../streaming/bedrock-frames.ts'
+import {
+  toConverseStreamEvent,
+  type ConverseStreamEvent,
+} from '../streaming/converse-stream-events.ts'
 import { chunkOf } from '../streaming/invoke-stream-chunks.ts'
 import {
   encodeEventStreamMessage,
@@ -87,56 +90,45 @@ function closing<T extends { close(): unknown }>(client: T): T {
   return client
 }
 
+/** One model call of the stand-in's one model, with a fresh signal. */
+const modelCall = <Body>(body: Body) => ({
+  modelId: 'm',
+  region: 'us-east-1',
+  body,
+  signal: signal(),
+})
+
+const openConverseStream = (config: ConverseClientConfig) =>
+  closing(createConverseClient(config)).converseStream(modelCall(converseBody))
+
+const openClaudeStream = (config: ConverseClientConfig) =>
+  closing(createClaudeInvokeClient(config)).invokeStream(modelCall(claudeBody))
+
+/** What a stream gave before it ended, and how it ended (undefined when it ended well). */
+async function readStream<T>(
+  stream: AsyncIterable<Uint8Array>,
+  reader: FrameReader<T>,
+): Promise<{ seen: T[]; failure: Error | undefined }> {
+  const seen: T[] = []
+  try {
+    for await (const batch of eventBatches(stream, reader)) seen.push(...batch)
+    return { seen, failure: undefined }
+  } catch (failure) {
+    return { seen, failure: failure instanceof Error ? failure : new Error(String(failure)) }
+  }
+}
+
 const operations: [string, Operation][] = [
-  [
-    'Converse',
-    (config) =>
-      closing(createConverseClient(config)).converse({
-        modelId: 'm',
-        region: 'us-east-1',
-        body: converseBody,
-        signal: signal(),
-      }),
-  ],
-  [
-    'ConverseStream',
-    (config) =>
-      closing(createConverseClient(config)).converseStream({
-        modelId: 'm',
-        region: 'us-east-1',
-        body: converseBody,
-        signal: signal(),
-      }),
-  ],
+  ['Converse', (config) => closing(createConverseClient(config)).converse(modelCall(converseBody))],
+  ['ConverseStream', openConverseStream],
   [
     'InvokeModel (Claude)',
-    (config) =>
-      closing(createClaudeInvokeClient(config)).invoke({
-        modelId: 'm',
-        region: 'us-east-1',
-        body: claudeBody,
-        signal: signal(),
-      }),
+    (config) => closing(createClaudeInvokeClient(config)).invoke(modelCall(claudeBody)),
   ],
-  [
-    'InvokeModelWithResponseStream (Claude)',
-    (config) =>
-      closing(createClaudeInvokeClient(config)).invokeStream({
-        modelId: 'm',
-        region: 'us-east-1',
-        body: claudeBody,
-        signal: signal(),
-      }),
-  ],
+  ['InvokeModelWithResponseStream (Claude)', openClaudeStream],
   [
     'InvokeModel (embeddings)',
-    (config) =>
-      closing(createInvokeClient(config)).invoke({
-        modelId: 'm',
-        region: 'us-east-1',
-        body: { inputText: 'x' },
-        signal: signal(),
-      }),
+    (config) => closing(createInvokeClient(config)).invoke(modelCall({ inputText: 'x' })),
   ],
   [
     'ApplyGuardrail',
@@ -271,12 +263,7 @@ describe('JSON answers', () => {
       pieces: [json(converseAnswer).subarray(0, 10), json(converseAnswer).subarray(10)],
       contentLength: length,
     })
-    const answer = await closing(createConverseClient(config)).converse({
-      modelId: 'm',
-      region: 'us-east-1',
-      body: converseBody,
-      signal: signal(),
-    })
+    const answer = await closing(createConverseClient(config)).converse(modelCall(converseBody))
     expect(answer).toMatchObject({ stopReason: 'end_turn', usage: { inputTokens: 5 } })
   })
 
@@ -289,12 +276,7 @@ describe('JSON answers', () => {
       ],
       pieces: [json({ embedding: [0.1], inputTextTokenCount: 12, extra: 'x' })],
     })
-    const result = await closing(createInvokeClient(config)).invoke({
-      modelId: 'm',
-      region: 'us-east-1',
-      body: { inputText: 'x' },
-      signal: signal(),
-    })
+    const result = await closing(createInvokeClient(config)).invoke(modelCall({ inputText: 'x' }))
     expect(result.inputTokens).toBe(12)
   })
 
@@ -346,19 +328,16 @@ const converseEvents: [string, unknown][] = [
   ['metadata', { usage: { inputTokens: 3, outputTokens: 2, totalTokens: 5 } }],
 ]
 
+const eventName = (event: ConverseStreamEvent): string =>
+  event.type === 'contentBlockDelta' ? `delta:${event.delta.text ?? ''}` : event.type
+
 async function converseStreamOf(answer: Answer): Promise<string[]> {
-  const config = await standIn(answer)
-  const stream = await closing(createConverseClient(config)).converseStream({
-    modelId: 'm',
-    region: 'us-east-1',
-    body: converseBody,
-    signal: signal(),
-  })
-  const seen: string[] = []
-  for await (const batch of eventBatches(stream, toConverseStreamEvent))
-    for (const event of batch)
-      seen.push(event.type === 'contentBlockDelta' ? `delta:${event.delta.text ?? ''}` : event.type)
-  return seen
+  const { seen, failure } = await readStream(
+    await openConverseStream(await standIn(answer)),
+    toConverseStreamEvent,
+  )
+  if (failure !== undefined) throw failure
+  return seen.map(eventName)
 }
 
 const expectedTypes = [
@@ -424,41 +403,32 @@ describe('ConverseStream event streams', () => {
     expect(types).toEqual(expectedTypes)
   })
 
-  it.each([
-    ['throttlingException', 429, 'rate_limit_exceeded'],
-    ['modelStreamErrorException', 502, 'model_error'],
-    ['validationException', 400, 'invalid_request'],
-    ['serviceUnavailableException', 503, 'service_unavailable'],
-    ['internalServerException', 500, 'internal_error'],
-    ['modelTimeoutException', 408, 'model_timeout'],
-  ])('delivers the events before a mid-stream %s, then its error', async (member, status, code) => {
-    const frames = converseEvents.slice(0, 3).map(([type, payload]) => eventFrame(type, payload))
-    frames.push(
-      exceptionFrame(member, {
-        message: `Upstream said ${member}.`,
-        originalStatusCode: 500,
-        originalMessage: 'x',
-      }),
-    )
-    const seen: string[] = []
-    const config = await standIn({ status: 200, headers: streamHeaders, pieces: frames })
-    const stream = await closing(createConverseClient(config)).converseStream({
-      modelId: 'm',
-      region: 'us-east-1',
-      body: converseBody,
-      signal: signal(),
-    })
-    const caught = await (async () => {
-      for await (const batch of eventBatches(stream, toConverseStreamEvent))
-        for (const event of batch) seen.push(event.type)
-    })().then(
-      () => undefined,
-      (error: unknown) => error,
-    )
-    expect(seen).toEqual(['messageStart', 'contentBlockDelta', 'contentBlockDelta'])
-    expect(caught).toBeInstanceOf(GatewayError)
-    expect(caught).toMatchObject({ status, code, message: `Upstream said ${member}.` })
-  })
+  // Each stream exception member and the status and code the client gets for it.
+  const midStreamExceptions: Record<string, { status: number; code: string }> = {
+    throttlingException: { status: 429, code: 'rate_limit_exceeded' },
+    modelStreamErrorException: { status: 502, code: 'model_error' },
+    validationException: { status: 400, code: 'invalid_request' },
+    serviceUnavailableException: { status: 503, code: 'service_unavailable' },
+    internalServerException: { status: 500, code: 'internal_error' },
+    modelTimeoutException: { status: 408, code: 'model_timeout' },
+  }
+
+  it.each(Object.entries(midStreamExceptions))(
+    'delivers the events before a mid-stream %s, then its error',
+    async (member, { status, code }) => {
+      const frames = converseEvents.slice(0, 3).map(([type, payload]) => eventFrame(type, payload))
+      const payload = { message: `Upstream said ${member}.`, originalStatusCode: 500 }
+      frames.push(exceptionFrame(member, payload))
+      const config = await standIn({ status: 200, headers: streamHeaders, pieces: frames })
+      const { seen, failure } = await readStream(
+        await openConverseStream(config),
+        toConverseStreamEvent,
+      )
+      expect(seen.map(eventName)).toEqual(['messageStart', 'delta:Hel', 'delta:lo'])
+      expect(failure).toBeInstanceOf(GatewayError)
+      expect(failure).toMatchObject({ status, code, message: payload.message })
+    },
+  )
 
   it('maps an exception frame whose payload is not JSON by its type alone', async () => {
     const frame = encodeEventStreamMessage(
@@ -512,14 +482,8 @@ describe('InvokeModelWithResponseStream event streams', () => {
 
   async function chunksOf(pieces: Uint8Array[], contentType: string): Promise<unknown[]> {
     const config = await standIn({ status: 200, headers: [['Content-Type', contentType]], pieces })
-    const stream = await closing(createClaudeInvokeClient(config)).invokeStream({
-      modelId: 'm',
-      region: 'us-east-1',
-      body: claudeBody,
-      signal: signal(),
-    })
-    const seen: unknown[] = []
-    for await (const batch of eventBatches(stream, chunkOf)) seen.push(...batch)
+    const { seen, failure } = await readStream(await openClaudeStream(config), chunkOf)
+    if (failure !== undefined) throw failure
     return seen
   }
 
@@ -558,21 +522,9 @@ describe('InvokeModelWithResponseStream event streams', () => {
       headers: [['Content-Type', 'application/vnd.amazon.eventstream']],
       pieces: frames,
     })
-    const stream = await closing(createClaudeInvokeClient(config)).invokeStream({
-      modelId: 'm',
-      region: 'us-east-1',
-      body: claudeBody,
-      signal: signal(),
-    })
-    const seen: unknown[] = []
-    const caught = await (async () => {
-      for await (const batch of eventBatches(stream, chunkOf)) seen.push(...batch)
-    })().then(
-      () => undefined,
-      (error: unknown) => error,
-    )
+    const { seen, failure } = await readStream(await openClaudeStream(config), chunkOf)
     expect(seen).toEqual([claudeEvents[0]])
-    expect(caught).toMatchObject({
+    expect(failure).toMatchObject({
       status: 502,
       code: 'model_error',
       message: 'The model stopped.',
