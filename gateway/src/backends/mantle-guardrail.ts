@@ -7,7 +7,8 @@
 // whole answer at the end would either hold back the entire stream (no streaming) or let blocked
 // text through before the verdict; windows bound both the delay (about one ApplyGuardrail round
 // trip per window) and the cost (about one text unit of 1,000 characters per window). Each check
-// also sees the tail of the previous window, so a blocked phrase split across windows is caught.
+// also sees the tail of the previous window, so a blocked phrase split across windows is caught
+// (the checks and windows are shared with the Messages wrapper: guardrails/apply-guardrail-checks.ts).
 // On an intervention the held chunks are dropped, one chunk with the guardrail's message and
 // finish_reason content_filter takes their place, and the rest of the upstream stream is drained
 // unseen so that its usage chunk still counts the tokens Bedrock bills.
@@ -20,7 +21,8 @@ import type {
 import type { ChatBackend, ChatCallContext } from './chat-backend.ts'
 import type { BackendTarget } from './backend-target.ts'
 import type { GuardrailClient } from '../upstream/guardrail-client.ts'
-import { blockedInput, type GuardrailTarget } from '../guardrails/guardrail-target.ts'
+import type { GuardrailTarget } from '../guardrails/guardrail-target.ts'
+import { guardrailChecks, OutputWindows } from '../guardrails/apply-guardrail-checks.ts'
 
 export interface MantleGuardrailOptions {
   client: GuardrailClient
@@ -28,7 +30,6 @@ export interface MantleGuardrailOptions {
   windowChars?: number
 }
 
-const OVERLAP_CHARS = 64
 const DEFAULT_BLOCKED_OUTPUT = 'The answer was blocked by a content guardrail.'
 
 /** The texts a guardrail judges as input: what the caller wrote (system, developer, user). */
@@ -52,36 +53,8 @@ export function withApplyGuardrail(
 ): ChatBackend {
   const { client } = options
   const windowChars = options.windowChars ?? 1000
-
-  const check = (
-    guardrail: GuardrailTarget,
-    target: BackendTarget,
-    source: 'INPUT' | 'OUTPUT',
-    texts: string[],
-    signal: AbortSignal,
-  ) =>
-    client.apply({
-      identifier: guardrail.identifier,
-      version: guardrail.version,
-      region: target.region,
-      source,
-      texts: texts.filter((text) => text !== ''),
-      signal,
-    })
-
-  async function checkInput(
-    request: ChatCompletionRequest,
-    target: BackendTarget,
-    guardrail: GuardrailTarget,
-    context: ChatCallContext,
-  ): Promise<void> {
-    const texts = inputTexts(request).filter((text) => text !== '')
-    if (texts.length === 0) return
-    const verdict = await check(guardrail, target, 'INPUT', texts, context.signal)
-    if (!verdict.intervened) return
-    guardrail.onIntervention('input')
-    throw blockedInput(verdict.message)
-  }
+  const checksFor = (guardrail: GuardrailTarget, target: BackendTarget) =>
+    guardrailChecks(client, guardrail, target.region)
 
   async function complete(
     request: ChatCompletionRequest,
@@ -90,13 +63,13 @@ export function withApplyGuardrail(
   ): Promise<ChatCompletion> {
     const guardrail = target.guardrail
     if (guardrail === undefined) return inner.complete(request, target, context)
-    await checkInput(request, target, guardrail, context)
+    const checks = checksFor(guardrail, target)
+    await checks.input(inputTexts(request), context.signal)
     const completion = await inner.complete(request, target, context)
     const texts = completion.choices.map((choice) => choice.message.content ?? '')
     if (texts.every((text) => text === '')) return completion
-    const verdict = await check(guardrail, target, 'OUTPUT', texts, context.signal)
+    const verdict = await checks.output(texts, context.signal)
     if (!verdict.intervened) return completion
-    guardrail.onIntervention('output')
     return {
       ...completion,
       choices: completion.choices.map((choice) => ({
@@ -131,30 +104,13 @@ export function withApplyGuardrail(
     guardrail: GuardrailTarget,
   ): AsyncGenerator<ChatCompletionChunk> {
     // Before the first chunk: a block here is still an HTTP 400.
-    await checkInput(request, target, guardrail, context)
-    let held: ChatCompletionChunk[] = []
-    let heldText = ''
-    let previousTail = ''
-    // An object, not a `let`: it is set inside verdictOnHeld and read by the loop.
-    const state = { blocked: false }
+    const checks = checksFor(guardrail, target)
+    await checks.input(inputTexts(request), context.signal)
+    const windows = new OutputWindows<ChatCompletionChunk>(checks, windowChars, context.signal)
 
     async function verdictOnHeld(): Promise<ChatCompletionChunk[]> {
-      const chunks = held
-      const text = heldText
-      held = []
-      heldText = ''
-      if (text === '') return chunks
-      const verdict = await check(
-        guardrail,
-        target,
-        'OUTPUT',
-        [previousTail + text],
-        context.signal,
-      )
-      previousTail = text.slice(-OVERLAP_CHARS)
-      if (!verdict.intervened) return chunks
-      state.blocked = true
-      guardrail.onIntervention('output')
+      const { items: chunks, blocked } = await windows.release()
+      if (blocked === undefined) return chunks
       const template = chunks[0]
       if (template === undefined) return []
       return [
@@ -163,7 +119,7 @@ export function withApplyGuardrail(
           choices: [
             {
               index: 0,
-              delta: { content: verdict.message ?? DEFAULT_BLOCKED_OUTPUT },
+              delta: { content: blocked.message ?? DEFAULT_BLOCKED_OUTPUT },
               finish_reason: 'content_filter',
             },
           ],
@@ -174,18 +130,17 @@ export function withApplyGuardrail(
 
     for await (const chunk of inner.stream(request, target, context)) {
       const isUsage = chunk.choices.length === 0 && chunk.usage != null
-      if (state.blocked && !isUsage) continue
+      if (windows.blocked && !isUsage) continue
       if (isUsage) {
         yield* await verdictOnHeld()
         yield chunk
         continue
       }
-      held.push(chunk)
-      heldText += chunkText(chunk)
+      windows.hold(chunk, chunkText(chunk))
       const finished = chunk.choices.some((choice) => choice.finish_reason !== null)
-      if (heldText.length >= windowChars || finished) yield* await verdictOnHeld()
+      if (windows.full || finished) yield* await verdictOnHeld()
     }
-    if (!state.blocked) yield* await verdictOnHeld()
+    if (!windows.blocked) yield* await verdictOnHeld()
   }
 
   return {

@@ -15,7 +15,8 @@ import type { BackendTarget } from './backend-target.ts'
 import type { MessagesBackend, MessagesInvoke } from './messages-backend.ts'
 import type { MessagesStreamEvent } from '../translators/anthropic-to-invoke/stream.ts'
 import type { GuardrailClient } from '../upstream/guardrail-client.ts'
-import { blockedInput, type GuardrailTarget } from '../guardrails/guardrail-target.ts'
+import type { GuardrailTarget } from '../guardrails/guardrail-target.ts'
+import { guardrailChecks, OutputWindows } from '../guardrails/apply-guardrail-checks.ts'
 
 export interface MessagesGuardrailOptions {
   client: GuardrailClient
@@ -23,7 +24,6 @@ export interface MessagesGuardrailOptions {
   windowChars?: number
 }
 
-const OVERLAP_CHARS = 64
 const DEFAULT_BLOCKED_OUTPUT = 'The answer was blocked by a content guardrail.'
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -70,48 +70,21 @@ export function withMessagesGuardrail(
   options: MessagesGuardrailOptions,
 ): MessagesBackend {
   const windowChars = options.windowChars ?? 1000
-  const check = (
-    guardrail: GuardrailTarget,
-    target: BackendTarget,
-    source: 'INPUT' | 'OUTPUT',
-    texts: string[],
-    signal: AbortSignal,
-  ) =>
-    options.client.apply({
-      identifier: guardrail.identifier,
-      version: guardrail.version,
-      region: target.region,
-      source,
-      texts,
-      signal,
-    })
-
-  async function checkInput(
-    request: MessagesInvoke,
-    target: BackendTarget,
-    guardrail: GuardrailTarget,
-    signal: AbortSignal,
-  ): Promise<void> {
-    const texts = messagesInputTexts(request.body)
-    if (texts.length === 0) return
-    const verdict = await check(guardrail, target, 'INPUT', texts, signal)
-    if (!verdict.intervened) return
-    guardrail.onIntervention('input')
-    throw blockedInput(verdict.message)
-  }
+  const checksFor = (guardrail: GuardrailTarget, target: BackendTarget) =>
+    guardrailChecks(options.client, guardrail, target.region)
 
   return {
     countTokens: inner.countTokens.bind(inner),
     async create(request, target, context) {
       const guardrail = target.guardrail
       if (guardrail === undefined) return inner.create(request, target, context)
-      await checkInput(request, target, guardrail, context.signal)
+      const checks = checksFor(guardrail, target)
+      await checks.input(messagesInputTexts(request.body), context.signal)
       const message = await inner.create(request, target, context)
       const texts = textsOf(message.content).filter((text) => text !== '')
       if (texts.length === 0) return message
-      const verdict = await check(guardrail, target, 'OUTPUT', texts, context.signal)
+      const verdict = await checks.output(texts, context.signal)
       if (!verdict.intervened) return message
-      guardrail.onIntervention('output')
       return {
         ...message,
         content: [{ type: 'text', text: verdict.message ?? DEFAULT_BLOCKED_OUTPUT }],
@@ -134,13 +107,11 @@ export function withMessagesGuardrail(
     guardrail: GuardrailTarget,
   ): AsyncGenerator<MessagesStreamEvent> {
     // Before the first event: a block here is still an HTTP 400.
-    await checkInput(request, target, guardrail, context.signal)
-    let held: MessagesStreamEvent[] = []
-    let heldText = ''
-    let previousTail = ''
+    const checks = checksFor(guardrail, target)
+    await checks.input(messagesInputTexts(request.body), context.signal)
+    const windows = new OutputWindows<MessagesStreamEvent>(checks, windowChars, context.signal)
     const started = new Set<unknown>()
     const stopped = new Set<unknown>()
-    const state = { blocked: false }
 
     const sent = (events: MessagesStreamEvent[]): MessagesStreamEvent[] => {
       for (const event of events) {
@@ -151,22 +122,8 @@ export function withMessagesGuardrail(
     }
 
     async function verdictOnHeld(): Promise<MessagesStreamEvent[]> {
-      const events = held
-      const text = heldText
-      held = []
-      heldText = ''
-      if (text === '') return sent(events)
-      const verdict = await check(
-        guardrail,
-        target,
-        'OUTPUT',
-        [previousTail + text],
-        context.signal,
-      )
-      previousTail = text.slice(-OVERLAP_CHARS)
-      if (!verdict.intervened) return sent(events)
-      state.blocked = true
-      guardrail.onIntervention('output')
+      const { items: events, blocked } = await windows.release()
+      if (blocked === undefined) return sent(events)
       // The client saw message_start if anything was sent; otherwise it must come first.
       const start = started.size === 0 ? events.filter((e) => e.type === 'message_start') : []
       const closing = [...started]
@@ -182,7 +139,7 @@ export function withMessagesGuardrail(
         {
           type: 'content_block_delta',
           index,
-          delta: { type: 'text_delta', text: verdict.message ?? DEFAULT_BLOCKED_OUTPUT },
+          delta: { type: 'text_delta', text: blocked.message ?? DEFAULT_BLOCKED_OUTPUT },
         },
         { type: 'content_block_stop', index },
         ...ending,
@@ -190,15 +147,13 @@ export function withMessagesGuardrail(
     }
 
     for await (const event of inner.stream(request, target, context)) {
-      if (state.blocked) {
+      if (windows.blocked) {
         yield* refusalEnd(event)
         continue
       }
-      held.push(event)
-      heldText += deltaText(event)
-      if (heldText.length >= windowChars || closesWindow.has(event.type))
-        yield* await verdictOnHeld()
+      windows.hold(event, deltaText(event))
+      if (windows.full || closesWindow.has(event.type)) yield* await verdictOnHeld()
     }
-    if (!state.blocked) yield* await verdictOnHeld()
+    if (!windows.blocked) yield* await verdictOnHeld()
   }
 }

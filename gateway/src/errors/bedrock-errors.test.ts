@@ -2,10 +2,25 @@ import { describe, expect, it } from 'vitest'
 import {
   bedrockError,
   errorNameOf,
+  errorTypeOf,
   redactUpstreamMessage,
-  retryAfterSeconds,
   streamExceptionName,
 } from './bedrock-errors.ts'
+import { retryAfterSeconds } from './retry-after.ts'
+
+describe('errorTypeOf (where the SDK looks for the exception name)', () => {
+  it.each([
+    ['ThrottlingException', { code: 'ValidationException' }, 'ThrottlingException'],
+    [undefined, { Code: 'ResourceNotFoundException', __type: 'X' }, 'ResourceNotFoundException'],
+    [undefined, { CODE: 'AccessDeniedException' }, 'AccessDeniedException'],
+    ['', { __type: 'a.b#ValidationException' }, 'a.b#ValidationException'],
+    [undefined, { code: 7, __type: 'ModelErrorException' }, 'ModelErrorException'],
+    [undefined, 'not an object', undefined],
+    [undefined, undefined, undefined],
+  ])('header %o, body %o → %o', (header, body, expected) => {
+    expect(errorTypeOf(header, body)).toBe(expected)
+  })
+})
 
 describe('errorNameOf (SDK rules for x-amzn-ErrorType and body code/__type)', () => {
   it.each([
@@ -82,7 +97,11 @@ describe('bedrockError', () => {
 
   it("keeps a Retry-After that upstream sent, in seconds, over the table's hint", () => {
     expect(retryAfterSeconds(' 7 ')).toBe(7)
-    expect(retryAfterSeconds('Wed, 21 Oct 2026 07:28:00 GMT')).toBeUndefined()
+    const now = Date.parse('2026-10-21T07:28:00Z')
+    expect(retryAfterSeconds('Wed, 21 Oct 2026 07:28:30 GMT', now)).toBe(30)
+    expect(retryAfterSeconds('Wed, 21 Oct 2026 07:27:00 GMT', now)).toBe(0)
+    expect(retryAfterSeconds('soon', now)).toBeUndefined()
+    expect(retryAfterSeconds('-3', now)).toBeUndefined()
     const throttled = bedrockError({
       name: 'ThrottlingException',
       message: 'slow',

@@ -120,6 +120,22 @@ export function errorNameOf(raw: string): string {
   return name.trim()
 }
 
+/**
+ * errorTypeOf finds the exception name of an error answer where the AWS SDK looks, in its order:
+ * the `x-amzn-ErrorType` header, then the body's `code` (its key in any case), then `__type`.
+ * Reference: aws-sdk-js-v3 `loadRestJsonErrorCode` (docs/reference/bedrock-runtime.md, "Errors").
+ */
+export function errorTypeOf(header: string | undefined, body: unknown): string | undefined {
+  if (header !== undefined && header.trim() !== '') return header
+  if (typeof body !== 'object' || body === null) return undefined
+  const fields = body as Record<string, unknown>
+  const codeKey = Object.keys(fields).find((key) => key.toLowerCase() === 'code')
+  const code = codeKey === undefined ? undefined : fields[codeKey]
+  if (typeof code === 'string') return code
+  const type = fields['__type']
+  return typeof type === 'string' ? type : undefined
+}
+
 /** streamExceptionName turns a camelCase stream member (`throttlingException`) into the shape name. */
 export function streamExceptionName(member: string): string {
   return member.charAt(0).toUpperCase() + member.slice(1)
@@ -159,12 +175,6 @@ export interface BedrockFailure {
   status?: number
   /** A `Retry-After` header in seconds, when upstream sent one; it wins over the table's hint. */
   retryAfterSeconds?: number
-}
-
-/** retryAfterSeconds reads a `Retry-After` header given in seconds (the HTTP-date form is rare). */
-export function retryAfterSeconds(header: string | undefined): number | undefined {
-  if (header === undefined || !/^\d+$/.test(header.trim())) return undefined
-  return Number(header.trim())
 }
 
 /** bedrockError maps one upstream failure to the GatewayError a client sees. */

@@ -14,6 +14,7 @@
 // serve (`unavailable`); every other status is an answer (`refused`).
 import { GatewayError, type OpenAIErrorType, type UpstreamVerdict } from './gateway-error.ts'
 import { gatewayError, passedThroughError } from './catalogue.ts'
+import { retryAfterSeconds } from './retry-after.ts'
 
 const openAIErrorTypes: ReadonlySet<string> = new Set<OpenAIErrorType>([
   'invalid_request_error',
@@ -85,7 +86,7 @@ function build(
   status: number,
   fields: ErrorFields,
   fallbackMessage: string,
-  retryAfterSeconds?: number,
+  retryAfter?: number,
 ): GatewayError {
   const upstreamType = fields.code ?? fields.type
   const message = fields.message ?? fallbackMessage
@@ -101,14 +102,9 @@ function build(
     upstream: verdictOf(status),
     ...(fields.param === undefined ? {} : { param: fields.param }),
     ...(fields.code === undefined ? {} : { code: fields.code }),
-    ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
+    ...(retryAfter === undefined ? {} : { retryAfterSeconds: retryAfter }),
     ...(upstreamType === undefined ? {} : { upstreamType }),
   })
-}
-
-function retryAfter(header: string | undefined): number | undefined {
-  if (header === undefined || !/^\d+$/.test(header.trim())) return undefined
-  return Number(header.trim())
 }
 
 export interface MantleErrorResponse {
@@ -132,7 +128,7 @@ export function mantleError(response: MantleErrorResponse): GatewayError {
     response.status,
     fields,
     `The model provider answered with HTTP ${response.status}.`,
-    retryAfter(response.retryAfter),
+    retryAfterSeconds(response.retryAfter),
   )
 }
 

@@ -48,11 +48,22 @@ export function payloadJson(message: EventStreamMessage): unknown {
   }
 }
 
-function messageField(payload: unknown): string | undefined {
+// An exception's message: `message` (or `Message`) of its JSON payload. A payload that is not JSON
+// does not hide the exception: its text is the message, and the exception type still decides.
+function exceptionMessage(message: EventStreamMessage): string | undefined {
+  const { buffer, byteOffset, byteLength } = message.payload
+  const text = Buffer.from(buffer, byteOffset, byteLength).toString('utf8').trim()
+  if (text === '') return undefined
+  let payload: unknown
+  try {
+    payload = JSON.parse(text) as unknown
+  } catch {
+    return text
+  }
   if (typeof payload !== 'object' || payload === null) return undefined
   const record = payload as Record<string, unknown>
-  const message = record['message'] ?? record['Message']
-  return typeof message === 'string' ? message : undefined
+  const field = record['message'] ?? record['Message']
+  return typeof field === 'string' ? field : undefined
 }
 
 /**
@@ -65,7 +76,7 @@ export function eventTypeOf(message: EventStreamMessage): string {
     const member = stringHeader(message, ':exception-type') ?? 'unknownException'
     throw bedrockError({
       name: streamExceptionName(member),
-      message: messageField(payloadJson(message)),
+      message: exceptionMessage(message),
     })
   }
   if (messageType === 'error') {

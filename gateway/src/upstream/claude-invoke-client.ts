@@ -4,13 +4,14 @@
 // References: https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_InvokeModel.html
 // and .../API_runtime_InvokeModelWithResponseStream.html (the stream asks with
 // `X-Amzn-Bedrock-Accept`, not `Accept`).
-import type { Dispatcher } from 'undici'
-import { invalidResponse } from '../errors/catalogue.ts'
-import { createBedrockAgent } from './bedrock-agent.ts'
-import { errorFromResponse, type ConverseClientConfig } from './converse-client.ts'
-import { discardBody } from './discard-body.ts'
-import { headerValue, readJson, signedPost } from './signed-exchange.ts'
-import { listenableBody } from './listenable-body.ts'
+import { boundedMemo } from '@strata/aws-signing/bounded-memo'
+import {
+  eventStreamMediaType,
+  operationUrl,
+  runtimeClient,
+  runtimeEndpoint,
+  type ConverseClientConfig,
+} from './converse-client.ts'
 
 export interface ClaudeInvokeCall {
   modelId: string
@@ -30,58 +31,27 @@ export interface ClaudeInvokeClient {
 
 type Operation = 'invoke' | 'invoke-with-response-stream'
 
-// The model id is one percent-encoded path label, as the SDK sends it (`:` → %3A, `/` → %2F).
-function urlOf(
-  config: ConverseClientConfig,
-  region: string,
-  modelId: string,
-  operation: Operation,
-): URL {
-  const endpoint = new URL(config.endpoint ?? `https://bedrock-runtime.${region}.amazonaws.com`)
-  const base = endpoint.pathname.replace(/\/+$/, '')
-  return new URL(`${base}/model/${encodeURIComponent(modelId)}/${operation}`, endpoint)
-}
-
 export function createClaudeInvokeClient(config: ConverseClientConfig): ClaudeInvokeClient {
-  const ownsDispatcher = config.dispatcher === undefined
-  const dispatcher: Dispatcher = config.dispatcher ?? createBedrockAgent()
+  const client = runtimeClient(config)
+  const urls = boundedMemo<URL>(1024)
 
-  function send(call: ClaudeInvokeCall, operation: Operation): Promise<Dispatcher.ResponseData> {
-    const headers: Record<string, string> =
+  const request = (call: ClaudeInvokeCall, operation: Operation) => ({
+    url: urls(`${call.region} ${operation} ${call.modelId}`, () =>
+      operationUrl(runtimeEndpoint(config, call.region), call.modelId, operation),
+    ),
+    headers:
       operation === 'invoke'
         ? { 'content-type': 'application/json', accept: 'application/json' }
-        : { 'content-type': 'application/json', 'x-amzn-bedrock-accept': 'application/json' }
-    return signedPost(
-      {
-        dispatcher,
-        signer: config.signer,
-        url: urlOf(config, call.region, call.modelId, operation),
-        headers,
-        body: JSON.stringify(call.body),
-        region: call.region,
-        signal: call.signal,
-        headersTimeoutMs: config.headersTimeoutMs,
-        bodyTimeoutMs: config.bodyTimeoutMs,
-      },
-      errorFromResponse,
-    )
-  }
+        : { 'content-type': 'application/json', 'x-amzn-bedrock-accept': 'application/json' },
+    body: call.body,
+    region: call.region,
+    signal: call.signal,
+  })
 
   return {
-    async invoke(call) {
-      return readJson(await send(call, 'invoke'), call.signal)
-    },
-    async invokeStream(call) {
-      const response = await send(call, 'invoke-with-response-stream')
-      const contentType = headerValue(response.headers, 'content-type') ?? ''
-      if (!contentType.startsWith('application/vnd.amazon.eventstream')) {
-        discardBody(response.body)
-        throw invalidResponse(`The model provider answered a stream request with '${contentType}'.`)
-      }
-      return listenableBody(response, call.signal)
-    },
-    async close() {
-      if (ownsDispatcher) await dispatcher.close()
-    },
+    invoke: (call) => client.json(request(call, 'invoke')),
+    invokeStream: (call) =>
+      client.stream(request(call, 'invoke-with-response-stream'), eventStreamMediaType),
+    close: () => client.close(),
   }
 }

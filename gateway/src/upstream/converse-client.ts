@@ -5,26 +5,21 @@
 // label is percent-encoded like the SDK does, `:` → %3A, `/` → %2F; errors; configuration).
 import type { Dispatcher } from 'undici'
 import { boundedMemo } from '@strata/aws-signing/bounded-memo'
-import { createBedrockAgent } from './bedrock-agent.ts'
-import { bedrockError, retryAfterSeconds } from '../errors/bedrock-errors.ts'
+import { bedrockError, errorTypeOf } from '../errors/bedrock-errors.ts'
+import { retryAfterSeconds } from '../errors/retry-after.ts'
 import { type GatewayError } from '../errors/gateway-error.ts'
 import {
   converseResponseSchema,
   type ConverseRequest,
   type ConverseResponse,
 } from './converse-shapes.ts'
-import { discardBody } from './discard-body.ts'
 import type { RequestSigner } from '@strata/aws-signing'
-import {
-  headerValue,
-  parseJson,
-  readJson,
-  readLimited,
-  signedPost,
-  stringField,
-} from './signed-exchange.ts'
+import { headerValue, parseJson, readLimited, stringField } from './signed-exchange.ts'
+import { createSignedClient, type SignedClient } from './signed-client.ts'
 import { invalidResponse } from '../errors/catalogue.ts'
-import { listenableBody } from './listenable-body.ts'
+
+/** The event-stream media type of every Bedrock Runtime streaming answer. */
+export const eventStreamMediaType = 'application/vnd.amazon.eventstream'
 
 export interface ConverseClientConfig {
   signer: RequestSigner
@@ -53,25 +48,35 @@ export interface ConverseClient {
   close(): Promise<void>
 }
 
-function endpointFor(config: ConverseClientConfig, region: string): URL {
+/** runtimeEndpoint is the endpoint override, or the regional Bedrock Runtime host. */
+export function runtimeEndpoint(config: ConverseClientConfig, region: string): URL {
   return new URL(config.endpoint ?? `https://bedrock-runtime.${region}.amazonaws.com`)
 }
 
+export type RuntimeOperation =
+  'converse' | 'converse-stream' | 'invoke' | 'invoke-with-response-stream'
+
 /** operationUrl builds the request URL; exported for tests of the encoding rule. */
-export function operationUrl(
-  endpoint: URL,
-  modelId: string,
-  operation: 'converse' | 'converse-stream' | 'invoke',
-): URL {
+export function operationUrl(endpoint: URL, modelId: string, operation: RuntimeOperation): URL {
   const base = endpoint.pathname.replace(/\/+$/, '')
   return new URL(`${base}/model/${encodeURIComponent(modelId)}/${operation}`, endpoint)
+}
+
+/**
+ * runtimeClient is the signed client of the Bedrock Runtime clients (Converse, InvokeModel,
+ * ApplyGuardrail): their endpoint, auth, timeouts and error map are the same.
+ */
+export function runtimeClient(
+  config: ConverseClientConfig,
+  options: { createDispatcher?: () => Dispatcher; defaultTimeoutMs?: number } = {},
+): SignedClient {
+  return createSignedClient(config, { ...options, toError: errorFromResponse })
 }
 
 /** errorFromResponse maps a Bedrock Runtime error answer; InvokeModel shares it. */
 export async function errorFromResponse(response: Dispatcher.ResponseData): Promise<GatewayError> {
   const body = parseJson(await readLimited(response.body))
-  const name =
-    headerValue(response.headers, 'x-amzn-errortype') ?? stringField(body, 'code', '__type')
+  const name = errorTypeOf(headerValue(response.headers, 'x-amzn-errortype'), body)
   const retryAfter = retryAfterSeconds(headerValue(response.headers, 'retry-after'))
   return bedrockError({
     name,
@@ -83,55 +88,31 @@ export async function errorFromResponse(response: Dispatcher.ResponseData): Prom
 
 /** createConverseClient builds a client; it reads no environment (see converse-client-config.ts). */
 export function createConverseClient(config: ConverseClientConfig): ConverseClient {
-  const ownsDispatcher = config.dispatcher === undefined
-  const dispatcher = config.dispatcher ?? createBedrockAgent()
+  const client = runtimeClient(config)
   // Parsing the endpoint and the operation URL on every request showed in the profile.
   const urls = boundedMemo<URL>(1024)
 
-  function send(
-    call: ConverseCall,
-    operation: 'converse' | 'converse-stream',
-  ): Promise<Dispatcher.ResponseData> {
-    const headers: Record<string, string> = { 'content-type': 'application/json' }
-    if (operation === 'converse') headers.accept = 'application/json'
-    return signedPost(
-      {
-        dispatcher,
-        signer: config.signer,
-        url: urls(`${call.region} ${operation} ${call.modelId}`, () =>
-          operationUrl(endpointFor(config, call.region), call.modelId, operation),
-        ),
-        headers,
-        body: JSON.stringify(call.body),
-        region: call.region,
-        signal: call.signal,
-        headersTimeoutMs: config.headersTimeoutMs,
-        bodyTimeoutMs: config.bodyTimeoutMs,
-      },
-      errorFromResponse,
-    )
-  }
+  const request = (call: ConverseCall, operation: 'converse' | 'converse-stream') => ({
+    url: urls(`${call.region} ${operation} ${call.modelId}`, () =>
+      operationUrl(runtimeEndpoint(config, call.region), call.modelId, operation),
+    ),
+    headers:
+      operation === 'converse'
+        ? { 'content-type': 'application/json', accept: 'application/json' }
+        : { 'content-type': 'application/json' },
+    body: call.body,
+    region: call.region,
+    signal: call.signal,
+  })
 
   return {
     async converse(call) {
-      const response = await send(call, 'converse')
-      const json = await readJson(response, call.signal)
-      const parsed = converseResponseSchema.safeParse(json)
+      const parsed = converseResponseSchema.safeParse(await client.json(request(call, 'converse')))
       if (!parsed.success)
         throw invalidResponse('The model provider sent an invalid response.', parsed.error)
       return parsed.data
     },
-    async converseStream(call) {
-      const response = await send(call, 'converse-stream')
-      const contentType = headerValue(response.headers, 'content-type') ?? ''
-      if (!contentType.startsWith('application/vnd.amazon.eventstream')) {
-        discardBody(response.body)
-        throw invalidResponse(`The model provider answered a stream request with '${contentType}'.`)
-      }
-      return listenableBody(response, call.signal)
-    },
-    async close() {
-      if (ownsDispatcher) await dispatcher.close()
-    },
+    converseStream: (call) => client.stream(request(call, 'converse-stream'), eventStreamMediaType),
+    close: () => client.close(),
   }
 }

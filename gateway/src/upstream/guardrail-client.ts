@@ -6,8 +6,7 @@
 // answer {usage, action: NONE|GUARDRAIL_INTERVENED, actionReason?, outputs: [{text}], assessments}.
 import { Agent } from 'undici'
 import { z } from 'zod'
-import { errorFromResponse, type ConverseClientConfig } from './converse-client.ts'
-import { readJson, signedPost } from './signed-exchange.ts'
+import { runtimeClient, runtimeEndpoint, type ConverseClientConfig } from './converse-client.ts'
 import { invalidResponse } from '../errors/catalogue.ts'
 
 export interface ApplyGuardrailCall {
@@ -43,40 +42,33 @@ export function applyGuardrailUrl(endpoint: URL, identifier: string, version: st
   return new URL(path, endpoint)
 }
 
+// A check is short and off the model's path: its own small pool, and 30 s timeouts by default.
+const guardrailTimeoutMs = 30_000
+
 export function createGuardrailClient(config: ConverseClientConfig): GuardrailClient {
-  const ownsDispatcher = config.dispatcher === undefined
-  const dispatcher = config.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, connections: 64 })
+  const client = runtimeClient(config, {
+    createDispatcher: () => new Agent({ keepAliveTimeout: 30_000, connections: 64 }),
+    defaultTimeoutMs: guardrailTimeoutMs,
+  })
   return {
     async apply(call) {
-      const endpoint = new URL(
-        config.endpoint ?? `https://bedrock-runtime.${call.region}.amazonaws.com`,
-      )
-      const response = await signedPost(
-        {
-          dispatcher,
-          signer: config.signer,
-          url: applyGuardrailUrl(endpoint, call.identifier, call.version),
-          headers: { 'content-type': 'application/json', accept: 'application/json' },
-          body: JSON.stringify({
-            source: call.source,
-            content: call.texts.map((text) => ({ text: { text } })),
-          }),
-          region: call.region,
-          signal: call.signal,
-          headersTimeoutMs: config.headersTimeoutMs ?? 30_000,
-          bodyTimeoutMs: config.bodyTimeoutMs ?? 30_000,
+      const answer = await client.json({
+        url: applyGuardrailUrl(runtimeEndpoint(config, call.region), call.identifier, call.version),
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: {
+          source: call.source,
+          content: call.texts.map((text) => ({ text: { text } })),
         },
-        errorFromResponse,
-      )
-      const parsed = applyGuardrailResponseSchema.safeParse(await readJson(response, call.signal))
+        region: call.region,
+        signal: call.signal,
+      })
+      const parsed = applyGuardrailResponseSchema.safeParse(answer)
       if (!parsed.success)
         throw invalidResponse('The guardrail service sent an invalid response.', parsed.error)
       const intervened = parsed.data.action === 'GUARDRAIL_INTERVENED'
       const message = (parsed.data.outputs ?? []).map((output) => output.text ?? '').join('')
       return { intervened, message: message === '' ? undefined : message }
     },
-    async close() {
-      if (ownsDispatcher) await dispatcher.close()
-    },
+    close: () => client.close(),
   }
 }

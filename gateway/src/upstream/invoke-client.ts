@@ -2,9 +2,13 @@
 // (service `bedrock`), URL encoding and error map as Converse, with model-native JSON bodies.
 // References: https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_InvokeModel.html
 // and docs/reference/bedrock-runtime.md (the `x-amzn-bedrock-input-token-count` header; errors).
-import { createBedrockAgent } from './bedrock-agent.ts'
-import { errorFromResponse, operationUrl, type ConverseClientConfig } from './converse-client.ts'
-import { headerValue, readJson, signedPost } from './signed-exchange.ts'
+import {
+  operationUrl,
+  runtimeClient,
+  runtimeEndpoint,
+  type ConverseClientConfig,
+} from './converse-client.ts'
+import { headerValue, readJson } from './signed-exchange.ts'
 
 export interface InvokeCall {
   modelId: string
@@ -33,35 +37,21 @@ function tokenCount(value: string | undefined): number | undefined {
 
 /** createInvokeClient builds a client from the Converse client's config (same endpoint and auth). */
 export function createInvokeClient(config: ConverseClientConfig): InvokeClient {
-  const ownsDispatcher = config.dispatcher === undefined
-  const dispatcher = config.dispatcher ?? createBedrockAgent()
-
+  const client = runtimeClient(config)
   return {
     async invoke(call) {
-      const endpoint = new URL(
-        config.endpoint ?? `https://bedrock-runtime.${call.region}.amazonaws.com`,
-      )
-      const response = await signedPost(
-        {
-          dispatcher,
-          signer: config.signer,
-          url: operationUrl(endpoint, call.modelId, 'invoke'),
-          headers: { 'content-type': 'application/json', accept: 'application/json' },
-          body: JSON.stringify(call.body),
-          region: call.region,
-          signal: call.signal,
-          headersTimeoutMs: config.headersTimeoutMs,
-          bodyTimeoutMs: config.bodyTimeoutMs,
-        },
-        errorFromResponse,
-      )
+      const response = await client.post({
+        url: operationUrl(runtimeEndpoint(config, call.region), call.modelId, 'invoke'),
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: call.body,
+        region: call.region,
+        signal: call.signal,
+      })
       const inputTokens = tokenCount(
         headerValue(response.headers, 'x-amzn-bedrock-input-token-count'),
       )
       return { body: await readJson(response, call.signal), inputTokens }
     },
-    async close() {
-      if (ownsDispatcher) await dispatcher.close()
-    },
+    close: () => client.close(),
   }
 }

@@ -6,15 +6,12 @@
 // …/embeddings/create.
 import type { Dispatcher } from 'undici'
 import { boundedMemo } from '@strata/aws-signing/bounded-memo'
-import { createBedrockAgent } from './bedrock-agent.ts'
 import { type GatewayError } from '../errors/gateway-error.ts'
 import { mantleError } from '../errors/mantle-errors.ts'
-import { discardBody } from './discard-body.ts'
 import { mantlePrefixFor } from './mantle-prefix.ts'
 import type { RequestSigner } from '@strata/aws-signing'
-import { headerValue, parseJson, readJson, readLimited, signedPost } from './signed-exchange.ts'
-import { listenableBody } from './listenable-body.ts'
-import { invalidResponse } from '../errors/catalogue.ts'
+import { headerValue, parseJson, readLimited } from './signed-exchange.ts'
+import { createSignedClient, type SignedRequest } from './signed-client.ts'
 
 export interface MantleClientConfig {
   signer: RequestSigner
@@ -81,65 +78,38 @@ async function errorFromResponse(response: Dispatcher.ResponseData): Promise<Gat
 
 /** createMantleClient builds a client; it reads no environment (see mantle-client-config.ts). */
 export function createMantleClient(config: MantleClientConfig): MantleClient {
-  const ownsDispatcher = config.dispatcher === undefined
-  const dispatcher = config.dispatcher ?? createBedrockAgent()
+  const client = createSignedClient(config, { toError: errorFromResponse })
   // Parsing the endpoint and the operation URL on every request showed in the profile.
   const urls = boundedMemo<URL>(1024)
 
-  function send(
-    call: MantleCall,
-    accept: 'application/json' | 'text/event-stream',
-    operation: Operation = 'chat/completions',
-  ): Promise<Dispatcher.ResponseData> {
-    return signedPost(
-      {
-        dispatcher,
-        signer: config.signer,
-        url: urls(`${call.region} ${operation} ${call.modelId}`, () =>
-          operationUrl(
-            new URL(config.endpoint ?? `https://bedrock-mantle.${call.region}.api.aws`),
-            call.modelId,
-            operation,
-          ),
-        ),
-        headers: requestHeaders(call.projectId, accept),
-        body: JSON.stringify(call.body),
-        region: call.region,
-        signal: call.signal,
-        headersTimeoutMs: config.headersTimeoutMs,
-        bodyTimeoutMs: config.bodyTimeoutMs,
-      },
-      errorFromResponse,
-    )
-  }
-
-  async function openStream(
+  const request = (
     call: MantleCall,
     operation: Operation,
-  ): Promise<AsyncIterable<Uint8Array>> {
-    const response = await send(call, 'text/event-stream', operation)
-    const contentType = headerValue(response.headers, 'content-type') ?? ''
-    if (!contentType.startsWith('text/event-stream')) {
-      discardBody(response.body)
-      throw invalidResponse(`The model provider answered a stream request with '${contentType}'.`)
-    }
-    return listenableBody(response, call.signal)
-  }
+    accept: 'application/json' | 'text/event-stream',
+  ): SignedRequest => ({
+    url: urls(`${call.region} ${operation} ${call.modelId}`, () =>
+      operationUrl(
+        new URL(config.endpoint ?? `https://bedrock-mantle.${call.region}.api.aws`),
+        call.modelId,
+        operation,
+      ),
+    ),
+    headers: requestHeaders(call.projectId, accept),
+    body: call.body,
+    region: call.region,
+    signal: call.signal,
+  })
+  const json = (call: MantleCall, operation: Operation) =>
+    client.json(request(call, operation, 'application/json'))
+  const stream = (call: MantleCall, operation: Operation) =>
+    client.stream(request(call, operation, 'text/event-stream'), 'text/event-stream')
 
   return {
-    async chatCompletion(call) {
-      return readJson(await send(call, 'application/json'), call.signal)
-    },
-    chatCompletionStream: (call) => openStream(call, 'chat/completions'),
-    async responses(call) {
-      return readJson(await send(call, 'application/json', 'responses'), call.signal)
-    },
-    responsesStream: (call) => openStream(call, 'responses'),
-    async embeddings(call) {
-      return readJson(await send(call, 'application/json', 'embeddings'), call.signal)
-    },
-    async close() {
-      if (ownsDispatcher) await dispatcher.close()
-    },
+    chatCompletion: (call) => json(call, 'chat/completions'),
+    chatCompletionStream: (call) => stream(call, 'chat/completions'),
+    responses: (call) => json(call, 'responses'),
+    responsesStream: (call) => stream(call, 'responses'),
+    embeddings: (call) => json(call, 'embeddings'),
+    close: () => client.close(),
   }
 }

@@ -73,6 +73,14 @@ export function headerValue(
   return Array.isArray(value) ? value[0] : value
 }
 
+/**
+ * mediaTypeOf is a Content-Type's `type/subtype`, lower-cased, without parameters: media types
+ * compare without case (RFC 9110 §8.3.1), and Bedrock may add a parameter.
+ */
+export function mediaTypeOf(contentType: string | undefined): string {
+  return (contentType ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? ''
+}
+
 /** readLimited reads at most `limit` bytes of a body as text and frees the rest. */
 export async function readLimited(
   body: Dispatcher.ResponseData['body'],
