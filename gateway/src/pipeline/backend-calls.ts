@@ -15,7 +15,7 @@ import { deferredStream, type DeferredStream } from '../resilience/deferred-stre
 import type { Resilience } from '../resilience/resilience.ts'
 import type { FirstItem } from '../resilience/resume-stream.ts'
 import { implementationOf, stickyValueOf } from './route-hooks.ts'
-import { runAttempts, type Served } from '../resilience/run-attempts.ts'
+import { runAttempts } from '../resilience/run-attempts.ts'
 import { mirror } from '../resilience/shadow.ts'
 import { backendTarget } from '../backends/backend-target.ts'
 import { announceDropped } from './announce-dropped.ts'
@@ -23,10 +23,11 @@ import { nodeResponseOf } from '../node-env.ts'
 import { nodeSink, webSink, type SseSink } from './sse-sink.ts'
 import { droppedHeaders } from './stream-dropped.ts'
 import type { StopReasonListener } from '../observe/stop-reason.ts'
+import type { TokenUsage } from '../observe/token-usage.ts'
 
 export interface BackendCallsInput<B, R, C> {
   c: Context<GatewayEnv>
-  deps: Pick<AppDeps, 'logger' | 'metrics'> & { resilience: Resilience }
+  deps: Pick<AppDeps, 'logger' | 'metrics' | 'now'> & { resilience: Resilience }
   /** Names the API in a 503 when no backend kind implements it, e.g. "Responses API". */
   api: string
   route: Route
@@ -52,12 +53,16 @@ export interface BackendCall<B, R, C> {
 export interface BackendCalls<B, R, C> {
   /** Sends a sample to the route's shadow backend, if it has one; never awaited. */
   mirror(send: (call: BackendCall<B, R, C>) => Promise<unknown>): void
-  /** Runs the attempts to one answer. */
-  attempt<T>(run: (call: BackendCall<B, R, C>) => Promise<T>): Promise<Served<T>>
+  /**
+   * Runs the attempts to one JSON answer and sends it: the record takes its first token and its
+   * usage, and what the serving backend dropped is announced.
+   */
+  answer<T extends object>(
+    run: (call: BackendCall<B, R, C>) => Promise<T>,
+    usageOf: (answer: T) => TokenUsage | undefined,
+  ): Promise<Response>
   /** Starts the attempts to a stream that may outlast the 200 (sse-response.ts keep-alives). */
   attemptStream<T>(run: (call: BackendCall<B, R, C>) => Promise<FirstItem<T>>): DeferredStream<T>
-  /** Announces what the serving backend dropped, on a JSON answer. */
-  announce(backend: RouteBackend): void
   /**
    * Where a stream is written, and the headers of its 200: what the serving backend dropped, if
    * known by then (else the log line announces it).
@@ -124,11 +129,20 @@ export function backendCalls<B, R, C>(input: BackendCallsInput<B, R, C>): Backen
         send: (backend, signal) => send(callOn(backend, signal)),
       })
     },
-    attempt(run) {
-      return runAttempts(deps.resilience, {
+    async answer(run, usageOf) {
+      const served = await runAttempts(deps.resilience, {
         ...attempts,
         run: (backend, call) => run(attemptOn(backend, call.signal)),
       })
+      try {
+        open.record.firstTokenAt = deps.now()
+        open.record.usage = usageOf(served.value)
+        const { dropped } = prepared(served.candidate.backend)
+        announceDropped(c, deps.logger, dropped, served.candidate.backend.kind, input.model)
+        return c.json(served.value)
+      } finally {
+        served.finish()
+      }
     },
     attemptStream(run) {
       return deferredStream(c.req.raw.signal, (clientSignal) =>
@@ -138,10 +152,6 @@ export function backendCalls<B, R, C>(input: BackendCallsInput<B, R, C>): Backen
           run: (backend, call) => run(attemptOn(backend, call.signal)),
         }),
       )
-    },
-    announce(backend) {
-      const { dropped } = prepared(backend)
-      announceDropped(c, deps.logger, dropped, backend.kind, input.model)
     },
     streamTo(stream) {
       const outgoing = nodeResponseOf(c.env)

@@ -76,15 +76,8 @@ export async function serveChatCompletion(
       now: deps.now,
     })
   }
-  const served = await calls.attempt(({ backend, request, target, context }) =>
-    backend.complete(request, target, context),
+  return calls.answer(
+    ({ backend, request, target, context }) => backend.complete(request, target, context),
+    (answer) => fromChatUsage(answer.usage),
   )
-  try {
-    open.record.firstTokenAt = deps.now()
-    open.record.usage = fromChatUsage(served.value.usage)
-    calls.announce(served.candidate.backend)
-    return c.json(served.value)
-  } finally {
-    served.finish()
-  }
 }

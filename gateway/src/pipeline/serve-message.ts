@@ -74,15 +74,8 @@ export async function serveMessage(
       now: deps.now,
     })
   }
-  const served = await calls.attempt(({ backend, request: body, target, context }) =>
-    backend.create(body, target, context),
+  return calls.answer(
+    ({ backend, request: body, target, context }) => backend.create(body, target, context),
+    (answer) => fromAnthropicUsage(answer.usage),
   )
-  try {
-    open.record.firstTokenAt = deps.now()
-    open.record.usage = fromAnthropicUsage(served.value.usage)
-    calls.announce(served.candidate.backend)
-    return c.json(served.value)
-  } finally {
-    served.finish()
-  }
 }

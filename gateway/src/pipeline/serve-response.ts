@@ -73,15 +73,8 @@ export async function serveResponse(
       now: deps.now,
     })
   }
-  const served = await calls.attempt(({ backend, request, target, context }) =>
-    backend.create(request, target, context),
+  return calls.answer(
+    ({ backend, request, target, context }) => backend.create(request, target, context),
+    (answer) => (answer.usage == null ? undefined : fromResponsesUsage(answer.usage)),
   )
-  try {
-    open.record.firstTokenAt = deps.now()
-    if (served.value.usage != null) open.record.usage = fromResponsesUsage(served.value.usage)
-    calls.announce(served.candidate.backend)
-    return c.json(served.value)
-  } finally {
-    served.finish()
-  }
 }
