@@ -102,6 +102,25 @@ export const responsesToolChoiceSchema = z.union([
   z.strictObject({ type: z.literal('function'), name: toolName }),
 ])
 
+// `text.format` is Structured Outputs in the Responses API: the json_schema fields sit on the format
+// itself, not under a `json_schema` key as in Chat Completions.
+const textFormatSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('text') }),
+  z.strictObject({ type: z.literal('json_object') }),
+  z.strictObject({
+    type: z.literal('json_schema'),
+    name: toolName,
+    schema: z.record(z.string(), z.unknown()),
+    description: z.string().optional(),
+    strict: z.boolean().nullish(),
+  }),
+])
+
+const textConfigSchema = z.strictObject({
+  format: textFormatSchema.optional(),
+  verbosity: z.enum(['low', 'medium', 'high']).nullish(),
+})
+
 export const responsesRequestSchema = z.strictObject({
   model: z.string().min(1),
   input: z.union([z.string(), z.array(inputItemSchema).min(1)]),
@@ -112,6 +131,7 @@ export const responsesRequestSchema = z.strictObject({
   max_output_tokens: z.number().int().min(1).nullish(),
   temperature: z.number().min(0).max(2).nullish(),
   top_p: z.number().min(0).max(1).nullish(),
+  text: textConfigSchema.nullish(),
   reasoning: z
     .strictObject({
       effort: z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh']).nullish(),
@@ -130,6 +150,7 @@ export const responsesRequestSchema = z.strictObject({
 export type ResponsesRequest = z.infer<typeof responsesRequestSchema>
 export type ResponsesInputItem = z.infer<typeof inputItemSchema>
 export type ResponsesTool = z.infer<typeof toolSchema>
+export type ResponsesTextFormat = z.infer<typeof textFormatSchema>
 
 /** parseResponsesRequest validates an untrusted body, or throws an OpenAI-style 400. */
 export function parseResponsesRequest(body: unknown): ResponsesRequest {
@@ -198,7 +219,7 @@ export interface ResponseObject {
   reasoning: { effort: string | null; summary: null }
   store: false
   temperature: number | null
-  text: { format: { type: 'text' } }
+  text: { format: ResponsesTextFormat }
   tool_choice: ResponsesRequest['tool_choice'] & {}
   tools: ResponsesTool[]
   top_p: number | null

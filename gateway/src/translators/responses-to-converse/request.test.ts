@@ -21,6 +21,12 @@ describe('parseResponsesRequest', () => {
     [{ temperature: 3 }, 'temperature', 'invalid_value'],
     [{ tool_choice: 'sometimes' }, 'tool_choice', 'invalid_value'],
     [
+      { text: { format: { type: 'json_schema', name: 'x' } } },
+      'text.format.schema',
+      'missing_required_parameter',
+    ],
+    [{ text: { format: { type: 'xml' } } }, 'text.format', 'invalid_value'],
+    [
       { input: [{ role: 'user', content: [{ type: 'input_audio' }] }] },
       'input[0]',
       'invalid_value',
@@ -174,6 +180,18 @@ describe('toChatRequest', () => {
     expect(error.message).toMatch(message)
   })
 
+  it('maps text.format json_schema to the chat response_format', () => {
+    const schema = { type: 'object', properties: { city: { type: 'string' } } }
+    const format = { type: 'json_schema', name: 'forecast', schema, strict: true }
+    expect(toChatRequest(parse({ text: { format } })).response_format).toEqual({
+      type: 'json_schema',
+      json_schema: { name: 'forecast', schema, strict: true },
+    })
+    expect(toChatRequest(parse({ text: { format: { type: 'text' } } })).response_format).toEqual({
+      type: 'text',
+    })
+  })
+
   it('lets store: false through', () => {
     expect(() => toChatRequest(parse({ store: false }))).not.toThrow()
   })
@@ -203,5 +221,30 @@ describe('toConverseRequestFromResponses', () => {
     )
     expect(error).toMatchObject({ status: 400, param: 'max_output_tokens' })
     expect(error.message).toContain("'max_output_tokens'")
+  })
+
+  it('sends text.format json_schema as Converse structured output', () => {
+    const schema = { type: 'object', properties: { city: { type: 'string' } } }
+    const body = toConverseRequestFromResponses(
+      parse({ text: { format: { type: 'json_schema', name: 'forecast', schema } } }),
+      { modelId: 'us.anthropic.claude-sonnet-4-6' },
+    )
+    expect(body.outputConfig?.textFormat).toEqual({
+      type: 'json_schema',
+      structure: { jsonSchema: { schema: JSON.stringify(schema), name: 'forecast' } },
+    })
+  })
+
+  it.each([
+    [{ format: { type: 'json_object' } }, 'text.format.type', "'text.format'"],
+    [{ verbosity: 'low' }, 'text.verbosity', "'text.verbosity'"],
+  ])('refuses text %j naming %s', (text, param, named) => {
+    const error = errorOf(() =>
+      toConverseRequestFromResponses(parse({ text }), {
+        modelId: 'us.anthropic.claude-sonnet-4-6',
+      }),
+    )
+    expect(error).toMatchObject({ status: 400, param })
+    expect(error.message).toContain(named)
   })
 })

@@ -93,6 +93,18 @@ describe('toResponse', () => {
     })
   })
 
+  it('echoes the requested text format, and text when none was asked', () => {
+    const format = { type: 'json_schema', name: 'forecast', schema: { type: 'object' } }
+    const asked = {
+      ...context,
+      request: parseResponsesRequest({ model: 'claude', input: 'Hi', text: { format } }),
+    }
+    expect(toResponse(converse([{ text: '{}' }]), asked).text).toEqual({ format })
+    expect(toResponse(converse([{ text: 'x' }]), context).text).toEqual({
+      format: { type: 'text' },
+    })
+  })
+
   it('throws a 500 for malformed output', () => {
     expect(() => toResponse(converse([], 'malformed_tool_use'), context)).toThrow(
       expect.objectContaining({ status: 500, code: 'invalid_model_output' }),

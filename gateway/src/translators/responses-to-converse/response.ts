@@ -92,7 +92,7 @@ export function responseObject(
     reasoning: { effort: request.reasoning?.effort ?? null, summary: null },
     store: false,
     temperature: request.temperature ?? null,
-    text: { format: { type: 'text' } },
+    text: { format: request.text?.format ?? { type: 'text' } },
     tool_choice: request.tool_choice ?? 'auto',
     tools: request.tools ?? [],
     top_p: request.top_p ?? null,
