@@ -135,6 +135,7 @@ export const responsesRequestSchema = z.strictObject({
   reasoning: z
     .strictObject({
       effort: z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh']).nullish(),
+      summary: z.enum(['auto', 'concise', 'detailed']).nullish(),
     })
     .nullish(),
   stream: z.boolean().nullish(),
@@ -186,7 +187,7 @@ export interface ResponseFunctionCallItem {
 export interface ResponseReasoningItem {
   id: string
   type: 'reasoning'
-  summary: unknown[]
+  summary: { type: 'summary_text'; text: string }[]
   content: { type: 'reasoning_text'; text: string }[]
 }
 
@@ -216,7 +217,7 @@ export interface ResponseObject {
   output: ResponseOutputItem[]
   parallel_tool_calls: boolean
   previous_response_id: null
-  reasoning: { effort: string | null; summary: null }
+  reasoning: { effort: string | null; summary: string | null }
   store: false
   temperature: number | null
   text: { format: ResponsesTextFormat }

@@ -105,6 +105,25 @@ describe('toResponse', () => {
     })
   })
 
+  it('gives reasoning as a summary when reasoning.summary asks for one', () => {
+    const request = parseResponsesRequest({
+      model: 'claude',
+      input: 'Hi',
+      reasoning: { summary: 'detailed' },
+    })
+    const response = converse([
+      { reasoningContent: { reasoningText: { text: 'Think.', signature: 's' } } },
+      { text: 'Done.' },
+    ])
+    expect(toResponse(response, { ...context, request })).toMatchObject({
+      reasoning: { summary: 'detailed' },
+      output: [
+        { type: 'reasoning', summary: [{ type: 'summary_text', text: 'Think.' }], content: [] },
+        { type: 'message' },
+      ],
+    })
+  })
+
   it('throws a 500 for malformed output', () => {
     expect(() => toResponse(converse([], 'malformed_tool_use'), context)).toThrow(
       expect.objectContaining({ status: 500, code: 'invalid_model_output' }),
