@@ -14,7 +14,6 @@ import {
   stepCountIs,
   streamText,
   tool,
-  type LanguageModel,
   type TextStreamPart,
   type ToolSet,
 } from 'ai'
@@ -46,9 +45,11 @@ beforeEach(async () => {
 // know.
 const once = { maxRetries: 0, maxOutputTokens: 1024 } as const
 
+// With `execute`, so the SDK can run a second step; a test that wants only the call stops at one.
 const weather = tool({
   description: 'The weather in a city.',
   inputSchema: z.object({ city: z.string() }),
+  execute: ({ city }) => Promise.resolve({ city, sky: 'sunny' }),
 })
 
 const forecast = z.object({ city: z.string(), sunny: z.boolean() })
@@ -76,8 +77,10 @@ async function parts<TOOLS extends ToolSet>(
   return all
 }
 
+type Model = ReturnType<ReturnType<typeof createOpenAI>['chat']>
+
 // Every language-model surface the gateway serves, as the SDK reaches it.
-const models: [string, () => LanguageModel][] = [
+const models: [string, () => Model][] = [
   ['chat completions on Converse', () => openai.chat('claude')],
   ['chat completions on Mantle', () => openai.chat('gpt-oss')],
   ['Responses on Converse', () => openai.responses('claude')],
@@ -116,7 +119,13 @@ describe.each(models)('%s', (_, model) => {
 
   it.each([false, true])('calls a tool with parsed arguments (streamed: %s)', async (streamed) => {
     await scriptToolCall('call_weather_1', 'Paris')
-    const call = { ...once, model: model(), tools: { weather }, prompt: 'Weather in Paris?' }
+    const call = {
+      ...once,
+      model: model(),
+      tools: { weather },
+      prompt: 'Weather in Paris?',
+      stopWhen: stepCountIs(1),
+    }
     const result = streamed ? streamText(call) : await generateText(call)
     if (streamed && 'stream' in result) await parts(result.stream)
     expect(await result.toolCalls).toMatchObject([
@@ -135,7 +144,7 @@ describe.each(models)('%s', (_, model) => {
         model: model(),
         system: 'Be brief.',
         prompt: 'Weather in Oslo?',
-        tools: { weather: tool({ ...weather, execute: () => Promise.resolve({ sky: 'sunny' }) }) },
+        tools: { weather },
         stopWhen: stepCountIs(3),
       }
       const result = streamed ? streamText(call) : await generateText(call)
@@ -179,6 +188,32 @@ describe('Anthropic Messages with thinking', () => {
     const invoke = (await journey.bedrock.requests()).at(-1)
     expect(invoke?.body).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 1024 } })
   })
+})
+
+describe('the Responses model with a reasoning summary', () => {
+  // `forceReasoning`: the provider sends reasoning settings only to model ids it knows reason.
+  it.each([false, true])(
+    'returns Claude thinking as reasoning (streamed: %s)',
+    async (streamed) => {
+      await journey.bedrock.script({
+        scenario: { reply: { reasoning: { text: 'Let me think.', signature: 'x' }, text: 'Six.' } },
+      })
+      const call = {
+        ...once,
+        model: openai.responses('claude'),
+        prompt: 'Two times three?',
+        providerOptions: {
+          openai: { forceReasoning: true, reasoningEffort: 'low', reasoningSummary: 'auto' },
+        },
+      }
+      const result = streamed ? streamText(call) : await generateText(call)
+      if (streamed && 'stream' in result) await parts(result.stream)
+      const [step] = await result.steps
+      expect(step?.reasoningText).toBe('Let me think.')
+      expect(step?.text).toBe('Six.')
+      expect(step?.warnings).toEqual([])
+    },
+  )
 })
 
 describe('embeddings', () => {
