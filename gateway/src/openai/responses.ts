@@ -19,6 +19,13 @@ const inputImageSchema = z.strictObject({
   file_id: z.string().nullish(),
   detail: z.enum(['auto', 'low', 'high']).default('auto'),
 })
+const inputFileSchema = z.strictObject({
+  type: z.literal('input_file'),
+  file_data: z.string().optional(),
+  file_id: z.string().nullish(),
+  file_url: z.string().optional(),
+  filename: z.string().optional(),
+})
 const outputTextSchema = z.strictObject({
   type: z.literal('output_text'),
   text: z.string(),
@@ -38,6 +45,7 @@ const messageItemSchema = z.strictObject({
       z.discriminatedUnion('type', [
         inputTextSchema,
         inputImageSchema,
+        inputFileSchema,
         outputTextSchema,
         refusalSchema,
       ]),

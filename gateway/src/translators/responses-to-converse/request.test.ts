@@ -170,6 +170,15 @@ describe('toChatRequest', () => {
       /file_id/,
     ],
     [
+      {
+        input: [
+          { role: 'user', content: [{ type: 'input_file', file_url: 'https://x.test/a.pdf' }] },
+        ],
+      },
+      'input[0].content[0].file_url',
+      /inline in 'file_data'/,
+    ],
+    [
       { input: [{ role: 'system', content: [{ type: 'input_image', image_url: 'x' }] }] },
       'input[0].content[0]',
       /Only text/,
@@ -190,6 +199,26 @@ describe('toChatRequest', () => {
     expect(toChatRequest(parse({ text: { format: { type: 'text' } } })).response_format).toEqual({
       type: 'text',
     })
+  })
+
+  it('maps an input_file with inline data to a chat file part', () => {
+    const file = {
+      type: 'input_file',
+      filename: 'a.pdf',
+      file_data: 'data:application/pdf;base64,JVBERi0=',
+    }
+    const chat = toChatRequest(parse({ input: [{ role: 'user', content: [file] }] }))
+    expect(chat.messages).toEqual([
+      {
+        role: 'user',
+        content: [
+          {
+            type: 'file',
+            file: { filename: 'a.pdf', file_data: 'data:application/pdf;base64,JVBERi0=' },
+          },
+        ],
+      },
+    ])
   })
 
   it('lets store: false through', () => {

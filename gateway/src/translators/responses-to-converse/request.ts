@@ -115,6 +115,22 @@ function userPart(part: MessagePart, param: string): UserContentPart {
         )
       }
       return { type: 'image_url', image_url: { url: part.image_url, detail: part.detail } }
+    case 'input_file':
+      if (part.file_url !== undefined) {
+        throw invalidRequest(
+          "Files by URL are not supported by this gateway; send the file inline in 'file_data' (a data URL).",
+          `${param}.file_url`,
+          'unsupported_value',
+        )
+      }
+      return {
+        type: 'file',
+        file: {
+          ...(part.file_data === undefined ? {} : { file_data: part.file_data }),
+          ...(part.file_id == null ? {} : { file_id: part.file_id }),
+          ...(part.filename === undefined ? {} : { filename: part.filename }),
+        },
+      }
   }
 }
 
