@@ -169,6 +169,38 @@ describe.each(models)('%s', (_, model) => {
   })
 })
 
+// A one-page PDF, as small as a PDF gets.
+const PDF = Buffer.from(
+  '%PDF-1.1\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 3 3]>>endobj\ntrailer<</Root 1 0 R>>\n',
+)
+
+describe.each([
+  ['chat completions on Converse', () => openai.chat('claude'), '"document"'],
+  ['Responses on Converse', () => openai.responses('claude'), '"document"'],
+  ['Anthropic Messages', () => anthropic('claude'), '"application/pdf"'],
+])('a PDF through %s', (_, model, upstreamMark) => {
+  it('reaches Bedrock as a document', async () => {
+    await scriptText('A blank page.')
+    const result = await generateText({
+      ...once,
+      model: model(),
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What is in this file?' },
+            { type: 'file', mediaType: 'application/pdf', data: PDF, filename: 'blank.pdf' },
+          ],
+        },
+      ],
+    })
+    expect(result.text).toBe('A blank page.')
+    const sent = JSON.stringify((await journey.bedrock.requests()).at(-1)?.body)
+    expect(sent).toContain(upstreamMark)
+    expect(sent).toContain(PDF.toString('base64'))
+  })
+})
+
 describe('Anthropic Messages with thinking', () => {
   it.each([false, true])('returns thinking as reasoning (streamed: %s)', async (streamed) => {
     await journey.bedrock.script({
