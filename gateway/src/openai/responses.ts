@@ -129,6 +129,19 @@ const textConfigSchema = z.strictObject({
   verbosity: z.enum(['low', 'medium', 'high']).nullish(),
 })
 
+// The `include` values of the public API; most name outputs of hosted tools, which translators
+// refuse on their own.
+const includeSchema = z.enum([
+  'code_interpreter_call.outputs',
+  'computer_call_output.output.image_url',
+  'file_search_call.results',
+  'message.input_image.image_url',
+  'message.output_text.logprobs',
+  'reasoning.encrypted_content',
+  'web_search_call.action.sources',
+  'web_search_call.results',
+])
+
 export const responsesRequestSchema = z.strictObject({
   model: z.string().min(1),
   input: z.union([z.string(), z.array(inputItemSchema).min(1)]),
@@ -154,6 +167,14 @@ export const responsesRequestSchema = z.strictObject({
   // Well-formed everywhere; whether a backend can run a response in the background is its
   // translator's business (Mantle can, Converse cannot).
   background: z.boolean().nullish(),
+  include: z.array(includeSchema).nullish(),
+  service_tier: z.enum(['auto', 'default', 'flex', 'scale', 'priority']).nullish(),
+  safety_identifier: z.string().max(64).optional(),
+  prompt_cache_key: z.string().optional(),
+  truncation: z.enum(['auto', 'disabled']).nullish(),
+  max_tool_calls: z.number().int().min(1).nullish(),
+  top_logprobs: z.number().int().min(0).max(20).nullish(),
+  stream_options: z.strictObject({ include_obfuscation: z.boolean().optional() }).nullish(),
 })
 
 export type ResponsesRequest = z.infer<typeof responsesRequestSchema>

@@ -163,6 +163,7 @@ describe('toChatRequest', () => {
   it.each([
     [{ previous_response_id: 'resp_1' }, 'previous_response_id', /stores no responses/],
     [{ store: true }, 'store', /stores no responses/],
+    [{ include: ['message.output_text.logprobs'] }, 'include', /no log probabilities/],
     [{ tools: [{ type: 'web_search' }] }, 'tools[0].type', /'web_search' is not supported/],
     [
       { input: [{ role: 'user', content: [{ type: 'input_image', file_id: 'file_1' }] }] },
@@ -221,6 +222,12 @@ describe('toChatRequest', () => {
     ])
   })
 
+  it('maps service_tier, safety_identifier and top_logprobs to their chat namesakes', () => {
+    expect(
+      toChatRequest(parse({ service_tier: 'flex', safety_identifier: 'user-1', top_logprobs: 0 })),
+    ).toMatchObject({ service_tier: 'flex', safety_identifier: 'user-1', top_logprobs: 0 })
+  })
+
   it('lets store: false through', () => {
     expect(() => toChatRequest(parse({ store: false }))).not.toThrow()
   })
@@ -262,6 +269,16 @@ describe('toConverseRequestFromResponses', () => {
       type: 'json_schema',
       structure: { jsonSchema: { schema: JSON.stringify(schema), name: 'forecast' } },
     })
+  })
+
+  it('refuses service_tier scale and top_logprobs, as the chat translator does', () => {
+    const context = { modelId: 'us.anthropic.claude-sonnet-4-6' }
+    expect(
+      errorOf(() => toConverseRequestFromResponses(parse({ service_tier: 'scale' }), context)),
+    ).toMatchObject({ status: 400, param: 'service_tier' })
+    expect(
+      errorOf(() => toConverseRequestFromResponses(parse({ top_logprobs: 3 }), context)),
+    ).toMatchObject({ status: 400, param: 'top_logprobs' })
   })
 
   it.each([

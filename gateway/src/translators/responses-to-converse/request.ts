@@ -37,6 +37,13 @@ function refuseServerState(request: ResponsesRequest): void {
       'unsupported_parameter',
     )
   }
+  if (request.include?.includes('message.output_text.logprobs') === true) {
+    throw invalidRequest(
+      "Unsupported value: 'message.output_text.logprobs' in 'include' is not supported with this model: Bedrock Converse returns no log probabilities.",
+      'include',
+      'unsupported_value',
+    )
+  }
   if (request.store === true) {
     throw invalidRequest(
       "'store: true' is not supported on this model: its Bedrock Converse backend stores no responses. Leave 'store' out or set it to false.",
@@ -231,6 +238,9 @@ export function toChatRequest(request: ResponsesRequest): ChatCompletionRequest 
   if (request.reasoning?.effort != null) chat.reasoning_effort = request.reasoning.effort
   if (request.text?.format != null) chat.response_format = toChatResponseFormat(request.text.format)
   if (request.text?.verbosity != null) chat.verbosity = request.text.verbosity
+  if (request.service_tier != null) chat.service_tier = request.service_tier
+  if (request.safety_identifier !== undefined) chat.safety_identifier = request.safety_identifier
+  if (request.top_logprobs != null) chat.top_logprobs = request.top_logprobs
   if (request.metadata != null) chat.metadata = request.metadata
   if (request.user !== undefined) chat.user = request.user
   if (request.stream === true) chat.stream = true
