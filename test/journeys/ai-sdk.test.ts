@@ -248,6 +248,55 @@ describe('the Responses model with a reasoning summary', () => {
   )
 })
 
+describe('the Responses model, stateless, with the settings the provider sends', () => {
+  // With `store: false` and a reasoning model the provider asks for `include:
+  // ['reasoning.encrypted_content']`, so it can send reasoning back without server state.
+  const providerOptions = {
+    openai: {
+      store: false,
+      forceReasoning: true,
+      reasoningEffort: 'low',
+      promptCacheKey: 'support-bot',
+      safetyIdentifier: 'team-a',
+      serviceTier: 'default',
+    },
+  }
+
+  it('answers on Converse, and names what Converse ignores', async () => {
+    await scriptText('Stateless.')
+    const result = await generateText({
+      ...once,
+      model: openai.responses('claude'),
+      prompt: 'Hi.',
+      providerOptions,
+    })
+    expect(result.text).toBe('Stateless.')
+    const headers = result.finalStep.response.headers ?? {}
+    expect(headers['x-strata-dropped-params']).toBe('prompt_cache_key, include')
+    expect((await journey.bedrock.requests()).at(-1)?.body).toMatchObject({
+      requestMetadata: { safety_identifier: 'team-a' },
+    })
+  })
+
+  it('passes them to Mantle as sent', async () => {
+    await scriptText('Stateless.')
+    const result = await generateText({
+      ...once,
+      model: openai.responses('gpt-oss'),
+      prompt: 'Hi.',
+      providerOptions,
+    })
+    expect(result.text).toBe('Stateless.')
+    expect((await journey.bedrock.requests()).at(-1)?.body).toMatchObject({
+      store: false,
+      include: ['reasoning.encrypted_content'],
+      prompt_cache_key: 'support-bot',
+      safety_identifier: 'team-a',
+      service_tier: 'default',
+    })
+  })
+})
+
 describe('embeddings', () => {
   it.each(['embed', 'embed-mantle'])('embeds one value and many on %s', async (alias) => {
     const one = await embed({ maxRetries: 0, model: openai.embedding(alias), value: 'same text' })
