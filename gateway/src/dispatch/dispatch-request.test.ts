@@ -153,6 +153,43 @@ describe('dispatchResponses', () => {
     expect(dropped.dropped).toEqual(['reasoning.effort'])
   })
 
+  it('keeps reasoning.summary when the effort is dropped', () => {
+    const request = responses({ reasoning: { effort: 'high', summary: 'auto' } })
+    const input = { parsed: request, prepared: request, route: route() }
+    expect(dispatchResponses({ ...input, choice: llama }).request.reasoning).toEqual({
+      summary: 'auto',
+    })
+    expect(dispatchResponses({ ...input, choice: claude45 }).request.reasoning).toMatchObject({
+      summary: 'auto',
+      effort: 'high',
+    })
+  })
+
+  it('names the Responses parameters Converse ignores, and none of them on Mantle', () => {
+    const request = responses({
+      prompt_cache_key: 'k',
+      truncation: 'auto',
+      include: ['reasoning.encrypted_content'],
+      stream_options: { include_obfuscation: true },
+      service_tier: 'default',
+      safety_identifier: 's',
+      max_tool_calls: 3,
+    })
+    const input = { parsed: request, prepared: request, route: route() }
+    expect(dispatchResponses({ ...input, choice: claude45 }).dropped).toEqual([
+      'prompt_cache_key',
+      'truncation',
+      'stream_options.include_obfuscation',
+      'include',
+    ])
+    expect(dispatchResponses({ ...input, choice: gpt54 }).dropped).toEqual([])
+    const plain = responses({ truncation: 'disabled', include: [] })
+    expect(
+      dispatchResponses({ parsed: plain, prepared: plain, route: route(), choice: claude45 })
+        .dropped,
+    ).toEqual([])
+  })
+
   it('names image detail, which Converse ignores, and refuses it on a strict route', () => {
     const request = responses({
       input: [

@@ -105,16 +105,26 @@ export function dispatchChat(input: {
   return { request, dropped: settleDropped(route, dropped) }
 }
 
-// Converse takes no image detail; the chat translator's drop list names it for chat requests.
+// What Converse cannot honour of a Responses request, in Responses names. Image detail as for chat;
+// `include` asks for outputs Converse has none of (encrypted reasoning, hosted-tool results), and
+// `truncation: auto` for trimming the input to fit, which Converse never does. Logprobs in
+// `include` are refused by the translator instead, as chat refuses `logprobs`.
 function responsesDroppedOnConverse(request: ResponsesRequest): string[] {
-  if (typeof request.input === 'string') return []
+  const dropped: string[] = []
+  if (request.prompt_cache_key !== undefined) dropped.push('prompt_cache_key')
+  if (request.truncation === 'auto') dropped.push('truncation')
+  if (request.stream_options?.include_obfuscation === true)
+    dropped.push('stream_options.include_obfuscation')
+  if (request.include?.some((value) => value !== 'message.output_text.logprobs') === true)
+    dropped.push('include')
+  if (typeof request.input === 'string') return dropped
   const detailed = request.input.some(
     (item) =>
       'role' in item &&
       typeof item.content !== 'string' &&
       item.content.some((part) => part.type === 'input_image' && part.detail !== 'auto'),
   )
-  return detailed ? ['input[].content[].detail'] : []
+  return detailed ? [...dropped, 'input[].content[].detail'] : dropped
 }
 
 /** dispatchResponses prepares a Responses request for the chosen backend. */
@@ -137,9 +147,12 @@ export function dispatchResponses(input: {
     { effort: 'reasoning.effort', maxTokens: 'max_output_tokens' },
   )
   const request = { ...prepared }
-  // `effort` is the only field of `reasoning` the gateway accepts.
-  if (outcome.effort === undefined) delete request.reasoning
-  else request.reasoning = { ...request.reasoning, effort: outcome.effort }
+  // Without an effort the rest of `reasoning` (the summary setting) still holds.
+  const summary = request.reasoning?.summary
+  if (outcome.effort !== undefined)
+    request.reasoning = { ...request.reasoning, effort: outcome.effort }
+  else if (summary != null) request.reasoning = { summary }
+  else delete request.reasoning
   if (outcome.maxTokens !== maxTokens && outcome.maxTokens !== undefined)
     request.max_output_tokens = outcome.maxTokens
   const dropped = [

@@ -19,6 +19,13 @@ const inputImageSchema = z.strictObject({
   file_id: z.string().nullish(),
   detail: z.enum(['auto', 'low', 'high']).default('auto'),
 })
+const inputFileSchema = z.strictObject({
+  type: z.literal('input_file'),
+  file_data: z.string().optional(),
+  file_id: z.string().nullish(),
+  file_url: z.string().optional(),
+  filename: z.string().optional(),
+})
 const outputTextSchema = z.strictObject({
   type: z.literal('output_text'),
   text: z.string(),
@@ -38,6 +45,7 @@ const messageItemSchema = z.strictObject({
       z.discriminatedUnion('type', [
         inputTextSchema,
         inputImageSchema,
+        inputFileSchema,
         outputTextSchema,
         refusalSchema,
       ]),
@@ -102,6 +110,38 @@ export const responsesToolChoiceSchema = z.union([
   z.strictObject({ type: z.literal('function'), name: toolName }),
 ])
 
+// `text.format` is Structured Outputs in the Responses API: the json_schema fields sit on the format
+// itself, not under a `json_schema` key as in Chat Completions.
+const textFormatSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('text') }),
+  z.strictObject({ type: z.literal('json_object') }),
+  z.strictObject({
+    type: z.literal('json_schema'),
+    name: toolName,
+    schema: z.record(z.string(), z.unknown()),
+    description: z.string().optional(),
+    strict: z.boolean().nullish(),
+  }),
+])
+
+const textConfigSchema = z.strictObject({
+  format: textFormatSchema.optional(),
+  verbosity: z.enum(['low', 'medium', 'high']).nullish(),
+})
+
+// The `include` values of the public API; most name outputs of hosted tools, which translators
+// refuse on their own.
+const includeSchema = z.enum([
+  'code_interpreter_call.outputs',
+  'computer_call_output.output.image_url',
+  'file_search_call.results',
+  'message.input_image.image_url',
+  'message.output_text.logprobs',
+  'reasoning.encrypted_content',
+  'web_search_call.action.sources',
+  'web_search_call.results',
+])
+
 export const responsesRequestSchema = z.strictObject({
   model: z.string().min(1),
   input: z.union([z.string(), z.array(inputItemSchema).min(1)]),
@@ -112,9 +152,11 @@ export const responsesRequestSchema = z.strictObject({
   max_output_tokens: z.number().int().min(1).nullish(),
   temperature: z.number().min(0).max(2).nullish(),
   top_p: z.number().min(0).max(1).nullish(),
+  text: textConfigSchema.nullish(),
   reasoning: z
     .strictObject({
       effort: z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh']).nullish(),
+      summary: z.enum(['auto', 'concise', 'detailed']).nullish(),
     })
     .nullish(),
   stream: z.boolean().nullish(),
@@ -125,11 +167,20 @@ export const responsesRequestSchema = z.strictObject({
   // Well-formed everywhere; whether a backend can run a response in the background is its
   // translator's business (Mantle can, Converse cannot).
   background: z.boolean().nullish(),
+  include: z.array(includeSchema).nullish(),
+  service_tier: z.enum(['auto', 'default', 'flex', 'scale', 'priority']).nullish(),
+  safety_identifier: z.string().max(64).optional(),
+  prompt_cache_key: z.string().optional(),
+  truncation: z.enum(['auto', 'disabled']).nullish(),
+  max_tool_calls: z.number().int().min(1).nullish(),
+  top_logprobs: z.number().int().min(0).max(20).nullish(),
+  stream_options: z.strictObject({ include_obfuscation: z.boolean().optional() }).nullish(),
 })
 
 export type ResponsesRequest = z.infer<typeof responsesRequestSchema>
 export type ResponsesInputItem = z.infer<typeof inputItemSchema>
 export type ResponsesTool = z.infer<typeof toolSchema>
+export type ResponsesTextFormat = z.infer<typeof textFormatSchema>
 
 /** parseResponsesRequest validates an untrusted body, or throws an OpenAI-style 400. */
 export function parseResponsesRequest(body: unknown): ResponsesRequest {
@@ -165,7 +216,7 @@ export interface ResponseFunctionCallItem {
 export interface ResponseReasoningItem {
   id: string
   type: 'reasoning'
-  summary: unknown[]
+  summary: { type: 'summary_text'; text: string }[]
   content: { type: 'reasoning_text'; text: string }[]
 }
 
@@ -195,10 +246,10 @@ export interface ResponseObject {
   output: ResponseOutputItem[]
   parallel_tool_calls: boolean
   previous_response_id: null
-  reasoning: { effort: string | null; summary: null }
+  reasoning: { effort: string | null; summary: string | null }
   store: false
   temperature: number | null
-  text: { format: { type: 'text' } }
+  text: { format: ResponsesTextFormat }
   tool_choice: ResponsesRequest['tool_choice'] & {}
   tools: ResponsesTool[]
   top_p: number | null

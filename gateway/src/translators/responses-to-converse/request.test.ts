@@ -21,6 +21,12 @@ describe('parseResponsesRequest', () => {
     [{ temperature: 3 }, 'temperature', 'invalid_value'],
     [{ tool_choice: 'sometimes' }, 'tool_choice', 'invalid_value'],
     [
+      { text: { format: { type: 'json_schema', name: 'x' } } },
+      'text.format.schema',
+      'missing_required_parameter',
+    ],
+    [{ text: { format: { type: 'xml' } } }, 'text.format', 'invalid_value'],
+    [
       { input: [{ role: 'user', content: [{ type: 'input_audio' }] }] },
       'input[0]',
       'invalid_value',
@@ -157,11 +163,21 @@ describe('toChatRequest', () => {
   it.each([
     [{ previous_response_id: 'resp_1' }, 'previous_response_id', /stores no responses/],
     [{ store: true }, 'store', /stores no responses/],
+    [{ include: ['message.output_text.logprobs'] }, 'include', /no log probabilities/],
     [{ tools: [{ type: 'web_search' }] }, 'tools[0].type', /'web_search' is not supported/],
     [
       { input: [{ role: 'user', content: [{ type: 'input_image', file_id: 'file_1' }] }] },
       'input[0].content[0].file_id',
       /file_id/,
+    ],
+    [
+      {
+        input: [
+          { role: 'user', content: [{ type: 'input_file', file_url: 'https://x.test/a.pdf' }] },
+        ],
+      },
+      'input[0].content[0].file_url',
+      /inline in 'file_data'/,
     ],
     [
       { input: [{ role: 'system', content: [{ type: 'input_image', image_url: 'x' }] }] },
@@ -172,6 +188,44 @@ describe('toChatRequest', () => {
     const error = errorOf(() => toChatRequest(parse(body)))
     expect(error).toMatchObject({ status: 400, param })
     expect(error.message).toMatch(message)
+  })
+
+  it('maps text.format json_schema to the chat response_format', () => {
+    const schema = { type: 'object', properties: { city: { type: 'string' } } }
+    const format = { type: 'json_schema', name: 'forecast', schema, strict: true }
+    expect(toChatRequest(parse({ text: { format } })).response_format).toEqual({
+      type: 'json_schema',
+      json_schema: { name: 'forecast', schema, strict: true },
+    })
+    expect(toChatRequest(parse({ text: { format: { type: 'text' } } })).response_format).toEqual({
+      type: 'text',
+    })
+  })
+
+  it('maps an input_file with inline data to a chat file part', () => {
+    const file = {
+      type: 'input_file',
+      filename: 'a.pdf',
+      file_data: 'data:application/pdf;base64,JVBERi0=',
+    }
+    const chat = toChatRequest(parse({ input: [{ role: 'user', content: [file] }] }))
+    expect(chat.messages).toEqual([
+      {
+        role: 'user',
+        content: [
+          {
+            type: 'file',
+            file: { filename: 'a.pdf', file_data: 'data:application/pdf;base64,JVBERi0=' },
+          },
+        ],
+      },
+    ])
+  })
+
+  it('maps service_tier, safety_identifier and top_logprobs to their chat namesakes', () => {
+    expect(
+      toChatRequest(parse({ service_tier: 'flex', safety_identifier: 'user-1', top_logprobs: 0 })),
+    ).toMatchObject({ service_tier: 'flex', safety_identifier: 'user-1', top_logprobs: 0 })
   })
 
   it('lets store: false through', () => {
@@ -203,5 +257,40 @@ describe('toConverseRequestFromResponses', () => {
     )
     expect(error).toMatchObject({ status: 400, param: 'max_output_tokens' })
     expect(error.message).toContain("'max_output_tokens'")
+  })
+
+  it('sends text.format json_schema as Converse structured output', () => {
+    const schema = { type: 'object', properties: { city: { type: 'string' } } }
+    const body = toConverseRequestFromResponses(
+      parse({ text: { format: { type: 'json_schema', name: 'forecast', schema } } }),
+      { modelId: 'us.anthropic.claude-sonnet-4-6' },
+    )
+    expect(body.outputConfig?.textFormat).toEqual({
+      type: 'json_schema',
+      structure: { jsonSchema: { schema: JSON.stringify(schema), name: 'forecast' } },
+    })
+  })
+
+  it('refuses service_tier scale and top_logprobs, as the chat translator does', () => {
+    const context = { modelId: 'us.anthropic.claude-sonnet-4-6' }
+    expect(
+      errorOf(() => toConverseRequestFromResponses(parse({ service_tier: 'scale' }), context)),
+    ).toMatchObject({ status: 400, param: 'service_tier' })
+    expect(
+      errorOf(() => toConverseRequestFromResponses(parse({ top_logprobs: 3 }), context)),
+    ).toMatchObject({ status: 400, param: 'top_logprobs' })
+  })
+
+  it.each([
+    [{ format: { type: 'json_object' } }, 'text.format.type', "'text.format'"],
+    [{ verbosity: 'low' }, 'text.verbosity', "'text.verbosity'"],
+  ])('refuses text %j naming %s', (text, param, named) => {
+    const error = errorOf(() =>
+      toConverseRequestFromResponses(parse({ text }), {
+        modelId: 'us.anthropic.claude-sonnet-4-6',
+      }),
+    )
+    expect(error).toMatchObject({ status: 400, param })
+    expect(error.message).toContain(named)
   })
 })

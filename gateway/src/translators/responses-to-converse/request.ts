@@ -7,8 +7,13 @@
 import { GatewayError } from '../../errors/gateway-error.ts'
 import type { ChatCompletionRequest, ChatMessage } from '../../openai/chat-completions.ts'
 import type { UserContentPart } from '../../openai/chat-messages.ts'
-import type { Tool, ToolChoice } from '../../openai/chat-tools.ts'
-import type { ResponsesInputItem, ResponsesRequest, ResponsesTool } from '../../openai/responses.ts'
+import type { ResponseFormat, Tool, ToolChoice } from '../../openai/chat-tools.ts'
+import type {
+  ResponsesInputItem,
+  ResponsesRequest,
+  ResponsesTextFormat,
+  ResponsesTool,
+} from '../../openai/responses.ts'
 import type { ConverseRequest } from '../../upstream/converse-shapes.ts'
 import { toConverseRequest, type ConverseRequestContext } from '../openai-to-converse/request.ts'
 import { invalidRequest } from '../../errors/catalogue.ts'
@@ -30,6 +35,13 @@ function refuseServerState(request: ResponsesRequest): void {
       "'background: true' is not supported on this model: its Bedrock Converse backend answers while the request waits. Leave 'background' out or set it to false.",
       'background',
       'unsupported_parameter',
+    )
+  }
+  if (request.include?.includes('message.output_text.logprobs') === true) {
+    throw invalidRequest(
+      "Unsupported value: 'message.output_text.logprobs' in 'include' is not supported with this model: Bedrock Converse returns no log probabilities.",
+      'include',
+      'unsupported_value',
     )
   }
   if (request.store === true) {
@@ -64,6 +76,22 @@ function toChatToolChoice(choice: ResponsesRequest['tool_choice']): ToolChoice |
   return { type: 'function', function: { name: choice.name } }
 }
 
+// The Responses API puts the json_schema fields on `text.format` itself; Chat Completions nests them
+// under `response_format.json_schema`.
+function toChatResponseFormat(format: ResponsesTextFormat): ResponseFormat {
+  if (format.type !== 'json_schema') return { type: format.type }
+  const { name, schema, description, strict } = format
+  return {
+    type: 'json_schema',
+    json_schema: {
+      name,
+      schema,
+      ...(description === undefined ? {} : { description }),
+      ...(strict == null ? {} : { strict }),
+    },
+  }
+}
+
 function textOf(parts: readonly MessagePart[], param: string): string {
   return parts
     .map((part, index) => {
@@ -94,6 +122,22 @@ function userPart(part: MessagePart, param: string): UserContentPart {
         )
       }
       return { type: 'image_url', image_url: { url: part.image_url, detail: part.detail } }
+    case 'input_file':
+      if (part.file_url !== undefined) {
+        throw invalidRequest(
+          "Files by URL are not supported by this gateway; send the file inline in 'file_data' (a data URL).",
+          `${param}.file_url`,
+          'unsupported_value',
+        )
+      }
+      return {
+        type: 'file',
+        file: {
+          ...(part.file_data === undefined ? {} : { file_data: part.file_data }),
+          ...(part.file_id == null ? {} : { file_id: part.file_id }),
+          ...(part.filename === undefined ? {} : { filename: part.filename }),
+        },
+      }
   }
 }
 
@@ -192,6 +236,11 @@ export function toChatRequest(request: ResponsesRequest): ChatCompletionRequest 
   if (request.temperature != null) chat.temperature = request.temperature
   if (request.top_p != null) chat.top_p = request.top_p
   if (request.reasoning?.effort != null) chat.reasoning_effort = request.reasoning.effort
+  if (request.text?.format != null) chat.response_format = toChatResponseFormat(request.text.format)
+  if (request.text?.verbosity != null) chat.verbosity = request.text.verbosity
+  if (request.service_tier != null) chat.service_tier = request.service_tier
+  if (request.safety_identifier !== undefined) chat.safety_identifier = request.safety_identifier
+  if (request.top_logprobs != null) chat.top_logprobs = request.top_logprobs
   if (request.metadata != null) chat.metadata = request.metadata
   if (request.user !== undefined) chat.user = request.user
   if (request.stream === true) chat.stream = true
@@ -199,10 +248,22 @@ export function toChatRequest(request: ResponsesRequest): ChatCompletionRequest 
 }
 
 // The chat translator names chat parameters in its 400s; a Responses client sent other names.
-const responsesParams: Readonly<Record<string, string>> = {
-  max_completion_tokens: 'max_output_tokens',
-  max_tokens: 'max_output_tokens',
-  reasoning_effort: 'reasoning.effort',
+// Longer chat names first, so `response_format.json_schema` wins over `response_format`.
+const responsesParams: readonly (readonly [chat: string, responses: string])[] = [
+  ['max_completion_tokens', 'max_output_tokens'],
+  ['max_tokens', 'max_output_tokens'],
+  ['reasoning_effort', 'reasoning.effort'],
+  ['verbosity', 'text.verbosity'],
+  ['response_format.json_schema', 'text.format'],
+  ['response_format', 'text.format'],
+]
+
+/** responsesParamOf is the Responses name of a chat parameter path, if it has another. */
+function responsesParamOf(param: string): string | undefined {
+  for (const [chat, responses] of responsesParams) {
+    if (param === chat || param.startsWith(`${chat}.`)) return responses + param.slice(chat.length)
+  }
+  return undefined
 }
 
 /** toConverseRequestFromResponses composes the two steps above with the chat translator. */
@@ -214,9 +275,11 @@ export function toConverseRequestFromResponses(
   try {
     return toConverseRequest(chat, context)
   } catch (error) {
-    const to = error instanceof GatewayError ? responsesParams[error.param ?? ''] : undefined
+    const to = error instanceof GatewayError ? responsesParamOf(error.param ?? '') : undefined
     if (!(error instanceof GatewayError) || to === undefined) throw error
-    const from = error.param ?? ''
-    throw error.retold(error.message.replaceAll(`'${from}'`, `'${to}'`), to)
+    let message = error.message.replaceAll(`'${error.param ?? ''}'`, `'${to}'`)
+    for (const [chat, responses] of responsesParams)
+      message = message.replaceAll(`'${chat}'`, `'${responses}'`)
+    throw error.retold(message, to)
   }
 }

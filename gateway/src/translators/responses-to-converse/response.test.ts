@@ -93,6 +93,37 @@ describe('toResponse', () => {
     })
   })
 
+  it('echoes the requested text format, and text when none was asked', () => {
+    const format = { type: 'json_schema', name: 'forecast', schema: { type: 'object' } }
+    const asked = {
+      ...context,
+      request: parseResponsesRequest({ model: 'claude', input: 'Hi', text: { format } }),
+    }
+    expect(toResponse(converse([{ text: '{}' }]), asked).text).toEqual({ format })
+    expect(toResponse(converse([{ text: 'x' }]), context).text).toEqual({
+      format: { type: 'text' },
+    })
+  })
+
+  it('gives reasoning as a summary when reasoning.summary asks for one', () => {
+    const request = parseResponsesRequest({
+      model: 'claude',
+      input: 'Hi',
+      reasoning: { summary: 'detailed' },
+    })
+    const response = converse([
+      { reasoningContent: { reasoningText: { text: 'Think.', signature: 's' } } },
+      { text: 'Done.' },
+    ])
+    expect(toResponse(response, { ...context, request })).toMatchObject({
+      reasoning: { summary: 'detailed' },
+      output: [
+        { type: 'reasoning', summary: [{ type: 'summary_text', text: 'Think.' }], content: [] },
+        { type: 'message' },
+      ],
+    })
+  })
+
   it('throws a 500 for malformed output', () => {
     expect(() => toResponse(converse([], 'malformed_tool_use'), context)).toThrow(
       expect.objectContaining({ status: 500, code: 'invalid_model_output' }),

@@ -8,6 +8,7 @@
 import type {
   ResponseObject,
   ResponseOutputItem,
+  ResponseReasoningItem,
   ResponseStatus,
   ResponseUsage,
   ResponsesRequest,
@@ -28,6 +29,26 @@ export interface ResponsesResponseContext {
 }
 
 export type ItemKind = 'msg' | 'fc' | 'rs'
+
+/**
+ * summarised says whether reasoning goes out as a summary (`reasoning.summary` asked for one) or as
+ * reasoning text. Claude 4 models on Bedrock already return a summary of their thinking, not the
+ * thinking itself, so it is the honest answer to a summary request.
+ */
+export function summarised(context: ResponsesResponseContext): boolean {
+  return context.request.reasoning?.summary != null
+}
+
+/** reasoningItem is a finished reasoning item, its text as summary or content (see summarised). */
+export function reasoningItem(
+  context: ResponsesResponseContext,
+  id: string,
+  text: string,
+): ResponseReasoningItem {
+  return summarised(context)
+    ? { id, type: 'reasoning', summary: [{ type: 'summary_text', text }], content: [] }
+    : { id, type: 'reasoning', summary: [], content: [{ type: 'reasoning_text', text }] }
+}
 
 /** itemId names the output item at `outputIndex`. */
 export function itemId(context: ResponsesResponseContext, kind: ItemKind, outputIndex: number) {
@@ -89,10 +110,13 @@ export function responseObject(
     output: state.output,
     parallel_tool_calls: request.parallel_tool_calls ?? true,
     previous_response_id: null,
-    reasoning: { effort: request.reasoning?.effort ?? null, summary: null },
+    reasoning: {
+      effort: request.reasoning?.effort ?? null,
+      summary: request.reasoning?.summary ?? null,
+    },
     store: false,
     temperature: request.temperature ?? null,
-    text: { format: { type: 'text' } },
+    text: { format: request.text?.format ?? { type: 'text' } },
     tool_choice: request.tool_choice ?? 'auto',
     tools: request.tools ?? [],
     top_p: request.top_p ?? null,
@@ -127,12 +151,7 @@ function outputOf(response: ConverseResponse, context: ResponsesResponseContext)
   }
   // Reasoning comes first, as it does in OpenAI's answers and in the stream.
   if (reasoning !== undefined) {
-    output.push({
-      id: itemId(context, 'rs', output.length),
-      type: 'reasoning',
-      summary: [],
-      content: [{ type: 'reasoning_text', text: reasoning }],
-    })
+    output.push(reasoningItem(context, itemId(context, 'rs', output.length), reasoning))
   }
   if (text !== undefined) {
     output.push({

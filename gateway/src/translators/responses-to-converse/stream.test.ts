@@ -24,12 +24,18 @@ interface Outcome {
   error: { status: number; code: string | undefined } | null
 }
 
-async function outcomeOf(pieces: Uint8Array[]): Promise<Outcome> {
+async function outcomeOf(
+  pieces: Uint8Array[],
+  translatorContext: ResponsesResponseContext = context,
+): Promise<Outcome> {
   const events: ResponseStreamEvent[] = []
   try {
     // The backend's own path from bytes (backends/translate-converse-stream.ts).
     const source = sourceOf(pieces)
-    for await (const event of translateConverseStream(source, responseEventTranslator(context)))
+    for await (const event of translateConverseStream(
+      source,
+      responseEventTranslator(translatorContext),
+    ))
       events.push(event)
   } catch (error) {
     if (!(error instanceof GatewayError)) throw error
@@ -92,6 +98,42 @@ describe('recorded streams', () => {
         output_tokens: 41,
         total_tokens: 2359,
       },
+    })
+  })
+
+  it('streams reasoning as a summary when reasoning.summary asks for one', async () => {
+    const request = parseResponsesRequest({
+      model: 'claude',
+      input: 'Hi',
+      reasoning: { summary: 'auto' },
+    })
+    const outcome = await outcomeOf([readFixture('text-with-reasoning', '.eventstream')], {
+      ...context,
+      request,
+    })
+    const thinking = 'The user says hello. A short greeting fits.'
+    expect(typesOf(outcome).slice(2, 9)).toEqual([
+      'response.output_item.added',
+      'response.reasoning_summary_part.added',
+      'response.reasoning_summary_text.delta',
+      'response.reasoning_summary_text.delta',
+      'response.reasoning_summary_text.done',
+      'response.reasoning_summary_part.done',
+      'response.output_item.done',
+    ])
+    const at = { item_id: 'rs_fixture_0', output_index: 0, summary_index: 0 }
+    expect(outcome.events[3]).toMatchObject({ ...at, part: { type: 'summary_text', text: '' } })
+    expect(outcome.events[4]).toMatchObject(at)
+    expect(outcome.events[6]).toMatchObject({ ...at, text: thinking })
+    expect(outcome.events[7]).toMatchObject({
+      ...at,
+      part: { type: 'summary_text', text: thinking },
+    })
+    const summarised = { summary: [{ type: 'summary_text', text: thinking }], content: [] }
+    expect(outcome.events[8]?.item).toMatchObject(summarised)
+    expect(outcome.events.at(-1)?.response).toMatchObject({
+      reasoning: { summary: 'auto' },
+      output: [summarised, { id: 'msg_fixture_1' }],
     })
   })
 

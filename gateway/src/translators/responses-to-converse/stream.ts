@@ -8,7 +8,9 @@
 // first event (text blocks have no contentBlockStart) and closed at contentBlockStop:
 //   message:   output_item.added, content_part.added, output_text.delta…, output_text.done,
 //              content_part.done, output_item.done
-//   reasoning: the same with reasoning_text
+//   reasoning: the same with reasoning_text; or, when `reasoning.summary` asked for a summary,
+//              output_item.added, reasoning_summary_part.added, reasoning_summary_text.delta…,
+//              reasoning_summary_text.done, reasoning_summary_part.done, output_item.done
 //   tool use:  output_item.added, function_call_arguments.delta…, .done, output_item.done
 // then response.completed (or response.incomplete) with usage at the metadata event. Every event
 // carries sequence_number from 0.
@@ -18,14 +20,17 @@ import type {
   ResponseMessageItem,
   ResponseObject,
   ResponseOutputItem,
+  ResponseOutputText,
   ResponseReasoningItem,
   ResponseStreamEvent,
 } from '../../openai/responses.ts'
 import type { ConverseStreamEvent } from '../../streaming/converse-stream-events.ts'
 import {
   itemId,
+  reasoningItem,
   responseObject,
   statusOf,
+  summarised,
   toResponseUsage,
   type ResponsesResponseContext,
 } from './response.ts'
@@ -37,6 +42,50 @@ interface OpenItem {
   outputIndex: number
   item: ResponseOutputItem
   text: string
+}
+
+/** Where a block's text goes: its event names, the index field naming the part, the part type. */
+interface TextSlot {
+  partAdded: string
+  delta: string
+  textDone: string
+  partDone: string
+  index: Record<string, number>
+  part: (text: string) => Record<string, unknown>
+}
+
+const outputText = (text: string): ResponseOutputText => ({
+  type: 'output_text',
+  text,
+  annotations: [],
+  logprobs: [],
+})
+
+const messageSlot: TextSlot = {
+  partAdded: 'response.content_part.added',
+  delta: 'response.output_text.delta',
+  textDone: 'response.output_text.done',
+  partDone: 'response.content_part.done',
+  index: { content_index: 0 },
+  part: (text) => ({ ...outputText(text) }),
+}
+
+const reasoningTextSlot: TextSlot = {
+  partAdded: 'response.content_part.added',
+  delta: 'response.reasoning_text.delta',
+  textDone: 'response.reasoning_text.done',
+  partDone: 'response.content_part.done',
+  index: { content_index: 0 },
+  part: (text) => ({ type: 'reasoning_text', text }),
+}
+
+const reasoningSummarySlot: TextSlot = {
+  partAdded: 'response.reasoning_summary_part.added',
+  delta: 'response.reasoning_summary_text.delta',
+  textDone: 'response.reasoning_summary_text.done',
+  partDone: 'response.reasoning_summary_part.done',
+  index: { summary_index: 0 },
+  part: (text) => ({ type: 'summary_text', text }),
 }
 
 function incompleteStream(): GatewayError {
@@ -61,6 +110,11 @@ class ResponsesStream {
     return { type, sequence_number: this.sequence++, ...fields }
   }
 
+  slotOf(item: ResponseMessageItem | ResponseReasoningItem): TextSlot {
+    if (item.type === 'message') return messageSlot
+    return summarised(this.context) ? reasoningSummarySlot : reasoningTextSlot
+  }
+
   *start(): Generator<ResponseStreamEvent> {
     this.started = true
     const response = responseObject(this.context, {
@@ -81,15 +135,12 @@ class ResponsesStream {
       item.type === 'message' || item.type === 'reasoning' ? { ...item, content: [] } : item
     yield this.event('response.output_item.added', { output_index: outputIndex, item: opened })
     if (item.type === 'function_call') return
-    const part =
-      item.type === 'message'
-        ? { type: 'output_text', text: '', annotations: [], logprobs: [] }
-        : { type: 'reasoning_text', text: '' }
-    yield this.event('response.content_part.added', {
+    const slot = this.slotOf(item)
+    yield this.event(slot.partAdded, {
       item_id: item.id,
       output_index: outputIndex,
-      content_index: 0,
-      part,
+      ...slot.index,
+      part: slot.part(''),
     })
   }
 
@@ -117,13 +168,12 @@ class ResponsesStream {
     }
     if (open === undefined || open.item.type === 'function_call') return
     open.text += delta
-    const type = open.item.type === 'message' ? 'output_text' : 'reasoning_text'
-    yield this.event(`response.${type}.delta`, {
+    yield this.event(this.slotOf(open.item).delta, {
       item_id: open.item.id,
       output_index: open.outputIndex,
-      content_index: 0,
+      ...this.slotOf(open.item).index,
       delta,
-      ...(type === 'output_text' ? { logprobs: [] } : {}),
+      ...(open.item.type === 'message' ? { logprobs: [] } : {}),
     })
   }
 
@@ -147,20 +197,15 @@ class ResponsesStream {
       return
     }
     const text = open.text
-    let done: ResponseOutputItem
-    let part: Record<string, unknown>
-    if (item.type === 'message') {
-      const content = { type: 'output_text' as const, text, annotations: [], logprobs: [] }
-      done = { ...item, status: 'completed', content: [content] }
-      part = content
-      yield this.event('response.output_text.done', { ...at, content_index: 0, text, logprobs: [] })
-    } else {
-      part = { type: 'reasoning_text', text }
-      done = { ...item, content: [{ type: 'reasoning_text', text }] }
-      yield this.event('response.reasoning_text.done', { ...at, content_index: 0, text })
-    }
+    const slot = this.slotOf(item)
+    const done: ResponseOutputItem =
+      item.type === 'message'
+        ? { ...item, status: 'completed', content: [outputText(text)] }
+        : reasoningItem(this.context, item.id, text)
+    const logprobs = item.type === 'message' ? { logprobs: [] } : {}
+    yield this.event(slot.textDone, { ...at, ...slot.index, text, ...logprobs })
     this.output[outputIndex] = done
-    yield this.event('response.content_part.done', { ...at, content_index: 0, part })
+    yield this.event(slot.partDone, { ...at, ...slot.index, part: slot.part(text) })
     yield this.event('response.output_item.done', { output_index: outputIndex, item: done })
   }
 

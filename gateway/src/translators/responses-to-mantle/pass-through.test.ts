@@ -74,6 +74,19 @@ describe.each(Object.keys(readers))('Responses pass-through to Mantle, read %s',
     })
   })
 
+  it('passes structured-output settings (text) up as sent', () => {
+    const text = {
+      format: { type: 'json_schema', name: 'forecast', schema: { type: 'object' }, strict: true },
+      verbosity: 'low',
+    }
+    const request = parseResponsesRequest({ model: 'gpt-oss', input: 'Hi', text })
+    expect(toMantleResponsesRequest(request, 'openai.gpt-oss-120b')).toEqual({
+      model: 'openai.gpt-oss-120b',
+      input: 'Hi',
+      text,
+    })
+  })
+
   it('relays the Response with the alias as model, and refuses a malformed one', () => {
     expect(fromMantleResponse(response('completed'), 'alias')).toMatchObject({
       id: 'resp_up',
