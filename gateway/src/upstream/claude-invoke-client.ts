@@ -4,12 +4,10 @@
 // References: https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_InvokeModel.html
 // and .../API_runtime_InvokeModelWithResponseStream.html (the stream asks with
 // `X-Amzn-Bedrock-Accept`, not `Accept`).
-import { boundedMemo } from '@strata/aws-signing/bounded-memo'
 import {
   eventStreamMediaType,
-  operationUrl,
   runtimeClient,
-  runtimeEndpoint,
+  runtimeUrls,
   type ConverseClientConfig,
 } from './converse-client.ts'
 
@@ -33,12 +31,10 @@ type Operation = 'invoke' | 'invoke-with-response-stream'
 
 export function createClaudeInvokeClient(config: ConverseClientConfig): ClaudeInvokeClient {
   const client = runtimeClient(config)
-  const urls = boundedMemo<URL>(1024)
+  const urlOf = runtimeUrls(config)
 
   const request = (call: ClaudeInvokeCall, operation: Operation) => ({
-    url: urls(`${call.region} ${operation} ${call.modelId}`, () =>
-      operationUrl(runtimeEndpoint(config, call.region), call.modelId, operation),
-    ),
+    url: urlOf(call.region, call.modelId, operation),
     headers:
       operation === 'invoke'
         ? { 'content-type': 'application/json', accept: 'application/json' }

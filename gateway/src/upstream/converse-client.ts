@@ -63,6 +63,20 @@ export function operationUrl(endpoint: URL, modelId: string, operation: RuntimeO
 }
 
 /**
+ * runtimeUrls builds a client's operation URLs, each kept once per region, operation and model:
+ * parsing the endpoint and the URL on every request showed in the profile.
+ */
+export function runtimeUrls(
+  config: ConverseClientConfig,
+): (region: string, modelId: string, operation: RuntimeOperation) => URL {
+  const urls = boundedMemo<URL>(1024)
+  return (region, modelId, operation) =>
+    urls(`${region} ${operation} ${modelId}`, () =>
+      operationUrl(runtimeEndpoint(config, region), modelId, operation),
+    )
+}
+
+/**
  * runtimeClient is the signed client of the Bedrock Runtime clients (Converse, InvokeModel,
  * ApplyGuardrail): their endpoint, auth, timeouts and error map are the same.
  */
@@ -89,13 +103,10 @@ export async function errorFromResponse(response: Dispatcher.ResponseData): Prom
 /** createConverseClient builds a client; it reads no environment (see converse-client-config.ts). */
 export function createConverseClient(config: ConverseClientConfig): ConverseClient {
   const client = runtimeClient(config)
-  // Parsing the endpoint and the operation URL on every request showed in the profile.
-  const urls = boundedMemo<URL>(1024)
+  const urlOf = runtimeUrls(config)
 
   const request = (call: ConverseCall, operation: 'converse' | 'converse-stream') => ({
-    url: urls(`${call.region} ${operation} ${call.modelId}`, () =>
-      operationUrl(runtimeEndpoint(config, call.region), call.modelId, operation),
-    ),
+    url: urlOf(call.region, call.modelId, operation),
     headers:
       operation === 'converse'
         ? { 'content-type': 'application/json', accept: 'application/json' }

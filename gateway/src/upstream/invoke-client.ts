@@ -2,12 +2,7 @@
 // (service `bedrock`), URL encoding and error map as Converse, with model-native JSON bodies.
 // References: https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_InvokeModel.html
 // and docs/reference/bedrock-runtime.md (the `x-amzn-bedrock-input-token-count` header; errors).
-import {
-  operationUrl,
-  runtimeClient,
-  runtimeEndpoint,
-  type ConverseClientConfig,
-} from './converse-client.ts'
+import { runtimeClient, runtimeUrls, type ConverseClientConfig } from './converse-client.ts'
 import { headerValue, readJson } from './signed-exchange.ts'
 
 export interface InvokeCall {
@@ -38,10 +33,11 @@ function tokenCount(value: string | undefined): number | undefined {
 /** createInvokeClient builds a client from the Converse client's config (same endpoint and auth). */
 export function createInvokeClient(config: ConverseClientConfig): InvokeClient {
   const client = runtimeClient(config)
+  const urlOf = runtimeUrls(config)
   return {
     async invoke(call) {
       const response = await client.post({
-        url: operationUrl(runtimeEndpoint(config, call.region), call.modelId, 'invoke'),
+        url: urlOf(call.region, call.modelId, 'invoke'),
         headers: { 'content-type': 'application/json', accept: 'application/json' },
         body: call.body,
         region: call.region,
