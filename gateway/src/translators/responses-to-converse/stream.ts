@@ -168,10 +168,11 @@ class ResponsesStream {
     }
     if (open === undefined || open.item.type === 'function_call') return
     open.text += delta
-    yield this.event(this.slotOf(open.item).delta, {
+    const slot = this.slotOf(open.item)
+    yield this.event(slot.delta, {
       item_id: open.item.id,
       output_index: open.outputIndex,
-      ...this.slotOf(open.item).index,
+      ...slot.index,
       delta,
       ...(open.item.type === 'message' ? { logprobs: [] } : {}),
     })
