@@ -1,8 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { setTimeout as sleep } from 'node:timers/promises'
 import OpenAI, { APIError } from 'openai'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { GatewayError } from '../errors/gateway-error.ts'
 import type { ChatCompletionChunk } from '../openai/chat-completions.ts'
 import { keepAlive } from './keep-alive.ts'
@@ -141,26 +140,48 @@ describe('the openai npm client reading our stream', () => {
 })
 
 describe('keepAlive', () => {
-  it('sends a comment only after a whole silent interval', async () => {
+  // Fake timers make the clock exact: a test against real sleeps saw a wake 0.05 ms early on a
+  // loaded machine, which says nothing about the keep-alive's own rule.
+  beforeEach(() => {
+    vi.useFakeTimers()
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('sends a comment only after a whole silent interval', () => {
     const sent: number[] = []
-    const started = performance.now()
+    const started = Date.now()
     const alive = keepAlive(
       30,
-      () => performance.now(),
-      () => sent.push(performance.now()),
+      () => Date.now(),
+      () => sent.push(Date.now() - started),
     )
     // Writes every 10 ms keep the stream from being silent.
     for (let index = 0; index < 6; index++) {
-      await sleep(10)
-      alive.wrote(performance.now())
+      vi.advanceTimersByTime(10)
+      alive.wrote(Date.now())
     }
     expect(sent).toEqual([])
-    await sleep(100)
+    vi.advanceTimersByTime(100)
+    // Silent since 60 ms: comments at 90, 120 and 150 ms, each a whole interval after the last.
+    expect(sent).toEqual([90, 120, 150])
     alive.stop()
-    expect(sent.length).toBeGreaterThanOrEqual(2)
-    expect((sent[0] ?? 0) - started).toBeGreaterThanOrEqual(60 + 29)
-    const count = sent.length
-    await sleep(70)
-    expect(sent.length).toBe(count)
+    vi.advanceTimersByTime(70)
+    expect(sent).toEqual([90, 120, 150])
+  })
+
+  it('counts a wake one millisecond early as the whole interval', () => {
+    let clock = 0
+    const sent: number[] = []
+    const alive = keepAlive(
+      30,
+      () => clock,
+      () => sent.push(clock),
+    )
+    clock = 29.2
+    vi.advanceTimersByTime(30)
+    expect(sent).toEqual([29.2])
+    alive.stop()
   })
 })
