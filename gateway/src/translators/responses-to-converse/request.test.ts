@@ -259,6 +259,85 @@ describe('toConverseRequestFromResponses', () => {
     expect(error.message).toContain("'max_output_tokens'")
   })
 
+  // The chat translator counts chat messages; instructions add one before the input, and
+  // consecutive function calls share one, so its indexes are not the client's.
+  it.each([
+    [
+      'an image in a bad data URL',
+      {
+        input: [
+          {
+            role: 'user',
+            content: [{ type: 'input_image', image_url: 'data:image/bmp;base64,AA' }],
+          },
+        ],
+      },
+      'input[0].content[0].image_url',
+    ],
+    [
+      'a remote image',
+      {
+        input: [
+          { role: 'user', content: 'first' },
+          { role: 'assistant', content: 'ok' },
+          { role: 'user', content: [{ type: 'input_image', image_url: 'https://x.test/a.png' }] },
+        ],
+      },
+      'input[2].content[0].image_url',
+    ],
+    [
+      'a file that is not a document',
+      {
+        input: [
+          {
+            role: 'user',
+            content: [
+              { type: 'input_text', text: 'read' },
+              { type: 'input_file', file_data: 'data:image/png;base64,AA' },
+            ],
+          },
+        ],
+      },
+      'input[0].content[1].file_data',
+    ],
+    [
+      'the second of two function calls, with arguments that are not JSON',
+      {
+        input: [
+          { role: 'user', content: 'weather?' },
+          { type: 'function_call', call_id: 'c1', name: 'f', arguments: '{}' },
+          { type: 'function_call', call_id: 'c2', name: 'f', arguments: 'not json' },
+          { type: 'function_call_output', call_id: 'c1', output: 'sun' },
+          { type: 'function_call_output', call_id: 'c2', output: 'rain' },
+        ],
+      },
+      'input[2].arguments',
+    ],
+    [
+      'an empty message after a reasoning item',
+      {
+        input: [
+          { type: 'reasoning', id: 'rs_1', summary: [] },
+          { role: 'user', content: '' },
+        ],
+      },
+      'input[1].content',
+    ],
+    [
+      'an input of nothing but reasoning',
+      { input: [{ type: 'reasoning', id: 'rs_1', summary: [] }] },
+      'input',
+    ],
+  ])('names the input item of %s, not the chat message', (_, body, param) => {
+    const error = errorOf(() =>
+      toConverseRequestFromResponses(parse({ instructions: 'Be brief.', ...body }), {
+        modelId: 'us.anthropic.claude-sonnet-4-6',
+      }),
+    )
+    expect(error).toMatchObject({ status: 400, param })
+    expect(error.message).not.toMatch(/messages\[/)
+  })
+
   it('sends text.format json_schema as Converse structured output', () => {
     const schema = { type: 'object', properties: { city: { type: 'string' } } }
     const body = toConverseRequestFromResponses(

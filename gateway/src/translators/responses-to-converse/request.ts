@@ -167,16 +167,27 @@ function messageOf(item: MessageItem, param: string): ChatMessage {
   }
 }
 
-/**
- * toChatMessages turns instructions and input items into chat messages. Consecutive function calls
- * join the assistant message before them, as one chat turn with several tool calls. Reasoning items
- * are left out: Converse only takes reasoning back with the signature it issued, which a Responses
- * reasoning item does not carry.
- */
-export function toChatMessages(request: ResponsesRequest): ChatMessage[] {
+// Where a chat message came from in the Responses request, so that a 400 about `messages[2]` can
+// name what the client sent: `instructions`, `input`, or `input[3]` (and, for an assistant turn
+// that gathered several function calls, the item each call came from).
+interface MessageOrigin {
+  param: string
+  tool?: boolean
+  calls?: string[]
+}
+
+interface ChatConversation {
+  messages: ChatMessage[]
+  origins: MessageOrigin[]
+}
+
+function chatConversation(request: ResponsesRequest): ChatConversation {
   const messages: ChatMessage[] = []
-  if (request.instructions != null && request.instructions !== '')
+  const origins: MessageOrigin[] = []
+  if (request.instructions != null && request.instructions !== '') {
     messages.push({ role: 'system', content: request.instructions })
+    origins.push({ param: 'instructions' })
+  }
   if (typeof request.input === 'string') {
     if (request.input.trim() === '') {
       throw invalidRequest(
@@ -186,12 +197,14 @@ export function toChatMessages(request: ResponsesRequest): ChatMessage[] {
       )
     }
     messages.push({ role: 'user', content: request.input })
-    return messages
+    origins.push({ param: 'input' })
+    return { messages, origins }
   }
   for (const [index, item] of request.input.entries()) {
     const param = `input[${index}]`
     if ('role' in item) {
       messages.push(messageOf(item, param))
+      origins.push({ param })
       continue
     }
     switch (item.type) {
@@ -202,8 +215,14 @@ export function toChatMessages(request: ResponsesRequest): ChatMessage[] {
           function: { name: item.name, arguments: item.arguments },
         }
         const last = messages.at(-1)
-        if (last?.role === 'assistant') last.tool_calls = [...(last.tool_calls ?? []), call]
-        else messages.push({ role: 'assistant', content: null, tool_calls: [call] })
+        const origin = origins.at(-1)
+        if (last?.role === 'assistant' && origin !== undefined) {
+          last.tool_calls = [...(last.tool_calls ?? []), call]
+          origin.calls = [...(origin.calls ?? []), param]
+        } else {
+          messages.push({ role: 'assistant', content: null, tool_calls: [call] })
+          origins.push({ param, calls: [param] })
+        }
         break
       }
       case 'function_call_output':
@@ -215,18 +234,58 @@ export function toChatMessages(request: ResponsesRequest): ChatMessage[] {
               ? item.output
               : item.output.map((part) => ({ type: 'text' as const, text: part.text })),
         })
+        origins.push({ param, tool: true })
         break
       case 'reasoning':
         break
     }
   }
-  return messages
+  return { messages, origins }
+}
+
+/**
+ * toChatMessages turns instructions and input items into chat messages. Consecutive function calls
+ * join the assistant message before them, as one chat turn with several tool calls. Reasoning items
+ * are left out: Converse only takes reasoning back with the signature it issued, which a Responses
+ * reasoning item does not carry.
+ */
+export function toChatMessages(request: ResponsesRequest): ChatMessage[] {
+  return chatConversation(request).messages
+}
+
+/**
+ * inputParamOf is the Responses name of a chat path under `messages[N]`, e.g.
+ * `messages[2].content[0].image_url` → `input[1].content[0].image_url`; undefined for other paths.
+ */
+function inputParamOf(param: string, origins: readonly MessageOrigin[]): string | undefined {
+  const match = /^messages\[(\d+)\](.*)$/.exec(param)
+  const origin = match === null ? undefined : origins[Number(match[1])]
+  if (match === null || origin === undefined) return undefined
+  const rest = match[2] ?? ''
+  // A string `instructions` or `input` has no parts to point into.
+  if (!origin.param.startsWith('input[')) return origin.param
+  const call = /^\.tool_calls\[(\d+)\](?:\.function)?(.*)$/.exec(rest)
+  if (call !== null) {
+    const item = origin.calls?.[Number(call[1])]
+    return item === undefined ? origin.param : item + (call[2] ?? '')
+  }
+  if (origin.tool === true) return origin.param + rest.replace(/^\.content/, '.output')
+  // A chat file part nests its fields under `file`; a Responses input_file carries them itself.
+  return origin.param + rest.replace(/^(\.content\[\d+\])\.file\b/, '$1')
 }
 
 /** toChatRequest is the Chat Completions request with the same meaning. */
 export function toChatRequest(request: ResponsesRequest): ChatCompletionRequest {
+  return chatRequestOf(request).chat
+}
+
+function chatRequestOf(request: ResponsesRequest): {
+  chat: ChatCompletionRequest
+  origins: MessageOrigin[]
+} {
   refuseServerState(request)
-  const chat: ChatCompletionRequest = { model: request.model, messages: toChatMessages(request) }
+  const { messages, origins } = chatConversation(request)
+  const chat: ChatCompletionRequest = { model: request.model, messages }
   if (request.tools !== undefined && request.tools.length > 0)
     chat.tools = toChatTools(request.tools)
   const toolChoice = toChatToolChoice(request.tool_choice)
@@ -244,7 +303,7 @@ export function toChatRequest(request: ResponsesRequest): ChatCompletionRequest 
   if (request.metadata != null) chat.metadata = request.metadata
   if (request.user !== undefined) chat.user = request.user
   if (request.stream === true) chat.stream = true
-  return chat
+  return { chat, origins }
 }
 
 // The chat translator names chat parameters in its 400s; a Responses client sent other names.
@@ -256,10 +315,13 @@ const responsesParams: readonly (readonly [chat: string, responses: string])[] =
   ['verbosity', 'text.verbosity'],
   ['response_format.json_schema', 'text.format'],
   ['response_format', 'text.format'],
+  ['messages', 'input'],
 ]
 
 /** responsesParamOf is the Responses name of a chat parameter path, if it has another. */
-function responsesParamOf(param: string): string | undefined {
+function responsesParamOf(param: string, origins: readonly MessageOrigin[]): string | undefined {
+  const input = inputParamOf(param, origins)
+  if (input !== undefined) return input
   for (const [chat, responses] of responsesParams) {
     if (param === chat || param.startsWith(`${chat}.`)) return responses + param.slice(chat.length)
   }
@@ -271,13 +333,20 @@ export function toConverseRequestFromResponses(
   request: ResponsesRequest,
   context: ConverseRequestContext,
 ): ConverseRequest {
-  const chat = toChatRequest(request)
+  const { chat, origins } = chatRequestOf(request)
   try {
     return toConverseRequest(chat, context)
   } catch (error) {
-    const to = error instanceof GatewayError ? responsesParamOf(error.param ?? '') : undefined
+    const to =
+      error instanceof GatewayError ? responsesParamOf(error.param ?? '', origins) : undefined
     if (!(error instanceof GatewayError) || to === undefined) throw error
-    let message = error.message.replaceAll(`'${error.param ?? ''}'`, `'${to}'`)
+    // The text may quote a path other than `param` (its parent part, say): each is renamed.
+    let message = error.message
+      .replaceAll(`'${error.param ?? ''}'`, `'${to}'`)
+      .replace(/'(messages\[\d+\][^']*)'/g, (quoted, path: string) => {
+        const renamed = inputParamOf(path, origins)
+        return renamed === undefined ? quoted : `'${renamed}'`
+      })
     for (const [chat, responses] of responsesParams)
       message = message.replaceAll(`'${chat}'`, `'${responses}'`)
     throw error.retold(message, to)
