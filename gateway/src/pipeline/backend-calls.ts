@@ -1,4 +1,4 @@
-// What chat completions and responses share once the alias is resolved: each candidate backend's
+// What chat completions, responses and messages share once the alias is resolved: each candidate backend's
 // request is dispatched once (reasoning and budgets depend on the family) and reused by its
 // attempts, its shadow copy and the dropped-parameter announcement; each call carries the
 // project's attribution and guardrail; the attempts go through resilience/run-attempts.ts, shadow
@@ -11,23 +11,24 @@ import type { GatewayEnv } from '../gateway-env.ts'
 import type { BackendKind, BackendTarget } from '../backends/backend-target.ts'
 import type { Dispatched } from '../dispatch/dispatch-request.ts'
 import { guardrailTarget } from '../guardrails/guardrail-target.ts'
-import { deferredStream, type DeferredStream } from '../resilience/deferred-stream.ts'
+import { deferredStream } from '../resilience/deferred-stream.ts'
 import type { Resilience } from '../resilience/resilience.ts'
-import type { FirstItem } from '../resilience/resume-stream.ts'
+import { firstItem } from '../resilience/resume-stream.ts'
 import { implementationOf, stickyValueOf } from './route-hooks.ts'
 import { runAttempts } from '../resilience/run-attempts.ts'
-import { mirror } from '../resilience/shadow.ts'
+import { drain, mirror } from '../resilience/shadow.ts'
 import { backendTarget } from '../backends/backend-target.ts'
 import { announceDropped } from './announce-dropped.ts'
 import { nodeResponseOf } from '../node-env.ts'
-import { nodeSink, webSink, type SseSink } from './sse-sink.ts'
+import { nodeSink, webSink } from './sse-sink.ts'
+import type { SseStart } from './sse-response.ts'
 import { droppedHeaders } from './stream-dropped.ts'
 import type { StopReasonListener } from '../observe/stop-reason.ts'
 import type { TokenUsage } from '../observe/token-usage.ts'
 
 export interface BackendCallsInput<B, R, C> {
   c: Context<GatewayEnv>
-  deps: Pick<AppDeps, 'logger' | 'metrics' | 'now'> & { resilience: Resilience }
+  deps: Pick<AppDeps, 'logger' | 'metrics' | 'now' | 'options'> & { resilience: Resilience }
   /** Names the API in a 503 when no backend kind implements it, e.g. "Responses API". */
   api: string
   route: Route
@@ -50,27 +51,27 @@ export interface BackendCall<B, R, C> {
   context: C & { signal: AbortSignal; onStopReason?: StopReasonListener }
 }
 
+/** How one API's backends answer: once, as JSON, or as a stream of items. */
+export interface Answers<B, R, C, A, E> {
+  stream: boolean
+  create: (call: BackendCall<B, R, C>) => Promise<A>
+  open: (call: BackendCall<B, R, C>) => AsyncIterable<E>
+  /** Whether an item carries model output; the items before it are held back (firstItem). */
+  isFirstToken: (item: E) => boolean
+  usageOf: (answer: A) => TokenUsage | undefined
+  /** The SSE answer over the served stream (chat-completions-stream.ts and its siblings). */
+  respond: (start: SseStart<E>) => Promise<Response>
+}
+
 export interface BackendCalls<B, R, C> {
-  /** Sends a sample to the route's shadow backend, if it has one; never awaited. */
-  mirror(send: (call: BackendCall<B, R, C>) => Promise<unknown>): void
   /**
-   * Runs the attempts to one JSON answer and sends it: the record takes its first token and its
-   * usage, and what the serving backend dropped is announced.
+   * Serves the request: a shadow copy to the route's shadow backend, if it has one (never
+   * awaited), then the attempts, to one JSON answer or to a stream that may outlast the 200
+   * (sse-response.ts keep-alives). The record takes the first token and the usage, and what the
+   * serving backend dropped is announced: in the 200's headers, or in the log line when a stream
+   * starts before it is known.
    */
-  answer<T extends object>(
-    run: (call: BackendCall<B, R, C>) => Promise<T>,
-    usageOf: (answer: T) => TokenUsage | undefined,
-  ): Promise<Response>
-  /** Starts the attempts to a stream that may outlast the 200 (sse-response.ts keep-alives). */
-  attemptStream<T>(run: (call: BackendCall<B, R, C>) => Promise<FirstItem<T>>): DeferredStream<T>
-  /**
-   * Where a stream is written, and the headers of its 200: what the serving backend dropped, if
-   * known by then (else the log line announces it).
-   */
-  streamTo<T>(stream: DeferredStream<T>): {
-    sink: SseSink
-    startHeaders: () => Record<string, string>
-  }
+  serve<A extends object, E>(answers: Answers<B, R, C, A, E>): Promise<Response>
 }
 
 export function backendCalls<B, R, C>(input: BackendCallsInput<B, R, C>): BackendCalls<B, R, C> {
@@ -121,44 +122,60 @@ export function backendCalls<B, R, C>(input: BackendCallsInput<B, R, C>): Backen
     implemented,
     api: input.api,
   }
+  async function answer<A extends object>(
+    create: (call: BackendCall<B, R, C>) => Promise<A>,
+    usageOf: (answer: A) => TokenUsage | undefined,
+  ): Promise<Response> {
+    const served = await runAttempts(deps.resilience, {
+      ...attempts,
+      run: (backend, call) => create(attemptOn(backend, call.signal)),
+    })
+    try {
+      open.record.firstTokenAt = deps.now()
+      open.record.usage = usageOf(served.value)
+      const { dropped } = prepared(served.candidate.backend)
+      announceDropped(c, deps.logger, dropped, served.candidate.backend.kind, input.model)
+      return c.json(served.value)
+    } finally {
+      served.finish()
+    }
+  }
+  function stream<E>(
+    openStream: (call: BackendCall<B, R, C>) => AsyncIterable<E>,
+    isFirstToken: (item: E) => boolean,
+  ): SseStart<E> {
+    const deferred = deferredStream(c.req.raw.signal, (clientSignal) =>
+      runAttempts(deps.resilience, {
+        ...attempts,
+        clientSignal,
+        run: (backend, call) =>
+          firstItem(openStream(attemptOn(backend, call.signal)), isFirstToken),
+      }),
+    )
+    const outgoing = nodeResponseOf(c.env)
+    return {
+      sink: outgoing === undefined ? webSink() : nodeSink(outgoing),
+      startHeaders: () => droppedHeaders(deferred, prepared, deps.logger, input.model),
+      items: deferred.items,
+      call: deferred.call,
+      keepAliveMs: deps.options.keepAliveMs,
+      logger: deps.logger,
+      record: open,
+      now: deps.now,
+    }
+  }
   return {
-    mirror(send) {
+    serve(answers) {
       mirror(deps.resilience, {
         route,
         implemented,
-        send: (backend, signal) => send(callOn(backend, signal)),
+        send: (backend, signal) => {
+          const call = callOn(backend, signal)
+          return answers.stream ? drain(answers.open(call)) : answers.create(call)
+        },
       })
-    },
-    async answer(run, usageOf) {
-      const served = await runAttempts(deps.resilience, {
-        ...attempts,
-        run: (backend, call) => run(attemptOn(backend, call.signal)),
-      })
-      try {
-        open.record.firstTokenAt = deps.now()
-        open.record.usage = usageOf(served.value)
-        const { dropped } = prepared(served.candidate.backend)
-        announceDropped(c, deps.logger, dropped, served.candidate.backend.kind, input.model)
-        return c.json(served.value)
-      } finally {
-        served.finish()
-      }
-    },
-    attemptStream(run) {
-      return deferredStream(c.req.raw.signal, (clientSignal) =>
-        runAttempts(deps.resilience, {
-          ...attempts,
-          clientSignal,
-          run: (backend, call) => run(attemptOn(backend, call.signal)),
-        }),
-      )
-    },
-    streamTo(stream) {
-      const outgoing = nodeResponseOf(c.env)
-      return {
-        sink: outgoing === undefined ? webSink() : nodeSink(outgoing),
-        startHeaders: () => droppedHeaders(stream, prepared, deps.logger, input.model),
-      }
+      if (!answers.stream) return answer(answers.create, answers.usageOf)
+      return answers.respond(stream(answers.open, answers.isFirstToken))
     },
   }
 }

@@ -4,22 +4,17 @@ import type { ChatCompletionChunk } from '../openai/chat-completions.ts'
 import { chatChunkHasToken } from '../observe/first-token.ts'
 import { fromChatUsage } from '../observe/token-usage.ts'
 import { chatCompletionSse } from '../streaming/sse.ts'
-import { sseResponse, type SseResponseOptions } from './sse-response.ts'
+import { sseResponse, type SseStart } from './sse-response.ts'
 
-export interface StreamChatCompletionOptions extends Omit<
-  SseResponseOptions<ChatCompletionChunk>,
-  'items' | 'encoding' | 'what' | 'usageOf' | 'hasToken'
-> {
-  chunks: AsyncIterable<ChatCompletionChunk>
+export interface StreamChatCompletionOptions extends SseStart<ChatCompletionChunk> {
   /** `stream_options.include_usage`: only then does the final usage chunk reach the client. */
   includeUsage: boolean
 }
 
 export function streamChatCompletion(options: StreamChatCompletionOptions): Promise<Response> {
-  const { chunks, includeUsage, ...rest } = options
+  const { includeUsage, ...start } = options
   return sseResponse({
-    ...rest,
-    items: chunks,
+    ...start,
     encoding: chatCompletionSse({ includeUsage }),
     what: 'stream',
     // The backend always ends with a usage chunk, asked for or not, so it is always counted.

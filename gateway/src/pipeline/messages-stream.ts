@@ -6,14 +6,7 @@ import { fromAnthropicUsage, type AnthropicUsageCounts } from '../observe/anthro
 import type { TokenUsage } from '../observe/token-usage.ts'
 import { anthropicPing, anthropicSse } from '../streaming/anthropic-sse.ts'
 import type { MessagesStreamEvent } from '../translators/anthropic-to-invoke/stream.ts'
-import { sseResponse, type SseResponseOptions } from './sse-response.ts'
-
-export interface StreamMessagesOptions extends Omit<
-  SseResponseOptions<MessagesStreamEvent>,
-  'items' | 'encoding' | 'what' | 'usageOf' | 'hasToken' | 'keepAliveText'
-> {
-  events: AsyncIterable<MessagesStreamEvent>
-}
+import { sseResponse, type SseStart } from './sse-response.ts'
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -33,11 +26,9 @@ function usageGatherer(): (event: MessagesStreamEvent) => TokenUsage | undefined
 
 const hasToken = (event: MessagesStreamEvent): boolean => event.type === 'content_block_delta'
 
-export function streamMessages(options: StreamMessagesOptions): Promise<Response> {
-  const { events, ...rest } = options
+export function streamMessages(start: SseStart<MessagesStreamEvent>): Promise<Response> {
   return sseResponse({
-    ...rest,
-    items: events,
+    ...start,
     encoding: anthropicSse(),
     what: 'messages stream',
     usageOf: usageGatherer(),

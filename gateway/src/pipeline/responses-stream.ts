@@ -4,14 +4,7 @@ import type { ResponseObject, ResponseStreamEvent } from '../openai/responses.ts
 import { responsesEventHasToken } from '../observe/first-token.ts'
 import { fromResponsesUsage, type TokenUsage } from '../observe/token-usage.ts'
 import { responsesSse } from '../streaming/responses-sse.ts'
-import { sseResponse, type SseResponseOptions } from './sse-response.ts'
-
-export interface StreamResponseOptions extends Omit<
-  SseResponseOptions<ResponseStreamEvent>,
-  'items' | 'encoding' | 'what' | 'usageOf' | 'hasToken'
-> {
-  events: AsyncIterable<ResponseStreamEvent>
-}
+import { sseResponse, type SseStart } from './sse-response.ts'
 
 // The closing events (`response.completed`, `response.incomplete`) carry the whole Response.
 function usageOf(event: ResponseStreamEvent): TokenUsage | undefined {
@@ -20,11 +13,9 @@ function usageOf(event: ResponseStreamEvent): TokenUsage | undefined {
   return usage == null ? undefined : fromResponsesUsage(usage)
 }
 
-export function streamResponse(options: StreamResponseOptions): Promise<Response> {
-  const { events, ...rest } = options
+export function streamResponse(start: SseStart<ResponseStreamEvent>): Promise<Response> {
   return sseResponse({
-    ...rest,
-    items: events,
+    ...start,
     encoding: responsesSse(),
     what: 'response stream',
     usageOf,

@@ -11,8 +11,6 @@ import type { ChatCompletionRequest } from '../openai/chat-completions.ts'
 import { fromChatUsage } from '../observe/token-usage.ts'
 import { isFirstChatToken } from '../resilience/first-token.ts'
 import type { Resilience } from '../resilience/resilience.ts'
-import { firstItem } from '../resilience/resume-stream.ts'
-import { drain } from '../resilience/shadow.ts'
 import { backendCalls } from './backend-calls.ts'
 import { streamChatCompletion } from './chat-completions-stream.ts'
 import { implementationOf } from './route-hooks.ts'
@@ -36,7 +34,6 @@ export async function serveChatCompletion(
   input: ChatCompletionInput,
 ): Promise<Response> {
   const { parsed, prepared, route } = input
-  const open = c.get('record')
   const calls = backendCalls({
     c,
     deps,
@@ -55,29 +52,13 @@ export async function serveChatCompletion(
     context: { id: deps.newId(), created: Math.floor(deps.clock() / 1000), model: parsed.model },
     model: parsed.model,
   })
-  const stream = prepared.stream === true
-  calls.mirror(({ backend, request, target, context }) =>
-    stream
-      ? drain(backend.stream(request, target, context))
-      : backend.complete(request, target, context),
-  )
-  if (stream) {
-    const deferred = calls.attemptStream(({ backend, request, target, context }) =>
-      firstItem(backend.stream(request, target, context), isFirstChatToken),
-    )
-    return streamChatCompletion({
-      ...calls.streamTo(deferred),
-      chunks: deferred.items,
-      call: deferred.call,
-      includeUsage: prepared.stream_options?.include_usage === true,
-      keepAliveMs: deps.options.keepAliveMs,
-      logger: deps.logger,
-      record: open,
-      now: deps.now,
-    })
-  }
-  return calls.answer(
-    ({ backend, request, target, context }) => backend.complete(request, target, context),
-    (answer) => fromChatUsage(answer.usage),
-  )
+  const includeUsage = prepared.stream_options?.include_usage === true
+  return calls.serve({
+    stream: prepared.stream === true,
+    create: ({ backend, request, target, context }) => backend.complete(request, target, context),
+    open: ({ backend, request, target, context }) => backend.stream(request, target, context),
+    isFirstToken: isFirstChatToken,
+    usageOf: (answer) => fromChatUsage(answer.usage),
+    respond: (start) => streamChatCompletion({ ...start, includeUsage }),
+  })
 }

@@ -10,8 +10,6 @@ import type { AppDeps } from '../app-deps.ts'
 import type { GatewayEnv } from '../gateway-env.ts'
 import { fromAnthropicUsage } from '../observe/anthropic-usage.ts'
 import type { Resilience } from '../resilience/resilience.ts'
-import { firstItem } from '../resilience/resume-stream.ts'
-import { drain } from '../resilience/shadow.ts'
 import type { BetaSplit } from '../translators/anthropic-to-invoke/betas.ts'
 import type { MessagesStreamEvent } from '../translators/anthropic-to-invoke/stream.ts'
 import { backendCalls } from './backend-calls.ts'
@@ -42,7 +40,6 @@ export async function serveMessage(
   input: MessageInput,
 ): Promise<Response> {
   const { request, route, betas } = input
-  const open = c.get('record')
   // Every Claude backend gets the same body, so it is prepared once and shared by all candidates.
   const prepared = prepareMessagesCall(request, route, betas)
   const calls = backendCalls({
@@ -56,26 +53,12 @@ export async function serveMessage(
     context: { model: request.model },
     model: request.model,
   })
-  const stream = request.stream === true
-  calls.mirror(({ backend, request: body, target, context }) =>
-    stream ? drain(backend.stream(body, target, context)) : backend.create(body, target, context),
-  )
-  if (stream) {
-    const deferred = calls.attemptStream(({ backend, request: body, target, context }) =>
-      firstItem(backend.stream(body, target, context), isFirstToken),
-    )
-    return streamMessages({
-      ...calls.streamTo(deferred),
-      events: deferred.items,
-      call: deferred.call,
-      keepAliveMs: deps.options.keepAliveMs,
-      logger: deps.logger,
-      record: open,
-      now: deps.now,
-    })
-  }
-  return calls.answer(
-    ({ backend, request: body, target, context }) => backend.create(body, target, context),
-    (answer) => fromAnthropicUsage(answer.usage),
-  )
+  return calls.serve({
+    stream: request.stream === true,
+    create: ({ backend, request: body, target, context }) => backend.create(body, target, context),
+    open: ({ backend, request: body, target, context }) => backend.stream(body, target, context),
+    isFirstToken,
+    usageOf: (answer) => fromAnthropicUsage(answer.usage),
+    respond: streamMessages,
+  })
 }

@@ -10,8 +10,6 @@ import type { ResponsesRequest } from '../openai/responses.ts'
 import { fromResponsesUsage } from '../observe/token-usage.ts'
 import { isFirstResponsesToken } from '../resilience/first-token.ts'
 import type { Resilience } from '../resilience/resilience.ts'
-import { firstItem } from '../resilience/resume-stream.ts'
-import { drain } from '../resilience/shadow.ts'
 import { backendCalls } from './backend-calls.ts'
 import { streamResponse } from './responses-stream.ts'
 
@@ -36,7 +34,6 @@ export async function serveResponse(
   input: ResponseInput,
 ): Promise<Response> {
   const { parsed, prepared, route } = input
-  const open = c.get('record')
   const service = deps.responses
   const calls = backendCalls({
     c,
@@ -53,28 +50,12 @@ export async function serveResponse(
     },
     model: prepared.model,
   })
-  const stream = prepared.stream === true
-  calls.mirror(({ backend, request, target, context }) =>
-    stream
-      ? drain(backend.stream(request, target, context))
-      : backend.create(request, target, context),
-  )
-  if (stream) {
-    const deferred = calls.attemptStream(({ backend, request, target, context }) =>
-      firstItem(backend.stream(request, target, context), isFirstResponsesToken),
-    )
-    return streamResponse({
-      ...calls.streamTo(deferred),
-      events: deferred.items,
-      call: deferred.call,
-      keepAliveMs: deps.options.keepAliveMs,
-      logger: deps.logger,
-      record: open,
-      now: deps.now,
-    })
-  }
-  return calls.answer(
-    ({ backend, request, target, context }) => backend.create(request, target, context),
-    (answer) => (answer.usage == null ? undefined : fromResponsesUsage(answer.usage)),
-  )
+  return calls.serve({
+    stream: prepared.stream === true,
+    create: ({ backend, request, target, context }) => backend.create(request, target, context),
+    open: ({ backend, request, target, context }) => backend.stream(request, target, context),
+    isFirstToken: isFirstResponsesToken,
+    usageOf: (answer) => (answer.usage == null ? undefined : fromResponsesUsage(answer.usage)),
+    respond: streamResponse,
+  })
 }

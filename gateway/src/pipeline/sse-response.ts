@@ -44,6 +44,12 @@ export interface SseResponseOptions<T> {
   keepAliveText?: string
 }
 
+/** What a stream's SSE answer needs beyond its API's encoding: the same for every API. */
+export type SseStart<T> = Omit<
+  SseResponseOptions<T>,
+  'encoding' | 'what' | 'usageOf' | 'hasToken' | 'keepAliveText'
+>
+
 const sseHeaders = {
   'Content-Type': 'text/event-stream; charset=utf-8',
   'Cache-Control': 'no-cache',
