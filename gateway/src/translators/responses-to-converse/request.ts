@@ -181,6 +181,12 @@ interface ChatConversation {
   origins: MessageOrigin[]
 }
 
+/**
+ * chatConversation turns instructions and input items into chat messages. Consecutive function
+ * calls join the assistant message before them, as one chat turn with several tool calls.
+ * Reasoning items are left out: Converse only takes reasoning back with the signature it issued,
+ * which a Responses reasoning item does not carry.
+ */
 function chatConversation(request: ResponsesRequest): ChatConversation {
   const messages: ChatMessage[] = []
   const origins: MessageOrigin[] = []
@@ -241,16 +247,6 @@ function chatConversation(request: ResponsesRequest): ChatConversation {
     }
   }
   return { messages, origins }
-}
-
-/**
- * toChatMessages turns instructions and input items into chat messages. Consecutive function calls
- * join the assistant message before them, as one chat turn with several tool calls. Reasoning items
- * are left out: Converse only takes reasoning back with the signature it issued, which a Responses
- * reasoning item does not carry.
- */
-export function toChatMessages(request: ResponsesRequest): ChatMessage[] {
-  return chatConversation(request).messages
 }
 
 /**
