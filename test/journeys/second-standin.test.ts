@@ -1,0 +1,541 @@
+// Journeys against a second, independent Bedrock stand-in (test/support/plain-bedrock.ts), written
+// from the AWS docs rather than from our emulator: the real strata-gateway process, the official
+// `openai` and `@anthropic-ai/sdk` clients, and a stand-in that verifies SigV4, decodes the model
+// id from the path, refuses unknown body fields, and answers with what real Bedrock sends (cache
+// usage, latency metrics, `p` padding, unknown fields, frames cut at odd offsets).
+import { rm } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
+import Anthropic from '@anthropic-ai/sdk'
+import OpenAI from 'openai'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import {
+  startPlainBedrock,
+  type PlainBedrock,
+  type PlainRequest,
+} from '../support/plain-bedrock.ts'
+import {
+  awsErrorReply,
+  claudeMessageReply,
+  claudeStreamReply,
+  cohereEmbeddingReply,
+  converseReply,
+  converseStreamReply,
+  titanEmbeddingReply,
+} from '../support/plain-bedrock-replies.ts'
+import {
+  emulatorAwsEnv,
+  makeWorkDirectory,
+  startGatewayProcess,
+  type RunningProcess,
+} from '../support/processes.ts'
+
+const KEY = 'sk-strata-second-standin'
+const CLAUDE = 'us.anthropic.claude-sonnet-4-6'
+const PROFILE_ARN = 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/plain123'
+const TITAN = 'amazon.titan-embed-text-v2:0'
+const COHERE = 'cohere.embed-v4:0'
+const patientBreaker = { consecutiveFailures: 1000, minimumRequests: 10_000 }
+
+function table(): unknown {
+  const route = (model: string, backend: Record<string, unknown>) => ({
+    name: model,
+    namespace: 'default',
+    model,
+    backends: [{ kind: 'converse', region: 'us-east-1', ...backend }],
+    breaker: patientBreaker,
+  })
+  return {
+    apiVersion: 'strata.dev/v1alpha1',
+    kind: 'RoutingTable',
+    version: 1,
+    generatedAt: new Date().toISOString(),
+    projects: [
+      {
+        name: 'plain',
+        namespace: 'default',
+        projectId: 'proj_plain',
+        keys: [{ sha256: createHash('sha256').update(KEY).digest('hex') }],
+        routes: [
+          route('claude', { modelId: CLAUDE }),
+          route('claude-profile', { modelId: CLAUDE, profileArn: PROFILE_ARN }),
+          route('embed', { modelId: TITAN }),
+          route('embed-cohere', { modelId: COHERE }),
+        ],
+      },
+    ],
+  }
+}
+
+let bedrock: PlainBedrock
+let gateway: RunningProcess
+let workDirectory: string
+let openai: OpenAI
+let anthropic: Anthropic
+
+beforeAll(async () => {
+  const aws = emulatorAwsEnv('unused')
+  bedrock = await startPlainBedrock({
+    key: {
+      accessKeyId: aws['AWS_ACCESS_KEY_ID'] ?? '',
+      secretAccessKey: aws['AWS_SECRET_ACCESS_KEY'] ?? '',
+      region: 'us-east-1',
+      service: 'bedrock',
+    },
+    profiles: new Map([[PROFILE_ARN, CLAUDE]]),
+  })
+  workDirectory = await makeWorkDirectory('second-standin')
+  gateway = await startGatewayProcess({ workDirectory, table: table(), emulatorUrl: bedrock.url })
+  openai = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: KEY, maxRetries: 0, timeout: 20_000 })
+  anthropic = new Anthropic({ baseURL: gateway.url, apiKey: KEY, maxRetries: 0, timeout: 20_000 })
+})
+
+afterAll(async () => {
+  await gateway.stop()
+  await bedrock.close()
+  await rm(workDirectory, { recursive: true, force: true })
+})
+
+beforeEach(() => {
+  bedrock.reset()
+})
+
+afterEach(() => {
+  // Every request the gateway sent must have been one real Bedrock accepts.
+  expect(bedrock.refusals).toEqual([])
+})
+
+function only(operation: PlainRequest['operation']): PlainRequest {
+  const matching = bedrock.requests.filter((request) => request.operation === operation)
+  expect(matching).toHaveLength(1)
+  const [request] = matching
+  if (request === undefined) throw new Error(`the stand-in saw no ${operation} request`)
+  return request
+}
+
+const weather: OpenAI.Chat.Completions.ChatCompletionTool = {
+  type: 'function',
+  function: {
+    name: 'get_weather',
+    description: 'The weather in a city.',
+    parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+  },
+}
+
+describe('chat completions on Converse', () => {
+  it('answers with exact text, usage counting cache reads and writes, and stop', async () => {
+    bedrock.reply(
+      converseReply({
+        text: 'Plain hello.',
+        stopReason: 'end_turn',
+        usage: {
+          inputTokens: 11,
+          outputTokens: 3,
+          cacheReadInputTokens: 5,
+          cacheWriteInputTokens: 2,
+        },
+      }),
+    )
+    const completion = await openai.chat.completions.create({
+      model: 'claude',
+      messages: [
+        { role: 'system', content: 'Be plain.' },
+        { role: 'user', content: 'Hello?' },
+      ],
+      max_tokens: 64,
+      temperature: 0.2,
+    })
+    expect(completion.choices[0]?.message.content).toBe('Plain hello.')
+    expect(completion.choices[0]?.finish_reason).toBe('stop')
+    expect(completion.usage).toMatchObject({
+      prompt_tokens: 18,
+      completion_tokens: 3,
+      total_tokens: 21,
+      prompt_tokens_details: { cached_tokens: 5 },
+    })
+    const request = only('converse')
+    expect(request.modelId).toBe(CLAUDE)
+    expect(request.rawPath).toBe('/model/us.anthropic.claude-sonnet-4-6/converse')
+    expect(request.body).toMatchObject({
+      messages: [{ role: 'user', content: [{ text: 'Hello?' }] }],
+      system: [{ text: 'Be plain.' }],
+      inferenceConfig: { maxTokens: 64, temperature: 0.2 },
+    })
+  })
+
+  it('streams exact text and usage from frames cut at odd offsets', async () => {
+    bedrock.reply(
+      converseStreamReply({
+        pieces: ['Split ', 'across ', 'frames', '.'],
+        stopReason: 'max_tokens',
+        usage: { inputTokens: 7, outputTokens: 4 },
+      }),
+    )
+    const stream = await openai.chat.completions.create({
+      model: 'claude',
+      messages: [{ role: 'user', content: 'Stream.' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    })
+    const chunks = await Array.fromAsync(stream)
+    const text = chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('')
+    expect(text).toBe('Split across frames.')
+    const finish = chunks.flatMap((chunk) => chunk.choices.map((choice) => choice.finish_reason))
+    expect(finish.filter((reason) => reason !== null)).toEqual(['length'])
+    expect(chunks.at(-1)?.usage).toMatchObject({
+      prompt_tokens: 7,
+      completion_tokens: 4,
+      total_tokens: 11,
+    })
+    expect(only('converse-stream').modelId).toBe(CLAUDE)
+  })
+
+  it('asks for a tool with the exact arguments, in JSON and streamed', async () => {
+    bedrock.reply(
+      converseReply({
+        tool: { id: 'tooluse_plain1', name: 'get_weather', input: { city: 'Lyon' } },
+        stopReason: 'tool_use',
+        usage: { inputTokens: 30, outputTokens: 9 },
+      }),
+      converseStreamReply({
+        tool: {
+          id: 'tooluse_plain2',
+          name: 'get_weather',
+          input: {},
+          inputPieces: ['{"ci', 'ty": "Os', 'lo"}'],
+        },
+        stopReason: 'tool_use',
+        usage: { inputTokens: 30, outputTokens: 9 },
+      }),
+    )
+    const request = {
+      model: 'claude',
+      messages: [{ role: 'user' as const, content: 'Weather in Lyon?' }],
+      tools: [weather],
+    }
+    const completion = await openai.chat.completions.create(request)
+    expect(completion.choices[0]?.finish_reason).toBe('tool_calls')
+    expect(completion.choices[0]?.message.tool_calls).toEqual([
+      {
+        id: 'tooluse_plain1',
+        type: 'function',
+        function: { name: 'get_weather', arguments: '{"city":"Lyon"}' },
+      },
+    ])
+    const sent = bedrock.requests[0]?.body
+    expect(sent).toMatchObject({
+      toolConfig: {
+        tools: [
+          {
+            toolSpec: {
+              name: 'get_weather',
+              description: 'The weather in a city.',
+              inputSchema: { json: weather.function.parameters },
+            },
+          },
+        ],
+      },
+    })
+    const stream = await openai.chat.completions.create({ ...request, stream: true })
+    const chunks = await Array.fromAsync(stream)
+    const calls = chunks.flatMap((chunk) => chunk.choices[0]?.delta.tool_calls ?? [])
+    expect(calls[0]).toMatchObject({ id: 'tooluse_plain2', function: { name: 'get_weather' } })
+    expect(calls.map((call) => call.function?.arguments ?? '').join('')).toBe('{"city": "Oslo"}')
+    expect(chunks.at(-1)?.choices[0]?.finish_reason).toBe('tool_calls')
+  })
+
+  it('sends an inference profile ARN percent-encoded in one path segment', async () => {
+    bedrock.reply(
+      converseReply({
+        text: 'Via profile.',
+        stopReason: 'end_turn',
+        usage: { inputTokens: 2, outputTokens: 2 },
+      }),
+    )
+    const completion = await openai.chat.completions.create({
+      model: 'claude-profile',
+      messages: [{ role: 'user', content: 'Hi' }],
+    })
+    expect(completion.choices[0]?.message.content).toBe('Via profile.')
+    const request = only('converse')
+    expect(request.modelId).toBe(PROFILE_ARN)
+    expect(request.rawPath).toBe(
+      '/model/arn%3Aaws%3Abedrock%3Aus-east-1%3A123456789012%3Aapplication-inference-profile%2Fplain123/converse',
+    )
+  })
+})
+
+describe('the Responses API on Converse', () => {
+  it('answers and streams exact text with usage', async () => {
+    bedrock.reply(
+      converseReply({
+        text: 'Responses plain.',
+        stopReason: 'end_turn',
+        usage: { inputTokens: 6, outputTokens: 3 },
+      }),
+      converseStreamReply({
+        pieces: ['Streamed ', 'responses.'],
+        stopReason: 'end_turn',
+        usage: { inputTokens: 6, outputTokens: 2, cacheReadInputTokens: 4 },
+      }),
+    )
+    const response = await openai.responses.create({ model: 'claude', input: 'Say it.' })
+    expect(response.output_text).toBe('Responses plain.')
+    expect(response.status).toBe('completed')
+    expect(response.usage).toMatchObject({ input_tokens: 6, output_tokens: 3, total_tokens: 9 })
+    const stream = openai.responses.stream({ model: 'claude', input: 'Stream it.' })
+    const final = await stream.finalResponse()
+    // The SDK adds `output_text` to created Responses only, not to streamed ones.
+    expect(final.output).toMatchObject([
+      { type: 'message', content: [{ type: 'output_text', text: 'Streamed responses.' }] },
+    ])
+    expect(final.usage).toMatchObject({
+      input_tokens: 10,
+      output_tokens: 2,
+      input_tokens_details: { cached_tokens: 4 },
+    })
+    expect(bedrock.requests.map((request) => request.operation)).toEqual([
+      'converse',
+      'converse-stream',
+    ])
+    expect(bedrock.requests[0]?.body).toMatchObject({
+      messages: [{ role: 'user', content: [{ text: 'Say it.' }] }],
+    })
+  })
+})
+
+describe('embeddings on InvokeModel', () => {
+  it('embeds with Titan V2, one call per text', async () => {
+    bedrock.reply(titanEmbeddingReply([0.6, 0.8], 3), titanEmbeddingReply([0.8, -0.6], 4))
+    const result = await openai.embeddings.create({
+      model: 'embed',
+      input: ['first text', 'second text'],
+      encoding_format: 'float',
+    })
+    expect(result.data.map((item) => item.embedding)).toEqual([
+      [0.6, 0.8],
+      [0.8, -0.6],
+    ])
+    expect(result.usage).toEqual({ prompt_tokens: 7, total_tokens: 7 })
+    const bodies = bedrock.requests.map((request) => request.body)
+    expect(bodies).toHaveLength(2)
+    expect(bodies).toEqual(
+      expect.arrayContaining([
+        { inputText: 'first text', normalize: true },
+        { inputText: 'second text', normalize: true },
+      ]),
+    )
+    expect(bedrock.requests.every((request) => request.modelId === TITAN)).toBe(true)
+  })
+
+  it('embeds with Cohere v4 in one call, tokens from the header', async () => {
+    bedrock.reply(
+      cohereEmbeddingReply(
+        ['a', 'b'],
+        [
+          [1, 0],
+          [0, 1],
+        ],
+        2,
+      ),
+    )
+    const result = await openai.embeddings.create({
+      model: 'embed-cohere',
+      input: ['a', 'b'],
+      dimensions: 256,
+      encoding_format: 'float',
+    })
+    expect(result.data.map((item) => item.embedding)).toEqual([
+      [1, 0],
+      [0, 1],
+    ])
+    expect(result.usage).toEqual({ prompt_tokens: 2, total_tokens: 2 })
+    expect(only('invoke').body).toEqual({
+      texts: ['a', 'b'],
+      input_type: 'search_document',
+      embedding_types: ['float'],
+      output_dimension: 256,
+    })
+  })
+})
+
+const hello: Anthropic.MessageCreateParamsNonStreaming = {
+  model: 'claude',
+  max_tokens: 128,
+  messages: [{ role: 'user', content: 'Hello there' }],
+}
+
+describe('Anthropic Messages on InvokeModel', () => {
+  it('answers with the Bedrock body sent and usage with cache fields', async () => {
+    bedrock.reply(
+      claudeMessageReply({
+        id: 'msg_bdrk_plain01',
+        model: 'claude-sonnet-4-6',
+        text: 'Hi from plain Bedrock.',
+        stopReason: 'end_turn',
+        usage: {
+          input_tokens: 12,
+          output_tokens: 5,
+          cache_read_input_tokens: 40,
+          cache_creation_input_tokens: 0,
+        },
+      }),
+    )
+    const message = await anthropic.messages.create({ ...hello, system: 'Be brief.' })
+    expect(message).toMatchObject({
+      type: 'message',
+      role: 'assistant',
+      model: 'claude',
+      content: [{ type: 'text', text: 'Hi from plain Bedrock.' }],
+      stop_reason: 'end_turn',
+      usage: { input_tokens: 12, output_tokens: 5, cache_read_input_tokens: 40 },
+    })
+    const request = only('invoke')
+    expect(request.modelId).toBe(CLAUDE)
+    expect(request.body).toEqual({
+      anthropic_version: 'bedrock-2023-05-31',
+      max_tokens: 128,
+      system: 'Be brief.',
+      messages: hello.messages,
+    })
+  })
+
+  it('streams text and a tool call the SDK assembles', async () => {
+    bedrock.reply(
+      claudeStreamReply({
+        id: 'msg_bdrk_plain02',
+        model: 'claude-sonnet-4-6',
+        pieces: ['Let me ', 'check.'],
+        tool: { id: 'toolu_plain', name: 'get_weather', inputPieces: ['{"city"', ': "Rome"}'] },
+        stopReason: 'tool_use',
+        usage: { input_tokens: 20, output_tokens: 15 },
+      }),
+    )
+    const message = await anthropic.messages
+      .stream({
+        ...hello,
+        tools: [
+          {
+            name: 'get_weather',
+            input_schema: { type: 'object', properties: { city: { type: 'string' } } },
+          },
+        ],
+      })
+      .finalMessage()
+    expect(message.content).toEqual([
+      { type: 'text', text: 'Let me check.' },
+      { type: 'tool_use', id: 'toolu_plain', name: 'get_weather', input: { city: 'Rome' } },
+    ])
+    expect(message.stop_reason).toBe('tool_use')
+    expect(message.usage).toMatchObject({ input_tokens: 20, output_tokens: 15 })
+    const request = only('invoke-with-response-stream')
+    expect(request.headers['x-amzn-bedrock-accept']).toBe('application/json')
+    expect(request.body).not.toHaveProperty('stream')
+    expect(request.body).not.toHaveProperty('model')
+  })
+
+  it('counts tokens with CountTokens', async () => {
+    bedrock.reply({ kind: 'json', body: { inputTokens: 17 } })
+    const counted = await anthropic.messages.countTokens({
+      model: 'claude',
+      messages: hello.messages,
+    })
+    expect(counted.input_tokens).toBe(17)
+    // CountTokens counts per foundation model, so the cross-region prefix is gone.
+    const request = only('count-tokens')
+    expect(request.modelId).toBe('anthropic.claude-sonnet-4-6')
+  })
+})
+
+// Status and type each client sees for a Bedrock exception (gateway/src/errors/bedrock-errors.ts;
+// an unavailable backend is Anthropic's own 529 `overloaded_error`, anthropic-errors.ts).
+const failures = [
+  {
+    type: 'ThrottlingException',
+    status: 429,
+    openai: 429,
+    anthropic: 429,
+    anthropicType: 'rate_limit_error',
+  },
+  {
+    type: 'ValidationException',
+    status: 400,
+    openai: 400,
+    anthropic: 400,
+    anthropicType: 'invalid_request_error',
+  },
+  {
+    type: 'ModelNotReadyException',
+    status: 429,
+    openai: 429,
+    anthropic: 429,
+    anthropicType: 'rate_limit_error',
+  },
+  {
+    type: 'ServiceUnavailableException',
+    status: 503,
+    openai: 503,
+    anthropic: 529,
+    anthropicType: 'overloaded_error',
+  },
+] as const
+
+describe.each(failures)('Bedrock answering $type ($status)', (failure) => {
+  it('gives OpenAI and Anthropic clients their own error shape with the right status', async () => {
+    const message = `plain ${failure.type} message`
+    bedrock.reply(
+      awsErrorReply(failure.type, failure.status, message),
+      awsErrorReply(failure.type, failure.status, message),
+    )
+    const openaiError: unknown = await openai.chat.completions
+      .create({ model: 'claude', messages: [{ role: 'user', content: 'x' }] })
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      )
+    expect(openaiError).toBeInstanceOf(OpenAI.APIError)
+    const openaiFailure = openaiError as InstanceType<typeof OpenAI.APIError>
+    expect(openaiFailure.status).toBe(failure.openai)
+    expect(openaiFailure.error).toMatchObject({
+      message: expect.any(String),
+      type: expect.any(String),
+    })
+    const anthropicError: unknown = await anthropic.messages.create(hello).then(
+      () => undefined,
+      (error: unknown) => error,
+    )
+    expect(anthropicError).toBeInstanceOf(Anthropic.APIError)
+    const anthropicFailure = anthropicError as InstanceType<typeof Anthropic.APIError>
+    expect(anthropicFailure.status).toBe(failure.anthropic)
+    expect(anthropicFailure.error).toMatchObject({
+      type: 'error',
+      error: { type: failure.anthropicType },
+    })
+  })
+})
+
+describe('an exception inside a stream', () => {
+  it('ends the OpenAI stream with an error after the text already sent', async () => {
+    bedrock.reply(
+      converseStreamReply({
+        pieces: ['Partial '],
+        stopReason: 'end_turn',
+        usage: { inputTokens: 1, outputTokens: 1 },
+        exception: { type: 'throttlingException', message: 'Too many tokens, slow down.' },
+      }),
+    )
+    const stream = await openai.chat.completions.create({
+      model: 'claude',
+      messages: [{ role: 'user', content: 'x' }],
+      stream: true,
+    })
+    let text = ''
+    const error: unknown = await (async () => {
+      for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? ''
+    })().then(
+      () => undefined,
+      (caught: unknown) => caught,
+    )
+    expect(text).toBe('Partial ')
+    expect(error).toBeInstanceOf(OpenAI.APIError)
+  })
+})
