@@ -141,7 +141,7 @@ describe('chat completions on Converse', () => {
         { role: 'system', content: 'Be plain.' },
         { role: 'user', content: 'Hello?' },
       ],
-      max_tokens: 64,
+      max_completion_tokens: 64,
       temperature: 0.2,
     })
     expect(completion.choices[0]?.message.content).toBe('Plain hello.')
@@ -261,6 +261,90 @@ describe('chat completions on Converse', () => {
     expect(request.rawPath).toBe(
       '/model/arn%3Aaws%3Abedrock%3Aus-east-1%3A123456789012%3Aapplication-inference-profile%2Fplain123/converse',
     )
+  })
+})
+
+describe('conversations Bedrock refuses unless the gateway shapes them', () => {
+  it('sends a tool history with foreign call ids and an empty tool description as Bedrock needs', async () => {
+    bedrock.reply(
+      converseReply({
+        text: 'Sunny.',
+        stopReason: 'end_turn',
+        usage: { inputTokens: 40, outputTokens: 2 },
+      }),
+    )
+    const foreignId = 'functions.get_weather:0'
+    const completion = await openai.chat.completions.create({
+      model: 'claude',
+      tools: [{ type: 'function', function: { ...weather.function, description: '' } }],
+      messages: [
+        { role: 'user', content: 'Weather in Lyon?' },
+        {
+          role: 'assistant',
+          content: '',
+          tool_calls: [
+            {
+              id: foreignId,
+              type: 'function',
+              function: { name: 'get_weather', arguments: '{"city":"Lyon"}' },
+            },
+          ],
+        },
+        { role: 'tool', tool_call_id: foreignId, content: '{"sky":"clear"}' },
+        { role: 'user', content: 'So?' },
+      ],
+    })
+    expect(completion.choices[0]?.message.content).toBe('Sunny.')
+    const { body } = only('converse')
+    const messages = body['messages'] as { content: Record<string, { toolUseId?: string }>[] }[]
+    const useId = messages[1]?.content[0]?.['toolUse']?.toolUseId
+    expect(useId).toMatch(/^[a-zA-Z0-9_-]{1,64}$/)
+    expect(messages[2]?.content[0]?.['toolResult']?.toolUseId).toBe(useId)
+    expect(body['toolConfig']).toEqual({
+      tools: [
+        { toolSpec: { name: 'get_weather', inputSchema: { json: weather.function.parameters } } },
+      ],
+    })
+  })
+
+  it('sends a Responses function-call round trip with a foreign call id', async () => {
+    bedrock.reply(
+      converseReply({
+        text: 'It is 21 degrees.',
+        stopReason: 'end_turn',
+        usage: { inputTokens: 30, outputTokens: 5 },
+      }),
+    )
+    const response = await openai.responses.create({
+      model: 'claude',
+      tools: [
+        {
+          type: 'function',
+          name: 'get_weather',
+          parameters: weather.function.parameters ?? {},
+          strict: false,
+        },
+      ],
+      input: [
+        { role: 'user', content: 'Weather in Lyon?' },
+        {
+          type: 'function_call',
+          call_id: 'call.lyon#1',
+          name: 'get_weather',
+          arguments: '{"city":"Lyon"}',
+        },
+        { type: 'function_call_output', call_id: 'call.lyon#1', output: '21C' },
+      ],
+    })
+    expect(response.output_text).toBe('It is 21 degrees.')
+    expect(only('converse').body['messages']).toMatchObject([
+      { role: 'user' },
+      {
+        role: 'assistant',
+        content: [{ toolUse: { name: 'get_weather', input: { city: 'Lyon' } } }],
+      },
+      { role: 'user', content: [{ toolResult: { content: [{ text: '21C' }] } }] },
+    ])
   })
 })
 
@@ -446,70 +530,116 @@ describe('Anthropic Messages on InvokeModel', () => {
   })
 })
 
-// Status and type each client sees for a Bedrock exception (gateway/src/errors/bedrock-errors.ts;
-// an unavailable backend is Anthropic's own 529 `overloaded_error`, anthropic-errors.ts).
-const failures = [
+// What each client sees for a Bedrock exception: gateway/src/errors/bedrock-errors.ts for OpenAI,
+// anthropic-errors.ts for Anthropic (an unavailable backend is Anthropic's 529 overloaded_error).
+interface Failure {
+  type: string
+  status: number
+  openai: [status: number, type: string, code: string]
+  anthropic: [status: number, type: string]
+}
+const failures: Failure[] = [
   {
     type: 'ThrottlingException',
     status: 429,
-    openai: 429,
-    anthropic: 429,
-    anthropicType: 'rate_limit_error',
+    openai: [429, 'rate_limit_error', 'rate_limit_exceeded'],
+    anthropic: [429, 'rate_limit_error'],
   },
   {
     type: 'ValidationException',
     status: 400,
-    openai: 400,
-    anthropic: 400,
-    anthropicType: 'invalid_request_error',
+    openai: [400, 'invalid_request_error', 'invalid_request'],
+    anthropic: [400, 'invalid_request_error'],
   },
   {
     type: 'ModelNotReadyException',
     status: 429,
-    openai: 429,
-    anthropic: 429,
-    anthropicType: 'rate_limit_error',
+    openai: [429, 'rate_limit_error', 'model_not_ready'],
+    anthropic: [429, 'rate_limit_error'],
   },
   {
     type: 'ServiceUnavailableException',
     status: 503,
-    openai: 503,
-    anthropic: 529,
-    anthropicType: 'overloaded_error',
+    openai: [503, 'api_error', 'service_unavailable'],
+    anthropic: [529, 'overloaded_error'],
   },
-] as const
+  {
+    type: 'AccessDeniedException',
+    status: 403,
+    openai: [403, 'permission_error', 'permission_denied'],
+    anthropic: [403, 'permission_error'],
+  },
+  {
+    type: 'ModelTimeoutException',
+    status: 408,
+    openai: [408, 'timeout_error', 'model_timeout'],
+    anthropic: [408, 'timeout_error'],
+  },
+  {
+    type: 'ModelErrorException',
+    status: 424,
+    openai: [502, 'api_error', 'model_error'],
+    anthropic: [502, 'api_error'],
+  },
+  {
+    type: 'UnrecognizedClientException',
+    status: 403,
+    openai: [502, 'api_error', 'upstream_authentication_failed'],
+    anthropic: [502, 'api_error'],
+  },
+]
 
 describe.each(failures)('Bedrock answering $type ($status)', (failure) => {
-  it('gives OpenAI and Anthropic clients their own error shape with the right status', async () => {
-    const message = `plain ${failure.type} message`
-    bedrock.reply(
-      awsErrorReply(failure.type, failure.status, message),
-      awsErrorReply(failure.type, failure.status, message),
-    )
-    const openaiError: unknown = await openai.chat.completions
-      .create({ model: 'claude', messages: [{ role: 'user', content: 'x' }] })
+  const message = `plain ${failure.type} message`
+  const [openaiStatus, openaiType, openaiCode] = failure.openai
+  const [anthropicStatus, anthropicType] = failure.anthropic
+
+  async function openaiFailure(stream: boolean): Promise<InstanceType<typeof OpenAI.APIError>> {
+    const error: unknown = await openai.chat.completions
+      .create({ model: 'claude', messages: [{ role: 'user', content: 'x' }], stream })
       .then(
         () => undefined,
-        (error: unknown) => error,
+        (caught: unknown) => caught,
       )
-    expect(openaiError).toBeInstanceOf(OpenAI.APIError)
-    const openaiFailure = openaiError as InstanceType<typeof OpenAI.APIError>
-    expect(openaiFailure.status).toBe(failure.openai)
-    expect(openaiFailure.error).toMatchObject({
-      message: expect.any(String),
-      type: expect.any(String),
-    })
-    const anthropicError: unknown = await anthropic.messages.create(hello).then(
-      () => undefined,
-      (error: unknown) => error,
-    )
-    expect(anthropicError).toBeInstanceOf(Anthropic.APIError)
-    const anthropicFailure = anthropicError as InstanceType<typeof Anthropic.APIError>
-    expect(anthropicFailure.status).toBe(failure.anthropic)
-    expect(anthropicFailure.error).toMatchObject({
-      type: 'error',
-      error: { type: failure.anthropicType },
-    })
+    expect(error).toBeInstanceOf(OpenAI.APIError)
+    return error as InstanceType<typeof OpenAI.APIError>
+  }
+
+  it('gives OpenAI clients their error shape and status, streaming or not', async () => {
+    const reply = awsErrorReply(failure.type, failure.status, message)
+    bedrock.reply(reply, reply)
+    for (const stream of [false, true]) {
+      const error = await openaiFailure(stream)
+      expect([error.status, error.type, error.code]).toEqual([openaiStatus, openaiType, openaiCode])
+      // What is wrong with a request is Bedrock's to say; the client needs those words.
+      if (failure.type === 'ValidationException') expect(error.message).toContain(message)
+    }
+    expect(bedrock.requests.map((request) => request.operation)).toEqual([
+      'converse',
+      'converse-stream',
+    ])
+  })
+
+  it('gives Anthropic clients their error shape and status, streaming or not', async () => {
+    const reply = awsErrorReply(failure.type, failure.status, message)
+    bedrock.reply(reply, reply)
+    for (const call of [
+      () => anthropic.messages.create(hello),
+      () => anthropic.messages.stream(hello).finalMessage(),
+    ]) {
+      const error: unknown = await call().then(
+        () => undefined,
+        (caught: unknown) => caught,
+      )
+      expect(error).toBeInstanceOf(Anthropic.APIError)
+      const failed = error as InstanceType<typeof Anthropic.APIError>
+      expect(failed.status).toBe(anthropicStatus)
+      expect(failed.error).toMatchObject({ type: 'error', error: { type: anthropicType } })
+    }
+    expect(bedrock.requests.map((request) => request.operation)).toEqual([
+      'invoke',
+      'invoke-with-response-stream',
+    ])
   })
 })
 

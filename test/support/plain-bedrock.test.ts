@@ -2,7 +2,7 @@
 // requests the stand-in accepts, decodes its streams (checking every CRC) and reads its errors as
 // the named exceptions, then the stand-in speaks the wire format the journeys rely on. Requests
 // the SDK cannot send (unsigned, unknown fields) are sent by hand.
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto'
+import { createHash, createHmac, type Hash } from 'node:crypto'
 import {
   BedrockRuntimeClient,
   ConverseCommand,
@@ -58,7 +58,7 @@ beforeEach(() => {
 })
 
 class NodeSha256 {
-  private readonly hash: Hash | Hmac
+  private readonly hash: Hash | ReturnType<typeof createHmac>
   constructor(secret?: string | Uint8Array) {
     this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', secret)
   }
@@ -237,7 +237,9 @@ describe('the plain Bedrock stand-in refuses what AWS refuses', () => {
       'ValidationException:http://internal.amazon.com/coral/com.amazon.bedrock/',
     )
     expect(response.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/)
-    expect(await response.json()).toEqual({ message: expect.stringContaining("'stream'") })
+    const body = (await response.json()) as { message: string }
+    expect(Object.keys(body)).toEqual(['message'])
+    expect(body.message).toContain("'stream'")
   })
 
   it('refuses Claude bodies with a model, a stream flag or another anthropic_version', async () => {

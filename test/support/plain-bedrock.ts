@@ -11,7 +11,9 @@
 //   a model id or an inference-profile ARN (`arn%3Aaws%3Abedrock%3A…%2Fabc`), else 404
 //   UnknownOperationException; an unknown model is a 400 ValidationException;
 // - `Content-Type: application/json` and a JSON body, else 400 ValidationException;
-// - Converse / ConverseStream (API reference "Converse"): only the documented top-level members;
+// - Converse / ConverseStream (API reference "Converse"): the documented members, unions with one
+//   member, tool names and ids by their patterns, alternating roles from a user turn, no blank
+//   text (plain-converse-checks.ts);
 // - InvokeModel / InvokeModelWithResponseStream for Claude (user guide "Anthropic Claude Messages
 //   API"): `anthropic_version: bedrock-2023-05-31`, `max_tokens`, `messages`, and no key outside
 //   the documented body ("extraneous key [...] is not permitted", as Bedrock words it);
@@ -27,6 +29,7 @@
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { checkConverseBody } from './plain-converse-checks.ts'
 import { verifySigV4, type SigningKey } from './plain-sigv4.ts'
 
 export type PlainOperation =
@@ -68,23 +71,6 @@ export interface PlainBedrock {
 const errorNamespace = 'http://internal.amazon.com/coral/com.amazon.bedrock/'
 const operationPath =
   /^\/model\/([^/]+)\/(converse|converse-stream|invoke|invoke-with-response-stream|count-tokens)$/
-
-// The documented top-level members of the Converse and ConverseStream request bodies.
-const converseMembers = new Set([
-  'messages',
-  'system',
-  'inferenceConfig',
-  'toolConfig',
-  'guardrailConfig',
-  'additionalModelRequestFields',
-  'additionalModelResponseFieldPaths',
-  'promptVariables',
-  'requestMetadata',
-  'performanceConfig',
-  'serviceTier',
-  'outputConfig',
-])
-const inferenceConfigMembers = new Set(['maxTokens', 'temperature', 'topP', 'stopSequences'])
 
 // The Claude body on Bedrock: the user guide's request plus extended thinking and structured output.
 const claudeMembers = new Set([
@@ -151,23 +137,6 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-function checkConverse(body: Record<string, unknown>): void {
-  for (const key of Object.keys(body)) {
-    if (!converseMembers.has(key))
-      throw validation(`1 validation error detected: Unknown field '${key}' in ConverseRequest.`)
-  }
-  if (!Array.isArray(body['messages']))
-    throw validation('1 validation error detected: messages must not be null.')
-  const config = body['inferenceConfig']
-  if (config !== undefined) {
-    if (!isObject(config)) throw validation('inferenceConfig must be an object.')
-    for (const key of Object.keys(config)) {
-      if (!inferenceConfigMembers.has(key))
-        throw validation(`Unknown field '${key}' in InferenceConfiguration.`)
-    }
-  }
-}
-
 function checkClaude(body: Record<string, unknown>): void {
   requireOnly(body, claudeMembers)
   if (body['anthropic_version'] !== 'bedrock-2023-05-31')
@@ -179,7 +148,10 @@ function checkClaude(body: Record<string, unknown>): void {
 }
 
 function checkInvoke(family: ModelFamily, body: Record<string, unknown>, stream: boolean): void {
-  if (family === 'claude') return checkClaude(body)
+  if (family === 'claude') {
+    checkClaude(body)
+    return
+  }
   if (stream || family === 'nova')
     throw validation('The model does not support this operation in this stand-in.')
   if (family === 'titan-embed') {
@@ -300,7 +272,11 @@ export async function startPlainBedrock(options: PlainBedrockOptions): Promise<P
     if (operation === 'converse' || operation === 'converse-stream') {
       if (family === 'titan-embed' || family === 'cohere-embed')
         throw validation('This model doesn\u2019t support the Converse API.')
-      checkConverse(parsed)
+      try {
+        checkConverseBody(parsed)
+      } catch (error) {
+        throw validation(error instanceof Error ? error.message : String(error))
+      }
     } else if (operation === 'count-tokens') checkCountTokens(family, parsed)
     else checkInvoke(family, parsed, operation === 'invoke-with-response-stream')
     requests.push({ operation, modelId, rawPath, headers: request.headers, body: parsed })

@@ -6,7 +6,7 @@
 // SignedHeaders=<h1;h2>, Signature=<hex>`, the date is `x-amz-date` (yyyymmddThhmmssZ), the
 // canonical URI of non-S3 services is the wire path URI-encoded once more, and
 // `x-amz-content-sha256`, when sent, must be the body's hash.
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto'
+import { createHash, createHmac, type Hash } from 'node:crypto'
 import { SignatureV4 } from '@smithy/signature-v4'
 
 export interface SigningKey {
@@ -37,7 +37,7 @@ const authorizationPattern =
   /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/([^/,\s]+)\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/
 
 class NodeSha256 {
-  private readonly hash: Hash | Hmac
+  private readonly hash: Hash | ReturnType<typeof createHmac>
   constructor(secret?: string | Uint8Array) {
     this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', secret)
   }
