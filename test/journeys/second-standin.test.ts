@@ -22,6 +22,7 @@ import {
   converseStreamReply,
   titanEmbeddingReply,
 } from '../support/plain-bedrock-replies.ts'
+import { eventMessage, exceptionMessage } from '../support/plain-event-stream.ts'
 import {
   emulatorAwsEnv,
   makeWorkDirectory,
@@ -389,7 +390,11 @@ describe('the Responses API on Converse', () => {
 
 describe('embeddings on InvokeModel', () => {
   it('embeds with Titan V2, one call per text', async () => {
-    bedrock.reply(titanEmbeddingReply([0.6, 0.8], 3), titanEmbeddingReply([0.8, -0.6], 4))
+    // One answer with Content-Length, one chunked: AWS may send either.
+    bedrock.reply(titanEmbeddingReply([0.6, 0.8], 3), {
+      ...titanEmbeddingReply([0.8, -0.6], 4),
+      chunked: true,
+    })
     const result = await openai.embeddings.create({
       model: 'embed',
       input: ['first text', 'second text'],
@@ -667,5 +672,131 @@ describe('an exception inside a stream', () => {
     )
     expect(text).toBe('Partial ')
     expect(error).toBeInstanceOf(OpenAI.APIError)
+  })
+})
+
+describe('streams with what AWS may add', () => {
+  it('passes reasoning and text through an unknown event and extra metadata fields', async () => {
+    bedrock.reply({
+      kind: 'stream',
+      messages: [
+        eventMessage('messageStart', { role: 'assistant', p: 'abc' }),
+        eventMessage('contentBlockDelta', {
+          contentBlockIndex: 0,
+          delta: { reasoningContent: { text: 'Think ' } },
+          p: 'abcdef',
+        }),
+        eventMessage('contentBlockDelta', {
+          contentBlockIndex: 0,
+          delta: { reasoningContent: { text: 'twice.' } },
+          p: 'ab',
+        }),
+        eventMessage('contentBlockDelta', {
+          contentBlockIndex: 0,
+          delta: { reasoningContent: { signature: 'c2lnbmF0dXJl' } },
+          p: 'abcdefghij',
+        }),
+        eventMessage('contentBlockStop', { contentBlockIndex: 0, p: 'a' }),
+        eventMessage('futureEvent', { whatever: true, p: 'abcd' }),
+        eventMessage('contentBlockDelta', {
+          contentBlockIndex: 1,
+          delta: { text: 'Answer.' },
+          p: 'abcdefg',
+        }),
+        eventMessage('contentBlockStop', { contentBlockIndex: 1, p: 'abc' }),
+        eventMessage('messageStop', { stopReason: 'end_turn', p: 'abcde' }),
+        eventMessage('metadata', {
+          usage: { inputTokens: 8, outputTokens: 6, totalTokens: 14 },
+          metrics: { latencyMs: 999 },
+          performanceConfig: { latency: 'standard' },
+          trace: { promptRouter: { invokedModelId: CLAUDE } },
+          p: 'abcdefgh',
+        }),
+      ],
+    })
+    const stream = await openai.chat.completions.create({
+      model: 'claude',
+      messages: [{ role: 'user', content: 'Think.' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    })
+    const chunks = await Array.fromAsync(stream)
+    type ReasoningDelta = { content?: string | null; reasoning_content?: string }
+    const deltas = chunks.map((chunk) => (chunk.choices[0]?.delta ?? {}) as ReasoningDelta)
+    expect(deltas.map((delta) => delta.reasoning_content ?? '').join('')).toBe('Think twice.')
+    expect(deltas.map((delta) => delta.content ?? '').join('')).toBe('Answer.')
+    expect(chunks.at(-1)?.usage).toMatchObject({ prompt_tokens: 8, completion_tokens: 6 })
+  })
+
+  it('streams a Responses function call with its arguments', async () => {
+    bedrock.reply(
+      converseStreamReply({
+        pieces: ['Checking.'],
+        tool: {
+          id: 'tooluse_r1',
+          name: 'get_weather',
+          input: {},
+          inputPieces: ['{"city":', '"Nice"}'],
+        },
+        stopReason: 'tool_use',
+        usage: { inputTokens: 12, outputTokens: 7 },
+      }),
+    )
+    const final = await openai.responses
+      .stream({
+        model: 'claude',
+        input: 'Weather in Nice?',
+        tools: [
+          {
+            type: 'function',
+            name: 'get_weather',
+            parameters: weather.function.parameters ?? {},
+            strict: false,
+          },
+        ],
+      })
+      .finalResponse()
+    expect(final.output).toMatchObject([
+      { type: 'message', content: [{ type: 'output_text', text: 'Checking.' }] },
+      {
+        type: 'function_call',
+        call_id: 'tooluse_r1',
+        name: 'get_weather',
+        arguments: '{"city":"Nice"}',
+      },
+    ])
+    expect(final.usage).toMatchObject({ input_tokens: 12, output_tokens: 7 })
+  })
+
+  it('ends an Anthropic stream with an error event when Bedrock sends an exception mid-stream', async () => {
+    const start = claudeStreamReply({
+      id: 'msg_bdrk_plain03',
+      model: 'claude-sonnet-4-6',
+      pieces: ['Half '],
+      stopReason: 'end_turn',
+      usage: { input_tokens: 3, output_tokens: 1 },
+    })
+    if (start.kind !== 'stream') throw new Error('a stream reply was expected')
+    // message_start, content_block_start and one delta; then the model fails.
+    bedrock.reply({
+      ...start,
+      messages: [
+        ...start.messages.slice(0, 3),
+        exceptionMessage('modelStreamErrorException', 'The model stopped unexpectedly.'),
+      ],
+    })
+    const stream = anthropic.messages.stream(hello)
+    let text = ''
+    stream.on('text', (delta) => (text += delta))
+    const error: unknown = await stream.finalMessage().then(
+      () => undefined,
+      (caught: unknown) => caught,
+    )
+    expect(text).toBe('Half ')
+    expect(error).toBeInstanceOf(Anthropic.APIError)
+    expect((error as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({
+      type: 'error',
+      error: { type: 'api_error' },
+    })
   })
 })

@@ -46,7 +46,7 @@ export interface PlainRequest {
 }
 
 export type PlainReply =
-  | { kind: 'json'; body: unknown; headers?: Record<string, string> }
+  | { kind: 'json'; body: unknown; headers?: Record<string, string>; chunked?: boolean }
   | { kind: 'stream'; messages: Buffer[]; headers?: Record<string, string> }
   | { kind: 'error'; status: number; type: string; message: string }
 
@@ -218,10 +218,11 @@ async function sendReply(response: ServerResponse, reply: PlainReply): Promise<v
     response.writeHead(200, {
       'x-amzn-RequestId': requestId,
       'Content-Type': 'application/json',
-      'Content-Length': body.length,
+      ...(reply.chunked === true ? {} : { 'Content-Length': body.length }),
       ...reply.headers,
     })
-    response.end(body)
+    if (reply.chunked === true) await writeSliced(response, body)
+    else response.end(body)
     return
   }
   response.writeHead(200, {
