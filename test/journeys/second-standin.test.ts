@@ -800,3 +800,77 @@ describe('streams with what AWS may add', () => {
     })
   })
 })
+
+describe.each([
+  { name: 'temporary credentials', env: { AWS_SESSION_TOKEN: 'plain-session-token' } },
+  { name: 'a Bedrock API key', env: { AWS_BEARER_TOKEN_BEDROCK: 'bedrock-api-key-plain' } },
+])('the gateway authenticated with $name', ({ env }) => {
+  let other: PlainBedrock
+  let otherGateway: RunningProcess
+  let directory: string
+
+  beforeAll(async () => {
+    const aws = emulatorAwsEnv('unused')
+    other = await startPlainBedrock({
+      key: {
+        accessKeyId: aws['AWS_ACCESS_KEY_ID'] ?? '',
+        secretAccessKey: aws['AWS_SECRET_ACCESS_KEY'] ?? '',
+        region: 'us-east-1',
+        service: 'bedrock',
+        ...('AWS_SESSION_TOKEN' in env ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+        ...('AWS_BEARER_TOKEN_BEDROCK' in env ? { bearerToken: env.AWS_BEARER_TOKEN_BEDROCK } : {}),
+      },
+    })
+    directory = await makeWorkDirectory('second-standin-auth')
+    otherGateway = await startGatewayProcess({
+      workDirectory: directory,
+      table: table(),
+      emulatorUrl: other.url,
+      env,
+    })
+  })
+
+  afterAll(async () => {
+    await otherGateway.stop()
+    await other.close()
+    await rm(directory, { recursive: true, force: true })
+  })
+
+  it('is accepted on Converse, InvokeModel and CountTokens', async () => {
+    other.reply(
+      converseReply({
+        text: 'Signed.',
+        stopReason: 'end_turn',
+        usage: { inputTokens: 1, outputTokens: 1 },
+      }),
+      claudeMessageReply({
+        id: 'msg_bdrk_auth',
+        model: 'claude-sonnet-4-6',
+        text: 'Invoked.',
+        stopReason: 'end_turn',
+        usage: { input_tokens: 1, output_tokens: 1 },
+      }),
+      { kind: 'json', body: { inputTokens: 4 } },
+    )
+    const client = new OpenAI({ baseURL: `${otherGateway.url}/v1`, apiKey: KEY, maxRetries: 0 })
+    const completion = await client.chat.completions.create({
+      model: 'claude',
+      messages: [{ role: 'user', content: 'hi' }],
+    })
+    expect(completion.choices[0]?.message.content).toBe('Signed.')
+    const messages = new Anthropic({ baseURL: otherGateway.url, apiKey: KEY, maxRetries: 0 })
+    const message = await messages.messages.create(hello)
+    expect(message.content).toEqual([{ type: 'text', text: 'Invoked.' }])
+    const counted = await messages.messages.countTokens({
+      model: 'claude',
+      messages: hello.messages,
+    })
+    expect(counted.input_tokens).toBe(4)
+    expect(other.refusals).toEqual([])
+    expect(other.requests.map((request) => request.operation)).toEqual([
+      'converse',
+      'invoke',
+      'count-tokens',
+    ])
+  })
+})

@@ -227,6 +227,42 @@ describe('the plain Bedrock stand-in refuses what AWS refuses', () => {
     expect(bedrock.requests).toEqual([])
   })
 
+  it('requires the session token of temporary credentials', async () => {
+    const temporary = await startPlainBedrock({ key: { ...key, sessionToken: 'token-1' } })
+    const send = async (sessionToken: string) => {
+      const sdkClient = new BedrockRuntimeClient({
+        region: 'us-east-1',
+        endpoint: temporary.url,
+        credentials: { ...key, sessionToken },
+        maxAttempts: 1,
+        requestHandler: new NodeHttpHandler(),
+      })
+      temporary.reply(
+        converseReply({
+          text: 'ok',
+          stopReason: 'end_turn',
+          usage: { inputTokens: 1, outputTokens: 1 },
+        }),
+      )
+      const outcome: unknown = await sdkClient
+        .send(
+          new ConverseCommand({
+            modelId: CLAUDE,
+            messages: [{ role: 'user', content: [{ text: 'x' }] }],
+          }),
+        )
+        .then(
+          () => 'accepted',
+          (caught: unknown) => (caught as { name?: unknown }).name,
+        )
+      sdkClient.destroy()
+      return outcome
+    }
+    expect(await send('token-1')).toBe('accepted')
+    expect(await send('token-2')).toBe('UnrecognizedClientException')
+    await temporary.close()
+  })
+
   it('refuses an unknown top-level field with a ValidationException', async () => {
     const response = await signedFetch(
       `/model/${CLAUDE}/converse`,

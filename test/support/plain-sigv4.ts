@@ -5,7 +5,9 @@
 // `AWS4-HMAC-SHA256 Credential=<akid>/<yyyymmdd>/<region>/<service>/aws4_request,
 // SignedHeaders=<h1;h2>, Signature=<hex>`, the date is `x-amz-date` (yyyymmddThhmmssZ), the
 // canonical URI of non-S3 services is the wire path URI-encoded once more, and
-// `x-amz-content-sha256`, when sent, must be the body's hash.
+// `x-amz-content-sha256`, when sent, must be the body's hash; temporary credentials add
+// `x-amz-security-token`. Bedrock API keys are `Authorization: Bearer <key>` (Bedrock user guide,
+// "API keys").
 import { createHash, createHmac, type Hash } from 'node:crypto'
 import { SignatureV4 } from '@smithy/signature-v4'
 
@@ -14,6 +16,10 @@ export interface SigningKey {
   secretAccessKey: string
   region: string
   service: string
+  /** Temporary credentials: the `x-amz-security-token` every request must then carry. */
+  sessionToken?: string
+  /** A Bedrock API key, accepted as `Authorization: Bearer <key>` in place of SigV4. */
+  bearerToken?: string
 }
 
 export interface SignedRequest {
@@ -67,6 +73,14 @@ export async function verifySigV4(
   key: SigningKey,
 ): Promise<AuthFailure | undefined> {
   const authorization = header(request, 'authorization')
+  if (authorization?.startsWith('Bearer ') === true) {
+    if (key.bearerToken !== undefined && authorization === `Bearer ${key.bearerToken}`)
+      return undefined
+    return {
+      type: 'UnrecognizedClientException',
+      message: 'The security token included in the request is invalid.',
+    }
+  }
   const date = header(request, 'x-amz-date')
   if (authorization === undefined || date === undefined)
     return { type: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' }
@@ -87,6 +101,14 @@ export async function verifySigV4(
     return {
       type: 'InvalidSignatureException',
       message: `Credential should be scoped to a valid region and service ${key.service}: ${authorization}`,
+    }
+  if (
+    key.sessionToken !== undefined &&
+    header(request, 'x-amz-security-token') !== key.sessionToken
+  )
+    return {
+      type: 'UnrecognizedClientException',
+      message: 'The security token included in the request is invalid.',
     }
   const names = signedHeaders.split(';')
   if (!names.includes('host') || !names.includes('x-amz-date'))
