@@ -22,7 +22,7 @@ import {
   converseStreamReply,
   titanEmbeddingReply,
 } from '../support/plain-bedrock-replies.ts'
-import { eventMessage, exceptionMessage } from '../support/plain-event-stream.ts'
+import { encodeMessage, eventMessage, exceptionMessage } from '../support/plain-event-stream.ts'
 import {
   emulatorAwsEnv,
   makeWorkDirectory,
@@ -416,6 +416,13 @@ describe('embeddings on InvokeModel', () => {
     expect(bedrock.requests.every((request) => request.modelId === TITAN)).toBe(true)
   })
 
+  it('answers the SDK default base64 encoding with the same floats', async () => {
+    bedrock.reply(titanEmbeddingReply([0.5, -0.25, 0.125], 2))
+    const result = await openai.embeddings.create({ model: 'embed', input: 'base64 please' })
+    expect(result.data[0]?.embedding).toEqual([0.5, -0.25, 0.125])
+    expect(only('invoke').body).toEqual({ inputText: 'base64 please', normalize: true })
+  })
+
   it('embeds with Cohere v4 in one call, tokens from the header', async () => {
     bedrock.reply(
       cohereEmbeddingReply(
@@ -798,6 +805,129 @@ describe('streams with what AWS may add', () => {
       type: 'error',
       error: { type: 'api_error' },
     })
+  })
+})
+
+describe('Bedrock failing after it answered 200', () => {
+  async function chatStream(): Promise<{ text: string; error: unknown }> {
+    let text = ''
+    const error: unknown = await (async () => {
+      const stream = await openai.chat.completions.create({
+        model: 'claude',
+        messages: [{ role: 'user', content: 'x' }],
+        stream: true,
+      })
+      for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? ''
+    })().then(
+      () => undefined,
+      (caught: unknown) => caught,
+    )
+    return { text, error }
+  }
+
+  it('answers with the HTTP status when the exception comes before any content', async () => {
+    // Real Bedrock often throttles this way: 200, then a throttlingException frame.
+    bedrock.reply(
+      { kind: 'stream', messages: [exceptionMessage('throttlingException', 'Too many requests.')] },
+      {
+        kind: 'stream',
+        messages: [
+          eventMessage('messageStart', { role: 'assistant', p: 'abc' }),
+          exceptionMessage('validationException', 'Input is too long for requested model.'),
+        ],
+      },
+    )
+    const throttled = await chatStream()
+    expect(throttled.error).toBeInstanceOf(OpenAI.APIError)
+    expect((throttled.error as InstanceType<typeof OpenAI.APIError>).status).toBe(429)
+    const invalid = await chatStream()
+    expect((invalid.error as InstanceType<typeof OpenAI.APIError>).status).toBe(400)
+    expect((invalid.error as Error).message).toContain('Input is too long for requested model.')
+  })
+
+  it('fails the stream when it is cut short or carries an error frame', async () => {
+    const whole = converseStreamReply({
+      pieces: ['a', 'b'],
+      stopReason: 'end_turn',
+      usage: { inputTokens: 1, outputTokens: 1 },
+    })
+    if (whole.kind !== 'stream') throw new Error('a stream reply was expected')
+    bedrock.reply(
+      { kind: 'stream', messages: whole.messages.slice(0, 3) },
+      {
+        kind: 'stream',
+        messages: [
+          ...whole.messages.slice(0, 2),
+          encodeMessage(
+            {
+              ':message-type': 'error',
+              ':error-code': 'InternalFailure',
+              ':error-message': 'boom',
+            },
+            Buffer.alloc(0),
+          ),
+        ],
+      },
+    )
+    const cut = await chatStream()
+    expect(cut.text).toBe('ab')
+    expect(cut.error).toBeInstanceOf(OpenAI.APIError)
+    const broken = await chatStream()
+    expect(broken.text).toBe('a')
+    expect(broken.error).toBeInstanceOf(OpenAI.APIError)
+  })
+
+  it('sends the Anthropic client its HTTP error for an exception before any content', async () => {
+    bedrock.reply({
+      kind: 'stream',
+      messages: [exceptionMessage('throttlingException', 'Too many requests.')],
+    })
+    const error: unknown = await anthropic.messages
+      .stream(hello)
+      .finalMessage()
+      .then(
+        () => undefined,
+        (caught: unknown) => caught,
+      )
+    expect(error).toBeInstanceOf(Anthropic.RateLimitError)
+  })
+})
+
+describe('Claude behind an application inference profile', () => {
+  it('invokes and streams on the ARN, and counts tokens on the foundation model', async () => {
+    bedrock.reply(
+      claudeMessageReply({
+        id: 'msg_bdrk_arn1',
+        model: 'claude-sonnet-4-6',
+        text: 'Profiled.',
+        stopReason: 'end_turn',
+        usage: { input_tokens: 2, output_tokens: 2 },
+      }),
+      claudeStreamReply({
+        id: 'msg_bdrk_arn2',
+        model: 'claude-sonnet-4-6',
+        pieces: ['Streamed ', 'profile.'],
+        stopReason: 'end_turn',
+        usage: { input_tokens: 2, output_tokens: 3 },
+      }),
+      { kind: 'json', body: { inputTokens: 9 } },
+    )
+    const viaProfile = { ...hello, model: 'claude-profile' }
+    const message = await anthropic.messages.create(viaProfile)
+    expect(message.content).toEqual([{ type: 'text', text: 'Profiled.' }])
+    const streamed = await anthropic.messages.stream(viaProfile).finalMessage()
+    expect(streamed.content).toEqual([{ type: 'text', text: 'Streamed profile.' }])
+    const counted = await anthropic.messages.countTokens({
+      model: 'claude-profile',
+      messages: hello.messages,
+    })
+    expect(counted.input_tokens).toBe(9)
+    const encoded = encodeURIComponent(PROFILE_ARN)
+    expect(bedrock.requests.map((request) => [request.rawPath, request.modelId])).toEqual([
+      [`/model/${encoded}/invoke`, PROFILE_ARN],
+      [`/model/${encoded}/invoke-with-response-stream`, PROFILE_ARN],
+      ['/model/anthropic.claude-sonnet-4-6/count-tokens', 'anthropic.claude-sonnet-4-6'],
+    ])
   })
 })
 
