@@ -308,6 +308,44 @@ describe('conversations Bedrock refuses unless the gateway shapes them', () => {
     })
   })
 
+  it('sends an image and a document as Bedrock media blocks', async () => {
+    bedrock.reply(
+      converseReply({
+        text: 'Seen.',
+        stopReason: 'end_turn',
+        usage: { inputTokens: 90, outputTokens: 1 },
+      }),
+    )
+    const png =
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=='
+    const pdf = Buffer.from('%PDF-1.4 plain').toString('base64')
+    await openai.chat.completions.create({
+      model: 'claude',
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Compare these.' },
+            { type: 'image_url', image_url: { url: `data:image/png;base64,${png}` } },
+            {
+              type: 'file',
+              file: {
+                filename: 'Q3 report.final.pdf',
+                file_data: `data:application/pdf;base64,${pdf}`,
+              },
+            },
+          ],
+        },
+      ],
+    })
+    const [message] = only('converse').body['messages'] as { content: Record<string, unknown>[] }[]
+    expect(message?.content).toEqual([
+      { text: 'Compare these.' },
+      { image: { format: 'png', source: { bytes: png } } },
+      { document: { format: 'pdf', name: expect.any(String) as unknown, source: { bytes: pdf } } },
+    ])
+  })
+
   it('sends a Responses function-call round trip with a foreign call id', async () => {
     bedrock.reply(
       converseReply({

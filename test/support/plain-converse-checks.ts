@@ -66,6 +66,35 @@ function unionMember(value: unknown, members: ReadonlySet<string>, at: string): 
   return key
 }
 
+const imageFormats = new Set(['png', 'jpeg', 'gif', 'webp'])
+const documentFormats = new Set(['pdf', 'csv', 'doc', 'docx', 'xls', 'xlsx', 'html', 'txt', 'md'])
+// DocumentBlock.name: alphanumerics, single whitespace, hyphens, parentheses, square brackets.
+const documentName = /^(?!.*\s\s)[a-zA-Z0-9\s()[\]-]{1,200}$/
+const base64 = /^[A-Za-z0-9+/]+={0,2}$/
+
+function checkMedia(member: 'image' | 'document', value: unknown, at: string): void {
+  if (!isObject(value)) throw new Error(`${at}.${member} must be an object.`)
+  const formats = member === 'image' ? imageFormats : documentFormats
+  if (typeof value['format'] !== 'string' || !formats.has(value['format']))
+    throw new Error(`${at}.${member}.format must be one of ${[...formats].join(', ')}.`)
+  if (
+    member === 'document' &&
+    (typeof value['name'] !== 'string' || !documentName.test(value['name']))
+  )
+    throw new Error(
+      `${at}.document.name may only hold alphanumerics, single spaces, hyphens, parentheses and square brackets.`,
+    )
+  const source = value['source']
+  const kind = unionMember(
+    source,
+    new Set(['bytes', 's3Location', 'text', 'content']),
+    `${at}.${member}.source`,
+  )
+  const bytes = (source as Fields)[kind]
+  if (kind === 'bytes' && (typeof bytes !== 'string' || !base64.test(bytes)))
+    throw new Error(`${at}.${member}.source.bytes must be base64.`)
+}
+
 function checkBlock(block: unknown, at: string): void {
   const member = unionMember(block, contentBlockMembers, at)
   const value = (block as Fields)[member]
@@ -75,6 +104,7 @@ function checkBlock(block: unknown, at: string): void {
         `The text field in the ContentBlock object at ${at} is blank. Add text to the text field, and try again.`,
       )
   }
+  if (member === 'image' || member === 'document') checkMedia(member, value, at)
   if (member === 'toolUse') {
     if (!isObject(value)) throw new Error(`${at}.toolUse must be an object.`)
     if (typeof value['toolUseId'] !== 'string' || !toolUseId.test(value['toolUseId']))
