@@ -183,7 +183,7 @@ const cases: ToolCase[] = [
           content: [
             {
               toolUse: {
-                toolUseId: 'functions_get_weather_0_79ac1aaab216b228',
+                toolUseId: 'functions_get_weather_0_2298bf8d253dd304',
                 name: 'get_weather',
                 input: {},
               },
@@ -195,7 +195,7 @@ const cases: ToolCase[] = [
           content: [
             {
               toolResult: {
-                toolUseId: 'functions_get_weather_0_79ac1aaab216b228',
+                toolUseId: 'functions_get_weather_0_2298bf8d253dd304',
                 content: [{ text: 'sunny' }],
               },
             },
