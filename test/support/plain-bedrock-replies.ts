@@ -11,7 +11,7 @@
 // Fields AWS may add are added here on purpose (`futureField`, `serviceTier`): a client must
 // ignore what it does not know.
 import { eventMessage, exceptionMessage } from './plain-event-stream.ts'
-import type { PlainReply } from './plain-bedrock.ts'
+import type { JsonReply, PlainReply } from './plain-bedrock.ts'
 
 export interface ToolCall {
   id: string
@@ -247,7 +247,7 @@ export function claudeStreamReply(options: {
   }
 }
 
-export function titanEmbeddingReply(embedding: number[], inputTokens: number): PlainReply {
+export function titanEmbeddingReply(embedding: number[], inputTokens: number): JsonReply {
   return {
     kind: 'json',
     headers: { 'X-Amzn-Bedrock-Input-Token-Count': String(inputTokens) },

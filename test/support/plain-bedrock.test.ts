@@ -2,7 +2,6 @@
 // requests the stand-in accepts, decodes its streams (checking every CRC) and reads its errors as
 // the named exceptions, then the stand-in speaks the wire format the journeys rely on. Requests
 // the SDK cannot send (unsigned, unknown fields) are sent by hand.
-import { createHash, createHmac, type Hash } from 'node:crypto'
 import {
   BedrockRuntimeClient,
   ConverseCommand,
@@ -13,6 +12,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler'
 import { SignatureV4 } from '@smithy/signature-v4'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startPlainBedrock, type PlainBedrock } from './plain-bedrock.ts'
+import { NodeSha256 } from './plain-sigv4.ts'
 import {
   awsErrorReply,
   claudeStreamReply,
@@ -56,19 +56,6 @@ afterAll(async () => {
 beforeEach(() => {
   bedrock.reset()
 })
-
-class NodeSha256 {
-  private readonly hash: Hash | ReturnType<typeof createHmac>
-  constructor(secret?: string | Uint8Array) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', secret)
-  }
-  update(data: string | Uint8Array): void {
-    this.hash.update(data)
-  }
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(new Uint8Array(this.hash.digest()))
-  }
-}
 
 /** A request signed like the SDK would, with a body the SDK would never send. */
 async function signedFetch(path: string, body: string): Promise<Response> {

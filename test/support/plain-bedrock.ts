@@ -45,8 +45,16 @@ export interface PlainRequest {
   body: Record<string, unknown>
 }
 
+export interface JsonReply {
+  kind: 'json'
+  body: unknown
+  headers?: Record<string, string>
+  /** Sent chunked in slices rather than with a Content-Length. */
+  chunked?: boolean
+}
+
 export type PlainReply =
-  | { kind: 'json'; body: unknown; headers?: Record<string, string>; chunked?: boolean }
+  | JsonReply
   | { kind: 'stream'; messages: Buffer[]; headers?: Record<string, string> }
   | { kind: 'error'; status: number; type: string; message: string }
 
@@ -101,12 +109,12 @@ const cohereMembers = new Set([
 ])
 
 class AwsError extends Error {
-  constructor(
-    readonly status: number,
-    readonly type: string,
-    message: string,
-  ) {
+  readonly status: number
+  readonly type: string
+  constructor(status: number, type: string, message: string) {
     super(message)
+    this.status = status
+    this.type = type
   }
 }
 

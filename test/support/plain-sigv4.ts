@@ -42,13 +42,23 @@ export interface AuthFailure {
 const authorizationPattern =
   /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/([^/,\s]+)\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/
 
-class NodeSha256 {
+type SourceData = string | ArrayBuffer | ArrayBufferView
+
+const bytesOf = (data: SourceData): string | Uint8Array =>
+  typeof data === 'string'
+    ? data
+    : data instanceof ArrayBuffer
+      ? new Uint8Array(data)
+      : new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+
+/** SHA-256 and HMAC-SHA-256 on node:crypto in the shape @smithy/signature-v4 asks for. */
+export class NodeSha256 {
   private readonly hash: Hash | ReturnType<typeof createHmac>
-  constructor(secret?: string | Uint8Array) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', secret)
+  constructor(secret?: SourceData) {
+    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytesOf(secret))
   }
-  update(data: string | Uint8Array): void {
-    this.hash.update(data)
+  update(data: SourceData): void {
+    this.hash.update(bytesOf(data))
   }
   digest(): Promise<Uint8Array> {
     return Promise.resolve(new Uint8Array(this.hash.digest()))
