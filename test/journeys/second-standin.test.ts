@@ -308,6 +308,23 @@ describe('conversations Bedrock refuses unless the gateway shapes them', () => {
     })
   })
 
+  it('leaves out an empty stop sequence, which Bedrock refuses', async () => {
+    bedrock.reply(
+      converseReply({
+        text: 'Done',
+        stopReason: 'stop_sequence',
+        usage: { inputTokens: 3, outputTokens: 1 },
+      }),
+    )
+    const completion = await openai.chat.completions.create({
+      model: 'claude',
+      messages: [{ role: 'user', content: 'Count.' }],
+      stop: ['', 'END'],
+    })
+    expect(completion.choices[0]?.finish_reason).toBe('stop')
+    expect(only('converse').body['inferenceConfig']).toEqual({ stopSequences: ['END'] })
+  })
+
   it('sends an image and a document as Bedrock media blocks', async () => {
     bedrock.reply(
       converseReply({
