@@ -1,12 +1,15 @@
 // A second, plain Bedrock Runtime stand-in, written from the public AWS contracts only and never
 // from test/emulator/ (which it must not import): the journeys in
-// test/journeys/second-standin.test.ts run the real gateway against it, so that nothing the
-// gateway does only because our emulator behaves one way goes unnoticed.
+// test/journeys/second-standin*.test.ts run the real gateway against it, so that nothing the
+// gateway does only because our emulator behaves one way goes unnoticed. plain-bedrock.test.ts
+// checks the stand-in itself with the official AWS SDK.
 //
 // It is strict where AWS is strict and says so with AWS's own error shape
 // (`x-amzn-ErrorType: <Name>:http://internal.amazon.com/coral/com.amazon.bedrock/`, body
 // `{"message": ...}`):
-// - every request is SigV4-signed for service `bedrock` and verified (plain-sigv4.ts), or 403;
+// - every request is SigV4-signed for service `bedrock` and verified (plain-sigv4.ts), with the
+//   session token of temporary credentials when the key has one, or carries the configured
+//   Bedrock API key as a bearer token; otherwise 403;
 // - `POST /model/{modelId}/{operation}` with the model id percent-decoded from one path segment,
 //   a model id or an inference-profile ARN (`arn%3Aaws%3Abedrock%3A…%2Fabc`), else 404
 //   UnknownOperationException; an unknown model is a 400 ValidationException;
@@ -20,8 +23,9 @@
 // - InvokeModel for Titan Text Embeddings V2 and Cohere Embed (user guide, model parameters);
 // - CountTokens (API reference "CountTokens"): `input.invokeModel.body` as base64 JSON.
 // Answers carry only what AWS sends: `x-amzn-RequestId` (a UUID), the content type, and for
-// InvokeModel the `X-Amzn-Bedrock-*` headers a reply sets. Streams are chunked and written in
-// slices that cut frames at odd byte offsets, with several frames in some writes.
+// InvokeModel the `X-Amzn-Bedrock-*` headers a reply sets. Streams (and JSON replies marked
+// `chunked`) are sent with `Transfer-Encoding: chunked` in slices that cut frames at odd byte
+// offsets, with several frames in some writes.
 //
 // What each call answers is scripted by the test (plain-bedrock-replies.ts builds AWS-shaped
 // answers); what it received, decoded, is kept in `requests`; any request it had to refuse, or
