@@ -104,6 +104,8 @@ export interface GatewayProcessOptions {
   extraArgs?: string[]
   /** Another checkout's gateway, e.g. an older commit's for a before-and-after figure. */
   gatewayRoot?: string
+  /** More environment over the AWS settings, e.g. AWS_SESSION_TOKEN. */
+  env?: NodeJS.ProcessEnv
 }
 
 /** AWS settings that point the SDK at the emulator with credentials it accepts. */
@@ -136,6 +138,7 @@ export async function startGatewayProcess(
     PATH: process.env['PATH'],
     HOME: options.workDirectory,
     ...emulatorAwsEnv(options.emulatorUrl),
+    ...options.env,
   }
   const running = await startAnnouncing(
     'gateway',

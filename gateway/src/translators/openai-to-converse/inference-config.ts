@@ -21,9 +21,10 @@ export function toInferenceConfig(request: InferenceParameters): InferenceConfig
   if (request.temperature !== undefined && request.temperature !== null)
     config.temperature = request.temperature
   if (request.top_p !== undefined && request.top_p !== null) config.topP = request.top_p
+  // Bedrock refuses an empty stop sequence (minimum length 1); it could never match, so it goes.
   const stop = request.stop
-  if (typeof stop === 'string') config.stopSequences = [stop]
-  else if (Array.isArray(stop) && stop.length > 0) config.stopSequences = stop
+  const stops = (typeof stop === 'string' ? [stop] : (stop ?? [])).filter((item) => item !== '')
+  if (stops.length > 0) config.stopSequences = stops
   return Object.keys(config).length === 0 ? undefined : config
 }
 

@@ -17,6 +17,7 @@ import type {
   SystemContentBlock,
 } from '../../upstream/converse-shapes.ts'
 import { cachePointOf, textBlocks, userBlocks } from './content.ts'
+import { converseToolUseId } from './tool-use-id.ts'
 import type { ResolvedImages } from './media.ts'
 import { invalidRequest } from '../../errors/catalogue.ts'
 
@@ -71,7 +72,9 @@ function assistantBlocks(message: AssistantMessage, param: string): ConverseCont
       )
     }
     const input = toolInput(call.function.arguments, `${callParam}.function.arguments`)
-    blocks.push({ toolUse: { toolUseId: call.id, name: call.function.name, input } })
+    blocks.push({
+      toolUse: { toolUseId: converseToolUseId(call.id), name: call.function.name, input },
+    })
   })
   return blocks
 }
@@ -80,7 +83,7 @@ function toolResultBlock(message: ToolMessage): ConverseContentBlock {
   const texts = textBlocks(message.content).filter((block) => 'text' in block)
   // A tool may legitimately return nothing; Converse still needs one content item.
   const content = texts.length > 0 ? texts : [{ text: '(empty)' }]
-  return { toolResult: { toolUseId: message.tool_call_id, content } }
+  return { toolResult: { toolUseId: converseToolUseId(message.tool_call_id), content } }
 }
 
 interface Turn {

@@ -157,6 +157,16 @@ const mappings: MappingCase[] = [
     expected: { inferenceConfig: { maxTokens: 64, stopSequences: ['a', 'b'] } },
   },
   {
+    name: 'empty stop sequences are left out, which Bedrock would refuse',
+    body: { max_tokens: 64, stop: ['', 'END'] },
+    expected: { inferenceConfig: { maxTokens: 64, stopSequences: ['END'] } },
+  },
+  {
+    name: 'an empty stop string sends no stop sequences at all',
+    body: { max_tokens: 64, stop: '' },
+    expected: { inferenceConfig: { maxTokens: 64 } },
+  },
+  {
     name: 'equal max_tokens and max_completion_tokens are fine',
     body: { max_tokens: 64, max_completion_tokens: 64, temperature: 1 },
     expected: { inferenceConfig: { maxTokens: 64, temperature: 1 } },

@@ -151,6 +151,60 @@ const cases: ToolCase[] = [
     },
   },
   {
+    name: 'an empty description is left out (Bedrock needs at least one character)',
+    body: { tools: [{ type: 'function', function: { name: 'now', description: '' } }] },
+    expected: {
+      toolConfig: {
+        tools: [
+          { toolSpec: { name: 'now', inputSchema: { json: { type: 'object', properties: {} } } } },
+        ],
+      },
+    },
+  },
+  {
+    name: 'tool call ids Bedrock refuses are rewritten alike in the call and its result',
+    body: {
+      messages: [
+        { role: 'user', content: 'Weather?' },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [toolCall('functions.get_weather:0', 'get_weather', '{}')],
+        },
+        { role: 'tool', tool_call_id: 'functions.get_weather:0', content: 'sunny' },
+      ],
+      tools: [weatherTool],
+    },
+    expected: {
+      messages: [
+        { role: 'user', content: [{ text: 'Weather?' }] },
+        {
+          role: 'assistant',
+          content: [
+            {
+              toolUse: {
+                toolUseId: 'functions_get_weather_0_2298bf8d253dd304',
+                name: 'get_weather',
+                input: {},
+              },
+            },
+          ],
+        },
+        {
+          role: 'user',
+          content: [
+            {
+              toolResult: {
+                toolUseId: 'functions_get_weather_0_2298bf8d253dd304',
+                content: [{ text: 'sunny' }],
+              },
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     name: 'tool_choice auto sends no toolChoice',
     body: { tools: [weatherTool], tool_choice: 'auto' },
     expected: {

@@ -35,7 +35,8 @@ function converseTools(tools: readonly Tool[]): ConverseTool[] {
     const spec: ConverseTool = {
       toolSpec: {
         name,
-        ...(description === undefined ? {} : { description }),
+        // Bedrock's description has a minimum length of 1; OpenAI takes an empty one.
+        ...(description === undefined || description === '' ? {} : { description }),
         inputSchema: { json: parameters ?? openSchema },
         ...(strict === true ? { strict: true } : {}),
       },

@@ -1,0 +1,288 @@
+// The plain Bedrock stand-in checked with the official AWS SDK for JavaScript: if the SDK signs
+// requests the stand-in accepts, decodes its streams (checking every CRC) and reads its errors as
+// the named exceptions, then the stand-in speaks the wire format the journeys rely on. Requests
+// the SDK cannot send (unsigned, unknown fields) are sent by hand.
+import {
+  BedrockRuntimeClient,
+  ConverseCommand,
+  ConverseStreamCommand,
+  InvokeModelWithResponseStreamCommand,
+} from '@aws-sdk/client-bedrock-runtime'
+import { NodeHttpHandler } from '@smithy/node-http-handler'
+import { SignatureV4 } from '@smithy/signature-v4'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { startPlainBedrock, type PlainBedrock } from './plain-bedrock.ts'
+import { NodeSha256 } from './plain-sigv4.ts'
+import {
+  awsErrorReply,
+  claudeStreamReply,
+  converseReply,
+  converseStreamReply,
+} from './plain-bedrock-replies.ts'
+
+const key = {
+  accessKeyId: 'AKIAPLAINSTANDIN0001',
+  secretAccessKey: 'plain-stand-in-secret',
+  region: 'us-east-1',
+  service: 'bedrock',
+}
+const ARN = 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/unit1'
+const CLAUDE = 'us.anthropic.claude-sonnet-4-6'
+
+let bedrock: PlainBedrock
+let sdk: BedrockRuntimeClient
+
+function client(secretAccessKey: string): BedrockRuntimeClient {
+  return new BedrockRuntimeClient({
+    region: 'us-east-1',
+    endpoint: bedrock.url,
+    credentials: { accessKeyId: key.accessKeyId, secretAccessKey },
+    maxAttempts: 1,
+    // The SDK speaks HTTP/2 to Bedrock Runtime by default; the stand-in is HTTP/1.1 like the gateway.
+    requestHandler: new NodeHttpHandler(),
+  })
+}
+
+beforeAll(async () => {
+  bedrock = await startPlainBedrock({ key, profiles: new Map([[ARN, CLAUDE]]) })
+  sdk = client(key.secretAccessKey)
+})
+
+afterAll(async () => {
+  sdk.destroy()
+  await bedrock.close()
+})
+
+beforeEach(() => {
+  bedrock.reset()
+})
+
+/** A request signed like the SDK would, with a body the SDK would never send. */
+async function signedFetch(path: string, body: string): Promise<Response> {
+  const url = new URL(path, bedrock.url)
+  const signer = new SignatureV4({ ...key, credentials: key, sha256: NodeSha256 })
+  const signed = await signer.sign({
+    method: 'POST',
+    protocol: 'http:',
+    hostname: url.hostname,
+    port: Number(url.port),
+    path: url.pathname,
+    query: {},
+    headers: { host: url.host, 'content-type': 'application/json' },
+    body,
+  })
+  return fetch(url, { method: 'POST', headers: signed.headers, body })
+}
+
+describe('the plain Bedrock stand-in, read by the AWS SDK', () => {
+  it('verifies the SDK signature and decodes an inference profile ARN from the path', async () => {
+    bedrock.reply(
+      converseReply({
+        text: 'ok',
+        stopReason: 'end_turn',
+        usage: { inputTokens: 1, outputTokens: 2, cacheReadInputTokens: 3 },
+      }),
+    )
+    const out = await sdk.send(
+      new ConverseCommand({
+        modelId: ARN,
+        messages: [{ role: 'user', content: [{ text: 'hi' }] }],
+      }),
+    )
+    expect(out.output?.message?.content).toEqual([{ text: 'ok' }])
+    expect(out.usage).toEqual({
+      inputTokens: 1,
+      outputTokens: 2,
+      cacheReadInputTokens: 3,
+      totalTokens: 6,
+    })
+    expect(out.metrics).toEqual({ latencyMs: 412 })
+    expect(bedrock.requests[0]).toMatchObject({ operation: 'converse', modelId: ARN })
+    expect(bedrock.refusals).toEqual([])
+  })
+
+  it('streams ConverseStream events whose CRCs and payloads the SDK accepts', async () => {
+    bedrock.reply(
+      converseStreamReply({
+        pieces: ['a', 'b'],
+        tool: { id: 't1', name: 'f', input: {}, inputPieces: ['{}'] },
+        stopReason: 'tool_use',
+        usage: { inputTokens: 4, outputTokens: 5 },
+      }),
+    )
+    const out = await sdk.send(
+      new ConverseStreamCommand({
+        modelId: CLAUDE,
+        messages: [{ role: 'user', content: [{ text: 'hi' }] }],
+      }),
+    )
+    const names: string[] = []
+    for await (const event of out.stream ?? []) names.push(...Object.keys(event))
+    expect(names).toEqual([
+      'messageStart',
+      'contentBlockDelta',
+      'contentBlockDelta',
+      'contentBlockStop',
+      'contentBlockStart',
+      'contentBlockDelta',
+      'contentBlockStop',
+      'messageStop',
+      'metadata',
+    ])
+  })
+
+  it('streams Claude chunks whose bytes are Anthropic events', async () => {
+    bedrock.reply(
+      claudeStreamReply({
+        id: 'msg_1',
+        model: 'claude',
+        pieces: ['x'],
+        stopReason: 'end_turn',
+        usage: { input_tokens: 1, output_tokens: 1 },
+      }),
+    )
+    const out = await sdk.send(
+      new InvokeModelWithResponseStreamCommand({
+        modelId: CLAUDE,
+        contentType: 'application/json',
+        body: JSON.stringify({
+          anthropic_version: 'bedrock-2023-05-31',
+          max_tokens: 5,
+          messages: [{ role: 'user', content: 'hi' }],
+        }),
+      }),
+    )
+    const types: unknown[] = []
+    for await (const event of out.body ?? []) {
+      const bytes = event.chunk?.bytes
+      if (bytes !== undefined)
+        types.push((JSON.parse(new TextDecoder().decode(bytes)) as { type: unknown }).type)
+    }
+    expect(types).toEqual([
+      'message_start',
+      'content_block_start',
+      'content_block_delta',
+      'content_block_stop',
+      'message_delta',
+      'message_stop',
+    ])
+  })
+
+  it('sends scripted exceptions the SDK names, with their status', async () => {
+    bedrock.reply(awsErrorReply('ThrottlingException', 429, 'slow down'))
+    const error: unknown = await sdk
+      .send(
+        new ConverseCommand({
+          modelId: CLAUDE,
+          messages: [{ role: 'user', content: [{ text: 'x' }] }],
+        }),
+      )
+      .catch((caught: unknown) => caught)
+    expect(error).toMatchObject({
+      name: 'ThrottlingException',
+      message: 'slow down',
+      $metadata: { httpStatusCode: 429 },
+    })
+  })
+})
+
+describe('the plain Bedrock stand-in refuses what AWS refuses', () => {
+  it('refuses a wrong signature and an unsigned request with 403', async () => {
+    const wrong = client('not-the-secret')
+    const error: unknown = await wrong
+      .send(
+        new ConverseCommand({
+          modelId: CLAUDE,
+          messages: [{ role: 'user', content: [{ text: 'x' }] }],
+        }),
+      )
+      .catch((caught: unknown) => caught)
+    wrong.destroy()
+    expect(error).toMatchObject({
+      name: 'InvalidSignatureException',
+      $metadata: { httpStatusCode: 403 },
+    })
+    const unsigned = await fetch(`${bedrock.url}/model/${CLAUDE}/converse`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"messages":[]}',
+    })
+    expect(unsigned.status).toBe(403)
+    expect(unsigned.headers.get('x-amzn-errortype')).toMatch(
+      /^MissingAuthenticationTokenException:/,
+    )
+    expect(bedrock.requests).toEqual([])
+  })
+
+  it('requires the session token of temporary credentials', async () => {
+    const temporary = await startPlainBedrock({ key: { ...key, sessionToken: 'token-1' } })
+    const send = async (sessionToken: string) => {
+      const sdkClient = new BedrockRuntimeClient({
+        region: 'us-east-1',
+        endpoint: temporary.url,
+        credentials: { ...key, sessionToken },
+        maxAttempts: 1,
+        requestHandler: new NodeHttpHandler(),
+      })
+      temporary.reply(
+        converseReply({
+          text: 'ok',
+          stopReason: 'end_turn',
+          usage: { inputTokens: 1, outputTokens: 1 },
+        }),
+      )
+      const outcome: unknown = await sdkClient
+        .send(
+          new ConverseCommand({
+            modelId: CLAUDE,
+            messages: [{ role: 'user', content: [{ text: 'x' }] }],
+          }),
+        )
+        .then(
+          () => 'accepted',
+          (caught: unknown) => (caught as { name?: unknown }).name,
+        )
+      sdkClient.destroy()
+      return outcome
+    }
+    expect(await send('token-1')).toBe('accepted')
+    expect(await send('token-2')).toBe('UnrecognizedClientException')
+    await temporary.close()
+  })
+
+  it('refuses an unknown top-level field with a ValidationException', async () => {
+    const response = await signedFetch(
+      `/model/${CLAUDE}/converse`,
+      JSON.stringify({ messages: [], stream: true }),
+    )
+    expect(response.status).toBe(400)
+    expect(response.headers.get('x-amzn-errortype')).toBe(
+      'ValidationException:http://internal.amazon.com/coral/com.amazon.bedrock/',
+    )
+    expect(response.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/)
+    const body = (await response.json()) as { message: string }
+    expect(Object.keys(body)).toEqual(['message'])
+    expect(body.message).toContain("'stream'")
+  })
+
+  it('refuses Claude bodies with a model, a stream flag or another anthropic_version', async () => {
+    const base = {
+      anthropic_version: 'bedrock-2023-05-31',
+      max_tokens: 5,
+      messages: [{ role: 'user', content: 'hi' }],
+    }
+    for (const body of [
+      { ...base, model: 'claude' },
+      { ...base, stream: true },
+      { ...base, anthropic_version: '2023-06-01' },
+    ]) {
+      const response = await signedFetch(`/model/${CLAUDE}/invoke`, JSON.stringify(body))
+      expect(response.status).toBe(400)
+    }
+    expect(bedrock.refusals.map((refusal) => refusal.message)).toEqual([
+      expect.stringContaining('extraneous key [model]'),
+      expect.stringContaining('extraneous key [stream]'),
+      expect.stringContaining('anthropic_version'),
+    ])
+  })
+})

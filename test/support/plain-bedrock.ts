@@ -1,0 +1,337 @@
+// A second, plain Bedrock Runtime stand-in, written from the public AWS contracts only and never
+// from test/emulator/ (which it must not import): the journeys in
+// test/journeys/second-standin*.test.ts run the real gateway against it, so that nothing the
+// gateway does only because our emulator behaves one way goes unnoticed. plain-bedrock.test.ts
+// checks the stand-in itself with the official AWS SDK.
+//
+// It is strict where AWS is strict and says so with AWS's own error shape
+// (`x-amzn-ErrorType: <Name>:http://internal.amazon.com/coral/com.amazon.bedrock/`, body
+// `{"message": ...}`):
+// - every request is SigV4-signed for service `bedrock` and verified (plain-sigv4.ts), with the
+//   session token of temporary credentials when the key has one, or carries the configured
+//   Bedrock API key as a bearer token; otherwise 403;
+// - `POST /model/{modelId}/{operation}` with the model id percent-decoded from one path segment,
+//   a model id or an inference-profile ARN (`arn%3Aaws%3Abedrock%3A…%2Fabc`), else 404
+//   UnknownOperationException; an unknown model is a 400 ValidationException;
+// - `Content-Type: application/json` and a JSON body, else 400 ValidationException;
+// - Converse / ConverseStream (API reference "Converse"): the documented members, unions with one
+//   member, tool names and ids by their patterns, alternating roles from a user turn, no blank
+//   text (plain-converse-checks.ts);
+// - InvokeModel / InvokeModelWithResponseStream for Claude (user guide "Anthropic Claude Messages
+//   API"): `anthropic_version: bedrock-2023-05-31`, `max_tokens`, `messages`, and no key outside
+//   the documented body ("extraneous key [...] is not permitted", as Bedrock words it);
+// - InvokeModel for Titan Text Embeddings V2 and Cohere Embed (user guide, model parameters);
+// - CountTokens (API reference "CountTokens"): `input.invokeModel.body` as base64 JSON.
+// Answers carry only what AWS sends: `x-amzn-RequestId` (a UUID), the content type, and for
+// InvokeModel the `X-Amzn-Bedrock-*` headers a reply sets. Streams (and JSON replies marked
+// `chunked`) are sent with `Transfer-Encoding: chunked` in slices that cut frames at odd byte
+// offsets, with several frames in some writes.
+//
+// What each call answers is scripted by the test (plain-bedrock-replies.ts builds AWS-shaped
+// answers); what it received, decoded, is kept in `requests`; any request it had to refuse, or
+// had no answer for, is kept in `refusals` so that a test can assert there were none.
+import { randomUUID } from 'node:crypto'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { checkConverseBody } from './plain-converse-checks.ts'
+import { verifySigV4, type SigningKey } from './plain-sigv4.ts'
+
+export type PlainOperation =
+  'converse' | 'converse-stream' | 'invoke' | 'invoke-with-response-stream' | 'count-tokens'
+
+export interface PlainRequest {
+  operation: PlainOperation
+  /** The model id or ARN, decoded from the path. */
+  modelId: string
+  /** The path as it came on the wire. */
+  rawPath: string
+  headers: Readonly<Record<string, string | string[] | undefined>>
+  body: Record<string, unknown>
+}
+
+export interface JsonReply {
+  kind: 'json'
+  body: unknown
+  headers?: Record<string, string>
+  /** Sent chunked in slices rather than with a Content-Length. */
+  chunked?: boolean
+}
+
+export type PlainReply =
+  | JsonReply
+  | { kind: 'stream'; messages: Buffer[]; headers?: Record<string, string> }
+  | { kind: 'error'; status: number; type: string; message: string }
+
+export interface PlainRefusal {
+  path: string
+  status: number
+  type: string
+  message: string
+}
+
+export interface PlainBedrock {
+  url: string
+  key: SigningKey
+  requests: PlainRequest[]
+  refusals: PlainRefusal[]
+  /** Queues the answers to the next calls, in order. */
+  reply(...replies: PlainReply[]): void
+  reset(): void
+  close(): Promise<void>
+}
+
+const errorNamespace = 'http://internal.amazon.com/coral/com.amazon.bedrock/'
+const operationPath =
+  /^\/model\/([^/]+)\/(converse|converse-stream|invoke|invoke-with-response-stream|count-tokens)$/
+
+// The Claude body on Bedrock: the user guide's request plus extended thinking and structured output.
+const claudeMembers = new Set([
+  'anthropic_version',
+  'anthropic_beta',
+  'max_tokens',
+  'system',
+  'messages',
+  'temperature',
+  'top_p',
+  'top_k',
+  'tools',
+  'tool_choice',
+  'stop_sequences',
+  'thinking',
+  'output_config',
+])
+const titanMembers = new Set(['inputText', 'dimensions', 'normalize', 'embeddingTypes'])
+const cohereMembers = new Set([
+  'texts',
+  'images',
+  'inputs',
+  'input_type',
+  'truncate',
+  'embedding_types',
+  'output_dimension',
+  'max_tokens',
+])
+
+class AwsError extends Error {
+  readonly status: number
+  readonly type: string
+  constructor(status: number, type: string, message: string) {
+    super(message)
+    this.status = status
+    this.type = type
+  }
+}
+
+const validation = (message: string): AwsError => new AwsError(400, 'ValidationException', message)
+
+type ModelFamily = 'claude' | 'nova' | 'titan-embed' | 'cohere-embed'
+
+/** The family of a model id, or of the foundation model behind a known profile ARN. */
+function familyOf(modelId: string, profiles: ReadonlyMap<string, string>): ModelFamily {
+  const base = profiles.get(modelId) ?? modelId
+  if (/^(us\.|eu\.|global\.)?anthropic\.claude-/.test(base)) return 'claude'
+  if (/^(us\.)?amazon\.nova-/.test(base)) return 'nova'
+  if (/^amazon\.titan-embed-text-v2/.test(base)) return 'titan-embed'
+  if (/^(us\.)?cohere\.embed-/.test(base)) return 'cohere-embed'
+  throw validation('The provided model identifier is invalid.')
+}
+
+function requireOnly(body: Record<string, unknown>, members: ReadonlySet<string>): void {
+  for (const key of Object.keys(body)) {
+    if (!members.has(key))
+      throw validation(
+        `Malformed input request: #: extraneous key [${key}] is not permitted, please reformat your input and try again.`,
+      )
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function checkClaude(body: Record<string, unknown>): void {
+  requireOnly(body, claudeMembers)
+  if (body['anthropic_version'] !== 'bedrock-2023-05-31')
+    throw validation('Malformed input request: anthropic_version must be bedrock-2023-05-31.')
+  if (!Number.isInteger(body['max_tokens']))
+    throw validation('Malformed input request: #: required key [max_tokens] not found.')
+  if (!Array.isArray(body['messages']))
+    throw validation('Malformed input request: #: required key [messages] not found.')
+}
+
+function checkInvoke(family: ModelFamily, body: Record<string, unknown>, stream: boolean): void {
+  if (family === 'claude') {
+    checkClaude(body)
+    return
+  }
+  if (stream || family === 'nova')
+    throw validation('The model does not support this operation in this stand-in.')
+  if (family === 'titan-embed') {
+    requireOnly(body, titanMembers)
+    if (typeof body['inputText'] !== 'string')
+      throw validation('Malformed input request: #: required key [inputText] not found.')
+    return
+  }
+  requireOnly(body, cohereMembers)
+  if (typeof body['input_type'] !== 'string')
+    throw validation('Malformed input request: #: required key [input_type] not found.')
+}
+
+function checkCountTokens(family: ModelFamily, body: Record<string, unknown>): void {
+  const input = body['input']
+  const invoke = isObject(input) ? input['invokeModel'] : undefined
+  if (!isObject(invoke) || typeof invoke['body'] !== 'string')
+    throw validation('input.invokeModel.body is required.')
+  const inner: unknown = JSON.parse(Buffer.from(invoke['body'], 'base64').toString('utf8'))
+  if (!isObject(inner) || family !== 'claude') throw validation('Malformed input request.')
+  checkClaude(inner)
+}
+
+async function readBody(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  for await (const chunk of request) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks)
+}
+
+function sendError(response: ServerResponse, error: AwsError): void {
+  const body = JSON.stringify({ message: error.message })
+  response.writeHead(error.status, {
+    'x-amzn-RequestId': randomUUID(),
+    'x-amzn-ErrorType': `${error.type}:${errorNamespace}`,
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(body),
+  })
+  response.end(body)
+}
+
+// Cut points for stream writes: odd sizes that split prelude, headers, payload and CRC, with a
+// large one now and then that carries several frames in one write.
+const sliceSizes = [1, 7, 3, 250, 13, 2, 4096, 5, 61]
+
+async function writeSliced(response: ServerResponse, bytes: Buffer): Promise<void> {
+  let offset = 0
+  for (let index = 0; offset < bytes.length; index += 1) {
+    const size = sliceSizes[index % sliceSizes.length] ?? 1
+    response.write(bytes.subarray(offset, offset + size))
+    offset += size
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+  response.end()
+}
+
+async function sendReply(response: ServerResponse, reply: PlainReply): Promise<void> {
+  const requestId = randomUUID()
+  if (reply.kind === 'error') {
+    sendError(response, new AwsError(reply.status, reply.type, reply.message))
+    return
+  }
+  if (reply.kind === 'json') {
+    const body = Buffer.from(JSON.stringify(reply.body), 'utf8')
+    response.writeHead(200, {
+      'x-amzn-RequestId': requestId,
+      'Content-Type': 'application/json',
+      ...(reply.chunked === true ? {} : { 'Content-Length': body.length }),
+      ...reply.headers,
+    })
+    if (reply.chunked === true) await writeSliced(response, body)
+    else response.end(body)
+    return
+  }
+  response.writeHead(200, {
+    'x-amzn-RequestId': requestId,
+    'Content-Type': 'application/vnd.amazon.eventstream',
+    'Transfer-Encoding': 'chunked',
+    ...reply.headers,
+  })
+  await writeSliced(response, Buffer.concat(reply.messages))
+}
+
+export interface PlainBedrockOptions {
+  key: SigningKey
+  /** Application inference profile ARN → the foundation model it serves. */
+  profiles?: ReadonlyMap<string, string>
+}
+
+export async function startPlainBedrock(options: PlainBedrockOptions): Promise<PlainBedrock> {
+  const profiles = options.profiles ?? new Map<string, string>()
+  const requests: PlainRequest[] = []
+  const refusals: PlainRefusal[] = []
+  const queue: PlainReply[] = []
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const rawPath = request.url ?? '/'
+    const body = await readBody(request)
+    const failure = await verifySigV4(
+      { method: request.method ?? 'GET', rawPath, headers: request.headers, body },
+      options.key,
+    )
+    if (failure !== undefined) throw new AwsError(403, failure.type, failure.message)
+    const match = operationPath.exec(rawPath)
+    if (request.method !== 'POST' || match?.[1] === undefined || match[2] === undefined)
+      throw new AwsError(404, 'UnknownOperationException', 'Unknown operation.')
+    const modelId = decodeURIComponent(match[1])
+    const operation = match[2] as PlainOperation
+    const family = familyOf(modelId, profiles)
+    const mediaType = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase()
+    if (mediaType !== 'application/json')
+      throw validation('The request content type must be application/json.')
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(body.toString('utf8'))
+    } catch {
+      throw validation('Malformed input request, please reformat your input and try again.')
+    }
+    if (!isObject(parsed)) throw validation('The request body must be a JSON object.')
+    if (operation === 'converse' || operation === 'converse-stream') {
+      if (family === 'titan-embed' || family === 'cohere-embed')
+        throw validation('This model doesn\u2019t support the Converse API.')
+      try {
+        checkConverseBody(parsed)
+      } catch (error) {
+        throw validation(error instanceof Error ? error.message : String(error))
+      }
+    } else if (operation === 'count-tokens') checkCountTokens(family, parsed)
+    else checkInvoke(family, parsed, operation === 'invoke-with-response-stream')
+    requests.push({ operation, modelId, rawPath, headers: request.headers, body: parsed })
+    const reply = queue.shift()
+    if (reply === undefined)
+      throw new AwsError(500, 'InternalServerException', `No reply scripted for ${operation}.`)
+    await sendReply(response, reply)
+  }
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      const awsError =
+        error instanceof AwsError
+          ? error
+          : new AwsError(500, 'InternalServerException', String(error))
+      refusals.push({
+        path: request.url ?? '',
+        status: awsError.status,
+        type: awsError.type,
+        message: awsError.message,
+      })
+      if (response.headersSent) response.destroy()
+      else sendError(response, awsError)
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${String(port)}`,
+    key: options.key,
+    requests,
+    refusals,
+    reply: (...replies) => queue.push(...replies),
+    reset() {
+      requests.length = 0
+      refusals.length = 0
+      queue.length = 0
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}
