@@ -236,6 +236,30 @@ describe('conversations Bedrock refuses unless the gateway shapes them', () => {
     expect(only('converse').body['inferenceConfig']).toEqual({ stopSequences: ['END'] })
   })
 
+  it('answers a conversation that starts with the assistant, which Bedrock alone would refuse', async () => {
+    bedrock.reply(
+      converseReply({
+        text: 'Sunny.',
+        stopReason: 'end_turn',
+        usage: { inputTokens: 12, outputTokens: 2 },
+      }),
+    )
+    const completion = await openai.chat.completions.create({
+      model: 'claude',
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'assistant', content: 'Hello! How can I help?' },
+        { role: 'user', content: 'Weather?' },
+      ],
+    })
+    expect(completion.choices[0]?.message.content).toBe('Sunny.')
+    expect(only('converse').body['messages']).toEqual([
+      { role: 'user', content: [{ text: '.' }] },
+      { role: 'assistant', content: [{ text: 'Hello! How can I help?' }] },
+      { role: 'user', content: [{ text: 'Weather?' }] },
+    ])
+  })
+
   it('sends an image and a document as Bedrock media blocks', async () => {
     bedrock.reply(
       converseReply({

@@ -142,8 +142,16 @@ export function toConverseConversation(
     else out.push({ role: turn.role, content: turn.blocks })
   })
   if (out.length === 0) throw nothingToAnswer(messages)
+  // Converse refuses a conversation that starts with the assistant ("A conversation must start
+  // with a user message"); OpenAI takes one, as chat apps that greet first or trim their history
+  // send it. A one-character user turn in front keeps the assistant's words as they were.
+  if (out[0]?.role === 'assistant')
+    out.unshift({ role: 'user', content: [{ text: LEADING_USER_TEXT }] })
   return { system, messages: out }
 }
+
+/** The user turn put before a conversation that starts with the assistant. */
+const LEADING_USER_TEXT = '.'
 
 // Converse needs one message with content besides the system prompt; blank text carries nothing
 // (and Converse refuses it), so a conversation of only blank or system messages is refused here,

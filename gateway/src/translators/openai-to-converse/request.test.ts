@@ -128,6 +128,24 @@ const mappings: MappingCase[] = [
     },
   },
   {
+    name: 'a conversation that starts with the assistant gets a user turn first, as Converse needs',
+    body: {
+      messages: [
+        { role: 'system', content: 'Be kind.' },
+        { role: 'assistant', content: 'Hello! How can I help?' },
+        { role: 'user', content: 'Weather?' },
+      ],
+    },
+    expected: {
+      system: [{ text: 'Be kind.' }],
+      messages: [
+        { role: 'user', content: [{ text: '.' }] },
+        { role: 'assistant', content: [{ text: 'Hello! How can I help?' }] },
+        { role: 'user', content: [{ text: 'Weather?' }] },
+      ],
+    },
+  },
+  {
     name: 'unsigned reasoning is not replayed',
     body: {
       messages: [
