@@ -9,7 +9,8 @@ import { testTableInput } from '../../test-support/test-tables.ts'
 
 const tableText = (version: number): string => JSON.stringify({ ...testTableInput(), version })
 
-async function until(condition: () => boolean, timeoutMs = 3000): Promise<void> {
+// A generous deadline: it costs only a failing run, and a loaded machine delivers file events late.
+async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!condition()) {
     if (Date.now() > deadline) throw new Error('condition not met in time')
