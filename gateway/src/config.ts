@@ -174,6 +174,13 @@ const settings = {
     help: 'Redis shared by all replicas for rate limits and budgets. Without it, limits are held per replica.',
     schema: z.url({ protocol: /^rediss?$/ }).optional(),
   },
+  redisTimeoutMs: {
+    flag: 'redis-timeout-ms',
+    env: 'STRATA_REDIS_TIMEOUT_MS',
+    value: 'MS',
+    help: 'how long a limit check or settlement waits for Redis before this replica counts on its own share instead (default 250).',
+    schema: wholeNumber(1).default(250),
+  },
   replicasService: {
     flag: 'replicas-service',
     env: 'STRATA_REPLICAS_SERVICE',

@@ -179,6 +179,7 @@ async function startGateway(
   const replicas = await replicaSource(config, logger)
   const limits = startLimitsRuntime({
     redisUrl: config.redisUrl,
+    redisTimeoutMs: config.redisTimeoutMs,
     replicas: replicas.current,
     metrics: metrics.limits,
     // The same prices as gen_ai_client_cost_usd_total, so a USD budget and the dashboard agree.

@@ -242,8 +242,10 @@ const blocks = (text: string) => text.split('\n\n').filter((block) => block !== 
 
 describe('keep-alives while the model is silent', () => {
   it('sends SSE comments during a slow first token, which the client skips', async () => {
+    // Ten intervals of silence for three comments: a gateway starved of CPU fires its keep-alive
+    // timer late, and a silence of five intervals could then hold only two.
     await journey.bedrock.script({
-      scenario: { reply: { text: 'Thought about it.' }, firstTokenDelayMs: 5 * KEEP_ALIVE_MS },
+      scenario: { reply: { text: 'Thought about it.' }, firstTokenDelayMs: 10 * KEEP_ALIVE_MS },
     })
     const { status, text } = await rawStream('claude')
     expect(status).toBe(200)

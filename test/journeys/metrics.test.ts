@@ -293,9 +293,12 @@ describe('metrics, overhead and the access log of one gateway', () => {
 })
 
 describe('upstream time on every backend path', () => {
-  // Each call keeps Bedrock busy for at least `busyMs`; the gateway's own share must stay small,
-  // or the upstream time of that path was not counted.
-  const busyMs = 200
+  // Each call keeps Bedrock busy for at least `busyMs` (a first token 100 ms in, then four gaps of
+  // 100 ms); most of that must show as upstream time (duration minus overhead), or the upstream
+  // time of that path was not counted. Judged against the model's time, not as a share of the
+  // duration: a gateway starved of CPU adds its own time (400 ms of 1,347 seen under load),
+  // which made a bound on the overhead's share fail without any fault in the counting.
+  const busyMs = 500
   const cases: [string, () => Promise<unknown>][] = [
     [
       'chat stream on Converse',
@@ -336,7 +339,7 @@ describe('upstream time on every backend path', () => {
         reply: { text: 'one two three four five' },
         chunkSize: 4,
         firstTokenDelayMs: 100,
-        tokenDelayMs: 25,
+        tokenDelayMs: 100,
       },
     })
     const before = (await accessLines(journey.gateway)).length
@@ -347,7 +350,8 @@ describe('upstream time on every backend path', () => {
     })
     expect(line['status']).toBe(200)
     expect(line['latencyMs']).toBeGreaterThanOrEqual(busyMs)
-    expect(line['overheadMs']).toBeLessThan((line['latencyMs'] as number) / 4)
+    const upstreamMs = (line['latencyMs'] as number) - (line['overheadMs'] as number)
+    expect(upstreamMs).toBeGreaterThanOrEqual(busyMs / 2)
     // The model's first token came 100 ms in; the items that open a stream come before it.
     expect(line['ttftMs']).toBeGreaterThanOrEqual(100)
   })

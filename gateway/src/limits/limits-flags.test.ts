@@ -30,6 +30,19 @@ describe('limits flags', () => {
     expect(config.replicasHint).toBeUndefined()
   })
 
+  it('waits 250 ms for Redis by default, or what --redis-timeout-ms says, never 0', () => {
+    expect(parseServerConfig(['--routes', 'r.json'], {}).redisTimeoutMs).toBe(250)
+    expect(
+      parseServerConfig(['--routes', 'r.json'], { STRATA_REDIS_TIMEOUT_MS: '1000' }).redisTimeoutMs,
+    ).toBe(1_000)
+    expect(
+      parseServerConfig(['--routes', 'r.json', '--redis-timeout-ms', '5000'], {}).redisTimeoutMs,
+    ).toBe(5_000)
+    expect(() => parseServerConfig(['--routes', 'r.json', '--redis-timeout-ms', '0'], {})).toThrow(
+      /redis-timeout-ms/,
+    )
+  })
+
   it('reads the Service whose ready endpoints share each limit, and refuses it with a hint too', () => {
     expect(
       parseServerConfig(['--routes', 'r.json'], {

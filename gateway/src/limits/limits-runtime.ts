@@ -14,6 +14,8 @@ import { replicaDivisor } from './replica-share.ts'
 
 export interface LimitsRuntimeOptions {
   redisUrl: string | undefined
+  /** A limit check waits no longer than this for Redis before the memory fallback decides. */
+  redisTimeoutMs: number
   /**
    * Replicas sharing each limit as known outside Redis (a fixed hint, or the live count of the
    * gateway's Service); wins over the heartbeat count. Undefined when unknown.
@@ -33,8 +35,6 @@ export interface LimitsRuntime {
 /** How often a replica says it is alive, and how long a silent one still counts. */
 const HEARTBEAT_MS = 2_000
 const REPLICA_WINDOW_MS = 10_000
-/** A limit check waits no longer than this for Redis before the memory fallback decides. */
-const COMMAND_TIMEOUT_MS = 250
 const RECONNECT_MS = 500
 
 export function startLimitsRuntime(options: LimitsRuntimeOptions): LimitsRuntime {
@@ -63,7 +63,7 @@ export function startLimitsRuntime(options: LimitsRuntimeOptions): LimitsRuntime
   const redis = new Redis(options.redisUrl, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
-    commandTimeout: COMMAND_TIMEOUT_MS,
+    commandTimeout: options.redisTimeoutMs,
     connectTimeout: 1_000,
     retryStrategy: () => RECONNECT_MS,
   })

@@ -9,7 +9,7 @@ import {
 } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { nodeSink, webSink } from './sse-sink.ts'
 
 let server: Server | undefined
@@ -74,9 +74,17 @@ describe('nodeSink', () => {
     })
     const response = await requestOf(url)
     response.destroy()
-    await sleep(250)
+    // Polled, not slept: a starved process can run its timers before it reads the close event.
+    await vi.waitFor(
+      () => {
+        expect(gone).toHaveLength(1)
+        expect(ended).toBe(true)
+      },
+      { timeout: 4_000 },
+    )
+    // Once: a second report would follow the end at once.
+    await sleep(50)
     expect(gone).toHaveLength(1)
-    expect(ended).toBe(true)
 
     const cleanGone: unknown[] = []
     await closeServer()

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import {
   createTestApp,
   NOW_MS,
@@ -239,14 +239,24 @@ describe('chat completions with streaming', () => {
     ])
   })
 
+  // Fake timers: under CPU load real timers fired late and together, so fewer comments came than
+  // the silence was long, which says nothing about keep-alives.
   it('sends keep-alive comments while the model is silent', async () => {
-    const { deps } = createTestApp()
-    const patient = createTestApp({ options: { ...deps.options, keepAliveMs: 20 } })
-    patient.backend.script = [textChunk('a'), { delayMs: 90 }, textChunk('b', 'stop')]
-    const events = await sseEvents(await postChat(patient.app, { ...hello, stream: true }))
-    expect(events[0]).toEqual(textChunk('a'))
-    expect(events.filter((event) => event === ':comment').length).toBeGreaterThanOrEqual(2)
-    expect(events.slice(-2)).toEqual([textChunk('b', 'stop'), '[DONE]'])
+    vi.useFakeTimers()
+    try {
+      const { deps } = createTestApp()
+      const patient = createTestApp({ options: { ...deps.options, keepAliveMs: 20 } })
+      patient.backend.script = [textChunk('a'), { delayMs: 90 }, textChunk('b', 'stop')]
+      const response = await postChat(patient.app, { ...hello, stream: true })
+      const reading = sseEvents(response)
+      await vi.advanceTimersByTimeAsync(90)
+      const events = await reading
+      expect(events[0]).toEqual(textChunk('a'))
+      expect(events.filter((event) => event === ':comment').length).toBeGreaterThanOrEqual(2)
+      expect(events.slice(-2)).toEqual([textChunk('b', 'stop'), '[DONE]'])
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('aborts the backend when the client cancels the stream', async () => {

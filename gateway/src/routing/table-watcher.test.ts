@@ -9,7 +9,9 @@ import { testTableInput } from '../../test-support/test-tables.ts'
 
 const tableText = (version: number): string => JSON.stringify({ ...testTableInput(), version })
 
-async function until(condition: () => boolean, timeoutMs = 3000): Promise<void> {
+// As long as the test's own 5 s timeout allows: it costs only a failing run, and a loaded machine
+// delivers file events late.
+async function until(condition: () => boolean, timeoutMs = 4_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!condition()) {
     if (Date.now() > deadline) throw new Error('condition not met in time')
