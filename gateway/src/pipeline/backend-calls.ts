@@ -1,6 +1,6 @@
-// What chat completions, responses and messages share once the alias is resolved: each candidate backend's
-// request is dispatched once (reasoning and budgets depend on the family) and reused by its
-// attempts, its shadow copy and the dropped-parameter announcement; each call carries the
+// What chat completions, responses and messages share once the alias is resolved: each candidate
+// backend's request is dispatched once (reasoning and budgets depend on the family) and reused by
+// its attempts, its shadow copy and the dropped-parameter announcement; each call carries the
 // project's attribution and guardrail; the attempts go through resilience/run-attempts.ts, shadow
 // copies through resilience/shadow.ts, and dropped parameters are announced for the backend that
 // actually served.
