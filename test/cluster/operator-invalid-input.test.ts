@@ -273,7 +273,12 @@ describe('strata-operator under invalid input', () => {
         ? true
         : undefined,
     )
-    expect((await conditionOf('bedrockprojects', 'after', 'Ready'))?.status).toBe('True')
+    // The project's own status write may land just after its route's: wait for it too.
+    await eventually('after Ready', async () =>
+      (await conditionOf('bedrockprojects', 'after', 'Ready'))?.status === 'True'
+        ? true
+        : undefined,
+    )
     expect(await suite.operator.log()).not.toMatch(/Uncaught|unhandled|FATAL/i)
   })
 })

@@ -6,16 +6,19 @@
 //       three succeeded
 //   load --seconds S --concurrency C --stream-share F [--model M]
 //       steady traffic; progress on stderr every 5 s, then one JSON line
-//       {"sent","failed","streamsStarted","streamsBroken","errors"}; exit 0 only if nothing
-//       failed and no stream broke
+//       {"sent","failed","streamsStarted","streamsBroken","errors","reconnected","reconnectCauses"};
+//       exit 0 only if nothing failed and no stream broke
 //   sleep
 //       idle until SIGTERM, so a pod can stay up for `kubectl exec ... smoke|load` (the image's
 //       default command)
 // --model defaults to the first model GET /v1/models lists, --embedding-model to the first whose
-// id contains "embed". The client never retries (maxRetries 0), so every failure is counted.
+// id contains "embed". The client never retries an answer (maxRetries 0), so every failure is
+// counted. In load mode a request whose connection closed before any answer is sent once more,
+// as the OpenAI SDKs do by default, and counted apart (reconnecting-fetch.ts).
 import { parseArgs } from 'node:util'
 import OpenAI from 'openai'
 import { runLoad } from './load.ts'
+import { reconnectingFetch, type Reconnects } from './reconnecting-fetch.ts'
 import { runSmoke } from './smoke.ts'
 
 const usage =
@@ -49,14 +52,20 @@ function number(name: string, text: string | undefined, min: number, max: number
   return value
 }
 
-function client(): OpenAI {
+function client(fetch?: typeof globalThis.fetch): OpenAI {
   const baseURL = process.env['OPENAI_BASE_URL']
   const apiKey = process.env['OPENAI_API_KEY']
   if (baseURL === undefined || apiKey === undefined) {
     fail('OPENAI_BASE_URL and OPENAI_API_KEY must be set (envFrom the <project>-openai Secret)')
   }
   const timeout = number('timeout-ms', values['timeout-ms'], 1, 3_600_000)
-  return new OpenAI({ baseURL, apiKey, maxRetries: 0, timeout })
+  return new OpenAI({
+    baseURL,
+    apiKey,
+    maxRetries: 0,
+    timeout,
+    ...(fetch === undefined ? {} : { fetch }),
+  })
 }
 
 async function listedModel(openai: OpenAI, wanted: (id: string) => boolean): Promise<string> {
@@ -87,7 +96,8 @@ async function main(): Promise<number> {
     const seconds = number('seconds', values.seconds, 1, 86_400)
     const concurrency = number('concurrency', values.concurrency, 1, 10_000)
     const streamShare = number('stream-share', values['stream-share'], 0, 1)
-    const openai = client()
+    const reconnects: Reconnects = { count: 0, causes: [] }
+    const openai = client(reconnectingFetch(reconnects))
     const model = values.model ?? (await listedModel(openai, () => true))
     const summary = await runLoad(openai, {
       seconds,
@@ -100,7 +110,8 @@ async function main(): Promise<number> {
         process.stderr.write(`[load] ${elapsed.toFixed(0)}s ${line}\n`)
       },
     })
-    process.stdout.write(`${JSON.stringify(summary)}\n`)
+    const reconnected = { reconnected: reconnects.count, reconnectCauses: reconnects.causes }
+    process.stdout.write(`${JSON.stringify({ ...summary, ...reconnected })}\n`)
     return summary.failed === 0 && summary.streamsBroken === 0 ? 0 : 1
   }
   fail(mode === undefined ? 'no mode given' : `unknown mode ${mode}`)

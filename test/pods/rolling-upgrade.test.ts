@@ -64,6 +64,12 @@ describe('helm upgrade under load', () => {
     const result = await load
     figure(`load during the upgrade: ${JSON.stringify(result)}`)
     expect(result).toMatchObject({ failed: 0, streamsBroken: 0 })
+    // A request sent on a connection the server closed at that moment reached no handler; the
+    // client sent it once more (as the OpenAI SDKs do). Rare, and each one is named: a drain that
+    // cut connections wholesale would show hundreds.
+    expect(Number(result['reconnected'])).toBeLessThanOrEqual(
+      Math.ceil(Number(result['sent']) / 10_000),
+    )
     expect(Number(result['sent'])).toBeGreaterThan(100)
     expect(Number(result['streamsStarted'])).toBeGreaterThan(10)
   })
