@@ -42,16 +42,17 @@ async function serverDropping(drops: number): Promise<{ url: string; seen: () =>
 const ask = (client: OpenAI) =>
   client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] })
 
+/** A client that never retries an answer, over the reconnecting fetch. */
+function clientOf(baseURL: string): { client: OpenAI; reconnects: Reconnects } {
+  const reconnects: Reconnects = { count: 0, causes: [] }
+  const fetch = reconnectingFetch(reconnects)
+  return { client: new OpenAI({ baseURL, apiKey: 'k', maxRetries: 0, fetch }), reconnects }
+}
+
 describe('reconnectingFetch', () => {
   it('sends a request again once when its connection closed before an answer, and counts it', async () => {
     const server = await serverDropping(1)
-    const reconnects: Reconnects = { count: 0, causes: [] }
-    const client = new OpenAI({
-      baseURL: server.url,
-      apiKey: 'k',
-      maxRetries: 0,
-      fetch: reconnectingFetch(reconnects),
-    })
+    const { client, reconnects } = clientOf(server.url)
     expect((await ask(client)).choices[0]?.message.content).toBe('hi')
     expect(server.seen()).toBe(2)
     expect(reconnects.count).toBe(1)
@@ -60,13 +61,7 @@ describe('reconnectingFetch', () => {
 
   it('tries only once more: a second failure reaches the caller', async () => {
     const server = await serverDropping(2)
-    const reconnects: Reconnects = { count: 0, causes: [] }
-    const client = new OpenAI({
-      baseURL: server.url,
-      apiKey: 'k',
-      maxRetries: 0,
-      fetch: reconnectingFetch(reconnects),
-    })
+    const { client, reconnects } = clientOf(server.url)
     await expect(ask(client)).rejects.toThrow(/Connection error/)
     expect(server.seen()).toBe(2)
     expect(reconnects.count).toBe(1)
