@@ -134,7 +134,7 @@ export class Manager {
       list: lister(BEDROCK_PROJECT_PLURAL),
       transform: projectStore.transform,
       onEvent: projectEvents.onEvent,
-      onConnect: () => tableDirty.synced(BEDROCK_PROJECT_PLURAL),
+      onListed: () => tableDirty.synced(BEDROCK_PROJECT_PLURAL),
       log,
     })
     this.#routeInformer = new ResilientInformer<KubernetesObject>(config, {
@@ -142,7 +142,7 @@ export class Manager {
       list: lister(MODEL_ROUTE_PLURAL),
       transform: routeStore.transform,
       onEvent: routeEvents.onEvent,
-      onConnect: () => tableDirty.synced(MODEL_ROUTE_PLURAL),
+      onListed: () => tableDirty.synced(MODEL_ROUTE_PLURAL),
       log,
     })
   }

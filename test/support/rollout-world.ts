@@ -211,13 +211,15 @@ export async function startRolloutWorld(
 export interface Load {
   ok: number
   failed: number
+  /** Each distinct failure message with how often it came, so a failed assertion says why. */
+  failures: Map<string, number>
   stop(): Promise<void>
 }
 
 /** `workers` clients each sending streamed chat completions to `model` back to back. */
 export function startLoad(openai: OpenAI, model: string, workers = 4): Load {
   let running = true
-  const load = { ok: 0, failed: 0 } as Load
+  const load = { ok: 0, failed: 0, failures: new Map<string, number>() } as Load
   const worker = async () => {
     while (running) {
       try {
@@ -231,8 +233,10 @@ export function startLoad(openai: OpenAI, model: string, workers = 4): Load {
         for await (const chunk of stream) chunks.push(chunk)
         if (chunks.length === 0) throw new Error('the stream carried no chunk')
         load.ok += 1
-      } catch {
+      } catch (error) {
         load.failed += 1
+        const message = error instanceof Error ? error.message : String(error)
+        load.failures.set(message, (load.failures.get(message) ?? 0) + 1)
         await new Promise((resolve) => setTimeout(resolve, 20))
       }
     }

@@ -21,8 +21,12 @@ export interface ResilientInformerOptions<T extends KubernetesObject> {
   transform?: (object: T) => T
   /** Any add/update/delete; the controller enqueues a key, so one callback is enough. */
   onEvent: (object: T, kind: 'add' | 'update' | 'delete') => void
-  /** Called after every (re)connect, which follows a full list. */
-  onConnect?: () => void
+  /**
+   * Called once the cache holds a full list: after the first list, and after every re-list (on
+   * 410 Gone or a restart). Not on a watch that resumes from its last resourceVersion: nothing
+   * was re-listed then.
+   */
+  onListed?: () => void
   log: (message: string) => void
   /** Restart when no event or connect has been seen for this long. */
   watchdogMs?: number
@@ -44,6 +48,13 @@ export class ResilientInformer<T extends KubernetesObject> {
     const transform = options.transform ?? ((object: T) => object)
     const list = async () => {
       const listed = await options.list()
+      // client-node fires 'connect' before it lists, and fills its cache from this list only
+      // after the promise returned here resolves, in the microtasks that follow. A macrotask runs
+      // after those, so the cache holds the list by then. Telling on 'connect' instead once let
+      // a restarted operator publish a routing table from empty caches.
+      setImmediate(() => {
+        if (!this.#stopped) options.onListed?.()
+      })
       return { ...listed, items: listed.items.map(transform) }
     }
     // Watch events other than objects (BOOKMARK, ERROR) pass through untouched.
@@ -78,7 +89,6 @@ export class ResilientInformer<T extends KubernetesObject> {
     this.#informer.on('connect', () => {
       this.#lastSeen = Date.now()
       this.#failures = 0
-      options.onConnect?.()
     })
     this.#informer.on('error', (error: unknown) => {
       options.log(`informer ${options.path}: ${describeError(error)}`)
