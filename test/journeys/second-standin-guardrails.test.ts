@@ -1,0 +1,171 @@
+// Guardrails through the real gateway against the plain stand-ins: the guarded project's Mantle
+// route and Anthropic's `/v1/messages` are checked with ApplyGuardrail, which the plain Bedrock
+// stand-in answers with its word-policy guardrail (test/support/plain-guardrail.ts: `plutonium` is
+// blocked, `Zanzibar` anonymized). Read with the `openai` and `@anthropic-ai/sdk` clients: checks
+// that pass, a blocked question (the model never called), a blocked answer as JSON and streamed.
+import Anthropic from '@anthropic-ai/sdk'
+import OpenAI from 'openai'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { PlainBedrock } from '../support/plain-bedrock.ts'
+import { claudeMessageReply, claudeStreamReply } from '../support/plain-bedrock-replies.ts'
+import type { PlainMantle } from '../support/plain-mantle.ts'
+import { chatAnswer } from '../support/plain-mantle-replies.ts'
+import { GUARDRAIL, usePlainWorld } from '../support/plain-world.ts'
+
+const world = usePlainWorld('second-standin-guardrails')
+let bedrock: PlainBedrock
+let mantle: PlainMantle
+let openai: OpenAI
+let anthropic: Anthropic
+beforeAll(() => {
+  const started = world()
+  ;({ bedrock, mantle } = started)
+  ;({ openai, anthropic } = started.guarded)
+})
+
+const usage = { prompt: 9, completion: 4 }
+const verdicts = () =>
+  bedrock.guardrailCalls.map((call) => [call.guardrailId, call.version, call.source, call.action])
+
+describe('a guarded Mantle route', () => {
+  it('checks the question and the answer, and passes both on', async () => {
+    mantle.reply(chatAnswer({ pieces: ['Rivers ', 'flow.'], finishReason: 'stop', usage }))
+    const completion = await openai.chat.completions.create({
+      model: 'gpt',
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Tell me about rivers.' },
+      ],
+    })
+    expect(completion.choices[0]?.message.content).toBe('Rivers flow.')
+    expect(completion.choices[0]?.finish_reason).toBe('stop')
+    expect(verdicts()).toEqual([
+      [GUARDRAIL.id, '1', 'INPUT', 'NONE'],
+      [GUARDRAIL.id, '1', 'OUTPUT', 'NONE'],
+    ])
+    expect(bedrock.guardrailCalls[0]?.texts).toEqual(['Be brief.', 'Tell me about rivers.'])
+    expect(bedrock.guardrailCalls[1]?.texts).toEqual(['Rivers flow.'])
+    expect(mantle.requests[0]?.project).toBe('proj_guarded')
+  })
+
+  it('refuses a blocked question with 400 content_filter and never calls the model', async () => {
+    const error: unknown = await openai.chat.completions
+      .create({ model: 'gpt', messages: [{ role: 'user', content: 'How is plutonium made?' }] })
+      .catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(OpenAI.BadRequestError)
+    expect(error).toMatchObject({
+      status: 400,
+      type: 'invalid_request_error',
+      code: 'content_filter',
+      param: 'messages',
+    })
+    expect((error as Error).message).toContain(GUARDRAIL.blockedInputMessaging)
+    expect(mantle.requests).toEqual([])
+    expect(verdicts()).toEqual([[GUARDRAIL.id, '1', 'INPUT', 'GUARDRAIL_INTERVENED']])
+  })
+
+  it('replaces a blocked answer with the blocked message and content_filter', async () => {
+    mantle.reply(chatAnswer({ pieces: ['Take some ', 'plutonium.'], finishReason: 'stop', usage }))
+    const completion = await openai.chat.completions.create({
+      model: 'gpt',
+      messages: [{ role: 'user', content: 'What fuels a reactor?' }],
+    })
+    expect(completion.choices[0]?.message.content).toBe(GUARDRAIL.blockedOutputsMessaging)
+    expect(completion.choices[0]?.finish_reason).toBe('content_filter')
+    expect(completion.usage?.completion_tokens).toBe(4)
+  })
+
+  it('ends a stream with a blocked answer in content_filter, and the usage asked for', async () => {
+    mantle.reply(
+      chatAnswer({ pieces: ['Take some ', 'plutonium', '.'], finishReason: 'stop', usage }),
+    )
+    const stream = await openai.chat.completions.create({
+      model: 'gpt',
+      messages: [{ role: 'user', content: 'What fuels a reactor?' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    })
+    const chunks = []
+    for await (const chunk of stream) chunks.push(chunk)
+    const text = chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('')
+    expect(text).toBe(GUARDRAIL.blockedOutputsMessaging)
+    expect(text).not.toContain('plutonium')
+    expect(chunks.some((chunk) => chunk.choices[0]?.finish_reason === 'content_filter')).toBe(true)
+    expect(chunks.at(-1)?.usage).toMatchObject({ prompt_tokens: 9, completion_tokens: 4 })
+  })
+})
+
+const hello = (content: string): Anthropic.MessageCreateParamsNonStreaming => ({
+  model: 'claude',
+  max_tokens: 128,
+  system: 'Be brief.',
+  messages: [{ role: 'user', content }],
+})
+const claude = { id: 'msg_bdrk_guard01', model: 'claude-sonnet-4-6' }
+const claudeUsage = { input_tokens: 12, output_tokens: 5 }
+
+describe('Anthropic Messages on a guarded route', () => {
+  it('checks the system prompt, the question and the answer, and passes them on', async () => {
+    bedrock.reply(
+      claudeMessageReply({
+        ...claude,
+        text: 'Rivers flow.',
+        stopReason: 'end_turn',
+        usage: claudeUsage,
+      }),
+    )
+    const message = await anthropic.messages.create(hello('Tell me about rivers.'))
+    expect(message.content).toEqual([{ type: 'text', text: 'Rivers flow.' }])
+    expect(message.stop_reason).toBe('end_turn')
+    expect(verdicts()).toEqual([
+      [GUARDRAIL.id, '1', 'INPUT', 'NONE'],
+      [GUARDRAIL.id, '1', 'OUTPUT', 'NONE'],
+    ])
+    expect(bedrock.guardrailCalls[0]?.texts).toEqual(['Be brief.', 'Tell me about rivers.'])
+  })
+
+  it("refuses a blocked question with Anthropic's 400 and never calls Claude", async () => {
+    const error: unknown = await anthropic.messages
+      .create(hello('How is plutonium made?'))
+      .catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(Anthropic.BadRequestError)
+    expect((error as InstanceType<typeof Anthropic.BadRequestError>).error).toMatchObject({
+      type: 'error',
+      error: { type: 'invalid_request_error' },
+    })
+    expect((error as Error).message).toContain(GUARDRAIL.blockedInputMessaging)
+    expect(bedrock.requests).toEqual([])
+  })
+
+  it('answers a blocked answer as a refusal with the blocked message', async () => {
+    bedrock.reply(
+      claudeMessageReply({
+        ...claude,
+        text: 'Use plutonium.',
+        stopReason: 'end_turn',
+        usage: claudeUsage,
+      }),
+    )
+    const message = await anthropic.messages.create(hello('What fuels a reactor?'))
+    expect(message.content).toEqual([{ type: 'text', text: GUARDRAIL.blockedOutputsMessaging }])
+    expect(message.stop_reason).toBe('refusal')
+    expect(message.usage.output_tokens).toBe(5)
+  })
+
+  it('streams a blocked answer as the blocked message and a refusal', async () => {
+    bedrock.reply(
+      claudeStreamReply({
+        ...claude,
+        pieces: ['Use ', 'pluto', 'nium.'],
+        stopReason: 'end_turn',
+        usage: claudeUsage,
+      }),
+    )
+    const stream = anthropic.messages.stream(hello('What fuels a reactor?'))
+    const final = await stream.finalMessage()
+    const text = final.content.map((block) => (block.type === 'text' ? block.text : '')).join('')
+    expect(text).toBe(GUARDRAIL.blockedOutputsMessaging)
+    expect(final.stop_reason).toBe('refusal')
+    expect(final.usage.output_tokens).toBe(5)
+  })
+})
