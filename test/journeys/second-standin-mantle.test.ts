@@ -252,6 +252,24 @@ describe('Mantle errors as the openai client sees them', () => {
     expect(error.message).toContain('The model stopped.')
   })
 
+  it('ends a Responses stream that failed with the error event, not a clean end', async () => {
+    mantle.reply(
+      responsesAnswer({
+        pieces: ['Hi'],
+        usage: { input: 1, output: 1 },
+        failure: { message: 'The Responses model stopped.', code: 'server_error' },
+      }),
+    )
+    const error: unknown = await openai.responses
+      .create({ model: 'gpt', input: 'Hello', stream: true })
+      .then(async (stream) => {
+        for await (const event of stream) void event
+      })
+      .catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(OpenAI.APIError)
+    expect((error as Error).message).toContain('The Responses model stopped.')
+  })
+
   it('tells a routing-table model Mantle does not have as its 404', async () => {
     const error: unknown = await openai.chat.completions
       .create({ model: 'gpt-missing', messages: hello })

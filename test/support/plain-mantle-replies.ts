@@ -153,6 +153,8 @@ export function chatAnswer(answer: ChatAnswer): MantleScript {
 export interface ResponsesAnswer {
   pieces: string[]
   usage: { input: number; output: number }
+  /** OpenAI's `error` event after the deltas, in place of the end of the stream. */
+  failure?: { message: string; code: string }
 }
 
 function responseObject(
@@ -234,6 +236,10 @@ function responsesStream(request: MantleRequest, answer: ResponsesAnswer): Mantl
   })
   for (const delta of answer.pieces)
     event('response.output_text.delta', { ...at, delta, logprobs: [], obfuscation: 'zz' })
+  if (answer.failure !== undefined) {
+    event('error', { ...answer.failure, param: null })
+    return { kind: 'sse', text }
+  }
   event('response.output_text.done', { ...at, text: whole, logprobs: [] })
   const part = { type: 'output_text', text: whole, annotations: [], logprobs: [] }
   event('response.content_part.done', { ...at, part })
