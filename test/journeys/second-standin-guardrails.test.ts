@@ -2,7 +2,8 @@
 // route and Anthropic's `/v1/messages` are checked with ApplyGuardrail, which the plain Bedrock
 // stand-in answers with its word-policy guardrail (test/support/plain-guardrail.ts: `plutonium` is
 // blocked, `Zanzibar` anonymized). Read with the `openai` and `@anthropic-ai/sdk` clients: checks
-// that pass, a blocked question (the model never called), a blocked answer as JSON and streamed.
+// that pass, a blocked question (the model never called), a masked question (the model gets it
+// masked), a blocked answer as JSON and streamed.
 import Anthropic from '@anthropic-ai/sdk'
 import OpenAI from 'openai'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -62,6 +63,18 @@ describe('a guarded Mantle route', () => {
     expect((error as Error).message).toContain(GUARDRAIL.blockedInputMessaging)
     expect(mantle.requests).toEqual([])
     expect(verdicts()).toEqual([[GUARDRAIL.id, '1', 'INPUT', 'GUARDRAIL_INTERVENED']])
+  })
+
+  it('sends an anonymized question to the model as the guardrail masked it', async () => {
+    mantle.reply(chatAnswer({ pieces: ['Nice place.'], finishReason: 'stop', usage }))
+    const completion = await openai.chat.completions.create({
+      model: 'gpt',
+      messages: [{ role: 'user', content: 'I live in Zanzibar.' }],
+    })
+    expect(completion.choices[0]?.message.content).toBe('Nice place.')
+    expect(mantle.requests[0]?.body['messages']).toEqual([
+      { role: 'user', content: 'I live in {NAME}.' },
+    ])
   })
 
   it('replaces a blocked answer with the blocked message and content_filter', async () => {
@@ -135,6 +148,17 @@ describe('Anthropic Messages on a guarded route', () => {
     })
     expect((error as Error).message).toContain(GUARDRAIL.blockedInputMessaging)
     expect(bedrock.requests).toEqual([])
+  })
+
+  it('sends an anonymized question to Claude as the guardrail masked it', async () => {
+    bedrock.reply(
+      claudeMessageReply({ ...claude, text: 'Nice.', stopReason: 'end_turn', usage: claudeUsage }),
+    )
+    const message = await anthropic.messages.create(hello('I live in Zanzibar.'))
+    expect(message.content).toEqual([{ type: 'text', text: 'Nice.' }])
+    expect(bedrock.requests[0]?.body['messages']).toEqual([
+      { role: 'user', content: 'I live in {NAME}.' },
+    ])
   })
 
   it('answers a blocked answer as a refusal with the blocked message', async () => {

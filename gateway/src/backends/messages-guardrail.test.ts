@@ -3,7 +3,11 @@ import type { BackendTarget } from './backend-target.ts'
 import type { MessagesBackend } from './messages-backend.ts'
 import type { MessagesStreamEvent } from '../translators/anthropic-to-invoke/stream.ts'
 import type { ApplyGuardrailCall, GuardrailClient } from '../upstream/guardrail-client.ts'
-import { messagesInputTexts, withMessagesGuardrail } from './messages-guardrail.ts'
+import {
+  messagesInputTexts,
+  withMessagesGuardrail,
+  withMessagesInputTexts,
+} from './messages-guardrail.ts'
 
 const interventions: string[] = []
 const target: BackendTarget = {
@@ -139,5 +143,83 @@ describe('messagesInputTexts', () => {
         ],
       }),
     ).toEqual(['S', 'U'])
+  })
+})
+
+describe('an input the guardrail only masked', () => {
+  it('goes to Claude masked, in place of each text, instead of being refused', async () => {
+    const seen: unknown[] = []
+    const masking: GuardrailClient = {
+      apply: (call) =>
+        Promise.resolve(
+          call.source === 'INPUT'
+            ? {
+                intervened: true,
+                message: call.texts.join(''),
+                masked: call.texts.map((text) => text.replace('Ada', '{NAME}')),
+              }
+            : { intervened: false, message: undefined },
+        ),
+      close: () => Promise.resolve(),
+    }
+    const inner = backend(events)
+    const guarded = withMessagesGuardrail(
+      {
+        ...inner,
+        create: (call) => {
+          seen.push(call.body)
+          return Promise.resolve({
+            id: 'msg_1',
+            type: 'message' as const,
+            role: 'assistant' as const,
+            content: [{ type: 'text', text: 'Hello.' }],
+            stop_reason: 'end_turn',
+            usage: { input_tokens: 3, output_tokens: 1 },
+          })
+        },
+      },
+      { client: masking },
+    )
+    const body = {
+      system: [{ type: 'text', text: 'Greet Ada.' }],
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: '' },
+            { type: 'text', text: 'I am Ada.' },
+          ],
+        },
+        { role: 'assistant', content: 'Ada?' },
+      ],
+    }
+    await guarded.create({ body }, target, context)
+    expect(seen).toEqual([
+      {
+        system: [{ type: 'text', text: 'Greet {NAME}.' }],
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: '' },
+              { type: 'text', text: 'I am {NAME}.' },
+            ],
+          },
+          { role: 'assistant', content: 'Ada?' },
+        ],
+      },
+    ])
+    expect(interventions).toContain('input')
+  })
+})
+
+describe('withMessagesInputTexts', () => {
+  it('replaces the texts messagesInputTexts lists, in its order', () => {
+    const body = { system: 'S', messages: [{ role: 'user', content: 'U' }], max_tokens: 5 }
+    expect(withMessagesInputTexts(body, ['s', 'u'])).toEqual({
+      system: 's',
+      messages: [{ role: 'user', content: 'u' }],
+      max_tokens: 5,
+    })
   })
 })

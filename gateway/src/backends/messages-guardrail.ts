@@ -1,8 +1,8 @@
 // Guardrails on the Messages API, checked with ApplyGuardrail around the Claude call, the way
 // mantle-guardrail.ts guards Mantle: the input before the call (a block is a 400 and Claude is
-// never called), the answer after it. InvokeModel's own guardrail headers would replace Claude's
-// content with Bedrock's shapes; ApplyGuardrail leaves the pass-through untouched when nothing is
-// blocked.
+// never called; an input the guardrail only masked goes to Claude masked), the answer after it.
+// InvokeModel's own guardrail headers would replace Claude's content with Bedrock's shapes;
+// ApplyGuardrail leaves the pass-through untouched when nothing is blocked.
 //
 // Streams are checked in windows of text (Bedrock's "sync" mode): events are held until their text
 // reaches `windowChars` or a block or the message ends, and go out only once the window passed,
@@ -16,7 +16,11 @@ import type { MessagesBackend, MessagesInvoke } from './messages-backend.ts'
 import type { MessagesStreamEvent } from '../translators/anthropic-to-invoke/stream.ts'
 import type { GuardrailClient } from '../upstream/guardrail-client.ts'
 import type { GuardrailTarget } from '../guardrails/guardrail-target.ts'
-import { guardrailChecks, OutputWindows } from '../guardrails/apply-guardrail-checks.ts'
+import {
+  guardrailChecks,
+  OutputWindows,
+  type GuardrailChecks,
+} from '../guardrails/apply-guardrail-checks.ts'
 
 export interface MessagesGuardrailOptions {
   client: GuardrailClient
@@ -46,6 +50,54 @@ export function messagesInputTexts(body: Record<string, unknown>): string[] {
     isRecord(turn) && turn['role'] === 'user' ? textsOf(turn['content']) : [],
   )
   return [...textsOf(body['system']), ...user].filter((text) => text !== '')
+}
+
+/**
+ * The body with the texts messagesInputTexts lists replaced by `texts`, in the same order (the
+ * system prompt, then the user turns; empty texts are not listed): how a question the guardrail
+ * masked rather than blocked goes to Claude.
+ */
+export function withMessagesInputTexts(
+  body: Record<string, unknown>,
+  texts: readonly string[],
+): Record<string, unknown> {
+  let next = 0
+  const take = (original: string): string => {
+    if (original === '') return original
+    const text = texts[next] ?? original
+    next += 1
+    return text
+  }
+  const masked = (content: unknown): unknown => {
+    if (typeof content === 'string') return take(content)
+    if (!Array.isArray(content)) return content
+    return content.map((block: unknown) =>
+      isRecord(block) && block['type'] === 'text' && typeof block['text'] === 'string'
+        ? { ...block, text: take(block['text']) }
+        : block,
+    )
+  }
+  const out: Record<string, unknown> = { ...body }
+  if (body['system'] !== undefined) out['system'] = masked(body['system'])
+  if (Array.isArray(body['messages']))
+    out['messages'] = body['messages'].map((turn: unknown) =>
+      isRecord(turn) && turn['role'] === 'user'
+        ? { ...turn, content: masked(turn['content']) }
+        : turn,
+    )
+  return out
+}
+
+/** The call Claude gets: as sent, or with its input masked by the guardrail. */
+async function checkedInput(
+  checks: GuardrailChecks,
+  request: MessagesInvoke,
+  signal: AbortSignal,
+): Promise<MessagesInvoke> {
+  const masked = await checks.input(messagesInputTexts(request.body), signal)
+  return masked === undefined
+    ? request
+    : { ...request, body: withMessagesInputTexts(request.body, masked) }
 }
 
 function deltaText(event: MessagesStreamEvent): string {
@@ -79,8 +131,8 @@ export function withMessagesGuardrail(
       const guardrail = target.guardrail
       if (guardrail === undefined) return inner.create(request, target, context)
       const checks = checksFor(guardrail, target)
-      await checks.input(messagesInputTexts(request.body), context.signal)
-      const message = await inner.create(request, target, context)
+      const sent = await checkedInput(checks, request, context.signal)
+      const message = await inner.create(sent, target, context)
       const texts = textsOf(message.content).filter((text) => text !== '')
       if (texts.length === 0) return message
       const verdict = await checks.output(texts, context.signal)
@@ -108,7 +160,7 @@ export function withMessagesGuardrail(
   ): AsyncGenerator<MessagesStreamEvent> {
     // Before the first event: a block here is still an HTTP 400.
     const checks = checksFor(guardrail, target)
-    await checks.input(messagesInputTexts(request.body), context.signal)
+    const checked = await checkedInput(checks, request, context.signal)
     const windows = new OutputWindows<MessagesStreamEvent>(checks, windowChars, context.signal)
     const started = new Set<unknown>()
     const stopped = new Set<unknown>()
@@ -146,7 +198,7 @@ export function withMessagesGuardrail(
       ])
     }
 
-    for await (const event of inner.stream(request, target, context)) {
+    for await (const event of inner.stream(checked, target, context)) {
       if (windows.blocked) {
         yield* refusalEnd(event)
         continue

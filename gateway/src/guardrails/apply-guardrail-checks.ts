@@ -1,18 +1,23 @@
 // What the ApplyGuardrail wrappers of the Mantle and Messages backends share: the input check (a
-// block is the caller's 400 before the model is called), the output check, and the windows a
+// block is the caller's 400 before the model is called; a masked input goes on masked), the output check, and the windows a
 // stream's answer is checked in (backends/mantle-guardrail.ts, backends/messages-guardrail.ts).
 // Each check of a window also sees the tail of the previous one, so a blocked phrase split across
 // two windows is caught. Each wrapper keeps what an intervention looks like in its own API.
 // Reference: https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-use-independent-api.html
-import type { ApplyGuardrailResult, GuardrailClient } from '../upstream/guardrail-client.ts'
+import type { GuardrailClient } from '../upstream/guardrail-client.ts'
+import type { ApplyGuardrailResult } from './guardrail-verdict.ts'
 import { blockedInput, type GuardrailTarget } from './guardrail-target.ts'
 
 /** How much of a window's text the next window's check sees again. */
 const OVERLAP_CHARS = 64
 
 export interface GuardrailChecks {
-  /** Throws the 400 `content_filter` when the guardrail blocks the input; no text, no call. */
-  input(texts: string[], signal: AbortSignal): Promise<void>
+  /**
+   * Throws the 400 `content_filter` when the guardrail blocks the input; no text, no call. When
+   * it only masked the input, resolves to the texts as masked, one per text given (an empty text
+   * stays empty): the caller sends those to the model in place of the originals.
+   */
+  input(texts: string[], signal: AbortSignal): Promise<string[] | undefined>
   /** The verdict on answer texts; an intervention is counted. */
   output(texts: string[], signal: AbortSignal): Promise<ApplyGuardrailResult>
 }
@@ -34,11 +39,15 @@ export function guardrailChecks(
     })
   return {
     async input(texts, signal) {
-      if (texts.every((text) => text === '')) return
+      if (texts.every((text) => text === '')) return undefined
       const verdict = await apply('INPUT', texts, signal)
-      if (!verdict.intervened) return
+      if (!verdict.intervened) return undefined
       guardrail.onIntervention('input')
-      throw blockedInput(verdict.message)
+      const masked = verdict.masked
+      if (masked === undefined) throw blockedInput(verdict.message)
+      // The masked texts answer the non-empty texts sent, in order.
+      let next = 0
+      return texts.map((text) => (text === '' ? text : (masked[next++] ?? '')))
     },
     async output(texts, signal) {
       const verdict = await apply('OUTPUT', texts, signal)

@@ -3,11 +3,15 @@
 // Reference: https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ApplyGuardrail.html
 // (docs/reference/bedrock-runtime.md, "ApplyGuardrail"): POST
 // /guardrail/{guardrailIdentifier}/version/{guardrailVersion}/apply, body {source, content},
-// answer {usage, action: NONE|GUARDRAIL_INTERVENED, actionReason?, outputs: [{text}], assessments}.
+// answer {usage, action: NONE|GUARDRAIL_INTERVENED, actionReason?, outputs: [{text}], assessments},
+// read by guardrails/guardrail-verdict.ts (a block, or text only masked).
 import { Agent } from 'undici'
 import { z } from 'zod'
 import { runtimeClient, runtimeEndpoint, type ConverseClientConfig } from './converse-client.ts'
 import { invalidResponse } from '../errors/catalogue.ts'
+import { guardrailVerdict, type ApplyGuardrailResult } from '../guardrails/guardrail-verdict.ts'
+
+export type { ApplyGuardrailResult } from '../guardrails/guardrail-verdict.ts'
 
 export interface ApplyGuardrailCall {
   identifier: string
@@ -23,13 +27,8 @@ const applyGuardrailResponseSchema = z.looseObject({
   action: z.string(),
   actionReason: z.string().nullish(),
   outputs: z.array(z.looseObject({ text: z.string().nullish() })).nullish(),
+  assessments: z.array(z.unknown()).nullish(),
 })
-
-export interface ApplyGuardrailResult {
-  intervened: boolean
-  /** The guardrail's blocked message, when it intervened and sent one. */
-  message: string | undefined
-}
 
 export interface GuardrailClient {
   apply(call: ApplyGuardrailCall): Promise<ApplyGuardrailResult>
@@ -65,9 +64,7 @@ export function createGuardrailClient(config: ConverseClientConfig): GuardrailCl
       const parsed = applyGuardrailResponseSchema.safeParse(answer)
       if (!parsed.success)
         throw invalidResponse('The guardrail service sent an invalid response.', parsed.error)
-      const intervened = parsed.data.action === 'GUARDRAIL_INTERVENED'
-      const message = (parsed.data.outputs ?? []).map((output) => output.text ?? '').join('')
-      return { intervened, message: message === '' ? undefined : message }
+      return guardrailVerdict(parsed.data, call.texts)
     },
     close: () => client.close(),
   }
