@@ -5,7 +5,7 @@
 // two windows is caught. Each wrapper keeps what an intervention looks like in its own API.
 // Reference: https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-use-independent-api.html
 import type { GuardrailClient } from '../upstream/guardrail-client.ts'
-import type { ApplyGuardrailResult } from './guardrail-verdict.ts'
+import type { ApplyGuardrailResult } from '../upstream/guardrail-verdict.ts'
 import { blockedInput, type GuardrailTarget } from './guardrail-target.ts'
 
 /** How much of a window's text the next window's check sees again. */

@@ -4,14 +4,14 @@
 // (docs/reference/bedrock-runtime.md, "ApplyGuardrail"): POST
 // /guardrail/{guardrailIdentifier}/version/{guardrailVersion}/apply, body {source, content},
 // answer {usage, action: NONE|GUARDRAIL_INTERVENED, actionReason?, outputs: [{text}], assessments},
-// read by guardrails/guardrail-verdict.ts (a block, or text only masked).
+// read by guardrail-verdict.ts (a block, or text only masked).
 import { Agent } from 'undici'
 import { z } from 'zod'
 import { runtimeClient, runtimeEndpoint, type ConverseClientConfig } from './converse-client.ts'
 import { invalidResponse } from '../errors/catalogue.ts'
-import { guardrailVerdict, type ApplyGuardrailResult } from '../guardrails/guardrail-verdict.ts'
+import { guardrailVerdict, type ApplyGuardrailResult } from './guardrail-verdict.ts'
 
-export type { ApplyGuardrailResult } from '../guardrails/guardrail-verdict.ts'
+export type { ApplyGuardrailResult } from './guardrail-verdict.ts'
 
 export interface ApplyGuardrailCall {
   identifier: string
