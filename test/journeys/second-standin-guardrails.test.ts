@@ -1,5 +1,6 @@
 // Guardrails through the real gateway against the plain stand-ins: the guarded project's Mantle
-// route and Anthropic's `/v1/messages` are checked with ApplyGuardrail, which the plain Bedrock
+// route and Anthropic's `/v1/messages` are checked with ApplyGuardrail (its Converse route carries
+// `guardrailConfig`, which the stand-in checks against the same guardrail), which the plain Bedrock
 // stand-in answers with its word-policy guardrail (test/support/plain-guardrail.ts: `plutonium` is
 // blocked, `Zanzibar` anonymized). Read with the `openai` and `@anthropic-ai/sdk` clients: checks
 // that pass, a blocked question (the model never called), a masked question (the model gets it
@@ -8,7 +9,12 @@ import Anthropic from '@anthropic-ai/sdk'
 import OpenAI from 'openai'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { PlainBedrock } from '../support/plain-bedrock.ts'
-import { claudeMessageReply, claudeStreamReply } from '../support/plain-bedrock-replies.ts'
+import {
+  claudeMessageReply,
+  claudeStreamReply,
+  converseReply,
+  converseStreamReply,
+} from '../support/plain-bedrock-replies.ts'
 import type { PlainMantle } from '../support/plain-mantle.ts'
 import { chatAnswer } from '../support/plain-mantle-replies.ts'
 import { GUARDRAIL, usePlainWorld } from '../support/plain-world.ts'
@@ -116,6 +122,7 @@ const hello = (content: string): Anthropic.MessageCreateParamsNonStreaming => ({
 })
 const claude = { id: 'msg_bdrk_guard01', model: 'claude-sonnet-4-6' }
 const claudeUsage = { input_tokens: 12, output_tokens: 5 }
+const converseUsage = { inputTokens: 12, outputTokens: 5 }
 
 describe('Anthropic Messages on a guarded route', () => {
   it('checks the system prompt, the question and the answer, and passes them on', async () => {
@@ -191,5 +198,63 @@ describe('Anthropic Messages on a guarded route', () => {
     expect(text).toBe(GUARDRAIL.blockedOutputsMessaging)
     expect(final.stop_reason).toBe('refusal')
     expect(final.usage.output_tokens).toBe(5)
+  })
+})
+
+describe('a guarded Converse route', () => {
+  const question = [{ role: 'user' as const, content: 'How is plutonium made?' }]
+  const hi = [{ role: 'user' as const, content: 'Hi' }]
+
+  it('sends the guardrail in guardrailConfig, with the stream mode on ConverseStream', async () => {
+    bedrock.reply(
+      converseReply({ text: 'Fine.', stopReason: 'end_turn', usage: converseUsage }),
+      converseStreamReply({ pieces: ['Fine.'], stopReason: 'end_turn', usage: converseUsage }),
+    )
+    await openai.chat.completions.create({ model: 'claude', messages: hi })
+    const stream = await openai.chat.completions.create({
+      model: 'claude',
+      messages: hi,
+      stream: true,
+    })
+    for await (const chunk of stream) expect(chunk.model).toBe('claude')
+    expect(bedrock.requests.map((request) => request.body['guardrailConfig'])).toEqual([
+      { guardrailIdentifier: GUARDRAIL.id, guardrailVersion: '1', trace: 'enabled' },
+      {
+        guardrailIdentifier: GUARDRAIL.id,
+        guardrailVersion: '1',
+        trace: 'enabled',
+        streamProcessingMode: 'sync',
+      },
+    ])
+  })
+
+  it("turns Bedrock's intervention on the input into 400 content_filter", async () => {
+    bedrock.reply({
+      kind: 'json',
+      body: {
+        output: {
+          message: { role: 'assistant', content: [{ text: GUARDRAIL.blockedInputMessaging }] },
+        },
+        stopReason: 'guardrail_intervened',
+        usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0 },
+        metrics: { latencyMs: 90 },
+        trace: {
+          guardrail: {
+            inputAssessment: {
+              [GUARDRAIL.id]: {
+                wordPolicy: {
+                  customWords: [{ match: 'plutonium', action: 'BLOCKED', detected: true }],
+                },
+              },
+            },
+          },
+        },
+      },
+    })
+    const error: unknown = await openai.chat.completions
+      .create({ model: 'claude', messages: question })
+      .catch((caught: unknown) => caught)
+    expect(error).toMatchObject({ status: 400, code: 'content_filter' })
+    expect((error as Error).message).toContain(GUARDRAIL.blockedInputMessaging)
   })
 })

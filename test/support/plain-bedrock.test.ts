@@ -351,6 +351,23 @@ describe('the plain stand-in ApplyGuardrail, read by the AWS SDK', () => {
     )
   })
 
+  it("checks Converse's guardrailConfig: a known guardrail, the stream mode on streams only", async () => {
+    const converse = (guardrailConfig: Record<string, unknown>) =>
+      signedFetch(
+        `/model/${CLAUDE}/converse`,
+        JSON.stringify({ messages: [{ role: 'user', content: [{ text: 'x' }] }], guardrailConfig }),
+      )
+    const unknown = await converse({ guardrailIdentifier: 'gr0other', guardrailVersion: '2' })
+    expect(unknown.status).toBe(404)
+    const mode = await converse({
+      guardrailIdentifier: 'gr0unit',
+      guardrailVersion: '2',
+      streamProcessingMode: 'sync',
+    })
+    expect(mode.status).toBe(400)
+    expect(bedrock.requests).toEqual([])
+  })
+
   it('refuses a bad identifier with 400, an unknown guardrail with 404, unknown members', async () => {
     const badName = await apply('x', 'INPUT', 'Not-An-Id').catch((caught: unknown) => caught)
     expect(badName).toMatchObject({ name: 'ValidationException' })

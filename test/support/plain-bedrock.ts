@@ -25,7 +25,7 @@
 //   (the InvokeModel and CountTokens checks are plain-invoke-checks.ts);
 // - ApplyGuardrail (API reference "ApplyGuardrail"), answered by the guardrails the stand-in is
 //   given rather than by script: plain-guardrail.ts; each call and its verdict is kept in
-//   `guardrailCalls`.
+//   `guardrailCalls`; Converse's `guardrailConfig` must name one of those guardrails.
 // Answers carry only what AWS sends: `x-amzn-RequestId` (a UUID), the content type, and for
 // InvokeModel the `X-Amzn-Bedrock-*` headers a reply sets. Streams (and JSON replies marked
 // `chunked`) are sent with `Transfer-Encoding: chunked` in slices that cut frames at odd byte
@@ -42,6 +42,7 @@ import { checkConverseBody } from './plain-converse-checks.ts'
 import {
   assess,
   checkApplyGuardrailBody,
+  checkGuardrailConfig,
   guardrailOf,
   guardrailPath,
   type GuardrailCall,
@@ -222,6 +223,7 @@ export async function startPlainBedrock(options: PlainBedrockOptions): Promise<P
       } catch (error) {
         throw validation(error instanceof Error ? error.message : String(error))
       }
+      checkGuardrailConfig(parsed['guardrailConfig'], operation === 'converse-stream', guardrails)
     } else if (operation === 'count-tokens') checkCountTokens(family, parsed)
     else checkInvoke(family, parsed, operation === 'invoke-with-response-stream')
     requests.push({ operation, modelId, rawPath, headers: request.headers, body: parsed })

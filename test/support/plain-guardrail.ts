@@ -126,6 +126,45 @@ export function guardrailOf(
   return { guardrail, version }
 }
 
+/**
+ * checkGuardrailConfig checks Converse's `guardrailConfig` (API reference
+ * "GuardrailConfiguration", and "GuardrailStreamConfiguration" on ConverseStream, which alone has
+ * `streamProcessingMode`) and that the guardrail exists, as Bedrock does before the model runs.
+ */
+export function checkGuardrailConfig(
+  config: unknown,
+  stream: boolean,
+  guardrails: readonly PlainGuardrail[],
+): void {
+  if (config === undefined) return
+  if (!isObject(config)) throw validation('guardrailConfig must be an object.')
+  const members = ['guardrailIdentifier', 'guardrailVersion', 'trace']
+  if (stream) members.push('streamProcessingMode')
+  for (const key of Object.keys(config))
+    if (!members.includes(key)) throw validation(`Unknown member '${key}' in guardrailConfig.`)
+  const { guardrailIdentifier, guardrailVersion, trace, streamProcessingMode } = config
+  if (typeof guardrailIdentifier !== 'string' || typeof guardrailVersion !== 'string')
+    throw validation('guardrailConfig needs guardrailIdentifier and guardrailVersion.')
+  if (
+    trace !== undefined &&
+    trace !== 'enabled' &&
+    trace !== 'disabled' &&
+    trace !== 'enabled_full'
+  )
+    throw validation('guardrailConfig.trace must be enabled, disabled or enabled_full.')
+  if (
+    streamProcessingMode !== undefined &&
+    streamProcessingMode !== 'sync' &&
+    streamProcessingMode !== 'async'
+  )
+    throw validation('guardrailConfig.streamProcessingMode must be sync or async.')
+  guardrailOf(
+    encodeURIComponent(guardrailIdentifier),
+    encodeURIComponent(guardrailVersion),
+    guardrails,
+  )
+}
+
 const unitsOf = (texts: readonly string[]): number =>
   texts.reduce((sum, text) => sum + Math.max(1, Math.ceil(text.length / 1000)), 0)
 
