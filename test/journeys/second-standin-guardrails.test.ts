@@ -83,6 +83,18 @@ describe('a guarded Mantle route', () => {
     ])
   })
 
+  it("answers a guardrail version the account lacks as the gateway's 500, not the model's 404", async () => {
+    const error: unknown = await openai.chat.completions
+      .create({ model: 'gpt-misguarded', messages: [{ role: 'user', content: 'Hi' }] })
+      .catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(OpenAI.InternalServerError)
+    expect(error).toMatchObject({ status: 500, type: 'server_error', code: 'guardrail_not_found' })
+    expect(mantle.requests).toEqual([])
+    // The stand-in refused the check, as Bedrock would: the table names a version it lacks.
+    expect(bedrock.refusals.map((refusal) => refusal.type)).toEqual(['ResourceNotFoundException'])
+    bedrock.refusals.length = 0
+  })
+
   it('replaces a blocked answer with the blocked message and content_filter', async () => {
     mantle.reply(chatAnswer({ pieces: ['Take some ', 'plutonium.'], finishReason: 'stop', usage }))
     const completion = await openai.chat.completions.create({

@@ -97,7 +97,15 @@ export function plainTable(): unknown {
         projectId: 'proj_guarded',
         keys: [{ sha256: createHash('sha256').update(GUARDED_KEY).digest('hex') }],
         guardrail: { identifier: GUARDRAIL.id, version: '1' },
-        routes: [mantle('gpt', GPT_OSS), route('claude', { modelId: CLAUDE })],
+        routes: [
+          mantle('gpt', GPT_OSS),
+          route('claude', { modelId: CLAUDE }),
+          // A guardrail version the account does not have: the platform team's mistake.
+          {
+            ...mantle('gpt-misguarded', GPT_OSS),
+            guardrail: { identifier: GUARDRAIL.id, version: '7' },
+          },
+        ],
       },
     ],
   }

@@ -8,7 +8,8 @@
 import { Agent } from 'undici'
 import { z } from 'zod'
 import { runtimeClient, runtimeEndpoint, type ConverseClientConfig } from './converse-client.ts'
-import { invalidResponse } from '../errors/catalogue.ts'
+import { gatewayError, invalidResponse } from '../errors/catalogue.ts'
+import { GatewayError } from '../errors/gateway-error.ts'
 import { guardrailVerdict, type ApplyGuardrailResult } from './guardrail-verdict.ts'
 
 export type { ApplyGuardrailResult } from './guardrail-verdict.ts'
@@ -35,6 +36,21 @@ export interface GuardrailClient {
   close(): Promise<void>
 }
 
+/**
+ * A guardrail that does not exist is the gateway's configuration failing, not the caller's model:
+ * Bedrock's ResourceNotFoundException would otherwise read as OpenAI's `404 model_not_found` ("the
+ * model does not exist or you do not have access to it") for a model that does exist.
+ */
+export function guardrailFailure(error: unknown): unknown {
+  if (!(error instanceof GatewayError) || error.upstreamType !== 'ResourceNotFoundException')
+    return error
+  return gatewayError(
+    'guardrail_not_found',
+    `The route's guardrail could not be applied: ${error.message}`,
+    { upstreamType: error.upstreamType, cause: error },
+  )
+}
+
 export function applyGuardrailUrl(endpoint: URL, identifier: string, version: string): URL {
   const base = endpoint.pathname.replace(/\/+$/, '')
   const path = `${base}/guardrail/${encodeURIComponent(identifier)}/version/${encodeURIComponent(version)}/apply`
@@ -51,16 +67,24 @@ export function createGuardrailClient(config: ConverseClientConfig): GuardrailCl
   })
   return {
     async apply(call) {
-      const answer = await client.json({
-        url: applyGuardrailUrl(runtimeEndpoint(config, call.region), call.identifier, call.version),
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: {
-          source: call.source,
-          content: call.texts.map((text) => ({ text: { text } })),
-        },
-        region: call.region,
-        signal: call.signal,
-      })
+      const answer = await client
+        .json({
+          url: applyGuardrailUrl(
+            runtimeEndpoint(config, call.region),
+            call.identifier,
+            call.version,
+          ),
+          headers: { 'content-type': 'application/json', accept: 'application/json' },
+          body: {
+            source: call.source,
+            content: call.texts.map((text) => ({ text: { text } })),
+          },
+          region: call.region,
+          signal: call.signal,
+        })
+        .catch((error: unknown) => {
+          throw guardrailFailure(error)
+        })
       const parsed = applyGuardrailResponseSchema.safeParse(answer)
       if (!parsed.success)
         throw invalidResponse('The guardrail service sent an invalid response.', parsed.error)
