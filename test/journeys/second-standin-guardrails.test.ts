@@ -4,7 +4,7 @@
 // stand-in answers with its word-policy guardrail (test/support/plain-guardrail.ts: `plutonium` is
 // blocked, `Zanzibar` anonymized). Read with the `openai` and `@anthropic-ai/sdk` clients: checks
 // that pass, a blocked question (the model never called), a masked question (the model gets it
-// masked), a blocked answer as JSON and streamed.
+// masked), a blocked answer and a masked one, as JSON and streamed.
 import Anthropic from '@anthropic-ai/sdk'
 import OpenAI from 'openai'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -95,6 +95,22 @@ describe('a guarded Mantle route', () => {
     bedrock.refusals.length = 0
   })
 
+  it('passes an answer the guardrail masked on as masked, JSON and streamed', async () => {
+    const pieces = ['I live in Zan', 'zibar', '. Lovely.']
+    const reply = chatAnswer({ pieces, finishReason: 'stop', usage })
+    mantle.reply(reply, reply)
+    const messages = [{ role: 'user' as const, content: 'Where do you live?' }]
+    const completion = await openai.chat.completions.create({ model: 'gpt', messages })
+    expect(completion.choices[0]?.message.content).toBe('I live in {NAME}. Lovely.')
+    expect(completion.choices[0]?.finish_reason).toBe('stop')
+    const stream = await openai.chat.completions.create({ model: 'gpt', messages, stream: true })
+    const chunks = []
+    for await (const chunk of stream) chunks.push(chunk)
+    const text = chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('')
+    expect(text).toBe('I live in {NAME}. Lovely.')
+    expect(chunks.some((chunk) => chunk.choices[0]?.finish_reason === 'stop')).toBe(true)
+  })
+
   it('replaces a blocked answer with the blocked message and content_filter', async () => {
     mantle.reply(chatAnswer({ pieces: ['Take some ', 'plutonium.'], finishReason: 'stop', usage }))
     const completion = await openai.chat.completions.create({
@@ -178,6 +194,25 @@ describe('Anthropic Messages on a guarded route', () => {
     expect(bedrock.requests[0]?.body['messages']).toEqual([
       { role: 'user', content: 'I live in {NAME}.' },
     ])
+  })
+
+  it('passes an answer the guardrail masked on as masked, JSON and streamed', async () => {
+    const text = 'I live in Zanzibar. Lovely.'
+    bedrock.reply(
+      claudeMessageReply({ ...claude, text, stopReason: 'end_turn', usage: claudeUsage }),
+      claudeStreamReply({
+        ...claude,
+        pieces: ['I live in Zan', 'zibar', '. Lovely.'],
+        stopReason: 'end_turn',
+        usage: claudeUsage,
+      }),
+    )
+    const message = await anthropic.messages.create(hello('Where do you live?'))
+    expect(message.content).toEqual([{ type: 'text', text: 'I live in {NAME}. Lovely.' }])
+    expect(message.stop_reason).toBe('end_turn')
+    const final = await anthropic.messages.stream(hello('Where do you live?')).finalMessage()
+    expect(final.content).toEqual([{ type: 'text', text: 'I live in {NAME}. Lovely.' }])
+    expect(final.stop_reason).toBe('end_turn')
   })
 
   it('answers a blocked answer as a refusal with the blocked message', async () => {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { parseChatCompletionRequest } from '../openai/chat-completions.ts'
 import type { ChatBackend } from './chat-backend.ts'
-import { withApplyGuardrail } from './mantle-guardrail.ts'
+import { withApplyGuardrail, withMaskedText } from './mantle-guardrail.ts'
 
 describe('withApplyGuardrail without a guardrail', () => {
   it('hands the inner stream over as it is', () => {
@@ -107,5 +107,32 @@ describe('withApplyGuardrail on an input the guardrail only masked', () => {
       ],
     ])
     expect(directions).toEqual(['input'])
+  })
+})
+
+describe('withMaskedText', () => {
+  const chunk = (delta: Record<string, unknown>, finish: 'stop' | null = null) => ({
+    id: 'c',
+    object: 'chat.completion.chunk' as const,
+    created: 1,
+    model: 'm',
+    choices: [{ index: 0, delta, finish_reason: finish }],
+  })
+
+  it("puts a window's masked text in its first text chunk and keeps role and finish", () => {
+    const out = withMaskedText(
+      [
+        chunk({ role: 'assistant', content: '' }),
+        chunk({ content: 'I am ' }),
+        chunk({ content: 'Ada.' }),
+        chunk({}, 'stop'),
+      ],
+      'I am {NAME}.',
+    )
+    expect(out.map((item) => [item.choices[0]?.delta, item.choices[0]?.finish_reason])).toEqual([
+      [{ role: 'assistant', content: '' }, null],
+      [{ content: 'I am {NAME}.' }, null],
+      [{}, 'stop'],
+    ])
   })
 })

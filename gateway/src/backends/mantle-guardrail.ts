@@ -94,6 +94,32 @@ async function checkedInput(
 const chunkText = (chunk: ChatCompletionChunk): string =>
   chunk.choices.map((choice) => choice.delta.content ?? '').join('')
 
+/**
+ * A window's chunks with their text replaced by the guardrail's masked text: the first chunk with
+ * text carries all of it, the others lose their text (and go when nothing else is left in them).
+ */
+export function withMaskedText(
+  chunks: readonly ChatCompletionChunk[],
+  masked: string,
+): ChatCompletionChunk[] {
+  let placed = false
+  return chunks.flatMap((chunk) => {
+    if (chunkText(chunk) === '') return [chunk]
+    const content = placed ? undefined : masked
+    placed = true
+    const choices = chunk.choices.map((choice) => {
+      const delta = Object.fromEntries(
+        Object.entries(choice.delta).filter(([key]) => key !== 'content'),
+      )
+      return { ...choice, delta: content === undefined ? delta : { ...delta, content } }
+    })
+    const empty = choices.every(
+      (choice) => Object.keys(choice.delta).length === 0 && choice.finish_reason === null,
+    )
+    return empty && chunk.usage == null ? [] : [{ ...chunk, choices }]
+  })
+}
+
 export function withApplyGuardrail(
   inner: ChatBackend,
   options: MantleGuardrailOptions,
@@ -117,6 +143,16 @@ export function withApplyGuardrail(
     if (texts.every((text) => text === '')) return completion
     const verdict = await checks.output(texts, context.signal)
     if (!verdict.intervened) return completion
+    const masked = verdict.masked
+    if (masked !== undefined)
+      return {
+        ...completion,
+        choices: completion.choices.map((choice, index) =>
+          choice.message.content == null
+            ? choice
+            : { ...choice, message: { ...choice.message, content: masked[index] ?? '' } },
+        ),
+      }
     return {
       ...completion,
       choices: completion.choices.map((choice) => ({
@@ -156,7 +192,8 @@ export function withApplyGuardrail(
     const windows = new OutputWindows<ChatCompletionChunk>(checks, windowChars, context.signal)
 
     async function verdictOnHeld(): Promise<ChatCompletionChunk[]> {
-      const { items: chunks, blocked } = await windows.release()
+      const { items: chunks, blocked, masked } = await windows.release()
+      if (masked !== undefined) return withMaskedText(chunks, masked)
       if (blocked === undefined) return chunks
       const template = chunks[0]
       if (template === undefined) return []

@@ -5,6 +5,7 @@ import type { MessagesStreamEvent } from '../translators/anthropic-to-invoke/str
 import type { ApplyGuardrailCall, GuardrailClient } from '../upstream/guardrail-client.ts'
 import {
   messagesInputTexts,
+  withMaskedDeltas,
   withMessagesGuardrail,
   withMessagesInputTexts,
 } from './messages-guardrail.ts'
@@ -221,5 +222,38 @@ describe('withMessagesInputTexts', () => {
       messages: [{ role: 'user', content: 'u' }],
       max_tokens: 5,
     })
+  })
+})
+
+describe('a stream the guardrail only masked', () => {
+  it('goes on with each window masked, the message ending as Claude ended it', async () => {
+    const masking: GuardrailClient = {
+      apply: (call) => {
+        const masked = call.texts.map((value) => value.replace('bad', '***'))
+        const intervened = masked.some((value, index) => value !== call.texts[index])
+        return Promise.resolve(
+          intervened
+            ? { intervened, message: masked.join(''), masked }
+            : { intervened, message: undefined },
+        )
+      },
+      close: () => Promise.resolve(),
+    }
+    const guarded = withMessagesGuardrail(backend(events), { client: masking, windowChars: 10 })
+    const out = await collect(guarded.stream(request, target, context))
+    const texts = out.map((event) => (event.type === 'content_block_delta' ? event['delta'] : []))
+    expect(JSON.stringify(out)).not.toContain('bad')
+    expect(texts.flat()).toEqual([
+      { type: 'text_delta', text: 'safe words ' },
+      // The second window ('then bad ones') went on masked, as one delta.
+      { type: 'text_delta', text: 'then *** ones' },
+    ])
+    expect(out.at(-2)).toEqual(events.at(-2))
+  })
+})
+
+describe('withMaskedDeltas', () => {
+  it('puts the masked text in the first text delta and drops the others', () => {
+    expect(withMaskedDeltas([text(0, 'a b'), text(0, 'c')], 'a *')).toEqual([text(0, 'a *')])
   })
 })

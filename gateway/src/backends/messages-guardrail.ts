@@ -106,6 +106,24 @@ function deltaText(event: MessagesStreamEvent): string {
   return delta['type'] === 'text_delta' && typeof delta['text'] === 'string' ? delta['text'] : ''
 }
 
+/**
+ * A window's events with their text replaced by the guardrail's masked text: the first text delta
+ * carries all of it and the window's other text deltas go (a window never spans two blocks).
+ */
+export function withMaskedDeltas(
+  events: readonly MessagesStreamEvent[],
+  masked: string,
+): MessagesStreamEvent[] {
+  let placed = false
+  return events.flatMap((event) => {
+    if (deltaText(event) === '') return [event]
+    if (placed) return []
+    placed = true
+    const delta = isRecord(event['delta']) ? event['delta'] : {}
+    return [{ ...event, delta: { ...delta, text: masked } }]
+  })
+}
+
 // After an intervention only the message's end reaches the client, as a refusal with its usage.
 function refusalEnd(event: MessagesStreamEvent): MessagesStreamEvent[] {
   if (event.type === 'message_stop') return [event]
@@ -137,6 +155,19 @@ export function withMessagesGuardrail(
       if (texts.length === 0) return message
       const verdict = await checks.output(texts, context.signal)
       if (!verdict.intervened) return message
+      const masked = verdict.masked
+      if (masked !== undefined) {
+        // One masked text per non-empty text block, in order; the answer is otherwise Claude's.
+        let next = 0
+        const content = message.content.map((block) => {
+          if (block.type !== 'text' || typeof block['text'] !== 'string' || block['text'] === '')
+            return block
+          const text = masked[next] ?? ''
+          next += 1
+          return { ...block, text }
+        })
+        return { ...message, content }
+      }
       return {
         ...message,
         content: [{ type: 'text', text: verdict.message ?? DEFAULT_BLOCKED_OUTPUT }],
@@ -174,7 +205,8 @@ export function withMessagesGuardrail(
     }
 
     async function verdictOnHeld(): Promise<MessagesStreamEvent[]> {
-      const { items: events, blocked } = await windows.release()
+      const { items: events, blocked, masked } = await windows.release()
+      if (masked !== undefined) return sent(withMaskedDeltas(events, masked))
       if (blocked === undefined) return sent(events)
       // The client saw message_start if anything was sent; otherwise it must come first.
       const start = started.size === 0 ? events.filter((e) => e.type === 'message_start') : []

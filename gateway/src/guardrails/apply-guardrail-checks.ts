@@ -18,8 +18,22 @@ export interface GuardrailChecks {
    * stays empty): the caller sends those to the model in place of the originals.
    */
   input(texts: string[], signal: AbortSignal): Promise<string[] | undefined>
-  /** The verdict on answer texts; an intervention is counted. */
+  /**
+   * The verdict on answer texts; an intervention is counted. When the guardrail only masked,
+   * `masked` holds one text per text given.
+   */
   output(texts: string[], signal: AbortSignal): Promise<ApplyGuardrailResult>
+}
+
+/** The masked texts, which answer the non-empty texts sent, put back beside the empty ones. */
+function aligned(texts: readonly string[], masked: readonly string[]): string[] {
+  let next = 0
+  return texts.map((text) => {
+    if (text === '') return text
+    const out = masked[next] ?? ''
+    next += 1
+    return out
+  })
 }
 
 /** guardrailChecks calls `guardrail` in the target's region; empty texts are never sent. */
@@ -45,14 +59,15 @@ export function guardrailChecks(
       guardrail.onIntervention('input')
       const masked = verdict.masked
       if (masked === undefined) throw blockedInput(verdict.message)
-      // The masked texts answer the non-empty texts sent, in order.
-      let next = 0
-      return texts.map((text) => (text === '' ? text : (masked[next++] ?? '')))
+      return aligned(texts, masked)
     },
     async output(texts, signal) {
       const verdict = await apply('OUTPUT', texts, signal)
-      if (verdict.intervened) guardrail.onIntervention('output')
-      return verdict
+      if (!verdict.intervened) return verdict
+      guardrail.onIntervention('output')
+      return verdict.masked === undefined
+        ? verdict
+        : { ...verdict, masked: aligned(texts, verdict.masked) }
     },
   }
 }
@@ -60,8 +75,10 @@ export function guardrailChecks(
 /** A window let go: its items, and the verdict when its text was checked and blocked. */
 export interface ReleasedWindow<T> {
   items: T[]
-  /** The intervention, undefined when the window passed or held no text. */
+  /** The intervention, undefined when the window passed, was only masked, or held no text. */
   blocked: ApplyGuardrailResult | undefined
+  /** The window's text as the guardrail masked it, when it only masked: it replaces the items' text. */
+  masked?: string
 }
 
 /**
@@ -103,9 +120,18 @@ export class OutputWindows<T> {
     this.#items = []
     this.#text = ''
     if (text === '') return { items, blocked: undefined }
-    const verdict = await this.#checks.output([this.#previousTail + text], this.#signal)
+    const tail = this.#previousTail
+    const verdict = await this.#checks.output([tail + text], this.#signal)
     this.#previousTail = text.slice(-OVERLAP_CHARS)
     if (!verdict.intervened) return { items, blocked: undefined }
+    // Masked: the client already has the tail, so only the window's part is new. A mask that
+    // reaches into the tail cannot be split off and is held as a block (nothing unmasked leaks).
+    const masked = verdict.masked?.[0]
+    if (masked?.startsWith(tail) === true) {
+      const window = masked.slice(tail.length)
+      this.#previousTail = window.slice(-OVERLAP_CHARS)
+      return { items, blocked: undefined, masked: window }
+    }
     this.#blocked = true
     return { items, blocked: verdict }
   }
