@@ -198,6 +198,27 @@ describe('the plain Mantle stand-in refuses what the service refuses', () => {
   }
   const hi = [{ role: 'user' as const, content: 'hi' }]
 
+  it('refuses a body that is not JSON, or not sent as JSON, and lists its models', async () => {
+    const post = (body: string, contentType: string) =>
+      fetch(`${mantle.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key.bearerToken}`, 'content-type': contentType },
+        body,
+      })
+    expect((await post('{"model":', 'application/json')).status).toBe(400)
+    expect((await post('{}', 'text/plain')).status).toBe(400)
+    const unknownUrl = await post('{}', 'application/json').then(() =>
+      fetch(`${mantle.url}/v1/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key.bearerToken}` },
+      }),
+    )
+    expect(unknownUrl.status).toBe(404)
+    expect(mantle.refusals.at(-1)?.error.message).toBe('Invalid URL (POST /v1/completions)')
+    const models = await openai.models.list()
+    expect(models.data.map((model) => model.id)).toEqual([GPT_OSS, GPT5, EMBED])
+  })
+
   it('refuses a wrong API key with 401 and an unknown model with 404', async () => {
     expect(
       await refusal(() =>

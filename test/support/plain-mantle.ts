@@ -10,7 +10,7 @@
 // - a request carries the configured Bedrock API key as `Authorization: Bearer`, or is SigV4-signed
 //   for service `bedrock-mantle` in its region (plain-sigv4.ts); otherwise 401 `invalid_api_key`;
 // - `POST {prefix}/chat/completions`, `{prefix}/responses`, `{prefix}/embeddings` and
-//   `GET /v1/models`, else 404 `unknown_url`; a model the account does not have is a 404
+//   `GET /v1/models`, else 404 "Invalid URL"; a model the account does not have is a 404
 //   `model_not_found`; a model on the other prefix is a 400 "isn't supported on this route"; a
 //   model that does not serve the operation is a 400;
 // - `Content-Type: application/json` and a JSON object, else 400; the body as OpenAI checks it
@@ -221,7 +221,13 @@ export async function startPlainMantle(options: PlainMantleOptions): Promise<Pla
     const prefix = match?.[1] as MantlePrefix | undefined
     const operation = match?.[2] === undefined ? undefined : operationOf[match[2]]
     if (request.method !== 'POST' || prefix === undefined || operation === undefined)
-      throw invalid(`Unknown request URL: ${request.method ?? ''} ${rawPath}.`, null, 'unknown_url')
+      throw new OpenAIError(
+        404,
+        'invalid_request_error',
+        `Invalid URL (${request.method ?? ''} ${rawPath})`,
+        null,
+        null,
+      )
     const parsed = jsonObject(request, body)
     const projectHeader = request.headers['openai-project']
     const project = Array.isArray(projectHeader) ? projectHeader.join(',') : projectHeader
