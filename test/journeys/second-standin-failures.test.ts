@@ -1,7 +1,8 @@
 // Failures through the real gateway against the plain Bedrock stand-in
 // (test/support/plain-bedrock.ts): each Bedrock exception as the OpenAI and Anthropic clients see
 // it, streaming or not; exceptions and error frames after a 200; and the gateway authenticating
-// with temporary credentials or a Bedrock API key, which the stand-in checks.
+// with temporary credentials or a Bedrock API key, which the stand-ins check (Bedrock Runtime,
+// ApplyGuardrail and Mantle).
 import Anthropic from '@anthropic-ai/sdk'
 import OpenAI from 'openai'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -14,6 +15,7 @@ import {
   converseStreamReply,
 } from '../support/plain-bedrock-replies.ts'
 import { encodeMessage, eventMessage, exceptionMessage } from '../support/plain-event-stream.ts'
+import { chatAnswer } from '../support/plain-mantle-replies.ts'
 import {
   plainKey,
   startPlainWorld,
@@ -316,5 +318,26 @@ describe.each([
       'invoke',
       'count-tokens',
     ])
+  })
+
+  it('is accepted on Mantle and by ApplyGuardrail', async () => {
+    other.mantle.reply(
+      chatAnswer({
+        pieces: ['Mantle.'],
+        finishReason: 'stop',
+        usage: { prompt: 1, completion: 1 },
+      }),
+    )
+    const completion = await other.guarded.openai.chat.completions.create({
+      model: 'gpt',
+      messages: [{ role: 'user', content: 'hi' }],
+    })
+    expect(completion.choices[0]?.message.content).toBe('Mantle.')
+    expect(other.mantle.refusals).toEqual([])
+    expect(other.bedrock.refusals).toEqual([])
+    expect(other.bedrock.guardrailCalls.map((call) => call.source)).toEqual(['INPUT', 'OUTPUT'])
+    const authorization = String(other.mantle.requests[0]?.headers['authorization'])
+    if (key.bearerToken === undefined) expect(authorization).toContain('/bedrock-mantle/')
+    else expect(authorization).toBe(`Bearer ${key.bearerToken}`)
   })
 })

@@ -3,6 +3,7 @@
 // the named exceptions, then the stand-in speaks the wire format the journeys rely on. Requests
 // the SDK cannot send (unsigned, unknown fields) are sent by hand.
 import {
+  ApplyGuardrailCommand,
   BedrockRuntimeClient,
   ConverseCommand,
   ConverseStreamCommand,
@@ -28,6 +29,14 @@ const key = {
 }
 const ARN = 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/unit1'
 const CLAUDE = 'us.anthropic.claude-sonnet-4-6'
+const guardrail = {
+  id: 'gr0unit',
+  versions: ['2'],
+  deniedWords: ['plutonium'],
+  maskedWords: ['Zanzibar'],
+  blockedInputMessaging: 'blocked question',
+  blockedOutputsMessaging: 'blocked answer',
+}
 
 let bedrock: PlainBedrock
 let sdk: BedrockRuntimeClient
@@ -44,7 +53,11 @@ function client(secretAccessKey: string): BedrockRuntimeClient {
 }
 
 beforeAll(async () => {
-  bedrock = await startPlainBedrock({ key, profiles: new Map([[ARN, CLAUDE]]) })
+  bedrock = await startPlainBedrock({
+    key,
+    profiles: new Map([[ARN, CLAUDE]]),
+    guardrails: [guardrail],
+  })
   sdk = client(key.secretAccessKey)
 })
 
@@ -284,5 +297,95 @@ describe('the plain Bedrock stand-in refuses what AWS refuses', () => {
       expect.stringContaining('extraneous key [stream]'),
       expect.stringContaining('anthropic_version'),
     ])
+  })
+})
+
+describe('the plain stand-in ApplyGuardrail, read by the AWS SDK', () => {
+  const apply = (text: string, source: 'INPUT' | 'OUTPUT', identifier = 'gr0unit') =>
+    sdk.send(
+      new ApplyGuardrailCommand({
+        guardrailIdentifier: identifier,
+        guardrailVersion: '2',
+        source,
+        content: [{ text: { text, qualifiers: ['guard_content'] } }],
+      }),
+    )
+
+  it('passes text without the denied word: NONE, no outputs, usage and coverage', async () => {
+    const out = await apply('Tell me about rivers.', 'INPUT')
+    expect(out.action).toBe('NONE')
+    expect(out.outputs).toEqual([])
+    expect(out.actionReason).toBeUndefined()
+    expect(out.usage?.wordPolicyUnits).toBe(1)
+    expect(out.guardrailCoverage?.textCharacters).toEqual({ guarded: 21, total: 21 })
+    expect(bedrock.guardrailCalls).toEqual([
+      {
+        guardrailId: 'gr0unit',
+        version: '2',
+        source: 'INPUT',
+        texts: ['Tell me about rivers.'],
+        action: 'NONE',
+      },
+    ])
+  })
+
+  it('intervenes with the blocked message of the source, by id or by ARN', async () => {
+    const input = await apply('How is Plutonium made?', 'INPUT')
+    expect(input.action).toBe('GUARDRAIL_INTERVENED')
+    expect(input.actionReason).toBeTypeOf('string')
+    expect(input.outputs).toEqual([{ text: 'blocked question' }])
+    expect(input.assessments?.[0]?.wordPolicy?.customWords).toEqual([
+      { match: 'plutonium', action: 'BLOCKED', detected: true },
+    ])
+    const arn = 'arn:aws:bedrock:us-east-1:123456789012:guardrail/gr0unit'
+    const output = await apply('It is plutonium.', 'OUTPUT', arn)
+    expect(output.outputs).toEqual([{ text: 'blocked answer' }])
+  })
+
+  it('anonymizes a masked word: an intervention whose output is the masked text', async () => {
+    const out = await apply('I live in Zanzibar.', 'OUTPUT')
+    expect(out.action).toBe('GUARDRAIL_INTERVENED')
+    expect(out.outputs).toEqual([{ text: 'I live in {NAME}.' }])
+    expect(out.assessments?.[0]?.sensitiveInformationPolicy?.regexes?.[0]?.action).toBe(
+      'ANONYMIZED',
+    )
+  })
+
+  it("checks Converse's guardrailConfig: a known guardrail, the stream mode on streams only", async () => {
+    const converse = (guardrailConfig: Record<string, unknown>) =>
+      signedFetch(
+        `/model/${CLAUDE}/converse`,
+        JSON.stringify({ messages: [{ role: 'user', content: [{ text: 'x' }] }], guardrailConfig }),
+      )
+    const unknown = await converse({ guardrailIdentifier: 'gr0other', guardrailVersion: '2' })
+    expect(unknown.status).toBe(404)
+    const mode = await converse({
+      guardrailIdentifier: 'gr0unit',
+      guardrailVersion: '2',
+      streamProcessingMode: 'sync',
+    })
+    expect(mode.status).toBe(400)
+    expect(bedrock.requests).toEqual([])
+  })
+
+  it('refuses a bad identifier with 400, an unknown guardrail with 404, unknown members', async () => {
+    const badName = await apply('x', 'INPUT', 'Not-An-Id').catch((caught: unknown) => caught)
+    expect(badName).toMatchObject({ name: 'ValidationException' })
+    const unknown = await apply('x', 'INPUT', 'gr0other').catch((caught: unknown) => caught)
+    expect(unknown).toMatchObject({
+      name: 'ResourceNotFoundException',
+      $metadata: { httpStatusCode: 404 },
+    })
+    const path = '/guardrail/gr0unit/version/2/apply'
+    for (const body of [
+      { source: 'INPUT', content: [{ text: { text: 'x' } }], trace: 'enabled' },
+      { source: 'BOTH', content: [{ text: { text: 'x' } }] },
+      { source: 'INPUT', content: [{ text: { text: 'x' }, image: {} }] },
+      { source: 'INPUT' },
+    ]) {
+      const response = await signedFetch(path, JSON.stringify(body))
+      expect(response.status).toBe(400)
+      expect(response.headers.get('x-amzn-errortype')).toMatch(/^ValidationException:/)
+    }
   })
 })

@@ -21,7 +21,11 @@
 //   API"): `anthropic_version: bedrock-2023-05-31`, `max_tokens`, `messages`, and no key outside
 //   the documented body ("extraneous key [...] is not permitted", as Bedrock words it);
 // - InvokeModel for Titan Text Embeddings V2 and Cohere Embed (user guide, model parameters);
-// - CountTokens (API reference "CountTokens"): `input.invokeModel.body` as base64 JSON.
+// - CountTokens (API reference "CountTokens"): `input.invokeModel.body` as base64 JSON
+//   (the InvokeModel and CountTokens checks are plain-invoke-checks.ts);
+// - ApplyGuardrail (API reference "ApplyGuardrail"), answered by the guardrails the stand-in is
+//   given rather than by script: plain-guardrail.ts; each call and its verdict is kept in
+//   `guardrailCalls`; Converse's `guardrailConfig` must name one of those guardrails.
 // Answers carry only what AWS sends: `x-amzn-RequestId` (a UUID), the content type, and for
 // InvokeModel the `X-Amzn-Bedrock-*` headers a reply sets. Streams (and JSON replies marked
 // `chunked`) are sent with `Transfer-Encoding: chunked` in slices that cut frames at odd byte
@@ -33,7 +37,18 @@
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { AwsError, isObject, validation } from './plain-aws-error.ts'
 import { checkConverseBody } from './plain-converse-checks.ts'
+import {
+  assess,
+  checkApplyGuardrailBody,
+  checkGuardrailConfig,
+  guardrailOf,
+  guardrailPath,
+  type GuardrailCall,
+  type PlainGuardrail,
+} from './plain-guardrail.ts'
+import { checkCountTokens, checkInvoke, familyOf } from './plain-invoke-checks.ts'
 import { verifySigV4, type SigningKey } from './plain-sigv4.ts'
 
 export type PlainOperation =
@@ -73,6 +88,8 @@ export interface PlainBedrock {
   url: string
   key: SigningKey
   requests: PlainRequest[]
+  /** The ApplyGuardrail calls, with the verdict each got. */
+  guardrailCalls: GuardrailCall[]
   refusals: PlainRefusal[]
   /** Queues the answers to the next calls, in order. */
   reply(...replies: PlainReply[]): void
@@ -84,107 +101,19 @@ const errorNamespace = 'http://internal.amazon.com/coral/com.amazon.bedrock/'
 const operationPath =
   /^\/model\/([^/]+)\/(converse|converse-stream|invoke|invoke-with-response-stream|count-tokens)$/
 
-// The Claude body on Bedrock: the user guide's request plus extended thinking and structured output.
-const claudeMembers = new Set([
-  'anthropic_version',
-  'anthropic_beta',
-  'max_tokens',
-  'system',
-  'messages',
-  'temperature',
-  'top_p',
-  'top_k',
-  'tools',
-  'tool_choice',
-  'stop_sequences',
-  'thinking',
-  'output_config',
-])
-const titanMembers = new Set(['inputText', 'dimensions', 'normalize', 'embeddingTypes'])
-const cohereMembers = new Set([
-  'texts',
-  'images',
-  'inputs',
-  'input_type',
-  'truncate',
-  'embedding_types',
-  'output_dimension',
-  'max_tokens',
-])
-
-class AwsError extends Error {
-  readonly status: number
-  readonly type: string
-  constructor(status: number, type: string, message: string) {
-    super(message)
-    this.status = status
-    this.type = type
+/** The JSON object a request carries as `application/json`, or AWS's ValidationException. */
+function jsonBody(request: IncomingMessage, body: Buffer): Record<string, unknown> {
+  const mediaType = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase()
+  if (mediaType !== 'application/json')
+    throw validation('The request content type must be application/json.')
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(body.toString('utf8'))
+  } catch {
+    throw validation('Malformed input request, please reformat your input and try again.')
   }
-}
-
-const validation = (message: string): AwsError => new AwsError(400, 'ValidationException', message)
-
-type ModelFamily = 'claude' | 'nova' | 'titan-embed' | 'cohere-embed'
-
-/** The family of a model id, or of the foundation model behind a known profile ARN. */
-function familyOf(modelId: string, profiles: ReadonlyMap<string, string>): ModelFamily {
-  const base = profiles.get(modelId) ?? modelId
-  if (/^(us\.|eu\.|global\.)?anthropic\.claude-/.test(base)) return 'claude'
-  if (/^(us\.)?amazon\.nova-/.test(base)) return 'nova'
-  if (/^amazon\.titan-embed-text-v2/.test(base)) return 'titan-embed'
-  if (/^(us\.)?cohere\.embed-/.test(base)) return 'cohere-embed'
-  throw validation('The provided model identifier is invalid.')
-}
-
-function requireOnly(body: Record<string, unknown>, members: ReadonlySet<string>): void {
-  for (const key of Object.keys(body)) {
-    if (!members.has(key))
-      throw validation(
-        `Malformed input request: #: extraneous key [${key}] is not permitted, please reformat your input and try again.`,
-      )
-  }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-function checkClaude(body: Record<string, unknown>): void {
-  requireOnly(body, claudeMembers)
-  if (body['anthropic_version'] !== 'bedrock-2023-05-31')
-    throw validation('Malformed input request: anthropic_version must be bedrock-2023-05-31.')
-  if (!Number.isInteger(body['max_tokens']))
-    throw validation('Malformed input request: #: required key [max_tokens] not found.')
-  if (!Array.isArray(body['messages']))
-    throw validation('Malformed input request: #: required key [messages] not found.')
-}
-
-function checkInvoke(family: ModelFamily, body: Record<string, unknown>, stream: boolean): void {
-  if (family === 'claude') {
-    checkClaude(body)
-    return
-  }
-  if (stream || family === 'nova')
-    throw validation('The model does not support this operation in this stand-in.')
-  if (family === 'titan-embed') {
-    requireOnly(body, titanMembers)
-    if (typeof body['inputText'] !== 'string')
-      throw validation('Malformed input request: #: required key [inputText] not found.')
-    return
-  }
-  requireOnly(body, cohereMembers)
-  if (typeof body['input_type'] !== 'string')
-    throw validation('Malformed input request: #: required key [input_type] not found.')
-}
-
-function checkCountTokens(family: ModelFamily, body: Record<string, unknown>): void {
-  const input = body['input']
-  const invoke = isObject(input) ? input['invokeModel'] : undefined
-  if (!isObject(invoke) || typeof invoke['body'] !== 'string')
-    throw validation('input.invokeModel.body is required.')
-  const inner: unknown = JSON.parse(Buffer.from(invoke['body'], 'base64').toString('utf8'))
-  if (!isObject(inner) || family !== 'claude') throw validation('Malformed input request.')
-  checkClaude(inner)
+  if (!isObject(parsed)) throw validation('The request body must be a JSON object.')
+  return parsed
 }
 
 async function readBody(request: IncomingMessage): Promise<Buffer> {
@@ -250,10 +179,14 @@ export interface PlainBedrockOptions {
   key: SigningKey
   /** Application inference profile ARN → the foundation model it serves. */
   profiles?: ReadonlyMap<string, string>
+  /** The guardrails ApplyGuardrail knows (plain-guardrail.ts). */
+  guardrails?: readonly PlainGuardrail[]
 }
 
 export async function startPlainBedrock(options: PlainBedrockOptions): Promise<PlainBedrock> {
   const profiles = options.profiles ?? new Map<string, string>()
+  const guardrails = options.guardrails ?? []
+  const guardrailCalls: GuardrailCall[] = []
   const requests: PlainRequest[] = []
   const refusals: PlainRefusal[] = []
   const queue: PlainReply[] = []
@@ -266,22 +199,22 @@ export async function startPlainBedrock(options: PlainBedrockOptions): Promise<P
       options.key,
     )
     if (failure !== undefined) throw new AwsError(403, failure.type, failure.message)
+    const guardrailMatch = guardrailPath.exec(rawPath)
+    if (request.method === 'POST' && guardrailMatch?.[1] !== undefined && guardrailMatch[2]) {
+      const { guardrail, version } = guardrailOf(guardrailMatch[1], guardrailMatch[2], guardrails)
+      const { source, texts } = checkApplyGuardrailBody(jsonBody(request, body))
+      const { answer, call } = assess(guardrail, version, source, texts)
+      guardrailCalls.push(call)
+      await sendReply(response, { kind: 'json', body: answer })
+      return
+    }
     const match = operationPath.exec(rawPath)
     if (request.method !== 'POST' || match?.[1] === undefined || match[2] === undefined)
       throw new AwsError(404, 'UnknownOperationException', 'Unknown operation.')
     const modelId = decodeURIComponent(match[1])
     const operation = match[2] as PlainOperation
     const family = familyOf(modelId, profiles)
-    const mediaType = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase()
-    if (mediaType !== 'application/json')
-      throw validation('The request content type must be application/json.')
-    let parsed: unknown
-    try {
-      parsed = JSON.parse(body.toString('utf8'))
-    } catch {
-      throw validation('Malformed input request, please reformat your input and try again.')
-    }
-    if (!isObject(parsed)) throw validation('The request body must be a JSON object.')
+    const parsed = jsonBody(request, body)
     if (operation === 'converse' || operation === 'converse-stream') {
       if (family === 'titan-embed' || family === 'cohere-embed')
         throw validation('This model doesn\u2019t support the Converse API.')
@@ -290,6 +223,7 @@ export async function startPlainBedrock(options: PlainBedrockOptions): Promise<P
       } catch (error) {
         throw validation(error instanceof Error ? error.message : String(error))
       }
+      checkGuardrailConfig(parsed['guardrailConfig'], operation === 'converse-stream', guardrails)
     } else if (operation === 'count-tokens') checkCountTokens(family, parsed)
     else checkInvoke(family, parsed, operation === 'invoke-with-response-stream')
     requests.push({ operation, modelId, rawPath, headers: request.headers, body: parsed })
@@ -321,10 +255,12 @@ export async function startPlainBedrock(options: PlainBedrockOptions): Promise<P
     url: `http://127.0.0.1:${String(port)}`,
     key: options.key,
     requests,
+    guardrailCalls,
     refusals,
     reply: (...replies) => queue.push(...replies),
     reset() {
       requests.length = 0
+      guardrailCalls.length = 0
       refusals.length = 0
       queue.length = 0
     },

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { parseChatCompletionRequest } from '../openai/chat-completions.ts'
 import type { ChatBackend } from './chat-backend.ts'
-import { withApplyGuardrail } from './mantle-guardrail.ts'
+import { withApplyGuardrail, withMaskedText } from './mantle-guardrail.ts'
 
 describe('withApplyGuardrail without a guardrail', () => {
   it('hands the inner stream over as it is', () => {
@@ -31,5 +31,108 @@ describe('withApplyGuardrail without a guardrail', () => {
       { id: 'chatcmpl-1', created: 1, model: 'm', signal: new AbortController().signal },
     )
     expect(stream).toBe(own)
+  })
+})
+
+describe('withApplyGuardrail on an input the guardrail only masked', () => {
+  it('sends the masked question to the model instead of refusing it', async () => {
+    const seen: unknown[] = []
+    const inner: ChatBackend = {
+      complete: (request) => {
+        seen.push(request.messages)
+        return Promise.resolve({
+          id: 'chatcmpl-1',
+          object: 'chat.completion',
+          created: 1,
+          model: 'm',
+          choices: [
+            {
+              index: 0,
+              message: { role: 'assistant', content: 'Hello.', refusal: null },
+              finish_reason: 'stop',
+              logprobs: null,
+            },
+          ],
+          usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+        })
+      },
+      stream: () => {
+        throw new Error('not used')
+      },
+    }
+    const directions: string[] = []
+    const wrapped = withApplyGuardrail(inner, {
+      client: {
+        apply: (call) =>
+          Promise.resolve(
+            call.source === 'INPUT'
+              ? {
+                  intervened: true,
+                  message: call.texts.join(''),
+                  masked: call.texts.map((text) => text.replace('Ada', '{NAME}')),
+                }
+              : { intervened: false, message: undefined },
+          ),
+        close: () => Promise.resolve(),
+      },
+    })
+    const request = parseChatCompletionRequest({
+      model: 'm',
+      messages: [
+        { role: 'system', content: 'Greet Ada.' },
+        { role: 'user', content: [{ type: 'text', text: 'I am Ada.' }] },
+        { role: 'assistant', content: 'Ada?' },
+      ],
+    })
+    const completion = await wrapped.complete(
+      request,
+      {
+        kind: 'mantle',
+        modelId: 'openai.gpt-oss-120b',
+        region: 'us-west-2',
+        guardrail: {
+          identifier: 'gr1',
+          version: '1',
+          onIntervention: (direction) => directions.push(direction),
+        },
+      },
+      { id: 'chatcmpl-1', created: 1, model: 'm', signal: new AbortController().signal },
+    )
+    expect(completion.choices[0]?.message.content).toBe('Hello.')
+    expect(seen).toEqual([
+      [
+        { role: 'system', content: 'Greet {NAME}.' },
+        { role: 'user', content: [{ type: 'text', text: 'I am {NAME}.' }] },
+        { role: 'assistant', content: 'Ada?' },
+      ],
+    ])
+    expect(directions).toEqual(['input'])
+  })
+})
+
+describe('withMaskedText', () => {
+  const chunk = (delta: Record<string, unknown>, finish: 'stop' | null = null) => ({
+    id: 'c',
+    object: 'chat.completion.chunk' as const,
+    created: 1,
+    model: 'm',
+    choices: [{ index: 0, delta, finish_reason: finish }],
+  })
+
+  it("puts a window's masked text in its first text chunk and keeps role and finish", () => {
+    const out = withMaskedText(
+      [
+        chunk({ role: 'assistant', content: '' }),
+        chunk({ content: 'I am ' }),
+        chunk({ content: 'Ada.' }),
+        chunk({}, 'stop'),
+      ],
+      'I am {NAME}.',
+    )
+    expect(out.map((item) => [item.choices[0]?.delta, item.choices[0]?.finish_reason])).toEqual([
+      [{ role: 'assistant', content: '' }, null],
+      [{ content: 'I am {NAME}.' }, null],
+      [{}, 'stop'],
+    ])
   })
 })

@@ -1,6 +1,6 @@
 // Guardrails on Mantle routes. Mantle's OpenAI API takes no guardrail, so the gateway checks with
 // ApplyGuardrail: the input before the call (a block is a 400 content_filter and the model is never
-// called), the answer after it.
+// called; an input the guardrail only masked goes to the model masked), the answer after it.
 //
 // Streams: the answer is checked in windows of `windowChars` characters, and a window's chunks
 // reach the client only once it passed (Bedrock's own "sync" stream mode). Checking only the
@@ -22,7 +22,11 @@ import type { ChatBackend, ChatCallContext } from './chat-backend.ts'
 import type { BackendTarget } from './backend-target.ts'
 import type { GuardrailClient } from '../upstream/guardrail-client.ts'
 import type { GuardrailTarget } from '../guardrails/guardrail-target.ts'
-import { guardrailChecks, OutputWindows } from '../guardrails/apply-guardrail-checks.ts'
+import {
+  guardrailChecks,
+  OutputWindows,
+  type GuardrailChecks,
+} from '../guardrails/apply-guardrail-checks.ts'
 
 export interface MantleGuardrailOptions {
   client: GuardrailClient
@@ -44,8 +48,77 @@ export function inputTexts(request: ChatCompletionRequest): string[] {
   })
 }
 
+/**
+ * The request with the texts inputTexts lists replaced by `texts`, in the same order: how a
+ * question the guardrail masked (rather than blocked) goes to the model.
+ */
+export function withInputTexts(
+  request: ChatCompletionRequest,
+  texts: readonly string[],
+): ChatCompletionRequest {
+  let next = 0
+  const take = (original: string): string => {
+    const text = texts[next] ?? original
+    next += 1
+    return text
+  }
+  const masked = <P extends { type: string }>(content: string | P[]): string | P[] =>
+    typeof content === 'string'
+      ? take(content)
+      : content.map((part) =>
+          part.type === 'text' && 'text' in part && typeof part.text === 'string'
+            ? { ...part, text: take(part.text) }
+            : part,
+        )
+  return {
+    ...request,
+    messages: request.messages.map((message) => {
+      if (message.role === 'user') return { ...message, content: masked(message.content) }
+      if (message.role === 'system') return { ...message, content: masked(message.content) }
+      if (message.role === 'developer') return { ...message, content: masked(message.content) }
+      return message
+    }),
+  }
+}
+
+/** The request the model gets: as sent, or with its input masked by the guardrail. */
+async function checkedInput(
+  checks: GuardrailChecks,
+  request: ChatCompletionRequest,
+  signal: AbortSignal,
+): Promise<ChatCompletionRequest> {
+  const masked = await checks.input(inputTexts(request), signal)
+  return masked === undefined ? request : withInputTexts(request, masked)
+}
+
 const chunkText = (chunk: ChatCompletionChunk): string =>
   chunk.choices.map((choice) => choice.delta.content ?? '').join('')
+
+/**
+ * A window's chunks with their text replaced by the guardrail's masked text: the first chunk with
+ * text carries all of it, the others lose their text (and go when nothing else is left in them).
+ */
+export function withMaskedText(
+  chunks: readonly ChatCompletionChunk[],
+  masked: string,
+): ChatCompletionChunk[] {
+  let placed = false
+  return chunks.flatMap((chunk) => {
+    if (chunkText(chunk) === '') return [chunk]
+    const content = placed ? undefined : masked
+    placed = true
+    const choices = chunk.choices.map((choice) => {
+      const delta = Object.fromEntries(
+        Object.entries(choice.delta).filter(([key]) => key !== 'content'),
+      )
+      return { ...choice, delta: content === undefined ? delta : { ...delta, content } }
+    })
+    const empty = choices.every(
+      (choice) => Object.keys(choice.delta).length === 0 && choice.finish_reason === null,
+    )
+    return empty && chunk.usage == null ? [] : [{ ...chunk, choices }]
+  })
+}
 
 export function withApplyGuardrail(
   inner: ChatBackend,
@@ -64,12 +137,22 @@ export function withApplyGuardrail(
     const guardrail = target.guardrail
     if (guardrail === undefined) return inner.complete(request, target, context)
     const checks = checksFor(guardrail, target)
-    await checks.input(inputTexts(request), context.signal)
-    const completion = await inner.complete(request, target, context)
+    const sent = await checkedInput(checks, request, context.signal)
+    const completion = await inner.complete(sent, target, context)
     const texts = completion.choices.map((choice) => choice.message.content ?? '')
     if (texts.every((text) => text === '')) return completion
     const verdict = await checks.output(texts, context.signal)
     if (!verdict.intervened) return completion
+    const masked = verdict.masked
+    if (masked !== undefined)
+      return {
+        ...completion,
+        choices: completion.choices.map((choice, index) =>
+          choice.message.content == null
+            ? choice
+            : { ...choice, message: { ...choice.message, content: masked[index] ?? '' } },
+        ),
+      }
     return {
       ...completion,
       choices: completion.choices.map((choice) => ({
@@ -105,11 +188,12 @@ export function withApplyGuardrail(
   ): AsyncGenerator<ChatCompletionChunk> {
     // Before the first chunk: a block here is still an HTTP 400.
     const checks = checksFor(guardrail, target)
-    await checks.input(inputTexts(request), context.signal)
+    const sent = await checkedInput(checks, request, context.signal)
     const windows = new OutputWindows<ChatCompletionChunk>(checks, windowChars, context.signal)
 
     async function verdictOnHeld(): Promise<ChatCompletionChunk[]> {
-      const { items: chunks, blocked } = await windows.release()
+      const { items: chunks, blocked, masked } = await windows.release()
+      if (masked !== undefined) return withMaskedText(chunks, masked)
       if (blocked === undefined) return chunks
       const template = chunks[0]
       if (template === undefined) return []
@@ -128,7 +212,7 @@ export function withApplyGuardrail(
       ]
     }
 
-    for await (const chunk of inner.stream(request, target, context)) {
+    for await (const chunk of inner.stream(sent, target, context)) {
       const isUsage = chunk.choices.length === 0 && chunk.usage != null
       if (windows.blocked && !isUsage) continue
       if (isUsage) {

@@ -3,7 +3,12 @@ import type { BackendTarget } from './backend-target.ts'
 import type { MessagesBackend } from './messages-backend.ts'
 import type { MessagesStreamEvent } from '../translators/anthropic-to-invoke/stream.ts'
 import type { ApplyGuardrailCall, GuardrailClient } from '../upstream/guardrail-client.ts'
-import { messagesInputTexts, withMessagesGuardrail } from './messages-guardrail.ts'
+import {
+  messagesInputTexts,
+  withMaskedDeltas,
+  withMessagesGuardrail,
+  withMessagesInputTexts,
+} from './messages-guardrail.ts'
 
 const interventions: string[] = []
 const target: BackendTarget = {
@@ -139,5 +144,116 @@ describe('messagesInputTexts', () => {
         ],
       }),
     ).toEqual(['S', 'U'])
+  })
+})
+
+describe('an input the guardrail only masked', () => {
+  it('goes to Claude masked, in place of each text, instead of being refused', async () => {
+    const seen: unknown[] = []
+    const masking: GuardrailClient = {
+      apply: (call) =>
+        Promise.resolve(
+          call.source === 'INPUT'
+            ? {
+                intervened: true,
+                message: call.texts.join(''),
+                masked: call.texts.map((text) => text.replace('Ada', '{NAME}')),
+              }
+            : { intervened: false, message: undefined },
+        ),
+      close: () => Promise.resolve(),
+    }
+    const inner = backend(events)
+    const guarded = withMessagesGuardrail(
+      {
+        ...inner,
+        create: (call) => {
+          seen.push(call.body)
+          return Promise.resolve({
+            id: 'msg_1',
+            type: 'message' as const,
+            role: 'assistant' as const,
+            content: [{ type: 'text', text: 'Hello.' }],
+            stop_reason: 'end_turn',
+            usage: { input_tokens: 3, output_tokens: 1 },
+          })
+        },
+      },
+      { client: masking },
+    )
+    const body = {
+      system: [{ type: 'text', text: 'Greet Ada.' }],
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: '' },
+            { type: 'text', text: 'I am Ada.' },
+          ],
+        },
+        { role: 'assistant', content: 'Ada?' },
+      ],
+    }
+    await guarded.create({ body }, target, context)
+    expect(seen).toEqual([
+      {
+        system: [{ type: 'text', text: 'Greet {NAME}.' }],
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: '' },
+              { type: 'text', text: 'I am {NAME}.' },
+            ],
+          },
+          { role: 'assistant', content: 'Ada?' },
+        ],
+      },
+    ])
+    expect(interventions).toContain('input')
+  })
+})
+
+describe('withMessagesInputTexts', () => {
+  it('replaces the texts messagesInputTexts lists, in its order', () => {
+    const body = { system: 'S', messages: [{ role: 'user', content: 'U' }], max_tokens: 5 }
+    expect(withMessagesInputTexts(body, ['s', 'u'])).toEqual({
+      system: 's',
+      messages: [{ role: 'user', content: 'u' }],
+      max_tokens: 5,
+    })
+  })
+})
+
+describe('a stream the guardrail only masked', () => {
+  it('goes on with each window masked, the message ending as Claude ended it', async () => {
+    const masking: GuardrailClient = {
+      apply: (call) => {
+        const masked = call.texts.map((value) => value.replace('bad', '***'))
+        const intervened = masked.some((value, index) => value !== call.texts[index])
+        return Promise.resolve(
+          intervened
+            ? { intervened, message: masked.join(''), masked }
+            : { intervened, message: undefined },
+        )
+      },
+      close: () => Promise.resolve(),
+    }
+    const guarded = withMessagesGuardrail(backend(events), { client: masking, windowChars: 10 })
+    const out = await collect(guarded.stream(request, target, context))
+    const texts = out.map((event) => (event.type === 'content_block_delta' ? event['delta'] : []))
+    expect(JSON.stringify(out)).not.toContain('bad')
+    expect(texts.flat()).toEqual([
+      { type: 'text_delta', text: 'safe words ' },
+      // The second window ('then bad ones') went on masked, as one delta.
+      { type: 'text_delta', text: 'then *** ones' },
+    ])
+    expect(out.at(-2)).toEqual(events.at(-2))
+  })
+})
+
+describe('withMaskedDeltas', () => {
+  it('puts the masked text in the first text delta and drops the others', () => {
+    expect(withMaskedDeltas([text(0, 'a b'), text(0, 'c')], 'a *')).toEqual([text(0, 'a *')])
   })
 })

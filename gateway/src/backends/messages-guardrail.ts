@@ -1,8 +1,8 @@
 // Guardrails on the Messages API, checked with ApplyGuardrail around the Claude call, the way
 // mantle-guardrail.ts guards Mantle: the input before the call (a block is a 400 and Claude is
-// never called), the answer after it. InvokeModel's own guardrail headers would replace Claude's
-// content with Bedrock's shapes; ApplyGuardrail leaves the pass-through untouched when nothing is
-// blocked.
+// never called; an input the guardrail only masked goes to Claude masked), the answer after it.
+// InvokeModel's own guardrail headers would replace Claude's content with Bedrock's shapes;
+// ApplyGuardrail leaves the pass-through untouched when nothing is blocked.
 //
 // Streams are checked in windows of text (Bedrock's "sync" mode): events are held until their text
 // reaches `windowChars` or a block or the message ends, and go out only once the window passed,
@@ -16,7 +16,11 @@ import type { MessagesBackend, MessagesInvoke } from './messages-backend.ts'
 import type { MessagesStreamEvent } from '../translators/anthropic-to-invoke/stream.ts'
 import type { GuardrailClient } from '../upstream/guardrail-client.ts'
 import type { GuardrailTarget } from '../guardrails/guardrail-target.ts'
-import { guardrailChecks, OutputWindows } from '../guardrails/apply-guardrail-checks.ts'
+import {
+  guardrailChecks,
+  OutputWindows,
+  type GuardrailChecks,
+} from '../guardrails/apply-guardrail-checks.ts'
 
 export interface MessagesGuardrailOptions {
   client: GuardrailClient
@@ -48,10 +52,76 @@ export function messagesInputTexts(body: Record<string, unknown>): string[] {
   return [...textsOf(body['system']), ...user].filter((text) => text !== '')
 }
 
+/**
+ * The body with the texts messagesInputTexts lists replaced by `texts`, in the same order (the
+ * system prompt, then the user turns; empty texts are not listed): how a question the guardrail
+ * masked rather than blocked goes to Claude.
+ */
+export function withMessagesInputTexts(
+  body: Record<string, unknown>,
+  texts: readonly string[],
+): Record<string, unknown> {
+  let next = 0
+  const take = (original: string): string => {
+    if (original === '') return original
+    const text = texts[next] ?? original
+    next += 1
+    return text
+  }
+  const masked = (content: unknown): unknown => {
+    if (typeof content === 'string') return take(content)
+    if (!Array.isArray(content)) return content
+    return content.map((block: unknown) =>
+      isRecord(block) && block['type'] === 'text' && typeof block['text'] === 'string'
+        ? { ...block, text: take(block['text']) }
+        : block,
+    )
+  }
+  const out: Record<string, unknown> = { ...body }
+  if (body['system'] !== undefined) out['system'] = masked(body['system'])
+  if (Array.isArray(body['messages']))
+    out['messages'] = body['messages'].map((turn: unknown) =>
+      isRecord(turn) && turn['role'] === 'user'
+        ? { ...turn, content: masked(turn['content']) }
+        : turn,
+    )
+  return out
+}
+
+/** The call Claude gets: as sent, or with its input masked by the guardrail. */
+async function checkedInput(
+  checks: GuardrailChecks,
+  request: MessagesInvoke,
+  signal: AbortSignal,
+): Promise<MessagesInvoke> {
+  const masked = await checks.input(messagesInputTexts(request.body), signal)
+  return masked === undefined
+    ? request
+    : { ...request, body: withMessagesInputTexts(request.body, masked) }
+}
+
 function deltaText(event: MessagesStreamEvent): string {
   const delta = event['delta']
   if (event.type !== 'content_block_delta' || !isRecord(delta)) return ''
   return delta['type'] === 'text_delta' && typeof delta['text'] === 'string' ? delta['text'] : ''
+}
+
+/**
+ * A window's events with their text replaced by the guardrail's masked text: the first text delta
+ * carries all of it and the window's other text deltas go (a window never spans two blocks).
+ */
+export function withMaskedDeltas(
+  events: readonly MessagesStreamEvent[],
+  masked: string,
+): MessagesStreamEvent[] {
+  let placed = false
+  return events.flatMap((event) => {
+    if (deltaText(event) === '') return [event]
+    if (placed) return []
+    placed = true
+    const delta = isRecord(event['delta']) ? event['delta'] : {}
+    return [{ ...event, delta: { ...delta, text: masked } }]
+  })
 }
 
 // After an intervention only the message's end reaches the client, as a refusal with its usage.
@@ -79,12 +149,25 @@ export function withMessagesGuardrail(
       const guardrail = target.guardrail
       if (guardrail === undefined) return inner.create(request, target, context)
       const checks = checksFor(guardrail, target)
-      await checks.input(messagesInputTexts(request.body), context.signal)
-      const message = await inner.create(request, target, context)
+      const sent = await checkedInput(checks, request, context.signal)
+      const message = await inner.create(sent, target, context)
       const texts = textsOf(message.content).filter((text) => text !== '')
       if (texts.length === 0) return message
       const verdict = await checks.output(texts, context.signal)
       if (!verdict.intervened) return message
+      const masked = verdict.masked
+      if (masked !== undefined) {
+        // One masked text per non-empty text block, in order; the answer is otherwise Claude's.
+        let next = 0
+        const content = message.content.map((block) => {
+          if (block.type !== 'text' || typeof block['text'] !== 'string' || block['text'] === '')
+            return block
+          const text = masked[next] ?? ''
+          next += 1
+          return { ...block, text }
+        })
+        return { ...message, content }
+      }
       return {
         ...message,
         content: [{ type: 'text', text: verdict.message ?? DEFAULT_BLOCKED_OUTPUT }],
@@ -108,7 +191,7 @@ export function withMessagesGuardrail(
   ): AsyncGenerator<MessagesStreamEvent> {
     // Before the first event: a block here is still an HTTP 400.
     const checks = checksFor(guardrail, target)
-    await checks.input(messagesInputTexts(request.body), context.signal)
+    const checked = await checkedInput(checks, request, context.signal)
     const windows = new OutputWindows<MessagesStreamEvent>(checks, windowChars, context.signal)
     const started = new Set<unknown>()
     const stopped = new Set<unknown>()
@@ -122,7 +205,8 @@ export function withMessagesGuardrail(
     }
 
     async function verdictOnHeld(): Promise<MessagesStreamEvent[]> {
-      const { items: events, blocked } = await windows.release()
+      const { items: events, blocked, masked } = await windows.release()
+      if (masked !== undefined) return sent(withMaskedDeltas(events, masked))
       if (blocked === undefined) return sent(events)
       // The client saw message_start if anything was sent; otherwise it must come first.
       const start = started.size === 0 ? events.filter((e) => e.type === 'message_start') : []
@@ -146,7 +230,7 @@ export function withMessagesGuardrail(
       ])
     }
 
-    for await (const event of inner.stream(request, target, context)) {
+    for await (const event of inner.stream(checked, target, context)) {
       if (windows.blocked) {
         yield* refusalEnd(event)
         continue

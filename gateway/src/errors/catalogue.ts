@@ -239,6 +239,12 @@ export const errorCatalogue = {
     type: 'permission_error',
     when: 'Bedrock denied the gateway this model (AccessDeniedException).',
   },
+  guardrail_not_found: {
+    code: 'guardrail_not_found',
+    status: 500,
+    type: 'server_error',
+    when: "The route's guardrail or its version does not exist in its region (ApplyGuardrail's ResourceNotFoundException): the gateway's configuration, not the request.",
+  },
   upstream_model_not_found: {
     code: 'model_not_found',
     status: 404,

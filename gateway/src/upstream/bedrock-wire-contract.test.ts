@@ -154,7 +154,7 @@ async function failure(operation: Operation, answer: Answer): Promise<GatewayErr
   return caught
 }
 
-describe.each(operations)('%s error answers', (_name, operation) => {
+describe.each(operations)('%s error answers', (name, operation) => {
   it('reads the type from an X-Amzn-ErrorType header of any case, cut at its `:` suffix', async () => {
     const error = await failure(operation, {
       status: 429,
@@ -208,7 +208,13 @@ describe.each(operations)('%s error answers', (_name, operation) => {
       pieces: [json({ Code: 'ResourceNotFoundException', message: 'No such model.' })],
       contentLength: true,
     })
-    expect(error).toMatchObject({ status: 404, code: 'model_not_found', message: 'No such model.' })
+    // A guardrail that does not exist is the gateway's configuration, not a missing model.
+    expect(error).toMatchObject(
+      name === 'ApplyGuardrail'
+        ? { status: 500, code: 'guardrail_not_found' }
+        : { status: 404, code: 'model_not_found', message: 'No such model.' },
+    )
+    expect(error.message).toContain('No such model.')
   })
 
   it('reads an error body split over several chunks', async () => {
