@@ -50,6 +50,7 @@ import {
 } from './plain-guardrail.ts'
 import { checkCountTokens, checkInvoke, familyOf } from './plain-invoke-checks.ts'
 import { verifySigV4, type SigningKey } from './plain-sigv4.ts'
+import { readBody, writeSliced } from './plain-wire.ts'
 
 export type PlainOperation =
   'converse' | 'converse-stream' | 'invoke' | 'invoke-with-response-stream' | 'count-tokens'
@@ -116,12 +117,6 @@ function jsonBody(request: IncomingMessage, body: Buffer): Record<string, unknow
   return parsed
 }
 
-async function readBody(request: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = []
-  for await (const chunk of request) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks)
-}
-
 function sendError(response: ServerResponse, error: AwsError): void {
   const body = JSON.stringify({ message: error.message })
   response.writeHead(error.status, {
@@ -137,17 +132,6 @@ function sendError(response: ServerResponse, error: AwsError): void {
 // large one now and then that carries several frames in one write.
 const sliceSizes = [1, 7, 3, 250, 13, 2, 4096, 5, 61]
 
-async function writeSliced(response: ServerResponse, bytes: Buffer): Promise<void> {
-  let offset = 0
-  for (let index = 0; offset < bytes.length; index += 1) {
-    const size = sliceSizes[index % sliceSizes.length] ?? 1
-    response.write(bytes.subarray(offset, offset + size))
-    offset += size
-    await new Promise((resolve) => setImmediate(resolve))
-  }
-  response.end()
-}
-
 async function sendReply(response: ServerResponse, reply: PlainReply): Promise<void> {
   const requestId = randomUUID()
   if (reply.kind === 'error') {
@@ -162,7 +146,7 @@ async function sendReply(response: ServerResponse, reply: PlainReply): Promise<v
       ...(reply.chunked === true ? {} : { 'Content-Length': body.length }),
       ...reply.headers,
     })
-    if (reply.chunked === true) await writeSliced(response, body)
+    if (reply.chunked === true) await writeSliced(response, body, sliceSizes)
     else response.end(body)
     return
   }
@@ -172,7 +156,7 @@ async function sendReply(response: ServerResponse, reply: PlainReply): Promise<v
     'Transfer-Encoding': 'chunked',
     ...reply.headers,
   })
-  await writeSliced(response, Buffer.concat(reply.messages))
+  await writeSliced(response, Buffer.concat(reply.messages), sliceSizes)
 }
 
 export interface PlainBedrockOptions {

@@ -29,6 +29,7 @@ import {
   OpenAIError,
 } from './plain-mantle-checks.ts'
 import { verifySigV4, type SigningKey } from './plain-sigv4.ts'
+import { readBody, writeSliced } from './plain-wire.ts'
 
 export type MantleOperation = 'chat' | 'responses' | 'embeddings'
 export type MantlePrefix = '/v1' | '/openai/v1'
@@ -93,12 +94,6 @@ const operationOf: Readonly<Record<string, MantleOperation>> = {
 }
 const projectPattern = /^(default|proj_[a-z0-9]+)$/
 
-async function readBody(request: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = []
-  for await (const chunk of request) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks)
-}
-
 function sendJson(
   response: ServerResponse,
   status: number,
@@ -119,17 +114,6 @@ function sendJson(
 // and through a multi-byte character, with now and then several events in one write.
 const sliceSizes = [1, 6, 3, 190, 11, 2, 2048, 5, 47]
 
-async function writeSliced(response: ServerResponse, bytes: Buffer): Promise<void> {
-  let offset = 0
-  for (let index = 0; offset < bytes.length; index += 1) {
-    const size = sliceSizes[index % sliceSizes.length] ?? 1
-    response.write(bytes.subarray(offset, offset + size))
-    offset += size
-    await new Promise((resolve) => setImmediate(resolve))
-  }
-  response.end()
-}
-
 async function send(response: ServerResponse, reply: MantleReply): Promise<void> {
   if (reply.kind === 'json') {
     sendJson(response, 200, reply.body, reply.headers)
@@ -146,7 +130,7 @@ async function send(response: ServerResponse, reply: MantleReply): Promise<void>
     'x-request-id': `req_${Math.random().toString(36).slice(2, 14)}`,
     ...reply.headers,
   })
-  await writeSliced(response, Buffer.from(reply.text, 'utf8'))
+  await writeSliced(response, Buffer.from(reply.text, 'utf8'), sliceSizes)
 }
 
 function jsonObject(request: IncomingMessage, body: Buffer): Record<string, unknown> {
