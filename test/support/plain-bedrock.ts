@@ -36,7 +36,6 @@
 // had no answer for, is kept in `refusals` so that a test can assert there were none.
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { AwsError, isObject, validation } from './plain-aws-error.ts'
 import { checkConverseBody } from './plain-converse-checks.ts'
 import {
@@ -50,7 +49,7 @@ import {
 } from './plain-guardrail.ts'
 import { checkCountTokens, checkInvoke, familyOf } from './plain-invoke-checks.ts'
 import { verifySigV4, type SigningKey } from './plain-sigv4.ts'
-import { readBody, writeSliced } from './plain-wire.ts'
+import { listenOnLoopback, readBody, writeSliced } from './plain-wire.ts'
 
 export type PlainOperation =
   'converse' | 'converse-stream' | 'invoke' | 'invoke-with-response-stream' | 'count-tokens'
@@ -233,10 +232,9 @@ export async function startPlainBedrock(options: PlainBedrockOptions): Promise<P
       else sendError(response, awsError)
     })
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
+  const { url, close } = await listenOnLoopback(server)
   return {
-    url: `http://127.0.0.1:${String(port)}`,
+    url,
     key: options.key,
     requests,
     guardrailCalls,
@@ -248,10 +246,6 @@ export async function startPlainBedrock(options: PlainBedrockOptions): Promise<P
       refusals.length = 0
       queue.length = 0
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
+    close,
   }
 }

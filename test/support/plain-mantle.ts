@@ -19,7 +19,6 @@
 // reading the request to stream or not); JSON goes with a Content-Length, SSE as `text/event-stream`
 // chunked in slices that cut events, lines and UTF-8 characters at odd byte offsets.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { isObject } from './plain-aws-error.ts'
 import {
   checkChatBody,
@@ -29,7 +28,7 @@ import {
   OpenAIError,
 } from './plain-mantle-checks.ts'
 import { verifySigV4, type SigningKey } from './plain-sigv4.ts'
-import { readBody, writeSliced } from './plain-wire.ts'
+import { listenOnLoopback, readBody, writeSliced } from './plain-wire.ts'
 
 export type MantleOperation = 'chat' | 'responses' | 'embeddings'
 export type MantlePrefix = '/v1' | '/openai/v1'
@@ -255,10 +254,9 @@ export async function startPlainMantle(options: PlainMantleOptions): Promise<Pla
       else sendJson(response, refused.status, { error: errorBody })
     })
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
+  const { url, close } = await listenOnLoopback(server)
   return {
-    url: `http://127.0.0.1:${String(port)}`,
+    url,
     requests,
     refusals,
     reply: (...scripts) => queue.push(...scripts),
@@ -267,10 +265,6 @@ export async function startPlainMantle(options: PlainMantleOptions): Promise<Pla
       refusals.length = 0
       queue.length = 0
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
+    close,
   }
 }
