@@ -2,6 +2,7 @@
 // BedrockProjects and ModelRoutes, whose events go to each kind's event filter
 // (controllers/*/events.ts); those queue project reconciles and mark the routing table dirty; the
 // table publisher consumes that signal and hands each outcome to the ModelRoute status writer.
+// Neither the queue nor the publisher acts before both caches hold their first list.
 // The rollout controller reads the route cache and writes status.rollout, which the route event
 // filter turns into a table mark. Nothing passes back through here once it is built.
 import {
@@ -116,7 +117,10 @@ export class Manager {
       now: () => new Date(),
       log,
     })
+    // Held until both caches hold their first list: a project reconciled before the routes are
+    // listed would see no route using its inference profiles, and delete them.
     this.#queue = new WorkQueue({
+      held: true,
       concurrency: 2,
       ...measuredHandlers({
         controller: 'bedrockproject',
@@ -126,6 +130,14 @@ export class Manager {
         log,
       }),
     })
+    // A start resolves even when its first list failed (the informer retries), so the queue
+    // starts on the caches' own word that they hold a list.
+    const unlisted = new Set([BEDROCK_PROJECT_PLURAL, MODEL_ROUTE_PLURAL])
+    const listed = (plural: string) => {
+      tableDirty.synced(plural)
+      unlisted.delete(plural)
+      if (unlisted.size === 0) this.#queue.start()
+    }
     const projectEvents = new ProjectEvents({ projects, queue: this.#queue, tableDirty })
     const routeEvents = new RouteEvents({ routes, projects, queue: this.#queue, tableDirty })
 
@@ -134,7 +146,7 @@ export class Manager {
       list: lister(BEDROCK_PROJECT_PLURAL),
       transform: projectStore.transform,
       onEvent: projectEvents.onEvent,
-      onListed: () => tableDirty.synced(BEDROCK_PROJECT_PLURAL),
+      onListed: () => listed(BEDROCK_PROJECT_PLURAL),
       log,
     })
     this.#routeInformer = new ResilientInformer<KubernetesObject>(config, {
@@ -142,7 +154,7 @@ export class Manager {
       list: lister(MODEL_ROUTE_PLURAL),
       transform: routeStore.transform,
       onEvent: routeEvents.onEvent,
-      onListed: () => tableDirty.synced(MODEL_ROUTE_PLURAL),
+      onListed: () => listed(MODEL_ROUTE_PLURAL),
       log,
     })
   }

@@ -383,6 +383,7 @@ describe('ModelRoute rollouts', () => {
     )
     const running = await load('restart')
     const before = await awaitRollout('restart', 'step 1', (s) => s.step === 1)
+    const profiles = [await world.profileArn(STABLE_MODEL), await world.profileArn(CANDIDATE_MODEL)]
     process.kill(world.operator.process.pid, 'SIGKILL')
     const killedAt = Date.now()
     await new Promise((resolve) => setTimeout(resolve, 3000))
@@ -403,6 +404,11 @@ describe('ModelRoute rollouts', () => {
     await awaitRollout('restart', 'Promoted', (s) => s.phase === 'Promoted')
     await running.stop()
     expect(running.failures).toEqual(new Map())
+    // The new operator kept the inference profiles the routes use: deleting one, even to make it
+    // again, would fail every call in flight on its ARN.
+    expect([await world.profileArn(STABLE_MODEL), await world.profileArn(CANDIDATE_MODEL)]).toEqual(
+      profiles,
+    )
   }, 120_000)
 })
 

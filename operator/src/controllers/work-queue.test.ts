@@ -16,6 +16,26 @@ function recordingQueue(handler: (key: string) => Promise<ReconcileOutcome>, con
 }
 
 describe('WorkQueue', () => {
+  it('handles nothing while held, then every key queued meanwhile once started', async () => {
+    const seen: string[] = []
+    const queue = new WorkQueue({
+      handler: (key) => {
+        seen.push(key)
+        return Promise.resolve(undefined)
+      },
+      onError: () => undefined,
+      held: true,
+    })
+    queue.add('a')
+    queue.add('b')
+    queue.add('a')
+    await tick(20)
+    expect(seen).toEqual([])
+    queue.start()
+    await tick(20)
+    expect(seen).toEqual(['a', 'b'])
+  })
+
   it('queues a key once however often it is added', async () => {
     const seen: string[] = []
     const { queue } = recordingQueue(async (key) => {

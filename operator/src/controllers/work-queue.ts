@@ -11,6 +11,11 @@ export interface WorkQueueOptions {
   onError: (key: string, error: unknown, retryInMs: number) => void
   concurrency?: number
   limiter?: RateLimiter
+  /**
+   * Keys are queued but not handled until start(): a reconcile must not act on caches that have
+   * not listed yet (client-go's workers, too, wait for the caches to sync).
+   */
+  held?: boolean
 }
 
 export class WorkQueue {
@@ -22,12 +27,20 @@ export class WorkQueue {
   readonly #dirty = new Set<string>()
   readonly #timers = new Map<string, { timer: NodeJS.Timeout; at: number }>()
   #active = 0
+  #held: boolean
   #stopped = false
   #idle: (() => void) | undefined
 
   constructor(options: WorkQueueOptions) {
     this.#options = options
     this.#limiter = options.limiter ?? new RateLimiter()
+    this.#held = options.held ?? false
+  }
+
+  /** Begins handling the keys queued while the queue was held. */
+  start(): void {
+    this.#held = false
+    this.#pump()
   }
 
   get depth(): number {
@@ -78,7 +91,7 @@ export class WorkQueue {
 
   #pump(): void {
     const concurrency = this.#options.concurrency ?? 1
-    while (!this.#stopped && this.#active < concurrency && this.#queue.length > 0) {
+    while (!this.#stopped && !this.#held && this.#active < concurrency && this.#queue.length > 0) {
       const key = this.#queue.shift()
       if (key === undefined) break
       this.#queued.delete(key)
