@@ -48,6 +48,7 @@ export class ResilientInformer<T extends KubernetesObject> {
     const transform = options.transform ?? ((object: T) => object)
     const list = async () => {
       const listed = await options.list()
+      const items = listed.items.map(transform)
       // client-node fires 'connect' before it lists, and fills its cache from this list only
       // after the promise returned here resolves, in the microtasks that follow. A macrotask runs
       // after those, so the cache holds the list by then. Telling on 'connect' instead once let
@@ -55,7 +56,7 @@ export class ResilientInformer<T extends KubernetesObject> {
       setImmediate(() => {
         if (!this.#stopped) options.onListed?.()
       })
-      return { ...listed, items: listed.items.map(transform) }
+      return { ...listed, items }
     }
     // Watch events other than objects (BOOKMARK, ERROR) pass through untouched.
     const watch = new Watch(config)
