@@ -1,6 +1,7 @@
 // The Mantle guardrail wrapper without a guardrail: the inner stream goes through as it is, so
 // that a route without a guardrail keeps the per-chunk push path (streaming/push-stream.ts).
 import { describe, expect, it } from 'vitest'
+import { maskingGuardrail } from '../../test-support/guardrail-fakes.ts'
 import { parseChatCompletionRequest } from '../openai/chat-completions.ts'
 import type { ChatBackend } from './chat-backend.ts'
 import { withApplyGuardrail, withMaskedText } from './mantle-guardrail.ts'
@@ -61,21 +62,7 @@ describe('withApplyGuardrail on an input the guardrail only masked', () => {
       },
     }
     const directions: string[] = []
-    const wrapped = withApplyGuardrail(inner, {
-      client: {
-        apply: (call) =>
-          Promise.resolve(
-            call.source === 'INPUT'
-              ? {
-                  intervened: true,
-                  message: call.texts.join(''),
-                  masked: call.texts.map((text) => text.replace('Ada', '{NAME}')),
-                }
-              : { intervened: false, message: undefined },
-          ),
-        close: () => Promise.resolve(),
-      },
-    })
+    const wrapped = withApplyGuardrail(inner, { client: maskingGuardrail('Ada', '{NAME}') })
     const request = parseChatCompletionRequest({
       model: 'm',
       messages: [

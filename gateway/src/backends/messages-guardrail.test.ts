@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { maskingGuardrail } from '../../test-support/guardrail-fakes.ts'
 import type { BackendTarget } from './backend-target.ts'
 import type { MessagesBackend } from './messages-backend.ts'
 import type { MessagesStreamEvent } from '../translators/anthropic-to-invoke/stream.ts'
@@ -150,19 +151,6 @@ describe('messagesInputTexts', () => {
 describe('an input the guardrail only masked', () => {
   it('goes to Claude masked, in place of each text, instead of being refused', async () => {
     const seen: unknown[] = []
-    const masking: GuardrailClient = {
-      apply: (call) =>
-        Promise.resolve(
-          call.source === 'INPUT'
-            ? {
-                intervened: true,
-                message: call.texts.join(''),
-                masked: call.texts.map((text) => text.replace('Ada', '{NAME}')),
-              }
-            : { intervened: false, message: undefined },
-        ),
-      close: () => Promise.resolve(),
-    }
     const inner = backend(events)
     const guarded = withMessagesGuardrail(
       {
@@ -179,7 +167,7 @@ describe('an input the guardrail only masked', () => {
           })
         },
       },
-      { client: masking },
+      { client: maskingGuardrail('Ada', '{NAME}') },
     )
     const body = {
       system: [{ type: 'text', text: 'Greet Ada.' }],
@@ -227,19 +215,10 @@ describe('withMessagesInputTexts', () => {
 
 describe('a stream the guardrail only masked', () => {
   it('goes on with each window masked, the message ending as Claude ended it', async () => {
-    const masking: GuardrailClient = {
-      apply: (call) => {
-        const masked = call.texts.map((value) => value.replace('bad', '***'))
-        const intervened = masked.some((value, index) => value !== call.texts[index])
-        return Promise.resolve(
-          intervened
-            ? { intervened, message: masked.join(''), masked }
-            : { intervened, message: undefined },
-        )
-      },
-      close: () => Promise.resolve(),
-    }
-    const guarded = withMessagesGuardrail(backend(events), { client: masking, windowChars: 10 })
+    const guarded = withMessagesGuardrail(backend(events), {
+      client: maskingGuardrail('bad', '***'),
+      windowChars: 10,
+    })
     const out = await collect(guarded.stream(request, target, context))
     const texts = out.map((event) => (event.type === 'content_block_delta' ? event['delta'] : []))
     expect(JSON.stringify(out)).not.toContain('bad')
