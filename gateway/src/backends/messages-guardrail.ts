@@ -53,22 +53,19 @@ export function messagesInputTexts(body: Record<string, unknown>): string[] {
 }
 
 /**
- * The body with the texts messagesInputTexts lists replaced by `texts`, in the same order (the
- * system prompt, then the user turns; empty texts are not listed): how a question the guardrail
- * masked rather than blocked goes to Claude.
+ * Puts `texts` back, in order, in place of the non-empty texts of each content it is given (a
+ * string, or text blocks): one count across every call, as textsOf lists texts across the system
+ * prompt and the turns. A text missing from `texts` goes empty: unmasked text never goes on.
  */
-export function withMessagesInputTexts(
-  body: Record<string, unknown>,
-  texts: readonly string[],
-): Record<string, unknown> {
+function textsPutBack(texts: readonly string[]): <C>(content: C) => C {
   let next = 0
   const take = (original: string): string => {
     if (original === '') return original
-    const text = texts[next] ?? original
+    const text = texts[next] ?? ''
     next += 1
     return text
   }
-  const masked = (content: unknown): unknown => {
+  const put = (content: unknown): unknown => {
     if (typeof content === 'string') return take(content)
     if (!Array.isArray(content)) return content
     return content.map((block: unknown) =>
@@ -77,6 +74,20 @@ export function withMessagesInputTexts(
         : block,
     )
   }
+  // Only text values change: the content keeps its shape.
+  return <C>(content: C) => put(content) as C
+}
+
+/**
+ * The body with the texts messagesInputTexts lists replaced by `texts`, in the same order (the
+ * system prompt, then the user turns; empty texts are not listed): how a question the guardrail
+ * masked rather than blocked goes to Claude.
+ */
+export function withMessagesInputTexts(
+  body: Record<string, unknown>,
+  texts: readonly string[],
+): Record<string, unknown> {
+  const masked = textsPutBack(texts)
   const out: Record<string, unknown> = { ...body }
   if (body['system'] !== undefined) out['system'] = masked(body['system'])
   if (Array.isArray(body['messages']))
@@ -156,18 +167,9 @@ export function withMessagesGuardrail(
       const verdict = await checks.output(texts, context.signal)
       if (!verdict.intervened) return message
       const masked = verdict.masked
-      if (masked !== undefined) {
-        // One masked text per non-empty text block, in order; the answer is otherwise Claude's.
-        let next = 0
-        const content = message.content.map((block) => {
-          if (block.type !== 'text' || typeof block['text'] !== 'string' || block['text'] === '')
-            return block
-          const text = masked[next] ?? ''
-          next += 1
-          return { ...block, text }
-        })
-        return { ...message, content }
-      }
+      // One masked text per non-empty text block, in order; the answer is otherwise Claude's.
+      if (masked !== undefined)
+        return { ...message, content: textsPutBack(masked)(message.content) }
       return {
         ...message,
         content: [{ type: 'text', text: verdict.message ?? DEFAULT_BLOCKED_OUTPUT }],
