@@ -10,10 +10,9 @@ import {
   InvokeModelWithResponseStreamCommand,
 } from '@aws-sdk/client-bedrock-runtime'
 import { NodeHttpHandler } from '@smithy/node-http-handler'
-import { SignatureV4 } from '@smithy/signature-v4'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startPlainBedrock, type PlainBedrock } from './plain-bedrock.ts'
-import { NodeSha256 } from './plain-sigv4.ts'
+import { signedPost } from './plain-sigv4.ts'
 import {
   awsErrorReply,
   claudeStreamReply,
@@ -71,21 +70,7 @@ beforeEach(() => {
 })
 
 /** A request signed like the SDK would, with a body the SDK would never send. */
-async function signedFetch(path: string, body: string): Promise<Response> {
-  const url = new URL(path, bedrock.url)
-  const signer = new SignatureV4({ ...key, credentials: key, sha256: NodeSha256 })
-  const signed = await signer.sign({
-    method: 'POST',
-    protocol: 'http:',
-    hostname: url.hostname,
-    port: Number(url.port),
-    path: url.pathname,
-    query: {},
-    headers: { host: url.host, 'content-type': 'application/json' },
-    body,
-  })
-  return fetch(url, { method: 'POST', headers: signed.headers, body })
-}
+const signedFetch = (path: string, body: string) => signedPost(bedrock.url, path, body, key)
 
 describe('the plain Bedrock stand-in, read by the AWS SDK', () => {
   it('verifies the SDK signature and decodes an inference profile ARN from the path', async () => {

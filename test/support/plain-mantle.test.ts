@@ -3,7 +3,6 @@
 // reads its answers, streams and errors, the stand-in speaks the shapes the journeys rely on.
 // SigV4 is checked with @smithy/signature-v4 over fetch, and what the client would never send
 // (unknown members, a stray `stream_options`) by hand.
-import { SignatureV4 } from '@smithy/signature-v4'
 import OpenAI from 'openai'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startPlainMantle, type PlainMantle } from './plain-mantle.ts'
@@ -13,7 +12,7 @@ import {
   mantleErrorReply,
   responsesAnswer,
 } from './plain-mantle-replies.ts'
-import { NodeSha256 } from './plain-sigv4.ts'
+import { signedPost } from './plain-sigv4.ts'
 
 const key = {
   accessKeyId: 'AKIAPLAINMANTLE00001',
@@ -52,21 +51,8 @@ beforeEach(() => {
   mantle.reset()
 })
 
-async function signedFetch(path: string, body: string, signingKey = key): Promise<Response> {
-  const url = new URL(path, mantle.url)
-  const signer = new SignatureV4({ ...signingKey, credentials: signingKey, sha256: NodeSha256 })
-  const signed = await signer.sign({
-    method: 'POST',
-    protocol: 'http:',
-    hostname: url.hostname,
-    port: Number(url.port),
-    path: url.pathname,
-    query: {},
-    headers: { host: url.host, 'content-type': 'application/json' },
-    body,
-  })
-  return fetch(url, { method: 'POST', headers: signed.headers, body })
-}
+const signedFetch = (path: string, body: string, signingKey = key) =>
+  signedPost(mantle.url, path, body, signingKey)
 
 const answer = {
   pieces: ['Hé', 'llo'],

@@ -166,3 +166,25 @@ export async function verifySigV4(
       'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.',
   }
 }
+
+/** A JSON POST to `path` under `baseUrl`, SigV4-signed with `key` as the AWS SDK signs one. */
+export async function signedPost(
+  baseUrl: string,
+  path: string,
+  body: string,
+  key: SigningKey,
+): Promise<Response> {
+  const url = new URL(path, baseUrl)
+  const signer = new SignatureV4({ ...key, credentials: key, sha256: NodeSha256 })
+  const signed = await signer.sign({
+    method: 'POST',
+    protocol: 'http:',
+    hostname: url.hostname,
+    port: Number(url.port),
+    path: url.pathname,
+    query: {},
+    headers: { host: url.host, 'content-type': 'application/json' },
+    body,
+  })
+  return fetch(url, { method: 'POST', headers: signed.headers, body })
+}
