@@ -37,6 +37,7 @@ import { KubeClient } from './kube/kube-client.ts'
 import type { OperatorMetrics } from './metrics.ts'
 import { TablePublisher } from './routing/publisher.ts'
 import { TableDirty } from './controllers/table-dirty.ts'
+import { CacheSync } from './controllers/cache-sync.ts'
 
 export interface ManagerOptions {
   config: KubeConfig
@@ -83,8 +84,9 @@ export class Manager {
     const routeStore = typedStore(modelRouteSchema, invalid)
     const projects = projectStore.view(() => this.#projectInformer.cache)
     const routes = routeStore.view(() => this.#routeInformer.cache)
-    // Publishing before both caches are filled would drop every route not yet seen.
-    const tableDirty = new TableDirty([BEDROCK_PROJECT_PLURAL, MODEL_ROUTE_PLURAL])
+    // The table's publishes and the project reconciles both wait for these caches' first lists.
+    const caches = new CacheSync([BEDROCK_PROJECT_PLURAL, MODEL_ROUTE_PLURAL])
+    const tableDirty = new TableDirty(caches)
 
     this.#publisher = new TablePublisher({
       kube,
@@ -117,8 +119,7 @@ export class Manager {
       now: () => new Date(),
       log,
     })
-    // Held until both caches hold their first list: a project reconciled before the routes are
-    // listed would see no route using its inference profiles, and delete them.
+    // Held until both caches have listed (caches.whenAll below).
     this.#queue = new WorkQueue({
       held: true,
       concurrency: 2,
@@ -130,14 +131,9 @@ export class Manager {
         log,
       }),
     })
-    // A start resolves even when its first list failed (the informer retries), so the queue
-    // starts on the caches' own word that they hold a list.
-    const unlisted = new Set([BEDROCK_PROJECT_PLURAL, MODEL_ROUTE_PLURAL])
-    const listed = (plural: string) => {
-      tableDirty.synced(plural)
-      unlisted.delete(plural)
-      if (unlisted.size === 0) this.#queue.start()
-    }
+    // An informer's start resolves even when its first list failed (it retries), so the queue
+    // starts on the caches' own word that they hold a list (onListed → tableDirty.synced).
+    caches.whenAll(() => this.#queue.start())
     const projectEvents = new ProjectEvents({ projects, queue: this.#queue, tableDirty })
     const routeEvents = new RouteEvents({ routes, projects, queue: this.#queue, tableDirty })
 
@@ -146,7 +142,7 @@ export class Manager {
       list: lister(BEDROCK_PROJECT_PLURAL),
       transform: projectStore.transform,
       onEvent: projectEvents.onEvent,
-      onListed: () => listed(BEDROCK_PROJECT_PLURAL),
+      onListed: () => tableDirty.synced(BEDROCK_PROJECT_PLURAL),
       log,
     })
     this.#routeInformer = new ResilientInformer<KubernetesObject>(config, {
@@ -154,7 +150,7 @@ export class Manager {
       list: lister(MODEL_ROUTE_PLURAL),
       transform: routeStore.transform,
       onEvent: routeEvents.onEvent,
-      onListed: () => listed(MODEL_ROUTE_PLURAL),
+      onListed: () => tableDirty.synced(MODEL_ROUTE_PLURAL),
       log,
     })
   }

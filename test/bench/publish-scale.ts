@@ -8,6 +8,7 @@ import { KubeClient } from '../../operator/src/kube/kube-client.ts'
 import { compileTable, type ProjectInput } from '../../operator/src/routing/compile-table.ts'
 import { TablePublisher } from '../../operator/src/routing/publisher.ts'
 import { TableDirty } from '../../operator/src/controllers/table-dirty.ts'
+import { CacheSync } from '../../operator/src/controllers/cache-sync.ts'
 import { startControlPlane } from '../control-plane/control-plane.ts'
 import { kubeConfigFrom } from '../support/kube.ts'
 
@@ -91,7 +92,7 @@ try {
       now: () => new Date(),
       log: () => undefined,
       // Publishes are called directly below; nothing marks the table dirty, and no status is written.
-      dirty: new TableDirty([]),
+      dirty: new TableDirty(new CacheSync([])),
       routeStatus: { write: () => Promise.resolve() },
     })
     const compileStart = performance.now()

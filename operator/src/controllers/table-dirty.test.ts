@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest'
+import { CacheSync } from './cache-sync.ts'
 import { TableDirty } from './table-dirty.ts'
 
 describe('TableDirty', () => {
   it('holds marks until every cache has synced, then delivers them once', () => {
-    const dirty = new TableDirty(['projects', 'routes'])
+    const dirty = new TableDirty(new CacheSync(['projects', 'routes']))
     let delivered = 0
     dirty.consume(() => delivered++)
     dirty.mark()
@@ -15,7 +16,7 @@ describe('TableDirty', () => {
   })
 
   it('delivers every later mark, and a re-list counts as one', () => {
-    const dirty = new TableDirty(['projects'])
+    const dirty = new TableDirty(new CacheSync(['projects']))
     let delivered = 0
     dirty.consume(() => delivered++)
     dirty.synced('projects')
@@ -25,7 +26,7 @@ describe('TableDirty', () => {
   })
 
   it('keeps a mark made before the consumer registered', () => {
-    const dirty = new TableDirty([])
+    const dirty = new TableDirty(new CacheSync([]))
     dirty.mark()
     let delivered = 0
     dirty.consume(() => delivered++)

@@ -2,17 +2,18 @@
 // components that change what the table reflects never call the publisher, and nothing routes
 // through the manager. Producers: the BedrockProject reconciler after it writes status, and the
 // informer events of both kinds (controllers/*/events.ts). Consumer: the table publisher, which
-// coalesces marks into one publish. Marks are held until every informer cache has synced:
-// publishing from a half-filled cache would drop every route not yet seen.
+// coalesces marks into one publish. Marks are held until every informer cache has synced
+// (cache-sync.ts): publishing from a half-filled cache would drop every route not yet seen.
+import type { CacheSync } from './cache-sync.ts'
 
 export class TableDirty {
-  readonly #unsynced: Set<string>
+  readonly #caches: CacheSync
   #dirty = false
   #consumer: (() => void) | undefined
 
-  /** `caches` names the informer caches the table is compiled from. */
-  constructor(caches: readonly string[]) {
-    this.#unsynced = new Set(caches)
+  /** `caches`: the informer caches the table is compiled from. */
+  constructor(caches: CacheSync) {
+    this.#caches = caches
   }
 
   /** Something the table reflects may have changed. */
@@ -23,7 +24,7 @@ export class TableDirty {
 
   /** A cache has (re)listed; what it holds may differ from what the table was compiled from. */
   synced(cache: string): void {
-    this.#unsynced.delete(cache)
+    this.#caches.listed(cache)
     this.mark()
   }
 
@@ -34,7 +35,7 @@ export class TableDirty {
   }
 
   #deliver(): void {
-    if (!this.#dirty || this.#unsynced.size > 0 || !this.#consumer) return
+    if (!this.#dirty || !this.#caches.all || !this.#consumer) return
     this.#dirty = false
     this.#consumer()
   }

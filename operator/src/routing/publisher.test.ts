@@ -12,6 +12,7 @@ import {
 } from '@strata/crds'
 import { describe, expect, it } from 'vitest'
 import { TableDirty } from '../controllers/table-dirty.ts'
+import { CacheSync } from '../controllers/cache-sync.ts'
 import { TablePublisher } from './publisher.ts'
 
 const project: BedrockProject = bedrockProjectSchema.parse({
@@ -51,7 +52,7 @@ function setup() {
   }
   let routes = [route('support-chat')]
   const written: { version: number; served: string[] }[] = []
-  const dirty = new TableDirty(['projects', 'routes'])
+  const dirty = new TableDirty(new CacheSync(['projects', 'routes']))
   const publisher = new TablePublisher({
     kube,
     namespace: 'strata-system',
