@@ -24,11 +24,17 @@ export function pacedStreams(chunks: number): typeof pacedScenario {
   }
 }
 
-/** Every ConverseStream and Mantle chat stream of the emulator answers this way from now on. */
+/**
+ * Every ConverseStream and Mantle chat stream of the emulator answers this way from now on. The
+ * emulator is reset first: it answers with the first scripted scenario that matches, so a second
+ * script would otherwise never be reached.
+ */
 export async function scriptStreams(
   emulatorUrl: string,
   scenario: typeof streamScenario = streamScenario,
 ): Promise<void> {
+  const reset = await fetch(`${emulatorUrl}/__emulator/reset`, { method: 'POST' })
+  if (!reset.ok) throw new Error(`resetting the emulator: ${await reset.text()}`)
   for (const operation of ['converse-stream', 'mantle-chat']) {
     const response = await fetch(`${emulatorUrl}/__emulator/scenarios`, {
       method: 'POST',
