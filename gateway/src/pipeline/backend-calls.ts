@@ -25,6 +25,7 @@ import type { SseStart } from './sse-response.ts'
 import { droppedHeaders } from './stream-dropped.ts'
 import type { StopReasonListener } from '../observe/stop-reason.ts'
 import type { TokenUsage } from '../observe/token-usage.ts'
+import type { OpenRecord } from '../observe/request-record.ts'
 
 export interface BackendCallsInput<B, R, C> {
   c: Context<GatewayEnv>
@@ -74,6 +75,15 @@ export interface BackendCalls<B, R, C> {
   serve<A extends object, E>(answers: Answers<B, R, C, A, E>): Promise<Response>
 }
 
+// Made outside backendCalls: a stream's translator keeps this listener until the stream ends, and
+// a closure made inside would keep the whole request (its context, body and prepared requests)
+// alive with it, for the garbage collector to mark.
+function recordStopReason(open: OpenRecord): StopReasonListener {
+  return (stopReason) => {
+    open.record.stopReason = stopReason
+  }
+}
+
 export function backendCalls<B, R, C>(input: BackendCallsInput<B, R, C>): BackendCalls<B, R, C> {
   const { c, deps, route } = input
   const caller = c.get('caller')
@@ -107,9 +117,7 @@ export function backendCalls<B, R, C>(input: BackendCallsInput<B, R, C>): Backen
   })
   // The record keeps the stop reason of the attempt that answered: each attempt starts without one,
   // so a failed attempt's (a malformed answer before a fallback) is not taken for the answer's.
-  const stopReasonToRecord: StopReasonListener = (stopReason) => {
-    open.record.stopReason = stopReason
-  }
+  const stopReasonToRecord = recordStopReason(open)
   const attemptOn = (backend: RouteBackend, signal: AbortSignal): BackendCall<B, R, C> => {
     open.record.stopReason = undefined
     return callOn(backend, signal, stopReasonToRecord)

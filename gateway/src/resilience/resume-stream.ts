@@ -90,7 +90,9 @@ export function resumeStream<T>(served: Served<FirstItem<T>>): ItemStream<T> {
     canPush: () => ended || pushable(rest) !== undefined,
     pushTo(consumer) {
       const remaining = head.slice(index)
-      index = head.length
+      // Handed over: the stream in flight no longer keeps them.
+      head.length = 0
+      index = 0
       const taken = remaining.length === 0 || consumer.push(remaining)
       if (ended) {
         finish()

@@ -157,13 +157,20 @@ export function startingStream<T>(start: () => Promise<ItemStream<T>>): ItemStre
   let inner: ItemStream<T> | undefined
   let starting: Promise<ItemStream<T>> | undefined
   let stopped = false
+  // Dropped once called: it holds what preparing the request needed (the translated body, the
+  // signed request), which a stream in flight should not keep for the garbage collector to mark.
+  let toStart: (() => Promise<ItemStream<T>>) | undefined = start
   const started = (): Promise<ItemStream<T>> => {
-    starting ??= start().then((value) => {
-      inner = value
-      if (stopped) void value.return?.()
-      return value
-    })
-    return starting
+    if (toStart !== undefined) {
+      const begin = toStart
+      toStart = undefined
+      starting = begin().then((value) => {
+        inner = value
+        if (stopped) void value.return?.()
+        return value
+      })
+    }
+    return starting as Promise<ItemStream<T>>
   }
   const stream: ItemStream<T> = {
     next() {
