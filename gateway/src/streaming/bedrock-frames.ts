@@ -37,12 +37,18 @@ function stringHeader(message: EventStreamMessage, name: string): string | undef
   return typeof value === 'string' ? value : undefined
 }
 
+// The decoder's payloads are Buffers already: no second view per frame.
+const utf8 = (bytes: Uint8Array): string =>
+  (Buffer.isBuffer(bytes)
+    ? bytes
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  ).toString('utf8')
+
 /** A frame's JSON payload, `{}` when it has none. */
 export function payloadJson(message: EventStreamMessage): unknown {
   if (message.payload.length === 0) return {}
   try {
-    const { buffer, byteOffset, byteLength } = message.payload
-    return JSON.parse(Buffer.from(buffer, byteOffset, byteLength).toString('utf8')) as unknown
+    return JSON.parse(utf8(message.payload)) as unknown
   } catch (error) {
     throw invalidResponse('The model provider sent an unreadable stream event.', error)
   }
@@ -51,8 +57,7 @@ export function payloadJson(message: EventStreamMessage): unknown {
 // An exception's message: `message` (or `Message`) of its JSON payload. A payload that is not JSON
 // does not hide the exception: its text is the message, and the exception type still decides.
 function exceptionMessage(message: EventStreamMessage): string | undefined {
-  const { buffer, byteOffset, byteLength } = message.payload
-  const text = Buffer.from(buffer, byteOffset, byteLength).toString('utf8').trim()
+  const text = utf8(message.payload).trim()
   if (text === '') return undefined
   let payload: unknown
   try {

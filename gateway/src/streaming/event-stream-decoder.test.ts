@@ -185,6 +185,41 @@ describe('event-stream decoder', () => {
     expect(() => new EventStreamDecoder().push(prelude)).toThrow(/Invalid frame lengths/)
   })
 
+  it('refuses a frame whose message checksum does not match, split or whole', async () => {
+    const corrupt = Buffer.from(testVector)
+    corrupt[corrupt.length - 10] ^= 0x01
+    for (const { pieces } of feedingsOf(corrupt)) {
+      const error: unknown = await collect(pieces).catch((caught: unknown) => caught)
+      expect(error).toBeInstanceOf(EventStreamDecodeError)
+      expect(String(error)).toMatch(/Message checksum mismatch/)
+    }
+  })
+
+  it('refuses a prelude whose checksum does not match', () => {
+    const corrupt = Buffer.from(testVector)
+    corrupt[9] ^= 0x01
+    expect(() => new EventStreamDecoder().push(corrupt)).toThrow(/Prelude checksum mismatch/)
+  })
+
+  it('shares the headers of a block of plain values between streams, frozen', () => {
+    const [first] = new EventStreamDecoder().push(eventFrame('messageStop', { stopReason: 'x' }))
+    const [again] = new EventStreamDecoder().push(eventFrame('messageStop', { stopReason: 'y' }))
+    expect(again?.headers).toBe(first?.headers)
+    expect(Object.isFrozen(first?.headers)).toBe(true)
+  })
+
+  it('decodes a block holding bytes afresh for every frame, since its value can be changed', () => {
+    const frame = smithyCodec.encode({
+      headers: { blob: { type: 'binary', value: new Uint8Array([1, 2, 3]) } },
+      body: new Uint8Array(),
+    })
+    const decoder = new EventStreamDecoder()
+    const [first] = decoder.push(frame)
+    const [second] = decoder.push(frame)
+    expect(second?.headers).not.toBe(first?.headers)
+    expect(second?.headers['blob']).toEqual(new Uint8Array([1, 2, 3]))
+  })
+
   it('accepts an empty stream', async () => {
     expect(await collect([])).toEqual([])
   })
