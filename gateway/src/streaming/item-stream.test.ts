@@ -2,7 +2,7 @@
 // resume; items before a failure come out before it; return() stops the body.
 import { describe, expect, it } from 'vitest'
 import type { ByteHandlers, ListenableBytes } from '../upstream/listenable-body.ts'
-import { itemStream, type ReadStep } from './item-stream.ts'
+import { itemStream, startingStream, type ReadStep } from './item-stream.ts'
 import type { PushConsumer } from './push-stream.ts'
 
 // A body fed by hand, recording how it is driven.
@@ -135,5 +135,36 @@ describe('itemStream', () => {
     expect(source.state.stopped).toBe(true)
     source.feed('a')
     expect(outcome).toEqual({ ended: false })
+  })
+
+  it('starts once, on the first next(), and shows the started stream through', async () => {
+    const source = handBody()
+    let starts = 0
+    const stream = startingStream(() => {
+      starts++
+      return Promise.resolve(itemStream(source.body, words()))
+    })
+    expect(starts).toBe(0)
+    expect(stream.canPush()).toBe(false)
+    const first = stream.next()
+    expect(starts).toBe(1)
+    // The started stream listens to its body once the start has resolved.
+    await new Promise((resolve) => setImmediate(resolve))
+    source.feed('a b')
+    expect(await first).toEqual({ done: false, value: 'a' })
+    expect(await stream.next()).toEqual({ done: false, value: 'b' })
+    expect(starts).toBe(1)
+    expect(stream.canPush()).toBe(true)
+  })
+
+  it('rejects every read when its start throws at once, and starts no second time', async () => {
+    let starts = 0
+    const stream = startingStream((): Promise<never> => {
+      starts++
+      throw new Error('could not sign')
+    })
+    await expect(stream.next()).rejects.toThrow('could not sign')
+    await expect(stream.next()).rejects.toThrow('could not sign')
+    expect(starts).toBe(1)
   })
 })

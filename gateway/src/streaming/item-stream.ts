@@ -17,6 +17,9 @@ export interface ReadStep<T> {
 
 export type ItemStream<T> = PushableIterator<T> & AsyncIterableIterator<T>
 
+const asError = (error: unknown): Error =>
+  error instanceof Error ? error : new Error(String(error))
+
 export function itemStream<T>(bytes: AsyncIterable<Uint8Array>, step: ReadStep<T>): ItemStream<T> {
   // Pull mode: items read but not yet asked for. Push mode: one read's items, reused.
   const queue: T[] = []
@@ -51,7 +54,7 @@ export function itemStream<T>(bytes: AsyncIterable<Uint8Array>, step: ReadStep<T
   }
   const fail = (error: unknown): void => {
     over = true
-    failure = error instanceof Error ? error : new Error(String(error))
+    failure = asError(error)
   }
   // Push mode: hands the read's items over; false when the consumer asked to pause.
   const hand = (): boolean => {
@@ -164,7 +167,13 @@ export function startingStream<T>(start: () => Promise<ItemStream<T>>): ItemStre
     if (toStart !== undefined) {
       const begin = toStart
       toStart = undefined
-      starting = begin().then((value) => {
+      let begun: Promise<ItemStream<T>>
+      try {
+        begun = begin()
+      } catch (error) {
+        begun = Promise.reject(asError(error))
+      }
+      starting = begun.then((value) => {
         inner = value
         if (stopped) void value.return?.()
         return value
