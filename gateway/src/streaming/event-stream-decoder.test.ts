@@ -18,6 +18,13 @@ const testVector = Buffer.from(
   'hex',
 )
 
+// A copy with one bit of the byte at `at` flipped.
+function flipped(bytes: Buffer, at: number): Buffer {
+  const copy = Buffer.from(bytes)
+  copy.writeUInt8(copy.readUInt8(at) ^ 0x01, at)
+  return copy
+}
+
 const text = (payload: Uint8Array): string => Buffer.from(payload).toString('utf8')
 
 // As the gateway reads a stream (streaming/converse-stream-events.ts): push every piece the
@@ -186,8 +193,7 @@ describe('event-stream decoder', () => {
   })
 
   it('refuses a frame whose message checksum does not match, split or whole', async () => {
-    const corrupt = Buffer.from(testVector)
-    corrupt[corrupt.length - 10] ^= 0x01
+    const corrupt = flipped(testVector, testVector.length - 10)
     for (const { pieces } of feedingsOf(corrupt)) {
       const error: unknown = await collect(pieces).catch((caught: unknown) => caught)
       expect(error).toBeInstanceOf(EventStreamDecodeError)
@@ -196,8 +202,7 @@ describe('event-stream decoder', () => {
   })
 
   it('refuses a prelude whose checksum does not match', () => {
-    const corrupt = Buffer.from(testVector)
-    corrupt[9] ^= 0x01
+    const corrupt = flipped(testVector, 9)
     expect(() => new EventStreamDecoder().push(corrupt)).toThrow(/Prelude checksum mismatch/)
   })
 
