@@ -86,7 +86,8 @@ function withPause(error: GatewayError): GatewayError {
 // Made outside runAttempts so that a served stream, which keeps `finish` until its end, does not
 // keep everything the attempts' closures saw (the request, its route, the candidates): what a
 // stream holds while it is in flight is what the garbage collector marks and copies, and at a
-// thousand streams that work was a third of the gateway's CPU (docs/gateway-performance.md).
+// thousand streams the collector's threads took about a quarter of the gateway's CPU
+// (docs/gateway-performance.md, tenth pass).
 function releaseBoth(call: AttemptCall, deadline: RequestDeadline): () => void {
   return () => {
     call.release()
