@@ -7,6 +7,7 @@
 // https://opentelemetry.io/docs/specs/semconv/gen-ai/gen-ai-metrics/
 // Envoy AI Gateway and agentgateway export the same names, so their dashboards read ours.
 import { Counter, Histogram, type Registry } from 'prom-client'
+import { tokenTally, type TokenTally } from './token-tally.ts'
 
 const requestLabels = ['project', 'route', 'model', 'backend', 'operation'] as const
 type RequestLabel = (typeof requestLabels)[number]
@@ -31,6 +32,8 @@ export const OVERHEAD_BUCKETS = [
 ]
 
 export interface GenAiMetrics {
+  /** Where requests count their tokens; the counter takes the sums on every scrape. */
+  readonly tokenTally: TokenTally
   readonly tokens: Counter<RequestLabel | 'token_type'>
   readonly duration: Histogram<RequestLabel | 'error_type'>
   readonly timeToFirstToken: Histogram<RequestLabel>
@@ -44,13 +47,18 @@ export interface GenAiMetrics {
 
 export function createGenAiMetrics(registry: Registry): GenAiMetrics {
   const registers = [registry]
+  const tally = tokenTally()
   return {
+    tokenTally: tally,
     // A counter, not the histogram of the conventions, so that rate() gives tokens per second.
     tokens: new Counter({
       name: 'gen_ai_client_token_usage_total',
       help: 'Tokens consumed, by token type (input excludes cached_input and cache_creation_input; reasoning is part of output).',
       labelNames: [...requestLabels, 'token_type'] as const,
       registers,
+      collect() {
+        tally.flush(this)
+      },
     }),
     duration: new Histogram({
       name: 'gen_ai_server_request_duration_seconds',

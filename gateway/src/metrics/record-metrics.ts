@@ -3,19 +3,9 @@
 import { recordCostUsd, type PriceTable } from '../observe/cost.ts'
 import { errorTypeOf, recordLabels } from '../observe/record-labels.ts'
 import { overheadMs, type RecordListener, type RequestRecord } from '../observe/request-record.ts'
-import { TOKEN_TYPES, type TokenUsage } from '../observe/token-usage.ts'
 import type { GenAiMetrics } from './genai-metrics.ts'
 
 const seconds = (ms: number): number => ms / 1000
-
-function countTokens(metrics: GenAiMetrics, record: Readonly<RequestRecord>, usage: TokenUsage) {
-  const labels = recordLabels(record)
-  // Every type, zeros included: a series that exists from its first request lets rate() see the
-  // first increment instead of starting at it.
-  for (const [field, tokenType] of Object.entries(TOKEN_TYPES) as [keyof TokenUsage, string][]) {
-    metrics.tokens.inc({ ...labels, token_type: tokenType }, usage[field])
-  }
-}
 
 // Time to first token and per output token describe streams: a JSON answer's "first token" is
 // its whole body, which would only repeat the request duration.
@@ -47,7 +37,9 @@ export function recordMetricsListener(metrics: GenAiMetrics, prices: PriceTable)
         seconds(overheadMs(record, end)),
       )
       observeStreamTimes(metrics, record, end)
-      if (record.usage !== undefined) countTokens(metrics, record, record.usage)
+      // Every type, zeros included (token-tally.ts): a series that exists from its first request
+      // lets rate() see the first increment instead of starting at it.
+      if (record.usage !== undefined) metrics.tokenTally.add(labels, record.usage)
       const cost = recordCostUsd(record, prices)
       if (cost !== undefined)
         metrics.cost.inc(
