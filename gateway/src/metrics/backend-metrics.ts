@@ -5,6 +5,7 @@
 // route has at most 16 backends, and the stop reasons are a fixed set. Upstream attempts per backend are in resilience-metrics.ts.
 import { Counter, Histogram, type Registry } from 'prom-client'
 import { DURATION_BUCKETS, TIME_TO_FIRST_TOKEN_BUCKETS } from './genai-metrics.ts'
+import { firstSeen, type FirstSeen } from './first-seen.ts'
 
 type BackendLabel = 'route' | 'backend_name'
 
@@ -14,12 +15,15 @@ export interface BackendMetrics {
   readonly timeToFirstToken: Histogram<BackendLabel>
   readonly cost: Counter<BackendLabel>
   readonly stopReasons: Counter<BackendLabel | 'stop_reason'>
+  /** True for a route's backend's first answer: its stop reasons' series then start at zero. */
+  readonly firstAnswerOf: FirstSeen
 }
 
 export function createBackendMetrics(registry: Registry): BackendMetrics {
   const registers = [registry]
   const labelNames = ['route', 'backend_name'] as const
   return {
+    firstAnswerOf: firstSeen(),
     requests: new Counter({
       name: 'strata_gateway_backend_requests_total',
       help: 'Requests answered (or last tried) per backend of a route.',

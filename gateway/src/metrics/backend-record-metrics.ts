@@ -47,8 +47,9 @@ export function backendRecordListener(metrics: BackendMetrics, prices: PriceTabl
       const end = record.finishedAt ?? record.startedAt
       metrics.requests.inc(labels)
       // Zero included, so rate() sees the first increment of a series that exists from the start.
-      for (const stopReason of TRACKED_STOP_REASONS)
-        metrics.stopReasons.inc({ ...labels, stop_reason: stopReason }, 0)
+      if (metrics.firstAnswerOf(labels.route, backendName))
+        for (const stopReason of TRACKED_STOP_REASONS)
+          metrics.stopReasons.inc({ ...labels, stop_reason: stopReason }, 0)
       const stopReason = stopReasonOf(record)
       if (stopReason !== undefined) metrics.stopReasons.inc({ ...labels, stop_reason: stopReason })
       if (errorTypeOf(record) === '')

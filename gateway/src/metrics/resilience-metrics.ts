@@ -2,6 +2,7 @@
 // ("ns/name"), the backend's name within it, and a fixed set of shadow outcomes. Retries and
 // fallbacks are counted from the request record by the metrics listener, not here.
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client'
+import { firstSeen, type FirstSeen } from './first-seen.ts'
 
 export type ShadowOutcome = 'success' | 'error' | 'timeout'
 /** How one upstream attempt ended (resilience/attempt-outcome.ts). */
@@ -12,6 +13,8 @@ export interface ResilienceMetrics {
   /** 0 closed, 1 half-open, 2 open. */
   readonly circuitState: Gauge<'route' | 'backend_name'>
   readonly backendAttempts: Counter<'route' | 'backend_name' | 'outcome'>
+  /** True for a route's backend's first attempt: its outcomes' series then start at zero. */
+  readonly firstAttemptOf: FirstSeen
   readonly shadowRequests: Counter<'route' | 'outcome'>
   readonly shadowDuration: Histogram<'route' | 'outcome'>
 }
@@ -24,6 +27,7 @@ export function createResilienceMetrics(registry: Registry): ResilienceMetrics {
       labelNames: ['route', 'backend_name'] as const,
       registers: [registry],
     }),
+    firstAttemptOf: firstSeen(),
     backendAttempts: new Counter({
       name: 'strata_gateway_backend_attempts_total',
       help: 'Upstream attempts per backend of a route, by outcome: success, failure (the backend did not serve: 5xx, timeout, connection), client_error (other refusals), context_overflow (input longer than the context window), malformed_output (a malformed_* stop reason before the first byte reached the client). A fallback hides a failure from the request metrics, not from these.',

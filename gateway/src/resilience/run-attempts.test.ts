@@ -74,6 +74,36 @@ const failWith =
   }
 
 describe('runAttempts', () => {
+  it("gives a backend's every outcome a series at zero with its first attempt, and counts each attempt once", async () => {
+    const { resilience, metrics } = setup()
+    const route = chain({ backends: chain().backends.slice(0, 1) })
+    await runAttempts(resilience, input(route, failWith({})).attempts)
+    const counts = async () =>
+      (await metrics.registry.getSingleMetricAsString('strata_gateway_backend_attempts_total'))
+        .split('\n')
+        .filter((line) => line.startsWith('strata_gateway_backend_attempts_total{'))
+    expect(await counts()).toEqual([
+      'strata_gateway_backend_attempts_total{route="apps/chat",backend_name="primary",outcome="failure"} 0',
+      'strata_gateway_backend_attempts_total{route="apps/chat",backend_name="primary",outcome="client_error"} 0',
+      'strata_gateway_backend_attempts_total{route="apps/chat",backend_name="primary",outcome="context_overflow"} 0',
+      'strata_gateway_backend_attempts_total{route="apps/chat",backend_name="primary",outcome="malformed_output"} 0',
+      'strata_gateway_backend_attempts_total{route="apps/chat",backend_name="primary",outcome="success"} 1',
+    ])
+    await runAttempts(resilience, input(route, failWith({})).attempts).catch(() => undefined)
+    await runAttempts(resilience, input(route, failWith({ primary: invalid })).attempts).catch(
+      () => undefined,
+    )
+    expect(await counts()).toContain(
+      'strata_gateway_backend_attempts_total{route="apps/chat",backend_name="primary",outcome="success"} 2',
+    )
+    expect(await counts()).toContain(
+      'strata_gateway_backend_attempts_total{route="apps/chat",backend_name="primary",outcome="client_error"} 1',
+    )
+    expect(await counts()).toContain(
+      'strata_gateway_backend_attempts_total{route="apps/chat",backend_name="primary",outcome="failure"} 0',
+    )
+  })
+
   it('falls back down the priority chain on retryable failures and notes attempts', async () => {
     const { resilience } = setup()
     const { attempts, calls, record } = input(

@@ -118,12 +118,12 @@ export async function runAttempts<T>(
   const countAttempt = (candidate: Candidate, error: GatewayError | undefined): void => {
     const outcome = attemptOutcome(error)
     const labels = { route: routeKeyOf(route), backend_name: backendLabel(candidate) }
+    const { backendAttempts, firstAttemptOf } = resilience.metrics
     // Every outcome's series exists from the first attempt, so rate() sees a first failure.
-    for (const other of ATTEMPT_OUTCOMES)
-      resilience.metrics.backendAttempts.inc(
-        { ...labels, outcome: other },
-        other === outcome ? 1 : 0,
-      )
+    if (firstAttemptOf(labels.route, labels.backend_name))
+      for (const other of ATTEMPT_OUTCOMES)
+        if (other !== outcome) backendAttempts.inc({ ...labels, outcome: other }, 0)
+    backendAttempts.inc({ ...labels, outcome })
   }
   let previous: Candidate | undefined
   let attempts = 0
