@@ -1,6 +1,6 @@
-// Which (route, backend) pairs a counter has seen. Some counters give each pair every value's series
-// from its first request, at zero, so that rate() sees the first real increment (a series that
-// appears at 1 reads as no change). Adding zero to every value on every request did that too, at
+// Which (route, backend) pairs a counter has seen. Some counters give each pair every value's
+// series from its first request, at zero, so that rate() sees the first real increment (a series
+// that appears at 1 reads as no change). Adding zero to every value on every request did that too, at
 // the price of prom-client building and checking a label key per value, per request: garbage that
 // a busy gateway pays again in the collector (docs/gateway-performance.md, tenth pass). Here the
 // zeros go in once per pair. One set per registry's metrics, never shared between them.
