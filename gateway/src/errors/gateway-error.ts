@@ -109,3 +109,7 @@ export class GatewayError extends Error {
     }
   }
 }
+
+/** What was thrown, as an Error: anything else (a string, a plain object) is wrapped. */
+export const asError = (error: unknown): Error =>
+  error instanceof Error ? error : new Error(String(error))

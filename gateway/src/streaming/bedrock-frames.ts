@@ -8,8 +8,9 @@
 // API_runtime_ConverseStream and API_runtime_InvokeModelWithResponseStream.
 import { bedrockError, streamExceptionName } from '../errors/bedrock-errors.ts'
 import { gatewayError, invalidResponse } from '../errors/catalogue.ts'
-import type { GatewayError } from '../errors/gateway-error.ts'
+import { asError, type GatewayError } from '../errors/gateway-error.ts'
 import {
+  asBuffer,
   EventStreamDecodeError,
   EventStreamDecoder,
   type EventStreamMessage,
@@ -29,20 +30,13 @@ function corrupted(error: EventStreamDecodeError): GatewayError {
   )
 }
 
-const asError = (error: unknown): Error =>
-  error instanceof Error ? error : new Error(String(error))
-
 function stringHeader(message: EventStreamMessage, name: string): string | undefined {
   const value = message.headers[name]
   return typeof value === 'string' ? value : undefined
 }
 
 // The decoder's payloads are Buffers already: no second view per frame.
-const utf8 = (bytes: Uint8Array): string =>
-  (Buffer.isBuffer(bytes)
-    ? bytes
-    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  ).toString('utf8')
+const utf8 = (bytes: Uint8Array): string => asBuffer(bytes).toString('utf8')
 
 /** A frame's JSON payload, `{}` when it has none. */
 export function payloadJson(message: EventStreamMessage): unknown {

@@ -93,7 +93,8 @@ function frameAt(buffer: Buffer, start: number, length: number): EventStreamMess
   return { headers, payload: buffer.subarray(payloadStart, end - 4) }
 }
 
-const asBuffer = (chunk: Uint8Array): Buffer =>
+/** The bytes as a Buffer: the same memory, no copy. */
+export const asBuffer = (chunk: Uint8Array): Buffer =>
   Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
 
 /**

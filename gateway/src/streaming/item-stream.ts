@@ -1,6 +1,7 @@
 // A byte stream turned into items by a synchronous step per network read (decode, validate,
 // translate), readable both ways: by pull until the first token (attempts, fallback), then by
 // push (streaming/push-stream.ts), where each read's items go to the consumer in one call.
+import { asError } from '../errors/gateway-error.ts'
 import type { ByteFlow } from '../upstream/listenable-body.ts'
 import { listenToBytes, type PushConsumer, type PushableIterator } from './push-stream.ts'
 
@@ -16,9 +17,6 @@ export interface ReadStep<T> {
 }
 
 export type ItemStream<T> = PushableIterator<T> & AsyncIterableIterator<T>
-
-const asError = (error: unknown): Error =>
-  error instanceof Error ? error : new Error(String(error))
 
 export function itemStream<T>(bytes: AsyncIterable<Uint8Array>, step: ReadStep<T>): ItemStream<T> {
   // Pull mode: items read but not yet asked for. Push mode: one read's items, reused.
