@@ -15,6 +15,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { fromLog } from '../support/processes.ts'
 import { chartGatewayNodeOptions } from './chart-node-options.ts'
 import { measureStreams, measureThroughput } from './measure.ts'
 import { startTargets } from './start-targets.ts'
@@ -43,25 +44,28 @@ interface Figures {
   live: number
 }
 
-// The probe's lines so far, by kind, in order.
-async function probeLines(target: Target, kind: 'live' | 'allocated'): Promise<number[]> {
-  const lines = (await target.process.log()).split('\n')
+// The probe's lines of that kind in a log, in order.
+function probeLinesIn(log: string, kind: 'live' | 'allocated'): number[] {
   const prefix = `HEAP-PROBE ${kind} `
-  return lines
+  return log
+    .split('\n')
     .filter((line) => line.startsWith(prefix))
     .map((line) => Number(line.slice(prefix.length)))
 }
 
-// Waits for the probe's `count`-th line of that kind.
-async function probeLine(target: Target, kind: 'live' | 'allocated', count: number) {
-  for (let waited = 0; waited < 20_000; waited += 100) {
-    const line = (await probeLines(target, kind))[count - 1]
-    if (line !== undefined) return line
-    await sleep(100)
-  }
-  const log = (await target.process.log()).split('\n')
-  const failed = log.find((line) => line.startsWith('HEAP-PROBE failed'))
-  throw new Error(`${target.id}: no heap probe answer (${failed ?? 'is heap-probe.ts loaded?'})`)
+async function probeLines(target: Target, kind: 'live' | 'allocated'): Promise<number[]> {
+  return probeLinesIn(await target.process.log(), kind)
+}
+
+// Waits for the probe's `count`-th line of that kind (a loaded gateway can take seconds to
+// collect its garbage and hand over a profile).
+function probeLine(target: Target, kind: 'live' | 'allocated', count: number): Promise<number> {
+  return fromLog(
+    target.process,
+    `${target.id}'s heap probe answer (HEAP-PROBE ${kind}, is heap-probe.ts loaded?)`,
+    (log) => probeLinesIn(log, kind)[count - 1],
+    20_000,
+  )
 }
 
 // Sends SIGUSR2 and waits for the answer: the live heap, and when the signal stopped a sampling,
