@@ -290,10 +290,12 @@ function pushRest<T>(options: Pumping<T>, source: PushableIterator<T>, state: Pu
     })
   }
   const resume = source.pushTo({
-    push(items) {
+    push(items, waitedMs = 0) {
       if (gone()) return true
       const arrived = now()
-      record.addUpstreamTime(waitingSince, arrived)
+      // The model's silence ended when the reads arrived; their wait in the gateway's read queue
+      // (streaming/read-queue.ts) is the gateway's own time.
+      record.addUpstreamTime(waitingSince, Math.max(waitingSince, arrived - waitedMs))
       let text = ''
       for (const item of items) {
         const usage = options.usageOf(item)

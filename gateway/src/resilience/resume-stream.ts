@@ -102,9 +102,9 @@ export function resumeStream<T>(served: Served<FirstItem<T>>): ItemStream<T> {
       const source = pushable(rest)
       if (source === undefined) throw new Error('pushTo on a stream that cannot push')
       const relay: PushConsumer<T> = {
-        push(items) {
+        push(items, waitedMs) {
           call.hold()
-          const more = consumer.push(items)
+          const more = consumer.push(items, waitedMs)
           if (more) call.touch()
           return more
         },

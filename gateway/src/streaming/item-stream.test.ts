@@ -1,8 +1,11 @@
-// itemStream: pull until pushTo, then push; a consumer that returns false pauses the body until
-// resume; items before a failure come out before it; return() stops the body.
+// itemStream: pull until pushTo, then push, where reads wait in the read queue for a later turn
+// and go over in one call per stream and turn; a consumer that returns false pauses the body until
+// resume, and so do MAX_WAITING reads waiting; items before a failure come out before it;
+// return() stops the body and drops what waits.
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import { describe, expect, it } from 'vitest'
 import type { ByteHandlers, ListenableBytes } from '../upstream/listenable-body.ts'
-import { itemStream, startingStream, type ReadStep } from './item-stream.ts'
+import { itemStream, MAX_WAITING, startingStream, type ReadStep } from './item-stream.ts'
 import type { PushConsumer } from './push-stream.ts'
 
 // A body fed by hand, recording how it is driven.
@@ -53,10 +56,12 @@ function words(): ReadStep<string> {
 
 function recorder(answers: boolean[] = []) {
   const seen: string[][] = []
+  const waits: number[] = []
   const outcome: { ended: boolean; failure?: unknown } = { ended: false }
   const consumer: PushConsumer<string> = {
-    push(items) {
+    push(items, waitedMs) {
       seen.push([...items])
+      if (waitedMs !== undefined) waits.push(waitedMs)
       return answers.shift() ?? true
     },
     end() {
@@ -66,11 +71,11 @@ function recorder(answers: boolean[] = []) {
       outcome.failure = error
     },
   }
-  return { consumer, seen, outcome }
+  return { consumer, seen, waits, outcome }
 }
 
 describe('itemStream', () => {
-  it('is read by pull, then hands the rest over by push, one call per read', async () => {
+  it('is read by pull, then hands the rest over by push, a turn later, in one call', async () => {
     const source = handBody()
     const stream = itemStream(source.body, words())
     const first = stream.next()
@@ -85,29 +90,80 @@ describe('itemStream', () => {
     source.feed('c d')
     source.feed('.')
     source.end()
-    expect(seen).toEqual([['b'], ['c', 'd'], ['.']])
+    // Pushing, the reads wait in the read queue: nothing moves where they arrive.
+    expect(seen).toEqual([['b']])
+    expect(outcome).toEqual({ ended: false })
+    await nextTurn()
+    expect(seen).toEqual([['b'], ['c', 'd', '.']])
     expect(outcome).toEqual({ ended: true })
   })
 
-  it('pauses the body while the consumer cannot take more, and goes on after resume', () => {
+  it('pauses the body while the consumer cannot take more, and goes on after resume', async () => {
     const source = handBody()
     const stream = itemStream(source.body, words())
     const { consumer, seen } = recorder([false])
     const resume = stream.pushTo(consumer)
     source.feed('a')
+    await nextTurn()
     expect(source.state.paused).toBe(true)
     resume()
     expect(source.state.paused).toBe(false)
     source.feed('b')
+    await nextTurn()
     expect(seen).toEqual([['a'], ['b']])
   })
 
-  it('delivers the items before a bad frame, then the failure, and frees the body', () => {
+  it('pauses the body while MAX_WAITING reads wait, and resumes it once they went', async () => {
+    const source = handBody()
+    const stream = itemStream(source.body, words())
+    const { consumer, seen, waits } = recorder()
+    stream.pushTo(consumer)
+    for (let index = 1; index < MAX_WAITING; index++) source.feed(String(index))
+    expect(source.state.paused).toBe(false)
+    source.feed('last')
+    expect(source.state.paused).toBe(true)
+    await nextTurn()
+    expect(source.state.paused).toBe(false)
+    expect(seen).toEqual([['1', '2', '3', 'last']])
+    // How long the reads waited reaches the consumer: the gateway's time, not the model's.
+    expect(waits).toHaveLength(1)
+    expect(waits[0]).toBeGreaterThanOrEqual(0)
+  })
+
+  it('keeps the body paused after the queue ran when the consumer asked to pause', async () => {
+    const source = handBody()
+    const stream = itemStream(source.body, words())
+    const { consumer, seen } = recorder([false])
+    const resume = stream.pushTo(consumer)
+    for (let index = 0; index < MAX_WAITING; index++) source.feed(String(index))
+    await nextTurn()
+    expect(seen).toEqual([['0', '1', '2', '3']])
+    expect(source.state.paused).toBe(true)
+    resume()
+    expect(source.state.paused).toBe(false)
+  })
+
+  it('drops the reads waiting in the queue on return()', async () => {
+    const source = handBody()
+    const stream = itemStream(source.body, words())
+    const { consumer, seen, outcome } = recorder()
+    stream.pushTo(consumer)
+    source.feed('a')
+    source.end()
+    await stream.return?.()
+    await nextTurn()
+    expect(seen).toEqual([])
+    expect(outcome).toEqual({ ended: false })
+    expect(source.state.stopped).toBe(true)
+  })
+
+  it('delivers the items before a bad frame, then the failure, and frees the body', async () => {
     const source = handBody()
     const stream = itemStream(source.body, words())
     const { consumer, seen, outcome } = recorder()
     stream.pushTo(consumer)
     source.feed('a ! b')
+    await nextTurn()
     expect(seen).toEqual([['a']])
     expect(outcome.failure).toBeInstanceOf(Error)
     expect(outcome.ended).toBe(false)

@@ -3,6 +3,8 @@
 // push (streaming/push-stream.ts), where each read's items go to the consumer in one call.
 import { asError } from '../errors/gateway-error.ts'
 import type { ByteFlow } from '../upstream/listenable-body.ts'
+import { performance } from 'node:perf_hooks'
+import { queueReads } from './read-queue.ts'
 import { listenToBytes, type PushConsumer, type PushableIterator } from './push-stream.ts'
 
 /** What one stream does with its bytes; both steps are synchronous and may throw. */
@@ -18,6 +20,9 @@ export interface ReadStep<T> {
 
 export type ItemStream<T> = PushableIterator<T> & AsyncIterableIterator<T>
 
+/** Reads of one pushing stream that may wait in the read queue before its body is paused. */
+export const MAX_WAITING = 4
+
 export function itemStream<T>(bytes: AsyncIterable<Uint8Array>, step: ReadStep<T>): ItemStream<T> {
   // Pull mode: items read but not yet asked for. Push mode: one read's items, reused.
   const queue: T[] = []
@@ -28,6 +33,7 @@ export function itemStream<T>(bytes: AsyncIterable<Uint8Array>, step: ReadStep<T
   let over = false
   let failure: Error | undefined
   let told = false
+  let pausedByConsumer = false
 
   const tell = (): void => {
     if (told || consumer === undefined) return
@@ -54,52 +60,116 @@ export function itemStream<T>(bytes: AsyncIterable<Uint8Array>, step: ReadStep<T
     over = true
     failure = asError(error)
   }
-  // Push mode: hands the read's items over; false when the consumer asked to pause.
-  const hand = (): boolean => {
+  // Push mode: hands the items read so far over; false when the consumer asked to pause.
+  // `waitedMs`: how long the reads behind them waited in the read queue.
+  const hand = (waitedMs = 0): boolean => {
     if (consumer === undefined || queue.length === 0) return true
-    const taken = consumer.push(queue)
+    const taken = consumer.push(queue, waitedMs)
     queue.length = 0
     return taken
   }
-  const after = (): void => {
+  const after = (waitedMs?: number): void => {
     if (consumer === undefined) {
       answer()
       // Nobody asked for these yet: stop reading until someone does.
       if (queue.length > 0 && !over) flow?.pause()
       return
     }
-    const taken = hand()
+    const taken = hand(waitedMs)
     if (over) tell()
-    else if (!taken) flow?.pause()
+    else if (!taken) {
+      pausedByConsumer = true
+      flow?.pause()
+    }
+  }
+  // The read steps, appending to `queue`; the caller hands the items on.
+  const read = (chunk: Uint8Array): void => {
+    if (over) return
+    try {
+      if (step.read(chunk, queue)) {
+        over = true
+        flow?.stop()
+      }
+    } catch (error) {
+      fail(error)
+      flow?.stop()
+    }
+  }
+  const end = (): void => {
+    if (over) return
+    try {
+      step.end(queue)
+      over = true
+    } catch (error) {
+      fail(error)
+    }
+  }
+  const failWith = (error: unknown): void => {
+    if (!over) fail(error)
+  }
+
+  // Push mode: reads wait in the process's read queue (read-queue.ts), in order, with the end or
+  // the failure behind them, and each run of the queue hands all of a stream's waiting reads over
+  // at once: one write for them. A stream with MAX_WAITING reads waiting pauses its body, so what
+  // waits is bounded as a slow client's backlog is.
+  const waiting: Uint8Array[] = []
+  let waitingEnd: { error: unknown } | 'end' | undefined
+  let waitingSince = 0
+  let queued = false
+  let pausedForQueue = false
+  const runWaiting = (): void => {
+    queued = false
+    const waitedMs = performance.now() - waitingSince
+    for (const chunk of waiting) read(chunk)
+    waiting.length = 0
+    const ending = waitingEnd
+    waitingEnd = undefined
+    if (ending === 'end') end()
+    else if (ending !== undefined) failWith(ending.error)
+    after(waitedMs)
+    if (pausedForQueue) {
+      pausedForQueue = false
+      if (!over && !pausedByConsumer) flow?.resume()
+    }
+  }
+  const enqueue = (): void => {
+    if (queued) return
+    queued = true
+    waitingSince = performance.now()
+    queueReads(runWaiting)
   }
   const handlers = {
     data(chunk: Uint8Array): void {
-      if (over) return
-      try {
-        if (step.read(chunk, queue)) {
-          over = true
-          flow?.stop()
-        }
-      } catch (error) {
-        fail(error)
-        flow?.stop()
+      if (consumer === undefined) {
+        read(chunk)
+        after()
+        return
       }
-      after()
+      if (over) return
+      waiting.push(chunk)
+      if (waiting.length >= MAX_WAITING && !pausedForQueue) {
+        pausedForQueue = true
+        flow?.pause()
+      }
+      enqueue()
     },
     end(): void {
-      if (over) return
-      try {
-        step.end(queue)
-        over = true
-      } catch (error) {
-        fail(error)
+      if (consumer === undefined) {
+        end()
+        after()
+        return
       }
-      after()
+      waitingEnd ??= 'end'
+      enqueue()
     },
     error(error: unknown): void {
-      if (over) return
-      fail(error)
-      after()
+      if (consumer === undefined) {
+        failWith(error)
+        after()
+        return
+      }
+      waitingEnd ??= { error }
+      enqueue()
     },
   }
   const listen = (): void => {
@@ -137,10 +207,13 @@ export function itemStream<T>(bytes: AsyncIterable<Uint8Array>, step: ReadStep<T
       consumer = given
       const taken = hand()
       if (over) tell()
-      else if (!taken) flow?.pause()
-      else listen()
+      else if (!taken) {
+        pausedByConsumer = true
+        flow?.pause()
+      } else listen()
       return () => {
-        if (!over) listen()
+        pausedByConsumer = false
+        if (!over && !pausedForQueue) listen()
       }
     },
     [Symbol.asyncIterator]() {

@@ -12,8 +12,12 @@ import type { ByteFlow, ByteHandlers, ListenableBytes } from '../upstream/listen
 
 /** Receives a stream's items, one network read's worth per call. */
 export interface PushConsumer<T> {
-  /** Items in order; false asks the source to pause until the resume() that pushTo returned. */
-  push(items: readonly T[]): boolean
+  /**
+   * Items in order; false asks the source to pause until the resume() that pushTo returned.
+   * `waitedMs`: how long the reads that made them waited in the gateway (read-queue.ts) after
+   * they arrived, which is the gateway's time, not the model's.
+   */
+  push(items: readonly T[], waitedMs?: number): boolean
   /** The stream ended cleanly. Called at most once, and never after fail(). */
   end(): void
   /** The stream failed; nothing more follows. */
