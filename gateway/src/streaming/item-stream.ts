@@ -1,6 +1,7 @@
 // A byte stream turned into items by a synchronous step per network read (decode, validate,
 // translate), readable both ways: by pull until the first token (attempts, fallback), then by
-// push (streaming/push-stream.ts), where each read's items go to the consumer in one call.
+// push (streaming/push-stream.ts), where reads wait their turn in the read queue
+// (streaming/read-queue.ts) and a stream's waiting reads go to the consumer in one call.
 import { asError } from '../errors/gateway-error.ts'
 import type { ByteFlow } from '../upstream/listenable-body.ts'
 import { performance } from 'node:perf_hooks'
@@ -140,12 +141,12 @@ export function itemStream<T>(bytes: AsyncIterable<Uint8Array>, step: ReadStep<T
   }
   const handlers = {
     data(chunk: Uint8Array): void {
+      if (over) return
       if (consumer === undefined) {
         read(chunk)
         after()
         return
       }
-      if (over) return
       waiting.push(chunk)
       if (waiting.length >= MAX_WAITING && !pausedForQueue) {
         pausedForQueue = true
@@ -154,6 +155,7 @@ export function itemStream<T>(bytes: AsyncIterable<Uint8Array>, step: ReadStep<T
       enqueue()
     },
     end(): void {
+      if (over) return
       if (consumer === undefined) {
         end()
         after()
@@ -163,6 +165,7 @@ export function itemStream<T>(bytes: AsyncIterable<Uint8Array>, step: ReadStep<T
       enqueue()
     },
     error(error: unknown): void {
+      if (over) return
       if (consumer === undefined) {
         failWith(error)
         after()

@@ -1,6 +1,7 @@
 // The per-chunk path of a stream: once a stream is committed, each network read travels from the
 // upstream socket to the client socket in one synchronous call (decode, validate, translate,
-// encode, one write), with no promise, iterator step or generator frame per chunk. At a thousand
+// encode, one write), with no promise, iterator step or generator frame per chunk; the call comes
+// from the read queue (read-queue.ts), a turn after the read, behind new work. At a thousand
 // concurrent streams that per-chunk machinery, not the translation, was most of the gateway's CPU
 // (issue 20). Until the first token the same streams are read by pull (AsyncIterator.next()),
 // which is what attempts and fallback need; pushTo() then hands the rest over.
