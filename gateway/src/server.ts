@@ -53,6 +53,7 @@ import { createRoutingState, type RoutingState } from './routing/routing-state.t
 import { parseRoutingTableText } from './routing/table-file.ts'
 import { watchRoutingTableFile } from './routing/table-watcher.ts'
 import { watchLoopDelay } from './middleware/loop-delay-watch.ts'
+import { oldestReadWaitMs } from './streaming/read-queue.ts'
 
 interface Gateway {
   listeners: Listeners
@@ -175,7 +176,10 @@ async function startGateway(
   })
   const guardrails = createGuardrailClient(fromEnv(config.env, credentials))
   const metrics = createGatewayMetrics()
-  const loop = config.shedLoopDelayMs > 0 ? watchLoopDelay(() => performance.now()) : undefined
+  const loop =
+    config.shedLoopDelayMs > 0
+      ? watchLoopDelay(() => performance.now(), oldestReadWaitMs)
+      : undefined
   const replicas = await replicaSource(config, logger)
   const limits = startLimitsRuntime({
     redisUrl: config.redisUrl,

@@ -8,13 +8,20 @@ export interface LoopDelayWatch {
   stop: () => void
 }
 
-/** Samples every intervalMs: 40 cheap wake-ups a second by default. */
-export function watchLoopDelay(now: () => number, intervalMs = 25): LoopDelayWatch {
+/**
+ * Samples every intervalMs: 40 cheap wake-ups a second by default. `queuedMs`: how long the
+ * oldest queued read has waited (oldestReadWaitMs in streaming/read-queue.ts, wired by server.ts).
+ */
+export function watchLoopDelay(
+  now: () => number,
+  queuedMs: () => number = () => 0,
+  intervalMs = 25,
+): LoopDelayWatch {
   let delayMs = 0
   let last = now()
   const timer = setInterval(() => {
     const at = now()
-    delayMs = nextLoopDelay(delayMs, { elapsedMs: at - last, intervalMs })
+    delayMs = nextLoopDelay(delayMs, { elapsedMs: at - last, intervalMs, queuedMs: queuedMs() })
     last = at
   }, intervalMs)
   timer.unref()

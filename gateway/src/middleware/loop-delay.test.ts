@@ -33,4 +33,18 @@ describe('the smoothed delay of the event loop', () => {
     expect(delays[3]).toBeGreaterThan(100)
     expect(delays.at(-1)).toBeLessThan(30)
   })
+
+  it('counts the wait of queued stream reads when timers fire on time', () => {
+    // Established streams' reads run a few milliseconds a turn (streaming/read-queue.ts): a
+    // process with more work than CPU keeps its timers on time and lets those reads fall behind.
+    let delayMs = 0
+    for (let sample = 0; sample < 80; sample++)
+      delayMs = nextLoopDelay(delayMs, { elapsedMs: INTERVAL, intervalMs: INTERVAL, queuedMs: 150 })
+    expect(delayMs).toBeGreaterThan(140)
+    expect(delayMs).toBeLessThanOrEqual(150)
+    // Whichever is later counts, not their sum.
+    expect(
+      nextLoopDelay(0, { elapsedMs: 1025, intervalMs: INTERVAL, queuedMs: 100 }),
+    ).toBeGreaterThan(600)
+  })
 })

@@ -3,7 +3,7 @@
 import { performance } from 'node:perf_hooks'
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { describe, expect, it } from 'vitest'
-import { queueReads, TURN_BUDGET_MS } from './read-queue.ts'
+import { oldestReadWaitMs, queueReads, TURN_BUDGET_MS } from './read-queue.ts'
 
 describe('queueReads', () => {
   it('runs in a later turn, in the order queued', async () => {
@@ -40,5 +40,15 @@ describe('queueReads', () => {
     expect(ran.length).toBeLessThanOrEqual(2)
     while (ran.length < 4) await nextTurn()
     expect(ran).toEqual([1, 2, 3, 4])
+  })
+
+  it('tells how long the oldest waiting read has waited', async () => {
+    expect(oldestReadWaitMs()).toBe(0)
+    queueReads(() => undefined)
+    queueReads(() => undefined)
+    const queued = performance.now()
+    expect(oldestReadWaitMs(queued + 40)).toBeGreaterThanOrEqual(40)
+    await nextTurn()
+    expect(oldestReadWaitMs(queued + 40)).toBe(0)
   })
 })

@@ -17,6 +17,8 @@ export type QueuedReads = () => void
 export const TURN_BUDGET_MS = 2
 
 let tasks: QueuedReads[] = []
+// When each task was queued, in the same order: the oldest is at `head`.
+let queuedAt: number[] = []
 let head = 0
 let scheduled = false
 
@@ -34,11 +36,13 @@ function runQueued(): void {
   }
   if (head === tasks.length) {
     tasks = []
+    queuedAt = []
     head = 0
   } else {
-    // Compact now and then, so that the array does not grow with everything ever queued.
+    // Compact now and then, so that the arrays do not grow with everything ever queued.
     if (head > 1024 && head * 2 > tasks.length) {
       tasks = tasks.slice(head)
+      queuedAt = queuedAt.slice(head)
       head = 0
     }
     schedule()
@@ -54,5 +58,16 @@ function schedule(): void {
 /** Runs `task` in a later turn, after every task queued before it. */
 export function queueReads(task: QueuedReads): void {
   tasks.push(task)
+  queuedAt.push(performance.now())
   schedule()
+}
+
+/**
+ * How long the oldest waiting read has waited, in milliseconds (0 when none waits). Once the
+ * process has more work than CPU, this is where the wait shows: turns stay short, so timers keep
+ * firing on time while established streams fall behind (middleware/loop-delay.ts counts it).
+ */
+export function oldestReadWaitMs(now = performance.now()): number {
+  const oldest = queuedAt[head]
+  return head < tasks.length && oldest !== undefined ? Math.max(0, now - oldest) : 0
 }
