@@ -143,6 +143,27 @@ describe('itemStream', () => {
     expect(source.state.paused).toBe(false)
   })
 
+  it('fails only its own stream when the consumer throws, and the queue goes on', async () => {
+    const broken = handBody()
+    const healthy = handBody()
+    const failures: unknown[] = []
+    itemStream(broken.body, words()).pushTo({
+      push() {
+        throw new Error('consumer bug')
+      },
+      end: () => undefined,
+      fail: (error) => failures.push(error),
+    })
+    const { consumer, seen } = recorder()
+    itemStream(healthy.body, words()).pushTo(consumer)
+    broken.feed('a')
+    healthy.feed('b')
+    await nextTurn()
+    expect(failures).toHaveLength(1)
+    expect(broken.state.stopped).toBe(true)
+    expect(seen).toEqual([['b']])
+  })
+
   it('drops the reads waiting in the queue on return()', async () => {
     const source = handBody()
     const stream = itemStream(source.body, words())

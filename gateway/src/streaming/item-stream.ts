@@ -127,7 +127,23 @@ export function itemStream<T>(bytes: AsyncIterable<Uint8Array>, step: ReadStep<T
     waitingEnd = undefined
     if (ending === 'end') end()
     else if (ending !== undefined) failWith(ending.error)
-    after(waitedMs)
+    try {
+      after(waitedMs)
+    } catch (error) {
+      // The consumer threw. Where the read arrived, undici would have failed the body; here it
+      // would fail the read queue, and every other stream with it, so this stream alone ends.
+      flow?.stop()
+      over = true
+      failure ??= asError(error)
+      if (!told) {
+        told = true
+        try {
+          consumer?.fail(failure)
+        } catch {
+          // It cannot take its failure either: the stream is already stopped.
+        }
+      }
+    }
     if (pausedForQueue) {
       pausedForQueue = false
       if (!over && !pausedByConsumer) flow?.resume()

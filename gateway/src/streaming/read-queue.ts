@@ -31,7 +31,13 @@ function runQueued(): void {
     const task = tasks[head] as QueuedReads
     tasks[head] = undefined as unknown as QueuedReads
     head++
-    task()
+    try {
+      task()
+    } catch (error) {
+      // Each stream fails its own reads (item-stream.ts); one that escapes must not stop the
+      // queue, which every other stream's reads wait in.
+      process.emitWarning(error instanceof Error ? error : String(error), 'ReadQueueWarning')
+    }
     if (performance.now() >= deadline) break
   }
   if (head === tasks.length) {
