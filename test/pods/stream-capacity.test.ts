@@ -88,7 +88,10 @@ async function gatewayPod(): Promise<{ name: string; ip: string; restarts: numbe
         restarts: pod.status.containerStatuses?.[0]?.restartCount ?? 0,
       }
     },
-    120_000,
+    // The step before may leave a pod draining its streams (the chart's shutdown delay and grace
+    // period), and a new pod at 250m starts slowly on a node the whole suite loads: 120 s once
+    // ran out in CI while the next test's pods came up fine.
+    240_000,
     1_000,
   )
 }
