@@ -135,13 +135,10 @@ export function itemStream<T>(bytes: AsyncIterable<Uint8Array>, step: ReadStep<T
       flow?.stop()
       over = true
       failure ??= asError(error)
-      if (!told) {
-        told = true
-        try {
-          consumer?.fail(failure)
-        } catch {
-          // It cannot take its failure either: the stream is already stopped.
-        }
+      try {
+        tell()
+      } catch {
+        // It cannot take its failure either: the stream is already stopped.
       }
     }
     if (pausedForQueue) {
